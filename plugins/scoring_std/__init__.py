@@ -1,0 +1,32 @@
+"""The standard scoring methods, evidence loaders and result writers.
+
+A plugin like any other: it is found through the `scoring` entry-point group
+and registers everything through the hooks of `scoring.hookspecs`.
+"""
+
+from __future__ import annotations
+
+from scoring.hookspecs import hookimpl
+from scoring.methods import Method
+from scoring.tables import Loader
+from scoring.writers import Writer
+
+from .loaders import LOADERS
+from .methods import METHODS
+from .writers import WRITERS
+
+
+@hookimpl
+def scoring_register_methods() -> list[Method]:
+    return list(METHODS)
+
+
+@hookimpl
+def scoring_register_loaders() -> list[Loader]:
+    return list(LOADERS)
+
+
+@hookimpl
+def scoring_register_writers() -> list[Writer]:
+    return list(WRITERS)
+

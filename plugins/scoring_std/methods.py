@@ -1,0 +1,222 @@
+"""The general-purpose scoring methods.
+
+Each returns raw points; the core clips them to [0, points] (扣完为止) and
+rescales not-applicable items, so no method repeats that logic.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, field_validator
+
+from scoring.methods import (
+    FieldName,
+    Method,
+    MethodInput,
+    NumberExpression,
+    NumericField,
+    OptionalCondition,
+    Params,
+    Scored,
+)
+
+
+def _g(x: float) -> str:
+    return f"{x:g}"
+
+
+# --- deduction: points minus each x count, all of it under a condition ------
+
+
+class DeductionParams(Params):
+    count: NumericField
+    each: float = Field(gt=0)
+    all_when: OptionalCondition = None
+
+
+def _deduction(p: DeductionParams, inp: MethodInput) -> Scored:
+    count = inp.number(p.count)
+    points = inp.points - p.each * count
+    if p.all_when is not None:
+        points = np.where(inp.condition("all_when"), 0.0, points)
+    return Scored(points=points, value=count)
+
+
+def _describe_deduction(p: DeductionParams, points: float) -> str:
+    text = f"{_g(points)} − {_g(p.each)} × {p.count}"
+    if p.all_when:
+        text += f"; all {_g(points)} deducted when {p.all_when}"
+    return text
+
+
+# --- per_count: each x count, capped at the points ---------------------------
+
+
+class PerCountParams(Params):
+    count: NumericField
+    each: float = Field(gt=0)
+
+
+def _per_count(p: PerCountParams, inp: MethodInput) -> Scored:
+    count = inp.number(p.count)
+    return Scored(points=p.each * count, value=count)
+
+
+# --- ratio: a rate between two fields, linear between zero and full ---------
+
+
+class RatioParams(Params):
+    numerator: NumericField
+    denominator: NumericField
+    full: float = Field(default=1.0, ge=0)
+    zero: float = Field(default=0.0, ge=0)
+    when_zero_denominator: Literal["full", "zero", "not_applicable"] = "not_applicable"
+
+    @field_validator("zero")
+    @classmethod
+    def _below_full(cls, zero: float, info: object) -> float:
+        full = getattr(info, "data", {}).get("full", 1.0)
+        if zero >= full:
+            raise ValueError(f"zero ({zero:g}) must be below full ({full:g})")
+        return zero
+
+
+def _ratio(p: RatioParams, inp: MethodInput) -> Scored:
+    num = inp.number(p.numerator)
+    den = inp.number(p.denominator)
+    empty = den == 0
+    rate = np.divide(num, den, out=np.zeros_like(num), where=~empty)
+    share = np.clip((rate - p.zero) / (p.full - p.zero), 0.0, 1.0)
+    if p.when_zero_denominator != "not_applicable":
+        share = np.where(empty, 1.0 if p.when_zero_denominator == "full" else 0.0, share)
+    rate = np.where(empty, np.nan, rate)
+    na = empty if p.when_zero_denominator == "not_applicable" else None
+    return Scored(points=share * inp.points, value=rate, not_applicable=na)
+
+
+def _describe_ratio(p: RatioParams, points: float) -> str:
+    return (
+        f"rate = {p.numerator} / {p.denominator}; full {_g(points)} at ≥ {_g(p.full)}, 0 at ≤ {_g(p.zero)}, "
+        f"linear between; denominator 0 → {p.when_zero_denominator.replace('_', ' ')}"
+    )
+
+
+# --- target: proportional up to a target -------------------------------------
+
+
+class TargetParams(Params):
+    field: NumericField
+    target: float = Field(gt=0)
+
+
+def _target(p: TargetParams, inp: MethodInput) -> Scored:
+    value = inp.number(p.field)
+    return Scored(points=np.minimum(value / p.target, 1.0) * inp.points, value=value)
+
+
+# --- bands: share of points by the band a value falls in ---------------------
+
+
+class Band(Params):
+    min: float
+    share: float = Field(ge=0, le=1)
+
+
+class BandsParams(Params):
+    field: NumericField
+    bands: list[Band] = Field(min_length=1)
+
+    @field_validator("bands")
+    @classmethod
+    def _descending(cls, bands: list[Band]) -> list[Band]:
+        for a, b in zip(bands, bands[1:]):
+            if not b.min < a.min:
+                raise ValueError("bands must be listed from the highest min down, strictly")
+        return bands
+
+
+def _bands(p: BandsParams, inp: MethodInput) -> Scored:
+    value = inp.number(p.field)
+    mins = np.array([b.min for b in p.bands])
+    shares = np.array([b.share for b in p.bands] + [0.0])
+    # Bands are descending; the first band whose min the value reaches wins.
+    index = np.sum(value[:, None] < mins[None, :], axis=1) if value.size else np.zeros(0, dtype=np.int64)
+    return Scored(points=shares[index] * inp.points, value=value)
+
+
+def _describe_bands(p: BandsParams, points: float) -> str:
+    parts = [f"≥ {_g(b.min)} → {_g(b.share * points)}" for b in p.bands]
+    return f"{p.field}: " + ", ".join(parts) + ", else 0"
+
+
+# --- check: full points when a yes/no field is yes ---------------------------
+
+
+class CheckParams(Params):
+    field: FieldName
+    expect: bool = True
+
+
+def _check(p: CheckParams, inp: MethodInput) -> Scored:
+    value = np.asarray(inp.column(p.field)).astype(bool)
+    met = value if p.expect else ~value
+    return Scored(points=np.where(met, inp.points, 0.0), value=value)
+
+
+# --- lookup: points from a table keyed by an enum value ----------------------
+
+
+class LookupParams(Params):
+    field: FieldName
+    table: dict[str, float]
+    default: float = 0.0
+
+
+def _lookup(p: LookupParams, inp: MethodInput) -> Scored:
+    value = np.asarray(inp.column(p.field)).astype(str)
+    keys = np.array(list(p.table), dtype=str)
+    points = np.array(list(p.table.values()) + [p.default])
+    if keys.size == 0:
+        index = np.zeros(value.shape, dtype=np.int64)
+    else:
+        order = np.argsort(keys)
+        pos = np.clip(np.searchsorted(keys[order], value), 0, keys.size - 1)
+        found = keys[order][pos] == value
+        index = np.where(found, order[pos], keys.size)
+    return Scored(points=points[index], value=value)
+
+
+def _describe_lookup(p: LookupParams, points: float) -> str:
+    return f"{p.field}: " + ", ".join(f"{k} → {_g(v)}" for k, v in p.table.items()) + f", else {_g(p.default)}"
+
+
+# --- expression: points computed by a rubric expression ----------------------
+
+
+class ExpressionParams(Params):
+    value: NumberExpression
+
+
+def _expression(p: ExpressionParams, inp: MethodInput) -> Scored:
+    value = inp.expression("value")
+    # An undefined figure (0/0) earns nothing rather than poisoning the total.
+    return Scored(points=np.nan_to_num(value, nan=0.0, posinf=inp.points, neginf=0.0), value=value)
+
+
+
+METHODS: tuple[Method, ...] = (
+    Method("deduction", DeductionParams, _deduction, "points − each × count, 扣完为止; all points when all_when", _describe_deduction),
+    Method("per_count", PerCountParams, _per_count, "each × count, capped at the points",
+           lambda p, pts: f"{_g(p.each)} × {p.count}, at most {_g(pts)}"),
+    Method("ratio", RatioParams, _ratio, "rate numerator/denominator, linear from zero to full", _describe_ratio),
+    Method("target", TargetParams, _target, "proportional to field / target, full at the target",
+           lambda p, pts: f"{_g(pts)} × min({p.field} / {_g(p.target)}, 1)"),
+    Method("bands", BandsParams, _bands, "share of points by the band the field falls in", _describe_bands),
+    Method("check", CheckParams, _check, "full points when a yes/no field is yes",
+           lambda p, pts: f"{_g(pts)} if {p.field} is {'yes' if p.expect else 'no'}, else 0"),
+    Method("lookup", LookupParams, _lookup, "points from a table keyed by an enum value", _describe_lookup),
+    Method("expression", ExpressionParams, _expression, "points from an expression over the fields",
+           lambda p, pts: f"{p.value}, within [0, {_g(pts)}]"),
+)

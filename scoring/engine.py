@@ -1,0 +1,165 @@
+"""The engine: one plugin manager, and the straight path from files to a result.
+
+    engine = scoring.Engine()
+    rubric = engine.load_rubric("enterprise-safety-target")   # a path or a bundled id
+    result = engine.score(rubric, "evidence.csv")
+    result.unit("E001").score, result.explain("E001")
+
+An engine holds no state beyond its plugins; it never prints and never exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .aggregate import aggregate
+from .decide import decide
+from .errors import EvidenceError, RubricError, UsageError
+from .evidence import Evidence, OnError, type_table
+from .indicators import score_indicators
+from .layout import build_layout
+from .plan import Rubric, compile_rubric
+from .registry import PluginInfo, Registry, build_registry, distribution_version, make_manager
+from .result import Provenance, Result
+from .rubric import build_model, parse_toml, read_rubric_source, sha256_hex
+from .tables import RawTable
+
+ENGINE_VERSION = distribution_version("scoring")
+
+
+@dataclass(frozen=True)
+class BundledRubric:
+    id: str
+    title: str
+    version: str
+    path: Path
+
+
+class Engine:
+    """A scoring engine with its own plugin manager.
+
+    `plugins` are extra plugin objects (modules or instances with hook
+    implementations) registered after those found through the `scoring`
+    entry-point group; `entry_points=False` skips the group entirely, so a
+    caller can build an engine from exactly the plugins it names; `block`
+    names entry-point plugins not to load.
+    """
+
+    def __init__(
+        self, *, plugins: Sequence[object] = (), entry_points: bool = True, block: Sequence[str] = ()
+    ) -> None:
+        self._pm = make_manager(plugins, entry_points, block)
+        self.registry: Registry = build_registry(self._pm)
+        self._bundled: list[BundledRubric] | None = None
+
+    # --- plugins -------------------------------------------------------------
+    def plugins(self) -> list[PluginInfo]:
+        return list(self.registry.plugins)
+
+    # --- rubrics -------------------------------------------------------------
+    def bundled_rubrics(self) -> list[BundledRubric]:
+        """Rubrics shipped by plugins, by id."""
+        if self._bundled is None:
+            found = []
+            for path in self.registry.rubric_files:
+                text, _ = read_rubric_source(path)
+                info = parse_toml(text, str(path)).get("rubric", {})
+                found.append(BundledRubric(str(info.get("id", path.stem)), str(info.get("title", "")),
+                                           str(info.get("version", "")), path))
+            self._bundled = sorted(found, key=lambda b: b.id)
+        return list(self._bundled)
+
+    def resolve_rubric(self, source: str | Path) -> Path:
+        path = Path(source)
+        if path.exists() or path.suffix == ".toml" or "/" in str(source):
+            return path
+        for bundled in self.bundled_rubrics():
+            if bundled.id == str(source):
+                return bundled.path
+        ids = ", ".join(b.id for b in self.bundled_rubrics()) or "none"
+        raise RubricError(
+            f"no rubric file {str(source)!r} and no bundled rubric with that id (bundled: {ids})", path=str(source)
+        )
+
+    def load_rubric(self, source: str | Path) -> Rubric:
+        """Load, check and compile a rubric from a path or a bundled rubric's id."""
+        path = self.resolve_rubric(source)
+        text, data = read_rubric_source(path)
+        return self._compile(text, data, path)
+
+    def rubric_from_text(self, text: str, *, name: str = "<rubric>") -> Rubric:
+        return self._compile(text, text.encode("utf-8"), None, name)
+
+    def _compile(self, text: str, data: bytes, path: Path | None, name: str | None = None) -> Rubric:
+        where = str(path) if path else (name or "<rubric>")
+        model = build_model(parse_toml(text, where), where)
+        rubric = compile_rubric(model, self.registry.methods, path=path, sha256=sha256_hex(data), name=where)
+        self._pm.hook.scoring_rubric_loaded(rubric=rubric)
+        return rubric
+
+    # --- evidence ------------------------------------------------------------
+    def load_evidence(self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail") -> Evidence:
+        path = Path(source)
+        loader = next((ld for ld in self.registry.loaders.values() if path.suffix.lower() in ld.suffixes), None)
+        if loader is None:
+            known = ", ".join(s for ld in self.registry.loaders.values() for s in ld.suffixes)
+            raise EvidenceError(f"no loader reads {path.suffix or 'files without a suffix'!r} files; known: {known}", path=str(path))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
+        table = loader.read(path, data)
+        return type_table(table, rubric.model, source=str(path), data=data, on_error=on_error)
+
+    def evidence_from_rows(
+        self, rubric: Rubric, rows: Sequence[Mapping[str, Any]], *, on_error: OnError = "fail", name: str = "<rows>"
+    ) -> Evidence:
+        """Evidence from in-memory rows (dicts of column -> value), as a JSON file would give."""
+        columns: dict[str, None] = {}
+        for row in rows:
+            columns.update(dict.fromkeys(row))
+        names = list(columns)
+        table = RawTable(names, [[row.get(c) for c in names] for row in rows], [f"row {i + 1}" for i in range(len(rows))])
+        data = repr([sorted(r.items()) for r in rows]).encode("utf-8")
+        return type_table(table, rubric.model, source=name, data=data, on_error=on_error)
+
+    # --- scoring -------------------------------------------------------------
+    def score(
+        self,
+        rubric: Rubric | str | Path,
+        evidence: Evidence | str | Path | Sequence[Mapping[str, Any]],
+        *,
+        on_error: OnError = "fail",
+    ) -> Result:
+        """Score `evidence` against `rubric`; paths and bundled ids are loaded first."""
+        if not isinstance(rubric, Rubric):
+            rubric = self.load_rubric(rubric)
+        if isinstance(evidence, (str, Path)):
+            evidence = self.load_evidence(rubric, evidence, on_error=on_error)
+        elif not isinstance(evidence, Evidence):
+            evidence = self.evidence_from_rows(rubric, evidence, on_error=on_error)
+        layout = build_layout(evidence, rubric.model)
+        items = score_indicators(rubric, layout)
+        totals = aggregate(rubric, items, layout.n_units)
+        decisions = decide(rubric, layout, totals)
+        provenance = Provenance(
+            rubric_id=rubric.id, rubric_version=rubric.version, rubric_sha256=rubric.sha256,
+            evidence_source=evidence.source, evidence_sha256=evidence.sha256, rows_read=evidence.rows_read,
+            rows_scored=evidence.rows, rows_rejected=evidence.rows_read - evidence.rows,
+            engine_version=ENGINE_VERSION,
+            plugins=tuple({"name": p.name, "distribution": p.distribution, "version": p.version}
+                          for p in self.registry.plugins),
+        )
+        result = Result(rubric, evidence, layout, items, totals, decisions, provenance)
+        self._pm.hook.scoring_result_ready(result=result)
+        return result
+
+    # --- writing -------------------------------------------------------------
+    def render(self, result: Result, format: str) -> str:
+        writer = self.registry.writers.get(format)
+        if writer is None:
+            raise UsageError(f"no writer {format!r}; writers are: {', '.join(sorted(self.registry.writers))}")
+        return writer.write(result)

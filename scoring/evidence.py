@@ -1,0 +1,338 @@
+"""Typing and checking evidence against a rubric's `[fields]`.
+
+A loader plugin gives a `RawTable` of cells; this module turns it into one
+numpy array per field plus a missing mask, and names every refused row (row,
+unit id, field, value, why). Nothing is dropped silently: rows read = rows
+kept + rows rejected. When one row of a unit is refused, the unit's other rows
+are refused with it, because scoring a unit on part of its periods would give
+it a result nobody asked for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from .errors import EvidenceError
+from .model import FieldSpec, RubricModel
+from .tables import RawTable
+
+TRUE_WORDS = frozenset({"是", "true", "1", "yes", "y", "t"})
+FALSE_WORDS = frozenset({"否", "false", "0", "no", "n", "f"})
+OnError = Literal["fail", "skip"]
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One refused row: where it is, whose it is, and why."""
+
+    row: str
+    unit: str | None
+    field: str | None
+    value: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        who = f" (unit {self.unit})" if self.unit else ""
+        what = f", field {self.field}" if self.field else ""
+        val = f", value {self.value!r}" if self.value not in (None, "") else ""
+        return f"{self.row}{who}{what}{val}: {self.reason}"
+
+
+@dataclass
+class Evidence:
+    """Typed evidence: one array per field over the kept rows.
+
+    Numeric fields are float64 (NaN where missing), bool fields bool, enum and
+    text fields numpy unicode. `missing[f]` is True where the cell was empty
+    and the field's policy is `not_applicable`.
+    """
+
+    source: str
+    sha256: str
+    rows_read: int
+    unit_ids: np.ndarray
+    periods: np.ndarray | None
+    parents: np.ndarray | None
+    row_labels: np.ndarray
+    columns: dict[str, np.ndarray]
+    missing: dict[str, np.ndarray]
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return int(self.unit_ids.shape[0])
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if abs(value) < 1e15 else repr(value)
+    return str(value).strip()
+
+
+class _Collector:
+    """Gathers rejections so a file's every bad row is reported at once."""
+
+    def __init__(self, labels: Sequence[str], units: np.ndarray) -> None:
+        self.labels = labels
+        self.units = units
+        self.bad = np.zeros(len(labels), dtype=bool)
+        self.items: list[tuple[int, Rejection]] = []
+
+    def reject(self, rows: np.ndarray | Sequence[int], fieldname: str | None, values: Sequence[str] | None, reason: str) -> None:
+        for k, i in enumerate(np.asarray(rows, dtype=np.int64).tolist()):
+            unit = str(self.units[i]) or None
+            value = values[k] if values is not None else None
+            self.items.append((i, Rejection(self.labels[i], unit, fieldname, value, reason)))
+            self.bad[i] = True
+
+
+def _parse_number(text: str, rate: bool) -> float:
+    if rate and text.endswith("%"):
+        return float(text[:-1]) / 100.0
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
+def _type_column(
+    name: str, spec: FieldSpec, cells: list[str], empty: np.ndarray, out: _Collector
+) -> tuple[np.ndarray, np.ndarray]:
+    """Typed values and the missing mask of one column; bad cells are rejected."""
+    n = len(cells)
+    missing = empty.copy()
+    if spec.numeric:
+        values = np.full(n, np.nan)
+        present = np.flatnonzero(~empty)
+        try:
+            texts = np.array([cells[i] for i in present.tolist()], dtype=str)
+            values[present] = texts.astype(np.float64) if len(present) else values[present]
+            if not np.all(np.isfinite(values[present])):
+                raise ValueError
+        except ValueError:
+            # Slow path, only for a column that holds something odd: find the cells.
+            bad_rows, bad_vals = [], []
+            for i in present.tolist():
+                try:
+                    values[i] = _parse_number(cells[i], spec.type == "rate")
+                except ValueError:
+                    bad_rows.append(i)
+                    bad_vals.append(cells[i])
+            if bad_rows:
+                out.reject(bad_rows, name, bad_vals, f"not a number (field type {spec.type})")
+        vals = values[present]
+        if spec.type == "count":
+            bad = present[(vals < 0) | (vals != np.floor(vals))]
+            out.reject(bad, name, [cells[i] for i in bad.tolist()], "a count must be a whole number of 0 or more")
+        if spec.type == "rate":
+            bad = present[(vals < 0) | (vals > 1)]
+            out.reject(bad, name, [cells[i] for i in bad.tolist()], "a rate must lie between 0 and 1 (or 0% and 100%)")
+        return values, missing
+    if spec.type == "bool":
+        lowered = np.array([c.lower() for c in cells], dtype=str)
+        truth = np.isin(lowered, list(TRUE_WORDS))
+        falsity = np.isin(lowered, list(FALSE_WORDS))
+        bad = np.flatnonzero(~empty & ~truth & ~falsity)
+        out.reject(bad, name, [cells[i] for i in bad.tolist()], "not a yes/no value; use 是/否, true/false or 1/0")
+        return truth, missing
+    values_s = np.array(cells, dtype=str) if n else np.array([], dtype=str)
+    if spec.type == "enum":
+        allowed = spec.values or []
+        bad = np.flatnonzero(~empty & ~np.isin(values_s, allowed))
+        out.reject(bad, name, [cells[i] for i in bad.tolist()], f"not one of the allowed values: {', '.join(allowed)}")
+    return values_s, missing
+
+
+def _apply_missing(
+    name: str, spec: FieldSpec, values: np.ndarray, missing: np.ndarray, out: _Collector
+) -> np.ndarray:
+    """Apply the field's `missing` policy to its empty cells; returns the missing mask."""
+    if not missing.any():
+        return missing
+    if spec.missing == "error":
+        out.reject(
+            np.flatnonzero(missing), name, None,
+            'empty, and this field is required; fill it in, or declare missing = "zero" or "not_applicable" for the field',
+        )
+        return np.zeros_like(missing)
+    if spec.missing == "zero":
+        if spec.numeric:
+            values[missing] = 0.0
+        elif spec.type == "bool":
+            values[missing] = False
+        return np.zeros_like(missing)
+    return missing
+
+
+def _check_bounds(
+    name: str, spec: FieldSpec, columns: Mapping[str, np.ndarray], missing: Mapping[str, np.ndarray],
+    cells: Mapping[str, list[str]], out: _Collector,
+) -> None:
+    values = columns[name]
+    for which, bound in (("min", spec.min), ("max", spec.max)):
+        if bound is None:
+            continue
+        if isinstance(bound, str):
+            other = columns[bound]
+            known = ~missing[name] & ~missing[bound] & ~np.isnan(values) & ~np.isnan(other)
+            limit_text = f"{bound}"
+        else:
+            other = np.full(values.shape, float(bound))
+            known = ~missing[name] & ~np.isnan(values)
+            limit_text = f"{bound:g}"
+        with np.errstate(invalid="ignore"):
+            broken = known & ((values < other) if which == "min" else (values > other))
+        rows = np.flatnonzero(broken)
+        if rows.size:
+            shown = [cells[name][i] for i in rows.tolist()]
+            if isinstance(bound, str):
+                reasons = [f"{which} is {bound} ({_cell_text(float(other[i]))})" for i in rows.tolist()]
+                for r, s, why in zip(rows.tolist(), shown, reasons):
+                    word = "more" if which == "max" else "less"
+                    out.reject([r], name, [s], f"{word} than {why}; check both cells")
+            else:
+                word = "above the maximum" if which == "max" else "below the minimum"
+                out.reject(rows, name, shown, f"{word} {limit_text}")
+
+
+def type_table(
+    table: RawTable,
+    rubric: RubricModel,
+    *,
+    source: str,
+    data: bytes,
+    on_error: OnError = "fail",
+) -> Evidence:
+    """Type and check `table` against `rubric`; raise or reject per `on_error`."""
+    info = rubric.rubric
+    columns_in = [c.strip().lstrip("\ufeff") for c in table.columns]
+    position = {c: j for j, c in enumerate(columns_in)}
+    dupes = sorted({c for c in columns_in if columns_in.count(c) > 1})
+    if dupes:
+        raise EvidenceError(f"column {dupes[0]!r} appears more than once in the header; keep one", path=source)
+    if info.id_column not in position:
+        raise EvidenceError(
+            f"no {info.id_column!r} column: every row must name its {info.unit} in a column headed {info.id_column!r}",
+            path=source,
+        )
+    absent_required = [f for f, s in rubric.fields.items() if f not in position and s.missing == "error"]
+    if absent_required:
+        raise EvidenceError(
+            f"the evidence has no column for field(s) {', '.join(absent_required)} declared in the rubric's [fields]; "
+            "add the column(s), or declare missing = \"zero\" or \"not_applicable\" for them",
+            path=source,
+        )
+    warnings: list[str] = []
+    known = set(rubric.fields) | {info.id_column, info.period_column, info.parent_column}
+    extra = [c for c in columns_in if c not in known]
+    if extra:
+        warnings.append(f"column(s) not in the rubric's [fields] were ignored: {', '.join(extra)}")
+
+    n = len(table.rows)
+    width = len(columns_in)
+    labels = list(table.row_labels)
+
+    def cells_of(col: str) -> list[str]:
+        if col not in position:
+            return [""] * n
+        j = position[col]
+        return [_cell_text(row[j]) if j < len(row) else "" for row in table.rows]
+
+    short = [i for i, row in enumerate(table.rows) if len(row) > width]
+    ids = np.array(cells_of(info.id_column), dtype=str) if n else np.array([], dtype=str)
+    out = _Collector(labels, ids)
+    if short:
+        out.reject(short, None, None, f"has more cells than the header has columns ({width})")
+    out.reject(np.flatnonzero(ids == ""), info.id_column, None, f"no unit id; every row needs its {info.unit}'s id")
+
+    cells: dict[str, list[str]] = {}
+    columns: dict[str, np.ndarray] = {}
+    missing: dict[str, np.ndarray] = {}
+    for name, spec in rubric.fields.items():
+        cells[name] = cells_of(name)
+        empty = np.array([c == "" for c in cells[name]], dtype=bool)
+        values, miss = _type_column(name, spec, cells[name], empty, out)
+        missing[name] = _apply_missing(name, spec, values, miss, out)
+        columns[name] = values
+    for name, spec in rubric.fields.items():
+        _check_bounds(name, spec, columns, missing, cells, out)
+
+    periods = np.array(cells_of(info.period_column), dtype=str) if info.period_column in position else None
+    parents = np.array(cells_of(info.parent_column), dtype=str) if info.parent_column in position else None
+    if periods is not None:
+        out.reject(np.flatnonzero(periods == ""), info.period_column, None, "no period; fill in the period of every row")
+    _reject_duplicates(ids, periods, parents, out, info.id_column)
+
+    if out.items and on_error == "fail":
+        rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
+        raise EvidenceError(
+            f"{int(out.bad.sum())} of {n} rows are invalid; nothing was scored. "
+            f"First: {rejected[0]}. Fix the rows, or run with --on-error skip to score the valid rows "
+            "and list the rejected ones",
+            path=source,
+            rejected=rejected,
+        )
+    _spread_to_unit(ids, parents, out)
+    keep = ~out.bad
+    rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
+    return Evidence(
+        source=source,
+        sha256=sha256_of(data),
+        rows_read=n,
+        unit_ids=ids[keep],
+        periods=None if periods is None else periods[keep],
+        parents=None if parents is None else parents[keep],
+        row_labels=np.array(labels, dtype=object)[keep] if n else np.array([], dtype=object),
+        columns={k: v[keep] for k, v in columns.items()},
+        missing={k: v[keep] for k, v in missing.items()},
+        rejected=rejected,
+        warnings=warnings,
+    )
+
+
+def _reject_duplicates(
+    ids: np.ndarray, periods: np.ndarray | None, parents: np.ndarray | None, out: _Collector, id_column: str
+) -> None:
+    keys = ids.astype(object)
+    if periods is not None:
+        keys = keys + "\x1f" + periods.astype(object)
+    if parents is not None:
+        keys = keys + "\x1f" + parents.astype(object)
+    if keys.size == 0:
+        return
+    _, first, inverse, counts = np.unique(keys.astype(str), return_index=True, return_inverse=True, return_counts=True)
+    dup_rows = np.flatnonzero(counts[inverse] > 1)
+    for i in dup_rows.tolist():
+        j = int(first[inverse[i]])
+        if i == j:
+            continue
+        hint = "" if periods is not None else "; add a period column if a unit has several rows"
+        out.reject([i], id_column, [str(ids[i])], f"duplicate unit id (also at {out.labels[j]}){hint}")
+
+
+def _spread_to_unit(ids: np.ndarray, parents: np.ndarray | None, out: _Collector) -> None:
+    """Refuse every row of a unit one of whose rows was refused."""
+    if not out.bad.any():
+        return
+    owner = ids if parents is None else np.where(parents != "", parents, ids)
+    bad_units = np.unique(owner[out.bad])
+    bad_units = bad_units[bad_units != ""]
+    follow = np.flatnonzero(np.isin(owner, bad_units) & ~out.bad)
+    for i in follow.tolist():
+        first_bad = int(np.flatnonzero(out.bad & (owner == owner[i]))[0])
+        out.reject([i], None, None, f"another row of this {('unit')} was rejected ({out.labels[first_bad]})")

@@ -1,0 +1,200 @@
+"""A unit's explanation, built on demand from the result's columns.
+
+Nothing here is stored per unit during scoring: the item methods are run again
+on the unit's own frames (a handful of rows) to show the raw points before the
+clip, and every other figure is read from the result's columns. The wording is
+meant to be read by the unit's own staff when they check or appeal a result.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .indicators import combiner_of, run_method
+
+if TYPE_CHECKING:
+    from .result import Result
+
+
+def _g(x: float | None, places: int = 4) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    text = f"{x:.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _v(x: object) -> str:
+    if isinstance(x, (np.bool_, bool)):
+        return "是" if bool(x) else "否"
+    if isinstance(x, (np.floating, float, np.integer, int)):
+        return _g(float(x))
+    return str(x)
+
+
+@dataclass
+class Section:
+    title: str
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Explanation:
+    unit: str
+    sections: list[Section]
+
+    def to_text(self) -> str:
+        out: list[str] = []
+        for s in self.sections:
+            out.append(s.title)
+            out.extend(f"  {line}" for line in s.lines)
+            out.append("")
+        return "\n".join(out).rstrip() + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "sections": [{"title": s.title, "lines": s.lines} for s in self.sections]}
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def explain_unit(result: Result, i: int) -> Explanation:
+    rubric, layout, d, t = result.rubric, result.layout, result.decisions, result.totals
+    model = rubric.model
+    p = model.rubric.precision
+    unit = result._unit(i)
+    sections: list[Section] = []
+    head = Section(f"{model.rubric.unit} {unit.id} — {model.rubric.title} ({model.rubric.id} {model.rubric.version})")
+    if unit.status == "not_assessable":
+        head.lines.append("not assessable: no item of the rubric applies to this unit, so it has no score, grade or rank")
+    else:
+        head.lines.append(f"score {_g(unit.score)}, grade {unit.grade}, rank {unit.rank}")
+    sections.append(head)
+
+    frames = np.arange(layout.starts[i], layout.last[i] + 1)
+    periods = [str(x) for x in layout.frame_period[frames]]
+    for dim in model.dimension:
+        sec = Section(f"{dim.title or dim.id} [{dim.id}]" + (f", phase {dim.phase}" if dim.phase else "")
+                      + (" (bonus)" if dim.kind == "bonus" else ""))
+        for ind, col in zip(rubric.indicators, result.items):
+            if ind.dimension is not dim:
+                continue
+            combiner = combiner_of(model, dim.phase)
+            rows = frames if combiner != "last" else frames[-1:]
+            raw, na, value = run_method(ind, layout, rows)
+            describe = ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary
+            sec.lines.append(f"{ind.spec.title or ind.id} [{ind.id}], {_g(ind.points)} points, {ind.method.name}: {describe}")
+            for k, row in enumerate(rows.tolist()):
+                label = f"period {layout.frame_period[row]}: " if len(rows) > 1 or periods[0] else ""
+                inputs = ", ".join(f"{n} = {_v(layout.columns[n][row])}" for n in ind.inputs)
+                if na[k]:
+                    missing = [n for n in ind.inputs if layout.missing[n][row]]
+                    why = f"{', '.join(missing)} not applicable" if missing else "not applicable (method)"
+                    sec.lines.append(f"  {label}{inputs} → {why} → item rescaled away")
+                    continue
+                clipped = min(max(float(np.nan_to_num(raw[k])), 0.0), ind.points)
+                note = ""
+                if raw[k] < 0:
+                    note = f" (floored at 0 from {_g(float(raw[k]))}: 扣完为止)"
+                elif raw[k] > ind.points:
+                    note = f" (capped at {_g(ind.points)} from {_g(float(raw[k]))})"
+                sec.lines.append(f"  {label}{inputs} → value {_v(value[k])} → {_g(clipped)} points{note}")
+            if len(rows) > 1:
+                sec.lines.append(f"  combined over periods ({combiner}): {_g(float(col.points[i]))} points"
+                                 if col.applicable[i] else "  not applicable in every period: rescaled away")
+        earned = float(t.dimension_points[dim.id][i])
+        if dim.kind == "bonus":
+            cap = f"; capped at {_g(dim.points)}" if earned > dim.points else ""
+            sec.lines.append(f"bonus items earn {_g(earned)}{cap}")
+        else:
+            sec.lines.append(f"dimension: {_g(earned)} of {_g(float(t.dimension_max[dim.id][i]))} applicable points "
+                             f"(full {_g(dim.points)})")
+        sections.append(sec)
+
+    totals = Section("Totals")
+    scale = model.rubric.scale
+    if model.phases:
+        for name, spec in model.phases.items():
+            dims = [x for x in model.dimension if x.phase == name and x.kind == "base"]
+            earned = sum(float(t.dimension_points[x.id][i]) for x in dims)
+            appl = sum(float(t.dimension_max[x.id][i]) for x in dims)
+            totals.lines.append(f"phase {name}: {_g(earned)} / {_g(appl)} × {_g(scale)} = {_g(float(t.phase_scores[name][i]))}, "
+                                f"weight {_g(spec.weight)}")
+    totals.lines.append(f"base total (缺项折算 {model.rubric.not_applicable}): {_g(float(t.base[i]))}")
+    totals.lines.append(f"bonus: {_g(float(t.bonus[i]))}")
+    vetoes = [v for j, v in enumerate(model.veto) if d.vetoes[i, j]]
+    for v in vetoes:
+        effect = "score set to 0" if v.effect == "zero" else "grade forced to the lowest, score kept"
+        totals.lines.append(f"veto {v.id} — {v.title} ({v.when}): {effect}")
+    if unit.status != "not_assessable":
+        raw_total = 0.0 if any(v.effect == "zero" for v in vetoes) else float(t.total[i])
+        totals.lines.append(f"total {_g(raw_total, 9)} → rounded half-up to {p} decimal(s): {_g(unit.score)}")
+    sections.append(totals)
+
+    if unit.status != "not_assessable":
+        sections.append(_grade_section(result, i, vetoes != []))
+        sections.append(_rank_section(result, i))
+    if model.consequence:
+        sections.append(_consequence_section(result, i))
+    return Explanation(unit.id, sections)
+
+
+def _grade_section(result: Result, i: int, vetoed: bool) -> Section:
+    model, d = result.rubric.model, result.decisions
+    sec = Section("Grade")
+    score = float(d.score[i])
+    for g, band in enumerate(model.grade):
+        if d.grade_failed_require[i, g]:
+            sec.lines.append(f"{band.name} (≥ {_g(band.min)}) reached on score, but require `{band.require}` fails")
+    g = int(d.grade[i])
+    if vetoed:
+        sec.lines.append(f"vetoed: grade {model.grade[g].name} (the lowest)")
+    else:
+        sec.lines.append(f"{_g(score)} ≥ {_g(model.grade[g].min)}: {model.grade[g].name}")
+    return sec
+
+
+def _rank_section(result: Result, i: int) -> Section:
+    model, d = result.rubric.model, result.decisions
+    sec = Section("Rank")
+    score = d.score
+    within = model.rank.within
+    same_group = np.ones(score.shape, dtype=bool)
+    if within:
+        group = result.layout.columns[within][result.layout.last]
+        same_group = group == group[i]
+        sec.lines.append(f"ranked within {within} = {group[i]}")
+    tied = np.flatnonzero(same_group & (score == score[i]) & (d.vetoed == d.vetoed[i]))
+    sec.lines.append(f"rank {int(d.rank[i])} ({model.rank.ties} ties) on the rounded total {_g(float(score[i]))}")
+    if model.rank.vetoed == "last" and d.vetoed[i]:
+        sec.lines.append("vetoed units rank after every unit without a veto")
+    others = [result.layout.unit_ids[j] for j in tied.tolist() if j != i]
+    if others:
+        sec.lines.append(f"equal total with: {', '.join(map(str, others[:10]))}" + (" …" if len(others) > 10 else ""))
+        for name, key in d.tie_keys.items():
+            sec.lines.append(f"tie-break {name}: {_g(float(key[i]))}; "
+                             + ", ".join(f"{result.layout.unit_ids[j]} {_g(float(key[j]))}" for j in tied.tolist()[:10] if j != i))
+        if not d.tie_keys:
+            sec.lines.append("no tie-break declared: the tie stands")
+    return sec
+
+
+def _consequence_section(result: Result, i: int) -> Section:
+    model, d = result.rubric.model, result.decisions
+    sec = Section("Consequences")
+    for j, c in enumerate(model.consequence):
+        if d.consequences[i, j]:
+            amount = f", amount {_g(float(d.amounts[i, j]), 2)}" if c.amount is not None else ""
+            sec.lines.append(f"{c.id} — {c.title}: granted ({c.when}){amount}")
+        elif not d.eligible[i, j]:
+            sec.lines.append(f"{c.id} — {c.title}: not granted, condition `{c.when}` does not hold")
+        elif d.blocked_by[i, j] >= 0:
+            sec.lines.append(f"{c.id} — {c.title}: not granted, blocked by {model.consequence[int(d.blocked_by[i, j])].id}")
+        else:
+            cut = d.quota_cut[j]
+            detail = f"rank {_g(float(d.rank[i]))}, quota {cut[0]}" if cut else "quota"
+            sec.lines.append(f"{c.id} — {c.title}: not granted, outside the quota ({detail})")
+    return sec

@@ -1,0 +1,166 @@
+"""Where each evidence row belongs: units, periods and member rows.
+
+The scoring path works on *frames*: one row per (unit, period), sorted by unit
+id and then period, so a unit's frames are contiguous and per-unit reductions
+are `reduceat` calls over `starts`. Sorting also makes every result independent
+of the order of the input rows, down to the last bit of a float sum.
+
+Member rows (a school under its education group) name their unit in the parent
+column. A field with `rollup` takes, for each frame, the roll-up of its member
+rows (sum, mean, min, max or a weighted mean); other fields come from the
+unit's own row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .evidence import Evidence
+from .model import FieldSpec, RubricModel
+
+
+@dataclass(frozen=True)
+class Members:
+    """The member rows of the evidence, each tied to its unit's frame."""
+
+    ids: np.ndarray
+    unit: np.ndarray
+    frame: np.ndarray
+    columns: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Layout:
+    unit_ids: np.ndarray
+    frame_unit: np.ndarray
+    frame_period: np.ndarray
+    starts: np.ndarray
+    last: np.ndarray
+    columns: dict[str, np.ndarray]
+    missing: dict[str, np.ndarray]
+    members: Members | None
+
+    @property
+    def n_units(self) -> int:
+        return int(self.unit_ids.shape[0])
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.frame_unit.shape[0])
+
+    @property
+    def single_period(self) -> bool:
+        return self.n_frames == self.n_units
+
+
+def period_order(periods: np.ndarray) -> np.ndarray:
+    """Rank of each period label: numerically if every label is a number, else as text."""
+    labels, inverse = np.unique(periods, return_inverse=True)
+    try:
+        numeric = labels.astype(np.float64)
+    except ValueError:
+        return inverse.reshape(-1)
+    order = np.argsort(numeric, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return rank[inverse.reshape(-1)]
+
+
+def _frames(units: np.ndarray, periods: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """unit ids, and for each row its frame; frames sorted by (unit, period)."""
+    unit_ids, unit_code = np.unique(units, return_inverse=True)
+    unit_code = unit_code.reshape(-1)
+    if periods is None:
+        return unit_ids, unit_code, unit_code.copy(), np.full(unit_ids.shape, "", dtype=str)
+    period_code = period_order(periods)
+    key = unit_code.astype(np.int64) * (int(period_code.max(initial=0)) + 1) + period_code
+    frame_keys, row_frame = np.unique(key, return_inverse=True)
+    row_frame = row_frame.reshape(-1)
+    first_row = np.zeros(frame_keys.shape, dtype=np.int64)
+    first_row[row_frame] = np.arange(row_frame.size)
+    frame_unit = unit_code[first_row]
+    frame_period = periods[first_row]
+    return unit_ids, frame_unit, row_frame, frame_period
+
+
+def _rollup(spec: FieldSpec, values: np.ndarray, frame: np.ndarray, k: int, weights: np.ndarray | None) -> np.ndarray:
+    present = ~np.isnan(values)
+    if spec.rollup == "weighted_mean":
+        assert weights is not None
+        present &= ~np.isnan(weights)
+        w = np.where(present, weights, 0.0)
+        top = np.bincount(frame, weights=np.where(present, values, 0.0) * w, minlength=k)
+        bottom = np.bincount(frame, weights=w, minlength=k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1.0), np.nan)
+    count = np.bincount(frame, weights=present.astype(np.float64), minlength=k)
+    if spec.rollup in ("sum", "mean"):
+        total = np.bincount(frame, weights=np.where(present, values, 0.0), minlength=k)
+        if spec.rollup == "mean":
+            total = total / np.where(count > 0, count, 1.0)
+        return np.where(count > 0, total, np.nan)
+    out = np.full(k, np.inf if spec.rollup == "min" else -np.inf)
+    (np.fmin if spec.rollup == "min" else np.fmax).at(out, frame[present], values[present])
+    return np.where(count > 0, out, np.nan)
+
+
+def build_layout(evidence: Evidence, rubric: RubricModel) -> Layout:
+    parents = evidence.parents
+    own = np.ones(evidence.rows, dtype=bool) if parents is None else parents == ""
+    member = ~own
+    unit_of_row = evidence.unit_ids if parents is None else np.where(own, evidence.unit_ids, parents)
+    unit_ids, frame_unit, row_frame, frame_period = _frames(unit_of_row, evidence.periods)
+    k = frame_unit.shape[0]
+    starts = np.flatnonzero(np.r_[True, frame_unit[1:] != frame_unit[:-1]]) if k else np.zeros(0, dtype=np.int64)
+    last = np.r_[starts[1:] - 1, k - 1] if k else np.zeros(0, dtype=np.int64)
+
+    columns: dict[str, np.ndarray] = {}
+    missing: dict[str, np.ndarray] = {}
+    own_rows = np.flatnonzero(own)
+    identity = own.all() and k == evidence.rows and np.array_equal(row_frame, np.arange(k))
+    for name, spec in rubric.fields.items():
+        values = evidence.columns[name]
+        miss_in = evidence.missing[name]
+        if identity:
+            columns[name], missing[name] = values, miss_in
+            continue
+        if spec.numeric:
+            col = np.full(k, np.nan)
+        elif spec.type == "bool":
+            col = np.zeros(k, dtype=bool)
+        else:
+            col = np.full(k, "", dtype=values.dtype)
+        miss = np.ones(k, dtype=bool)
+        col[row_frame[own_rows]] = values[own_rows]
+        miss[row_frame[own_rows]] = miss_in[own_rows]
+        if spec.rollup is not None and member.any():
+            rows = np.flatnonzero(member)
+            vals = np.where(miss_in[rows], np.nan, values[rows])
+            weights = None
+            if spec.weight is not None:
+                weights = np.where(evidence.missing[spec.weight][rows], np.nan, evidence.columns[spec.weight][rows])
+            rolled = _rollup(spec, vals, row_frame[rows], k, weights)
+            has = ~np.isnan(rolled)
+            col[has] = rolled[has]
+            miss[has] = False
+        if spec.numeric:
+            miss |= np.isnan(col)
+        columns[name], missing[name] = col, miss
+
+    members = None
+    if member.any():
+        rows = np.flatnonzero(member)
+        order = np.lexsort((evidence.unit_ids[rows], row_frame[rows]))
+        rows = rows[order]
+        members = Members(
+            ids=evidence.unit_ids[rows],
+            unit=frame_unit[row_frame[rows]],
+            frame=row_frame[rows],
+            columns={n: evidence.columns[n][rows] for n in rubric.fields},
+        )
+    return Layout(
+        unit_ids=unit_ids, frame_unit=frame_unit, frame_period=frame_period, starts=starts, last=last,
+        columns=columns, missing=missing, members=members,
+    )

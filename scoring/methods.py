@@ -1,0 +1,124 @@
+"""What a scoring method is, as plugins declare it.
+
+A method is a name, a pydantic model of its parameters and a function from
+whole evidence columns to raw points. Parameters annotated `FieldName` must
+name a declared field and those annotated `Condition` or `NumberExpression` are
+compiled by the core (safely, once), so a method never parses rubric text and
+the core can tell which fields an indicator reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict
+
+from .expr import Expression
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """Marks a parameter that names an evidence field."""
+
+    types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExpressionRef:
+    """Marks a parameter that holds a rubric expression."""
+
+    kind: Literal["bool", "number"]
+
+
+FieldName = Annotated[str, FieldRef()]
+NumericField = Annotated[str, FieldRef(("count", "number", "rate", "bool"))]
+Condition = Annotated[str, ExpressionRef("bool")]
+NumberExpression = Annotated[str, ExpressionRef("number")]
+OptionalCondition = Annotated[str | None, ExpressionRef("bool")]
+
+
+class Params(BaseModel):
+    """Base of every method's parameter model: unknown keys are typos."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class MethodInput:
+    """What a method sees: the rows it scores, as whole columns.
+
+    Numeric columns are float64 with NaN where a value is missing; the core
+    marks those rows not applicable afterwards, so a method need not care.
+    """
+
+    points: float
+    n: int
+    columns: Mapping[str, np.ndarray]
+    expressions: Mapping[str, Expression]
+
+    def number(self, name: str) -> FloatArray:
+        return np.asarray(self.columns[name], dtype=np.float64)
+
+    def column(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def condition(self, param: str) -> BoolArray:
+        """The compiled condition held by parameter `param`, over these rows."""
+        return self.expressions[param].evaluate_bool(self.columns, self.n)
+
+    def expression(self, param: str) -> FloatArray:
+        return self.expressions[param].evaluate_number(self.columns, self.n)
+
+
+@dataclass
+class Scored:
+    """A method's answer for every row.
+
+    `points` are raw: the core clips them to [0, points] (扣完为止) and says so
+    in the explanation. `value` is the figure the indicator measured (a rate,
+    a count) for reports; `not_applicable` marks rows the method finds not
+    applicable (a ratio over zero hazards, say).
+    """
+
+    points: FloatArray
+    value: np.ndarray | None = None
+    not_applicable: BoolArray | None = None
+
+
+@dataclass(frozen=True)
+class Method:
+    """A scoring method registered by a plugin."""
+
+    name: str
+    params: type[Params]
+    score: Callable[[Any, MethodInput], Scored]
+    summary: str = ""
+    describe: Callable[[Any, float], str] | None = None
+    plugin: str = field(default="", compare=False)
+
+
+def field_params(model: type[BaseModel]) -> dict[str, FieldRef]:
+    """Parameters of `model` that name evidence fields (lists of names too)."""
+    found: dict[str, FieldRef] = {}
+    for name, info in model.model_fields.items():
+        for meta in info.metadata:
+            if isinstance(meta, FieldRef):
+                found[name] = meta
+    return found
+
+
+def expression_params(model: type[BaseModel]) -> dict[str, ExpressionRef]:
+    """Parameters of `model` that hold rubric expressions."""
+    found: dict[str, ExpressionRef] = {}
+    for name, info in model.model_fields.items():
+        for meta in info.metadata:
+            if isinstance(meta, ExpressionRef):
+                found[name] = meta
+    return found

@@ -1,0 +1,193 @@
+"""The rubric format as pydantic models.
+
+One declaration gives parsing, the error messages and (later) the JSON Schema,
+so every key of the format lives here and nowhere else. Unknown keys are
+refused everywhere except on an indicator, whose extra keys are its method's
+parameters and are checked against that method's own model when the plan is
+compiled (the core does not know any method's parameters).
+"""
+
+from __future__ import annotations
+
+import keyword
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_name(value: str, what: str) -> str:
+    # Names are read by rubric expressions, so they must be identifiers that
+    # cannot collide with the expression language's own words.
+    if not value.isidentifier() or keyword.iskeyword(value) or value.startswith("_"):
+        raise ValueError(
+            f"{what} {value!r} must be an identifier (letters, digits and _, not starting with a digit or _)"
+        )
+    return value
+
+
+FieldType = Literal["count", "number", "rate", "bool", "enum", "text"]
+MissingPolicy = Literal["error", "zero", "not_applicable"]
+Rollup = Literal["sum", "mean", "min", "max", "weighted_mean"]
+PeriodCombiner = Literal["mean", "min", "max", "last"]
+
+
+class FieldSpec(_Strict):
+    """One evidence column."""
+
+    type: FieldType
+    title: str = ""
+    missing: MissingPolicy = "error"
+    min: float | str | None = None
+    max: float | str | None = None
+    values: list[str] | None = None
+    direction: Literal["higher_is_better", "lower_is_better"] | None = None
+    rollup: Rollup | None = None
+    weight: str | None = None
+    unit: str = ""
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("count", "number", "rate")
+
+
+class RubricInfo(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=100)
+    title: str
+    version: str
+    unit: str = "unit"
+    scale: float = Field(default=100, gt=0)
+    precision: int = Field(default=1, ge=0, le=6)
+    not_applicable: Literal["rescale", "full"] = "rescale"
+    description: str = ""
+    sample: str | None = None
+    id_column: str = "id"
+    period_column: str = "period"
+    parent_column: str = "parent"
+
+
+class PhaseSpec(_Strict):
+    weight: float = Field(ge=0, le=1)
+    periods: PeriodCombiner | None = None
+
+
+class IndicatorSpec(BaseModel):
+    """An indicator; keys other than these are its method's parameters."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str
+    title: str = ""
+    points: float = Field(gt=0)
+    method: str
+    note: str = ""
+
+    _id = field_validator("id")(lambda v: _check_name(v, "indicator id"))
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class DimensionSpec(_Strict):
+    id: str
+    title: str = ""
+    phase: str | None = None
+    points: float = Field(gt=0)
+    kind: Literal["base", "bonus"] = "base"
+    indicator: list[IndicatorSpec] = Field(min_length=1)
+
+    _id = field_validator("id")(lambda v: _check_name(v, "dimension id"))
+
+
+class VetoSpec(_Strict):
+    id: str
+    title: str
+    when: str
+    effect: Literal["fail", "zero"] = "fail"
+
+    _id = field_validator("id")(lambda v: _check_name(v, "veto id"))
+
+
+class GradeSpec(_Strict):
+    name: str = Field(min_length=1)
+    min: float
+    require: str | None = None
+
+
+class RankSpec(_Strict):
+    ties: Literal["min", "dense"] = "min"
+    tie_break: list[str] = []
+    within: str | None = None
+    vetoed: Literal["last", "score"] = "last"
+
+
+class QuotaSpec(_Strict):
+    count: int | None = Field(default=None, ge=0)
+    share: float | None = Field(default=None, ge=0, le=1)
+    rounding: Literal["floor", "half_up", "ceil"] = "floor"
+    ties: Literal["include", "exclude"] = "exclude"
+
+
+class ConsequenceSpec(_Strict):
+    id: str
+    title: str
+    when: str
+    quota: QuotaSpec | None = None
+    amount: float | str | None = None
+    blocks: list[str] = []
+
+    _id = field_validator("id")(lambda v: _check_name(v, "consequence id"))
+
+
+class ExampleExpect(_Strict):
+    score: float | None = None
+    grade: str | None = None
+    vetoed: bool | None = None
+    vetoes: list[str] | None = None
+    bonus: float | None = None
+    indicators: dict[str, float] | None = None
+    dimensions: dict[str, float] | None = None
+    consequences: list[str] | None = None
+
+
+class ExampleSpec(_Strict):
+    """A worked example: one unit's evidence and what the rubric must give.
+
+    `evidence` is one row; `rows` is several (one per period).
+    """
+
+    title: str
+    evidence: dict[str, Any] | None = None
+    rows: list[dict[str, Any]] | None = None
+    expect: ExampleExpect
+
+
+class RubricModel(_Strict):
+    format: Literal[1]
+    rubric: RubricInfo
+    fields: dict[str, FieldSpec]
+    phases: dict[str, PhaseSpec] = {}
+    dimension: list[DimensionSpec] = Field(min_length=1)
+    veto: list[VetoSpec] = []
+    grade: list[GradeSpec] = Field(min_length=1)
+    rank: RankSpec = RankSpec()
+    consequence: list[ConsequenceSpec] = []
+    example: list[ExampleSpec] = []
+
+    @field_validator("fields")
+    @classmethod
+    def _field_names(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
+        for name in value:
+            _check_name(name, "field name")
+        return value
+
+    @field_validator("phases")
+    @classmethod
+    def _phase_names(cls, value: dict[str, PhaseSpec]) -> dict[str, PhaseSpec]:
+        for name in value:
+            _check_name(name, "phase name")
+        return value

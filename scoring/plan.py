@@ -1,0 +1,160 @@
+"""A compiled rubric: each indicator bound to its method, each expression compiled once.
+
+`Rubric` is what the engine scores with. It is built from a checked
+`RubricModel` and the engine's registry, so a method name, a parameter typo or
+an expression naming an unknown field is refused here, before any evidence is
+read, with the key path of the offending key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ExpressionError, RubricError
+from .expr import Expression, compile_expression
+from .methods import Method, expression_params, field_params
+from .model import DimensionSpec, IndicatorSpec, RubricModel
+from .rubric import validation_error
+
+RESULT_BASE = ("score", "vetoed", "bonus", "base")
+
+
+@dataclass(frozen=True)
+class CompiledIndicator:
+    spec: IndicatorSpec
+    dimension: DimensionSpec
+    method: Method
+    params: BaseModel
+    expressions: dict[str, Expression]
+    inputs: tuple[str, ...]
+    key: str
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def points(self) -> float:
+        return self.spec.points
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """A loaded, checked and compiled rubric."""
+
+    model: RubricModel
+    path: Path | None
+    sha256: str
+    indicators: tuple[CompiledIndicator, ...]
+    vetoes: tuple[Expression, ...]
+    requires: tuple[Expression | None, ...]
+    consequence_when: tuple[Expression, ...]
+    consequence_amount: tuple[Expression | float | None, ...]
+    sample: Path | None = field(default=None)
+
+    @property
+    def id(self) -> str:
+        return self.model.rubric.id
+
+    @property
+    def version(self) -> str:
+        return self.model.rubric.version
+
+    @property
+    def title(self) -> str:
+        return self.model.rubric.title
+
+    def phase_of(self, dim: DimensionSpec) -> str | None:
+        return dim.phase
+
+
+def _compile(source: str, allowed: set[str], path: str, key: str) -> Expression:
+    try:
+        return compile_expression(source, allowed_names=allowed)
+    except ExpressionError as exc:
+        raise RubricError(str(exc), path=path, key=key) from None
+
+
+def result_names(model: RubricModel) -> set[str]:
+    return set(RESULT_BASE) | set(model.phases) | {d.id for d in model.dimension}
+
+
+def compile_rubric(
+    model: RubricModel, methods: dict[str, Method], *, path: Path | None, sha256: str, name: str | None = None
+) -> Rubric:
+    where = name or (str(path) if path else "rubric")
+    fields = set(model.fields)
+    compiled: list[CompiledIndicator] = []
+    for i, dim in enumerate(model.dimension):
+        for j, ind in enumerate(dim.indicator):
+            key = f"dimension[{i}].indicator[{j}]"
+            method = methods.get(ind.method)
+            if method is None:
+                known = ", ".join(sorted(methods)) or "none: are the built-in plugins installed? run pip install -e ."
+                raise RubricError(
+                    f"unknown method {ind.method!r} in indicator {ind.id!r}; methods are: {known}",
+                    path=where, key=f"{key}.method",
+                )
+            try:
+                params = method.params.model_validate(ind.params)
+            except ValidationError as exc:
+                err = validation_error(exc, where, key)
+                raise RubricError(
+                    f"{err.message} (indicator {ind.id!r}, method {ind.method!r})", path=where, key=err.key
+                ) from None
+            inputs: list[str] = []
+            for pname, ref in field_params(method.params).items():
+                value = getattr(params, pname)
+                if value is None:
+                    continue
+                spec = model.fields.get(value)
+                if spec is None:
+                    raise RubricError(
+                        f"{pname} = {value!r} is not a field declared in [fields] (indicator {ind.id!r})",
+                        path=where, key=f"{key}.{pname}",
+                    )
+                if ref.types and spec.type not in ref.types:
+                    raise RubricError(
+                        f"{pname} = {value!r} is a {spec.type} field; method {ind.method!r} needs "
+                        f"{' or '.join(ref.types)} here",
+                        path=where, key=f"{key}.{pname}",
+                    )
+                inputs.append(value)
+            expressions: dict[str, Expression] = {}
+            for pname in expression_params(method.params):
+                source = getattr(params, pname)
+                if source is None:
+                    continue
+                expr = _compile(source, fields, where, f"{key}.{pname}")
+                expressions[pname] = expr
+                inputs.extend(sorted(expr.names))
+            compiled.append(
+                CompiledIndicator(
+                    spec=ind, dimension=dim, method=method, params=params,
+                    expressions=expressions, inputs=tuple(dict.fromkeys(inputs)), key=key,
+                )
+            )
+    results = result_names(model)
+    vetoes = tuple(_compile(v.when, fields, where, f"veto[{i}].when") for i, v in enumerate(model.veto))
+    requires = tuple(
+        None if g.require is None else _compile(g.require, fields | results, where, f"grade[{i}].require")
+        for i, g in enumerate(model.grade)
+    )
+    cons_names = fields | results | {"grade", "rank"}
+    when = tuple(_compile(c.when, cons_names, where, f"consequence[{i}].when") for i, c in enumerate(model.consequence))
+    amounts: list[Expression | float | None] = []
+    for i, c in enumerate(model.consequence):
+        if isinstance(c.amount, str):
+            amounts.append(_compile(c.amount, cons_names, where, f"consequence[{i}].amount"))
+        else:
+            amounts.append(c.amount)
+    sample = None
+    if model.rubric.sample and path is not None:
+        sample = (path.parent / model.rubric.sample).resolve()
+    return Rubric(
+        model=model, path=path, sha256=sha256, indicators=tuple(compiled), vetoes=vetoes,
+        requires=requires, consequence_when=when, consequence_amount=tuple(amounts), sample=sample,
+    )

@@ -1,0 +1,258 @@
+"""The result of a scoring job: columns for every unit, views built on demand.
+
+The engine keeps results as columns (one array per indicator, dimension,
+phase, veto, consequence), so a million units cost arrays, not a million
+objects. `Result.unit(id)` and `Result.units()` build typed per-unit views
+when asked, and `Result.explain(id)` builds a unit's explanation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from .aggregate import Totals
+from .decide import NO_GRADE, Decisions
+from .errors import UsageError
+from .evidence import Evidence, Rejection
+from .indicators import IndicatorColumns
+from .layout import Layout
+from .plan import Rubric
+from .rounding import round_half_up
+
+Status = Literal["scored", "not_applicable"]
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    points: float
+    max: float
+    value: float | bool | str | None
+    status: Status
+
+
+@dataclass(frozen=True)
+class VetoResult:
+    id: str
+    title: str
+    effect: str
+
+
+@dataclass(frozen=True)
+class ConsequenceResult:
+    id: str
+    title: str
+    amount: float | None
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """One unit's result. `score`, `grade` and `rank` are None when nothing applied."""
+
+    id: str
+    status: Literal["scored", "not_assessable"]
+    score: float | None
+    grade: str | None
+    rank: int | None
+    base: float | None
+    bonus: float | None
+    phases: dict[str, float | None]
+    dimensions: dict[str, dict[str, float]]
+    indicators: dict[str, IndicatorResult]
+    vetoes: list[VetoResult]
+    consequences: list[ConsequenceResult]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "score": self.score,
+            "grade": self.grade,
+            "rank": self.rank,
+            "base": self.base,
+            "bonus": self.bonus,
+            "phases": self.phases,
+            "dimensions": self.dimensions,
+            "indicators": {k: vars(v) for k, v in self.indicators.items()},
+            "vetoes": [vars(v) for v in self.vetoes],
+            "consequences": [vars(c) for c in self.consequences],
+        }
+
+
+@dataclass(frozen=True)
+class Provenance:
+    rubric_id: str
+    rubric_version: str
+    rubric_sha256: str
+    evidence_source: str
+    evidence_sha256: str
+    rows_read: int
+    rows_scored: int
+    rows_rejected: int
+    engine_version: str
+    plugins: tuple[dict[str, str], ...]
+
+
+def _num(x: float, places: int) -> float | None:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    return float(round_half_up(np.array([x]), places)[0])
+
+
+def _value(v: object) -> float | bool | str | None:
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, (np.floating, float, np.integer, int)):
+        f = float(v)
+        return None if math.isnan(f) or math.isinf(f) else float(round_half_up(np.array([f]), 4)[0])
+    return None if v is None else str(v)
+
+
+@dataclass(frozen=True)
+class Result:
+    rubric: Rubric
+    evidence: Evidence
+    layout: Layout
+    items: list[IndicatorColumns]
+    totals: Totals
+    decisions: Decisions
+    provenance: Provenance
+    _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    # --- columns -----------------------------------------------------------
+    @property
+    def unit_ids(self) -> np.ndarray:
+        return self.layout.unit_ids
+
+    @property
+    def scores(self) -> np.ndarray:
+        return self.decisions.score
+
+    @property
+    def grades(self) -> np.ndarray:
+        names = np.array([g.name for g in self.rubric.model.grade] + [""], dtype=object)
+        out = names[self.decisions.grade]
+        out[self.decisions.grade == NO_GRADE] = None
+        return out
+
+    @property
+    def ranks(self) -> np.ndarray:
+        return self.decisions.rank
+
+    @property
+    def rejected(self) -> list[Rejection]:
+        return self.evidence.rejected
+
+    @property
+    def detail_precision(self) -> int:
+        # Item and dimension points are shown with at least two places, so a
+        # reader can see the rescale at work; the total is at the rubric's own.
+        return max(self.rubric.model.rubric.precision, 2)
+
+    def order(self) -> np.ndarray:
+        """Unit indices in reading order: by rank, then id; unranked units last."""
+        rank = np.nan_to_num(self.decisions.rank, nan=np.inf)
+        return np.lexsort((self.layout.unit_ids, rank))
+
+    # --- per-unit views ----------------------------------------------------
+    def index_of(self, unit_id: str) -> int:
+        if not self._index:
+            self._index.update({str(u): i for i, u in enumerate(self.layout.unit_ids.tolist())})
+        try:
+            return self._index[unit_id]
+        except KeyError:
+            raise UsageError(
+                f"no unit {unit_id!r} in the result; units are identified by the evidence's id column"
+            ) from None
+
+    def unit(self, unit_id: str) -> UnitResult:
+        return self._unit(self.index_of(unit_id))
+
+    def units(self) -> Iterator[UnitResult]:
+        for i in self.order().tolist():
+            yield self._unit(int(i))
+
+    def _unit(self, i: int) -> UnitResult:
+        model = self.rubric.model
+        d, t = self.decisions, self.totals
+        p = model.rubric.precision
+        dp = self.detail_precision
+        assessable = bool(t.assessable[i])
+        grade_index = int(d.grade[i])
+        indicators = {}
+        for ind, col in zip(self.rubric.indicators, self.items):
+            app = bool(col.applicable[i])
+            indicators[ind.id] = IndicatorResult(
+                points=_num(float(col.points[i]), dp) or 0.0,
+                max=ind.points,
+                value=_value(col.value[i]),
+                status="scored" if app else "not_applicable",
+            )
+        vetoes = [VetoResult(v.id, v.title, v.effect) for j, v in enumerate(model.veto) if d.vetoes[i, j]]
+        consequences = [
+            ConsequenceResult(c.id, c.title, None if c.amount is None else float(d.amounts[i, j]))
+            for j, c in enumerate(model.consequence) if d.consequences[i, j]
+        ]
+        rank = d.rank[i]
+        return UnitResult(
+            id=str(self.layout.unit_ids[i]),
+            status="scored" if assessable else "not_assessable",
+            score=_num(float(d.score[i]), p),
+            grade=model.grade[grade_index].name if grade_index != NO_GRADE else None,
+            rank=None if math.isnan(rank) else int(rank),
+            base=_num(float(t.base[i]), dp),
+            bonus=_num(float(t.bonus[i]), dp),
+            phases={k: _num(float(v[i]), dp) for k, v in t.phase_scores.items()},
+            dimensions={
+                dim.id: {"points": _num(float(t.dimension_points[dim.id][i]), dp) or 0.0,
+                         "max": float(t.dimension_max[dim.id][i]) if dim.kind == "base" else dim.points}
+                for dim in model.dimension
+            },
+            indicators=indicators,
+            vetoes=vetoes,
+            consequences=consequences,
+        )
+
+    # --- whole result ------------------------------------------------------
+    def header(self) -> dict[str, Any]:
+        pv = self.provenance
+        return {
+            "rubric": {"id": pv.rubric_id, "version": pv.rubric_version, "sha256": pv.rubric_sha256},
+            "engine": {"version": pv.engine_version, "plugins": list(pv.plugins)},
+            "evidence": {
+                "source": pv.evidence_source, "sha256": pv.evidence_sha256, "rows": pv.rows_read,
+                "scored": pv.rows_scored, "rejected": pv.rows_rejected,
+            },
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.header()
+        out["units"] = [u.to_dict() for u in self.units()]
+        out["rejected"] = [vars(r) for r in self.rejected]
+        out["summary"] = self.summary()
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        model = self.rubric.model
+        grades = {g.name: int((self.decisions.grade == k).sum()) for k, g in enumerate(model.grade)}
+        cons = {
+            c.id: {"title": c.title, "units": int(self.decisions.consequences[:, j].sum()),
+                   "amount": float(round_half_up(np.array([self.decisions.amounts[:, j].sum()]), 2)[0])}
+            for j, c in enumerate(model.consequence)
+        }
+        return {
+            "units": int(self.layout.n_units),
+            "not_assessable": int((~self.totals.assessable).sum()),
+            "vetoed": int(self.decisions.vetoed.sum()),
+            "grades": grades,
+            "consequences": cons,
+        }
+
+    def explain(self, unit_id: str) -> Any:
+        from .explain import explain_unit
+
+        return explain_unit(self, self.index_of(unit_id))

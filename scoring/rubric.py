@@ -1,0 +1,229 @@
+"""Reading a rubric file and checking it as a whole.
+
+TOML -> `RubricModel` (unknown keys refused) -> checks that span the rubric
+(points add up, bands ordered, names resolve). Binding indicators to plugin
+methods and compiling expressions happens in `scoring.plan`, which needs the
+engine's registry; everything here needs nothing but the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import _toml
+from .errors import RubricError
+from .model import RubricModel
+
+# Names the engine gives to results; a field of the same name would be ambiguous
+# in a condition such as `score >= 90`.
+RESULT_NAMES = frozenset({"score", "grade", "rank", "vetoed", "bonus", "base", "id", "period", "parent"})
+
+
+def key_path(loc: Iterable[Any]) -> str:
+    """pydantic's ('dimension', 2, 'indicator', 1, 'full') -> 'dimension[2].indicator[1].full'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def parse_toml(text: str, path: str) -> dict[str, Any]:
+    try:
+        return _toml.loads(text)
+    except _toml.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        column = getattr(exc, "colno", None)
+        message = getattr(exc, "msg", str(exc))
+        raise RubricError(f"TOML syntax error: {message}", path=path, line=line, column=column) from None
+
+
+def validation_error(exc: ValidationError, path: str, prefix: str = "") -> RubricError:
+    """The first pydantic error, rendered with its key path; the count of others."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    loc = key_path(first["loc"])
+    key = f"{prefix}.{loc}" if prefix and loc else (prefix or loc)
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        message = f"unknown key {str(first['loc'][-1])!r}; check its spelling against the format reference"
+    elif kind == "missing":
+        message = "required key is missing"
+    else:
+        message = first["msg"]
+        if "input" in first and not isinstance(first["input"], (dict, list)):
+            message += f" (got {first['input']!r})"
+    more = len(errors) - 1
+    if more:
+        message += f"; and {more} more problem{'s' if more > 1 else ''}"
+    return RubricError(message, path=path, key=key)
+
+
+def build_model(data: dict[str, Any], path: str) -> RubricModel:
+    try:
+        model = RubricModel.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, path) from None
+    check_model(model, path)
+    return model
+
+
+def _dec(x: float) -> Decimal:
+    # Compare points as the decimals the author wrote, not as binary floats.
+    return Decimal(repr(x))
+
+
+def check_model(m: RubricModel, path: str) -> None:
+    """Checks across the whole rubric that pydantic cannot express field by field."""
+
+    def fail(message: str, key: str) -> None:
+        raise RubricError(message, path=path, key=key)
+
+    for name in m.fields:
+        if name in RESULT_NAMES:
+            fail(f"field name {name!r} is reserved for results; rename the field", f"fields.{name}")
+    for name, spec in m.fields.items():
+        key = f"fields.{name}"
+        if spec.type == "enum" and not spec.values:
+            fail("an enum field needs values = [...]", key)
+        if spec.type != "enum" and spec.values is not None:
+            fail("values = [...] is only for enum fields", key)
+        for bound_name in ("min", "max"):
+            bound = getattr(spec, bound_name)
+            if bound is None:
+                continue
+            if not spec.numeric:
+                fail(f"{bound_name} applies only to count, number and rate fields", f"{key}.{bound_name}")
+            if isinstance(bound, str):
+                other = m.fields.get(bound)
+                if other is None or not other.numeric:
+                    fail(f"{bound_name} names {bound!r}, which is not a numeric field of [fields]", f"{key}.{bound_name}")
+        if spec.rollup == "weighted_mean":
+            weight = m.fields.get(spec.weight or "")
+            if weight is None or not weight.numeric:
+                fail('rollup = "weighted_mean" needs weight = "<a numeric field>"', f"{key}.weight")
+        elif spec.weight is not None:
+            fail('weight is only used with rollup = "weighted_mean"', f"{key}.weight")
+        if spec.rollup is not None and not spec.numeric:
+            fail("rollup applies only to count, number and rate fields", f"{key}.rollup")
+
+    ids: dict[str, str] = {}
+
+    def unique(kind: str, name: str, key: str) -> None:
+        if name in ids:
+            fail(f"{kind} id {name!r} is already used by {ids[name]}; ids must be unique", key)
+        ids[name] = f"{kind} {name!r}"
+
+    for p in m.phases:
+        unique("phase", p, f"phases.{p}")
+    for i, dim in enumerate(m.dimension):
+        unique("dimension", dim.id, f"dimension[{i}].id")
+        dim_key = f"dimension[{i}]"
+        for j, ind in enumerate(dim.indicator):
+            unique("indicator", ind.id, f"{dim_key}.indicator[{j}].id")
+        total = sum((_dec(ind.points) for ind in dim.indicator), Decimal(0))
+        if dim.kind == "base" and total != _dec(dim.points):
+            fail(
+                f"indicator points add up to {total} but the dimension has points = {dim.points:g}; "
+                "make them agree",
+                f"{dim_key}.points",
+            )
+        if dim.kind == "bonus":
+            for j, ind in enumerate(dim.indicator):
+                if ind.points > dim.points:
+                    fail(
+                        f"a bonus item's points ({ind.points:g}) exceed the dimension's cap ({dim.points:g})",
+                        f"{dim_key}.indicator[{j}].points",
+                    )
+        if m.phases:
+            if dim.kind == "base" and dim.phase is None:
+                fail(f"the rubric declares [phases], so this dimension needs phase = one of {sorted(m.phases)}", f"{dim_key}.phase")
+            if dim.phase is not None and dim.phase not in m.phases:
+                fail(f"phase {dim.phase!r} is not declared in [phases] ({', '.join(sorted(m.phases))})", f"{dim_key}.phase")
+        elif dim.phase is not None:
+            fail("phase is set but the rubric has no [phases] table; declare the phases or remove the key", f"{dim_key}.phase")
+    if not any(d.kind == "base" for d in m.dimension):
+        fail("the rubric needs at least one dimension that is not a bonus", "dimension")
+
+    if m.phases:
+        weights = sum((_dec(p.weight) for p in m.phases.values()), Decimal(0))
+        if weights != 1:
+            fail(f"phase weights add up to {weights}, not 1", "phases")
+        for name, phase in m.phases.items():
+            if phase.periods is None and name not in ("process", "outcome"):
+                fail('say how periods combine: periods = "mean", "min", "max" or "last"', f"phases.{name}.periods")
+            if not any(d.phase == name and d.kind == "base" for d in m.dimension):
+                fail(f"phase {name!r} has no dimension; give it one or remove it", f"phases.{name}")
+
+    for i, veto in enumerate(m.veto):
+        unique("veto", veto.id, f"veto[{i}].id")
+    for i, cons in enumerate(m.consequence):
+        unique("consequence", cons.id, f"consequence[{i}].id")
+    consequence_ids = {c.id for c in m.consequence}
+    for i, cons in enumerate(m.consequence):
+        for j, blocked in enumerate(cons.blocks):
+            if blocked not in consequence_ids:
+                fail(f"blocks {blocked!r}, which is not a consequence id", f"consequence[{i}].blocks[{j}]")
+        if cons.quota is not None and (cons.quota.count is None) == (cons.quota.share is None):
+            fail("a quota needs exactly one of count or share", f"consequence[{i}].quota")
+
+    names = [g.name for g in m.grade]
+    if len(set(names)) != len(names):
+        fail("grade names must be unique", "grade")
+    for i in range(1, len(m.grade)):
+        if not m.grade[i].min < m.grade[i - 1].min:
+            fail(
+                f"grade bands must be listed from the highest min down, strictly; {m.grade[i].name!r} "
+                f"(min {m.grade[i].min:g}) follows {m.grade[i - 1].name!r} (min {m.grade[i - 1].min:g})",
+                f"grade[{i}].min",
+            )
+    if m.grade[-1].min > 0:
+        fail(f"the lowest grade must cover 0 (min = 0), so every score gets a grade; it has min = {m.grade[-1].min:g}", f"grade[{len(m.grade) - 1}].min")
+    if m.grade[-1].require is not None:
+        fail("the lowest grade cannot have require: a unit failing it would have no grade", f"grade[{len(m.grade) - 1}].require")
+
+    rankable = set(m.phases) | {d.id for d in m.dimension}
+    for i, name in enumerate(m.rank.tie_break):
+        if name not in rankable:
+            fail(f"tie_break {name!r} is not a phase or dimension id ({', '.join(sorted(rankable))})", f"rank.tie_break[{i}]")
+    if m.rank.within is not None:
+        spec = m.fields.get(m.rank.within)
+        if spec is None or spec.type not in ("enum", "text"):
+            fail(f"within {m.rank.within!r} must name an enum or text field", "rank.within")
+
+    declared = set(m.fields) | {m.rubric.period_column}
+    for i, ex in enumerate(m.example):
+        if (ex.evidence is None) == (ex.rows is None):
+            fail("an example needs exactly one of evidence = {...} (one row) or rows = [...]", f"example[{i}]")
+        rows = [ex.evidence] if ex.evidence is not None else list(ex.rows or [])
+        for r, row in enumerate(rows):
+            for k in row:
+                if k not in declared:
+                    where = "evidence" if ex.evidence is not None else f"rows[{r}]"
+                    fail(f"{k!r} is not a field declared in [fields]", f"example[{i}].{where}.{k}")
+        if ex.expect.grade is not None and ex.expect.grade not in names:
+            fail(f"expects grade {ex.expect.grade!r}, which is not a grade of the rubric", f"example[{i}].expect.grade")
+
+
+def read_rubric_source(path: Path) -> tuple[str, bytes]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RubricError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RubricError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path=str(path)) from None
+    return text, data
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
