@@ -1,0 +1,223 @@
+"""The `scoring` command line.
+
+Exit codes: 0 success; 1 an invalid rubric or evidence (a one-paragraph
+message on stderr, no traceback unless --debug); 2 a usage error; 3 an
+internal error (a bug: please report it with the --debug output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .engine import ENGINE_VERSION, Engine
+from .errors import EvidenceError, RubricError, ScoringError
+from .evidence import Rejection
+from .examples import run_examples
+from .plan import Rubric
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+SHOWN_REJECTIONS = 10
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename it into place."""
+    path = path.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def rejects_csv(rejected: Sequence[Rejection]) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["row", "unit", "field", "value", "reason"])
+    for r in rejected:
+        w.writerow([r.row, r.unit or "", r.field or "", r.value or "", r.reason])
+    return out.getvalue()
+
+
+def _evidence_path(rubric: Rubric, given: str | None, sample: bool) -> str:
+    if given and not sample:
+        return given
+    if given and sample:
+        raise ScoringError("give either an evidence file or --sample, not both")
+    if rubric.sample is None:
+        raise RubricError("no evidence file given, and the rubric names no sample ([rubric] sample); "
+                          "give the evidence file", path=str(rubric.path or rubric.id))
+    return str(rubric.sample)
+
+
+def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    rubric = engine.load_rubric(args.rubric)
+    evidence_path = _evidence_path(rubric, args.evidence, args.sample)
+    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "json")
+    if fmt not in engine.registry.writers:
+        raise ScoringError(f"no writer for format {fmt!r}; use --format {' or '.join(sorted(engine.registry.writers))}")
+    try:
+        evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error)
+    except EvidenceError as exc:
+        if exc.rejected:
+            for r in exc.rejected[:SHOWN_REJECTIONS]:
+                print(f"  rejected {r}", file=err)
+            if len(exc.rejected) > SHOWN_REJECTIONS:
+                print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
+            if args.rejects:
+                write_atomic(Path(args.rejects), rejects_csv(exc.rejected))
+        raise
+    for warning in evidence.warnings:
+        print(f"warning: {evidence_path}: {warning}", file=err)
+    result = engine.score(rubric, evidence)
+    text = engine.render(result, fmt)
+    if args.rejects:
+        write_atomic(Path(args.rejects), rejects_csv(result.rejected))
+    if args.output:
+        write_atomic(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    for r in result.rejected[:SHOWN_REJECTIONS]:
+        print(f"  rejected {r}", file=err)
+    if len(result.rejected) > SHOWN_REJECTIONS:
+        print(f"  ... and {len(result.rejected) - SHOWN_REJECTIONS} more (see --rejects or the output)", file=err)
+    not_assessable = result.summary()["not_assessable"]
+    if not_assessable:
+        print(f"warning: {not_assessable} unit(s) not assessable: no item of the rubric applies to them", file=err)
+    pv = result.provenance
+    print(f"rows: {pv.rows_read} read, {pv.rows_scored} scored, {pv.rows_rejected} rejected; "
+          f"units: {result.layout.n_units} scored", file=err)
+    return EXIT_OK
+
+
+def cmd_validate(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    status = EXIT_OK
+    for source in args.rubrics:
+        try:
+            rubric = engine.load_rubric(source)
+        except ScoringError as exc:
+            print(f"invalid: {exc}", file=err)
+            status = EXIT_INVALID
+            continue
+        outcomes = run_examples(engine, rubric)
+        failed = [o for o in outcomes if not o.passed]
+        for o in failed:
+            print(f"invalid: {rubric.path or source}: example[{o.index}] {o.title!r}: " + "; ".join(o.problems), file=err)
+        if failed:
+            status = EXIT_INVALID
+        else:
+            print(f"ok: {rubric.path or source}: {rubric.id} {rubric.version}, {len(rubric.indicators)} indicators, "
+                  f"{len(outcomes)} example(s) pass")
+    return status
+
+
+def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    rubric = engine.load_rubric(args.rubric)
+    evidence_path = _evidence_path(rubric, args.evidence, args.sample)
+    result = engine.score(rubric, evidence_path, on_error=args.on_error)
+    explanation = result.explain(args.unit)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(explanation.to_text())
+    return EXIT_OK
+
+
+def cmd_rubrics(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    bundled = engine.bundled_rubrics()
+    if not bundled:
+        print("no bundled rubrics are installed", file=err)
+    for b in bundled:
+        print(f"{b.id}\t{b.version}\t{b.title}")
+    return EXIT_OK
+
+
+def cmd_plugins(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    for p in engine.plugins():
+        dist = f"{p.distribution} {p.version}".strip() or "(registered in code)"
+        print(f"{p.name}\t{dist}")
+        for label, names in (("methods", p.methods), ("loaders", p.loaders), ("writers", p.writers)):
+            if names:
+                print(f"  {label}: {', '.join(names)}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="scoring", description="Score evidence against an assessment rubric.")
+    parser.add_argument("--version", action="version", version=f"scoring {ENGINE_VERSION}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def evidence_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("rubric", metavar="RUBRIC", help="a rubric file, or the id of a bundled rubric")
+        p.add_argument("--sample", action="store_true", help="use the rubric's bundled sample evidence")
+        p.add_argument("--on-error", choices=["fail", "skip"], default="fail",
+                       help="on invalid rows: fail (default, nothing written) or skip them and list them")
+
+    run = sub.add_parser("run", help="score evidence and write the result")
+    evidence_args(run)
+    run.add_argument("evidence", metavar="EVIDENCE", nargs="?", help="evidence file (.csv, .json, .jsonl)")
+    run.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
+    run.add_argument("--format", help="json (default), csv or md; default from OUT's suffix")
+    run.add_argument("--rejects", metavar="FILE", help="write rejected rows to FILE as CSV")
+    run.set_defaults(func=cmd_run)
+
+    validate = sub.add_parser("validate", help="check rubrics and their worked examples")
+    validate.add_argument("rubrics", metavar="RUBRIC", nargs="+")
+    validate.set_defaults(func=cmd_validate)
+
+    explain = sub.add_parser("explain", help="explain one unit's result line by line")
+    evidence_args(explain)
+    explain.add_argument("evidence", metavar="EVIDENCE", nargs="?")
+    explain.add_argument("unit", metavar="UNIT_ID")
+    explain.add_argument("--format", choices=["text", "json"], default="text")
+    explain.set_defaults(func=cmd_explain)
+
+    rubrics = sub.add_parser("rubrics", help="list the bundled rubrics")
+    rubrics.set_defaults(func=cmd_rubrics)
+    plugins = sub.add_parser("plugins", help="list the loaded plugins and what they provide")
+    plugins.set_defaults(func=cmd_plugins)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    err = sys.stderr
+    try:
+        engine = Engine()
+        code: int = args.func(engine, args, err)
+        return code
+    except ScoringError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=err)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # a bug, not bad input
+        if args.debug:
+            traceback.print_exc()
+        else:
+            kind, value, _ = sys.exc_info()
+            print(f"internal error: {kind.__name__ if kind else 'error'}: {value}; "
+                  "this is a bug in scoring or a plugin: rerun with --debug and report the output", file=err)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())
