@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .aggregate import aggregate
 from .decide import decide
 from .errors import EvidenceError, RubricError, UsageError
-from .evidence import Evidence, OnError, type_table
+from .evidence import Evidence, OnError, type_arrays, type_table
 from .indicators import score_indicators
 from .layout import build_layout
 from .plan import Rubric, compile_rubric
@@ -125,6 +127,20 @@ class Engine:
         table = RawTable(names, [[row.get(c) for c in names] for row in rows], [f"row {i + 1}" for i in range(len(rows))])
         data = repr([sorted(r.items()) for r in rows]).encode("utf-8")
         return type_table(table, rubric.model, source=name, data=data, on_error=on_error)
+
+    def evidence_from_arrays(
+        self,
+        rubric: Rubric,
+        ids: Sequence[str] | np.ndarray,
+        columns: Mapping[str, np.ndarray | Sequence[object]],
+        *,
+        periods: Sequence[str] | np.ndarray | None = None,
+        parents: Sequence[str] | np.ndarray | None = None,
+        on_error: OnError = "fail",
+        name: str = "<arrays>",
+    ) -> Evidence:
+        """Evidence from whole columns in memory (one array per field), checked like a file."""
+        return type_arrays(rubric.model, ids, columns, periods=periods, parents=parents, source=name, on_error=on_error)
 
     # --- scoring -------------------------------------------------------------
     def score(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -59,7 +59,7 @@ class Evidence:
     unit_ids: np.ndarray
     periods: np.ndarray | None
     parents: np.ndarray | None
-    row_labels: np.ndarray
+    kept_rows: np.ndarray
     columns: dict[str, np.ndarray]
     missing: dict[str, np.ndarray]
     rejected: list[Rejection] = field(default_factory=list)
@@ -67,7 +67,13 @@ class Evidence:
 
     @property
     def rows(self) -> int:
+        """Rows kept for scoring."""
         return int(self.unit_ids.shape[0])
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows refused; a row refused for two reasons has two rejections but counts once."""
+        return self.rows_read - self.rows
 
 
 def sha256_of(data: bytes) -> str:
@@ -87,18 +93,23 @@ def _cell_text(value: object) -> str:
 class _Collector:
     """Gathers rejections so a file's every bad row is reported at once."""
 
-    def __init__(self, labels: Sequence[str], units: np.ndarray) -> None:
-        self.labels = labels
+    def __init__(self, labels: Sequence[str] | None, units: np.ndarray) -> None:
+        # None: rows are numbered "row 1", "row 2", ... (arrays in memory), made only when needed.
+        self._labels = labels
         self.units = units
-        self.bad = np.zeros(len(labels), dtype=bool)
+        self.bad = np.zeros(units.shape[0], dtype=bool)
         self.items: list[tuple[int, Rejection]] = []
 
     def reject(self, rows: np.ndarray | Sequence[int], fieldname: str | None, values: Sequence[str] | None, reason: str) -> None:
         for k, i in enumerate(np.asarray(rows, dtype=np.int64).tolist()):
             unit = str(self.units[i]) or None
             value = values[k] if values is not None else None
-            self.items.append((i, Rejection(self.labels[i], unit, fieldname, value, reason)))
+            self.items.append((i, Rejection(self.label(i), unit, fieldname, value, reason)))
             self.bad[i] = True
+
+
+    def label(self, i: int) -> str:
+        return self._labels[i] if self._labels is not None else f"row {i + 1}"
 
 
 def _parse_number(text: str, rate: bool) -> float:
@@ -135,13 +146,7 @@ def _type_column(
                     bad_vals.append(cells[i])
             if bad_rows:
                 out.reject(bad_rows, name, bad_vals, f"not a number (field type {spec.type})")
-        vals = values[present]
-        if spec.type == "count":
-            bad = present[(vals < 0) | (vals != np.floor(vals))]
-            out.reject(bad, name, [cells[i] for i in bad.tolist()], "a count must be a whole number of 0 or more")
-        if spec.type == "rate":
-            bad = present[(vals < 0) | (vals > 1)]
-            out.reject(bad, name, [cells[i] for i in bad.tolist()], "a rate must lie between 0 and 1 (or 0% and 100%)")
+        _check_numeric(name, spec, values, present, out, lambda i: cells[i])
         return values, missing
     if spec.type == "bool":
         lowered = np.array([c.lower() for c in cells], dtype=str)
@@ -156,6 +161,21 @@ def _type_column(
         bad = np.flatnonzero(~empty & ~np.isin(values_s, allowed))
         out.reject(bad, name, [cells[i] for i in bad.tolist()], f"not one of the allowed values: {', '.join(allowed)}")
     return values_s, missing
+
+
+def _check_numeric(
+    name: str, spec: FieldSpec, values: np.ndarray, present: np.ndarray, out: _Collector, shown: Callable[[int], str]
+) -> None:
+    """Counts are whole and not negative; rates lie in [0, 1]."""
+    present = present[~np.isnan(values[present])]  # unparseable cells were rejected already
+    vals = values[present]
+    with np.errstate(invalid="ignore"):
+        if spec.type == "count":
+            bad = present[(vals < 0) | (vals != np.floor(vals))]
+            out.reject(bad, name, [shown(i) for i in bad.tolist()], "a count must be a whole number of 0 or more")
+        if spec.type == "rate":
+            bad = present[(vals < 0) | (vals > 1)]
+            out.reject(bad, name, [shown(i) for i in bad.tolist()], "a rate must lie between 0 and 1 (or 0% and 100%)")
 
 
 def _apply_missing(
@@ -181,7 +201,7 @@ def _apply_missing(
 
 def _check_bounds(
     name: str, spec: FieldSpec, columns: Mapping[str, np.ndarray], missing: Mapping[str, np.ndarray],
-    cells: Mapping[str, list[str]], out: _Collector,
+    shown: Callable[[str, int], str], out: _Collector,
 ) -> None:
     values = columns[name]
     for which, bound in (("min", spec.min), ("max", spec.max)):
@@ -199,15 +219,15 @@ def _check_bounds(
             broken = known & ((values < other) if which == "min" else (values > other))
         rows = np.flatnonzero(broken)
         if rows.size:
-            shown = [cells[name][i] for i in rows.tolist()]
+            texts = [shown(name, i) for i in rows.tolist()]
             if isinstance(bound, str):
                 reasons = [f"{which} is {bound} ({_cell_text(float(other[i]))})" for i in rows.tolist()]
-                for r, s, why in zip(rows.tolist(), shown, reasons):
+                for r, s, why in zip(rows.tolist(), texts, reasons):
                     word = "more" if which == "max" else "less"
                     out.reject([r], name, [s], f"{word} than {why}; check both cells")
             else:
                 word = "above the maximum" if which == "max" else "below the minimum"
-                out.reject(rows, name, shown, f"{word} {limit_text}")
+                out.reject(rows, name, texts, f"{word} {limit_text}")
 
 
 def type_table(
@@ -269,11 +289,102 @@ def type_table(
         values, miss = _type_column(name, spec, cells[name], empty, out)
         missing[name] = _apply_missing(name, spec, values, miss, out)
         columns[name] = values
-    for name, spec in rubric.fields.items():
-        _check_bounds(name, spec, columns, missing, cells, out)
-
     periods = np.array(cells_of(info.period_column), dtype=str) if info.period_column in position else None
     parents = np.array(cells_of(info.parent_column), dtype=str) if info.parent_column in position else None
+    return _finish(
+        rubric, out, ids, periods, parents, columns, missing, lambda f, i: cells[f][i],
+        source=source, sha256=sha256_of(data), warnings=warnings, on_error=on_error,
+    )
+
+
+def type_arrays(
+    rubric: RubricModel,
+    ids: Sequence[str] | np.ndarray,
+    columns: Mapping[str, np.ndarray | Sequence[object]],
+    *,
+    periods: Sequence[str] | np.ndarray | None = None,
+    parents: Sequence[str] | np.ndarray | None = None,
+    source: str = "<arrays>",
+    on_error: OnError = "fail",
+) -> Evidence:
+    """Evidence from whole columns already in memory (numpy arrays or lists).
+
+    Numeric columns may hold NaN for an empty cell; the field's missing policy
+    applies as it would to a file. The checks are the same as for a file.
+    """
+    id_arr = np.asarray(ids).astype(str)
+    n = id_arr.shape[0]
+    out = _Collector(None, id_arr)
+    absent = [f for f, spec in rubric.fields.items() if f not in columns and spec.missing == "error"]
+    if absent:
+        raise EvidenceError(f"no column for field(s) {', '.join(absent)} declared in the rubric's [fields]", path=source)
+    typed: dict[str, np.ndarray] = {}
+    missing: dict[str, np.ndarray] = {}
+    for name, spec in rubric.fields.items():
+        if name in columns:
+            raw = np.asarray(columns[name])
+        else:  # an absent column is all empty cells; the missing policy decides
+            raw = np.full(n, np.nan) if spec.numeric or spec.type == "bool" else np.full(n, "", dtype=str)
+        if raw.shape != (n,):
+            raise EvidenceError(f"column {name!r} has shape {raw.shape}, expected ({n},) like the ids", path=source)
+        if spec.numeric:
+            try:
+                values = raw.astype(np.float64)
+            except (TypeError, ValueError):
+                raise EvidenceError(f"column {name!r} is not numeric (field type {spec.type})", path=source) from None
+            empty = np.isnan(values)
+            values = values.copy()
+            _check_numeric(name, spec, values, np.flatnonzero(~empty), out, lambda i, v=values: _cell_text(float(v[i])))
+        elif spec.type == "bool":
+            if raw.dtype.kind == "f":
+                empty = np.isnan(raw)
+                values = np.nan_to_num(raw) != 0
+            else:
+                empty = np.zeros(n, dtype=bool)
+                values = raw.astype(bool)
+        else:
+            values = raw.astype(str)
+            empty = values == ""
+            if spec.type == "enum":
+                bad = np.flatnonzero(~empty & ~np.isin(values, spec.values or []))
+                out.reject(bad, name, [str(values[i]) for i in bad.tolist()],
+                           f"not one of the allowed values: {', '.join(spec.values or [])}")
+        missing[name] = _apply_missing(name, spec, values, empty, out)
+        typed[name] = values
+    out.reject(np.flatnonzero(id_arr == ""), rubric.rubric.id_column, None, "no unit id")
+    hasher = hashlib.sha256(id_arr.tobytes())
+    for name in rubric.fields:
+        hasher.update(name.encode())
+        hasher.update(np.ascontiguousarray(typed[name]).tobytes())
+    return _finish(
+        rubric, out, id_arr,
+        None if periods is None else np.asarray(periods).astype(str),
+        None if parents is None else np.asarray(parents).astype(str),
+        typed, missing, lambda f, i: _cell_text(typed[f][i].item()),
+        source=source, sha256=hasher.hexdigest(), warnings=[], on_error=on_error,
+    )
+
+
+def _finish(
+    rubric: RubricModel,
+    out: _Collector,
+    ids: np.ndarray,
+    periods: np.ndarray | None,
+    parents: np.ndarray | None,
+    columns: dict[str, np.ndarray],
+    missing: dict[str, np.ndarray],
+    shown: Callable[[str, int], str],
+    *,
+    source: str,
+    sha256: str,
+    warnings: list[str],
+    on_error: OnError,
+) -> Evidence:
+    """Checks across fields and rows, then the policy: raise, or keep the valid units."""
+    info = rubric.rubric
+    n = ids.shape[0]
+    for name, spec in rubric.fields.items():
+        _check_bounds(name, spec, columns, missing, shown, out)
     if periods is not None:
         out.reject(np.flatnonzero(periods == ""), info.period_column, None, "no period; fill in the period of every row")
     _reject_duplicates(ids, periods, parents, out, info.id_column)
@@ -289,40 +400,48 @@ def type_table(
         )
     _spread_to_unit(ids, parents, out)
     keep = ~out.bad
+    everything = bool(keep.all())
+    pick = (lambda a: a) if everything else (lambda a: a[keep])
     rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
     return Evidence(
         source=source,
-        sha256=sha256_of(data),
+        sha256=sha256,
         rows_read=n,
-        unit_ids=ids[keep],
-        periods=None if periods is None else periods[keep],
-        parents=None if parents is None else parents[keep],
-        row_labels=np.array(labels, dtype=object)[keep] if n else np.array([], dtype=object),
-        columns={k: v[keep] for k, v in columns.items()},
-        missing={k: v[keep] for k, v in missing.items()},
+        unit_ids=pick(ids),
+        periods=None if periods is None else pick(periods),
+        parents=None if parents is None else pick(parents),
+        kept_rows=np.flatnonzero(keep),
+        columns={k: pick(v) for k, v in columns.items()},
+        missing={k: pick(v) for k, v in missing.items()},
         rejected=rejected,
         warnings=warnings,
     )
 
 
+def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), int(uniq.shape[0])
+
+
 def _reject_duplicates(
     ids: np.ndarray, periods: np.ndarray | None, parents: np.ndarray | None, out: _Collector, id_column: str
 ) -> None:
-    keys = ids.astype(object)
-    if periods is not None:
-        keys = keys + "\x1f" + periods.astype(object)
-    if parents is not None:
-        keys = keys + "\x1f" + parents.astype(object)
-    if keys.size == 0:
+    if ids.size == 0:
         return
-    _, first, inverse, counts = np.unique(keys.astype(str), return_index=True, return_inverse=True, return_counts=True)
+    key, _ = _codes(ids)
+    for extra in (periods, parents):
+        if extra is not None:
+            codes, size = _codes(extra)
+            key = key * size + codes
+    _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
     dup_rows = np.flatnonzero(counts[inverse] > 1)
     for i in dup_rows.tolist():
         j = int(first[inverse[i]])
         if i == j:
             continue
         hint = "" if periods is not None else "; add a period column if a unit has several rows"
-        out.reject([i], id_column, [str(ids[i])], f"duplicate unit id (also at {out.labels[j]}){hint}")
+        out.reject([i], id_column, [str(ids[i])], f"duplicate unit id (also at {out.label(j)}){hint}")
 
 
 def _spread_to_unit(ids: np.ndarray, parents: np.ndarray | None, out: _Collector) -> None:
@@ -330,9 +449,10 @@ def _spread_to_unit(ids: np.ndarray, parents: np.ndarray | None, out: _Collector
     if not out.bad.any():
         return
     owner = ids if parents is None else np.where(parents != "", parents, ids)
-    bad_units = np.unique(owner[out.bad])
-    bad_units = bad_units[bad_units != ""]
-    follow = np.flatnonzero(np.isin(owner, bad_units) & ~out.bad)
+    first_bad: dict[str, int] = {}
+    for i in np.flatnonzero(out.bad).tolist():
+        first_bad.setdefault(str(owner[i]), i)
+    first_bad.pop("", None)
+    follow = np.flatnonzero(np.isin(owner, list(first_bad)) & ~out.bad)
     for i in follow.tolist():
-        first_bad = int(np.flatnonzero(out.bad & (owner == owner[i]))[0])
-        out.reject([i], None, None, f"another row of this {('unit')} was rejected ({out.labels[first_bad]})")
+        out.reject([i], None, None, f"another row of this unit was rejected ({out.label(first_bad[str(owner[i])])})")

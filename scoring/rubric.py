@@ -9,6 +9,7 @@ engine's registry; everything here needs nothing but the file.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -40,9 +41,14 @@ def parse_toml(text: str, path: str) -> dict[str, Any]:
     try:
         return _toml.loads(text)
     except _toml.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        column = getattr(exc, "colno", None)
-        message = getattr(exc, "msg", str(exc))
+        # tomllib gives lineno/colno attributes only from Python 3.14; before, they
+        # are in the message as "(at line L, column C)".
+        message = str(exc)
+        found = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+        column = getattr(exc, "colno", None) or (int(found.group(2)) if found else None)
+        if found:
+            message = message[: found.start()] + message[found.end():]
         raise RubricError(f"TOML syntax error: {message}", path=path, line=line, column=column) from None
 
 

@@ -1,0 +1,317 @@
+"""Generate the bundled sample evidence for ``enterprise-safety-target.toml``.
+
+What it models
+--------------
+One county's year of 企业安全生产目标责任考核 as its emergency-management
+bureau would publish it in a year-end work report: 70 enterprises that signed
+target responsibility letters with the county, each visited once a quarter
+(2026Q1..2026Q4), so the file has 4 rows per enterprise (280 rows).
+
+* 44 private filling stations (民营加油站), 15 state-owned filling stations
+  (国有加油站, 中石化/中石油), 5 liquid-chlorine users (液氯使用: water works,
+  a sewage plant, a paper mill), 4 gas-filling firms (燃气充装) and 2
+  hazardous-chemical producers (危化品生产).
+* Process fields are that quarter's figures (hazards found and rectified,
+  open major hazards, letter signed, safety meetings, certified share of
+  special-operation workers, drills, emergency plan filed). Outcome fields are
+  year-to-date, so counts never fall from one quarter to the next and the
+  Q4 row holds the year's figures; death limit, standardisation grade and risk
+  deposit are constant per enterprise.
+
+Where the figures come from
+---------------------------
+The enterprise mix and the hazard totals follow a county work report of the
+usual kind: over the year 89 hazards were found and 74 rectified (83.15%);
+the generator distributes exactly those two totals over the 280 rows. The
+accidents are the report's typical year: one enterprise with a death within
+its control limit, one small station with a death over its limit of 0, one
+较大 accident (classified on direct economic loss, a tank-yard fire, no
+deaths), one concealed accident found on inspection, and a handful of serious
+injuries. Everything else (names, quarterly meetings, certification rates,
+drills, deposits, standardisation grades) is invented but shaped like such a
+register: most enterprises are sound, some private stations are weak on
+paperwork and training. Names are fictional.
+
+Small private stations that keep an on-site emergency card instead of a filed
+plan have ``has_plan`` left empty, which the rubric treats as not applicable.
+
+Determinism
+-----------
+Only ``random.Random(20261129)`` from the standard library is used (with
+``random()``, ``choices()`` and ``shuffle()``, whose outputs are stable for an
+integer seed), and the CSV is written as UTF-8 without BOM with ``\\n`` line
+ends, so every run writes byte-identical output.
+
+Regenerate with::
+
+    .venv/bin/python rubrics/samples/generate_enterprise_safety_target.py
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SEED = 20261129
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "enterprise-safety-target.csv"
+
+PERIODS = ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
+HAZARDS_FOUND = 89       # the county's figure for the year
+HAZARDS_RECTIFIED = 74   # the county's figure for the year
+
+# Column order: id, period, then the rubric's [fields] in declaration order.
+COLUMNS = (
+    "id", "period", "name", "industry", "deaths", "death_limit", "serious_injuries",
+    "major_accidents", "concealed_accidents", "hazards_found", "hazards_rectified",
+    "major_hazards_open", "letter_signed", "meetings", "certified_share", "drills",
+    "has_plan", "standardization", "commendations", "deposit",
+)
+
+# industry: (count, quality range, hazard weight, death limit, deposit)
+INDUSTRIES = (
+    ("民营加油站", 44, (0.00, 0.60), 0.30, 0, 10000),
+    ("国有加油站", 15, (0.35, 1.00), 0.20, 0, 10000),
+    ("液氯使用", 5, (0.30, 0.90), 0.90, 1, 20000),
+    ("燃气充装", 4, (0.30, 0.90), 0.90, 1, 30000),
+    ("危化品生产", 2, (0.70, 1.00), 2.20, 1, 50000),
+)
+
+TOWNS = (
+    "城关", "东关", "西关", "南关", "北关", "河口", "柳林", "杨庄", "李集", "王庄", "张湾",
+    "新桥", "石桥", "白马", "青龙", "龙泉", "三里铺", "十里铺", "五里墩", "双河", "马坊",
+    "高庄", "沙河", "黄营", "刘集", "孙店", "赵楼", "陈湾", "周口岸", "大营", "小岗", "桃园",
+    "梨树沟", "杏花", "黑石", "红旗", "太平", "长岭", "金鸡", "凤凰", "仁和", "永丰", "清河",
+    "古城", "花园", "岔路口", "老街", "东湖", "西湖", "南山",
+)
+PRIVATE_BRANDS = ("", "民营", "鑫源", "顺达", "宏发", "兴旺", "通达", "永安", "众诚", "华通", "路路通", "中兴")
+STATE_NAMES = tuple(f"中石化{t}加油站" for t in ("城关", "东环路", "河口", "柳林", "新桥", "白马", "龙泉", "双河"))
+STATE_NAMES += tuple(f"中石油{t}加油站" for t in ("西环路", "杨庄", "李集", "石桥", "高庄", "沙河", "大营"))
+CHLORINE_NAMES = ("县自来水公司第一水厂", "县自来水公司第二水厂", "城东污水处理厂", "河口镇供水站", "华泰纸业有限公司")
+GAS_NAMES = ("县华润燃气有限公司充装站", "鑫源液化气充装站", "昌盛液化石油气有限公司", "龙泉燃气有限公司")
+CHEM_NAMES = ("宏达化工有限公司", "金源化工有限公司")
+
+# The year's accidents, by enterprise number (1-based, see the id layout).
+DEATH_WITHIN_LIMIT = 61    # a water works: 1 death, limit 1
+DEATH_OVER_LIMIT = 23      # a small private station: 1 death, limit 0
+MAJOR_ACCIDENT = 70        # a chemical producer: 较大 fire, no deaths
+CONCEALED = 67             # a gas-filling firm: hid an injury accident
+INJURED = 11
+# Habits by quality (see _quarters).
+CERT_CUTS = (0.5, 0.7, 0.85)
+CERT_GAIN = 0.15
+MEET_BASE, MEET_SLOPE = 0.0, 1.0
+DRILL_SLOPE, DRILL_OFFSET = 1.1, 0.2               # further enterprises with a serious injury
+
+
+@dataclass
+class Enterprise:
+    id: str
+    name: str
+    industry: str
+    quality: float
+    hazard_weight: float
+    death_limit: int
+    deposit: int
+    standardization: str = "无"
+    small: bool = False  # keeps an emergency card; has_plan not applicable
+    # year-to-date events: quarter index (0..3) -> increment
+    deaths: dict[int, int] = field(default_factory=dict)
+    injuries: dict[int, int] = field(default_factory=dict)
+    majors: dict[int, int] = field(default_factory=dict)
+    concealed: dict[int, int] = field(default_factory=dict)
+    commendations: dict[int, int] = field(default_factory=dict)
+    quarters: list[dict[str, object]] = field(default_factory=list)
+
+
+def _ytd(events: dict[int, int], q: int) -> int:
+    return sum(n for k, n in events.items() if k <= q)
+
+
+def _uniform(rng: random.Random, lo: float, hi: float) -> float:
+    return lo + (hi - lo) * rng.random()
+
+
+def _private_names(rng: random.Random, n: int) -> list[str]:
+    towns = list(TOWNS)
+    rng.shuffle(towns)
+    names = ["城关民营加油站"]
+    for town in towns:
+        if len(names) == n:
+            break
+        if town == "城关":
+            continue
+        brand = rng.choices(PRIVATE_BRANDS, weights=[5, 2] + [1] * (len(PRIVATE_BRANDS) - 2))[0]
+        names.append(f"{town}{brand}加油站")
+    return names
+
+
+def build(rng: random.Random) -> list[Enterprise]:
+    names = {
+        "民营加油站": _private_names(rng, 44),
+        "国有加油站": list(STATE_NAMES),
+        "液氯使用": list(CHLORINE_NAMES),
+        "燃气充装": list(GAS_NAMES),
+        "危化品生产": list(CHEM_NAMES),
+    }
+    firms: list[Enterprise] = []
+    for industry, count, (lo, hi), weight, limit, deposit in INDUSTRIES:
+        for k in range(count):
+            number = len(firms) + 1
+            firms.append(Enterprise(
+                id=f"E{number:03d}", name=names[industry][k], industry=industry,
+                quality=round(_uniform(rng, lo, hi), 3), hazard_weight=weight,
+                death_limit=limit, deposit=deposit,
+            ))
+    _standardization(rng, firms)
+    _accidents(rng, firms)
+    _commendations(rng, firms)
+    for firm in firms:
+        _quarters(rng, firm)
+    _hazards(rng, firms)
+    return firms
+
+
+def _standardization(rng: random.Random, firms: list[Enterprise]) -> None:
+    for firm in firms:
+        q = firm.quality
+        if firm.industry == "危化品生产":
+            firm.standardization = "二级"
+        elif firm.industry == "国有加油站":
+            firm.standardization = "三级"
+        elif firm.industry in ("液氯使用", "燃气充装"):
+            firm.standardization = "二级" if q > 0.85 else "三级"
+        else:
+            firm.standardization = "三级" if rng.random() < 0.25 + 0.5 * q else "无"
+            firm.small = firm.standardization == "无" and rng.random() < 0.3
+    # The county's best: one chemical producer reached 一级.
+    firms[68].standardization = "一级"
+
+
+def _accidents(rng: random.Random, firms: list[Enterprise]) -> None:
+    firms[DEATH_WITHIN_LIMIT - 1].deaths[2] = 1
+    firms[DEATH_WITHIN_LIMIT - 1].quality = min(firms[DEATH_WITHIN_LIMIT - 1].quality, 0.7)
+    firms[DEATH_OVER_LIMIT - 1].deaths[1] = 1
+    firms[MAJOR_ACCIDENT - 1].majors[1] = 1
+    firms[MAJOR_ACCIDENT - 1].injuries[1] = 2
+    firms[CONCEALED - 1].concealed[2] = 1
+    firms[CONCEALED - 1].injuries[2] = 1
+    special = {DEATH_WITHIN_LIMIT, DEATH_OVER_LIMIT, MAJOR_ACCIDENT, CONCEALED}
+    pool = [f for i, f in enumerate(firms, 1) if i not in special]
+    weights = [(1.15 - f.quality) ** 2 for f in pool]
+    hurt: list[Enterprise] = []
+    while len(hurt) < INJURED:
+        pick = rng.choices(pool, weights=weights)[0]
+        if pick not in hurt:
+            hurt.append(pick)
+    for n, firm in enumerate(hurt):
+        firm.injuries[rng.choices(range(4))[0]] = 2 if n < 2 else 1
+
+
+def _commendations(rng: random.Random, firms: list[Enterprise]) -> None:
+    for firm in firms:
+        if firm.deaths or firm.majors or firm.concealed or firm.injuries:
+            continue
+        if firm.quality > 0.8 and rng.random() < 0.3:
+            firm.commendations[rng.choices(range(4), weights=[1, 2, 2, 3])[0]] = 1
+            if firm.quality > 0.95 and rng.random() < 0.5:
+                firm.commendations[3] = firm.commendations.get(3, 0) + 1
+
+
+def _quarters(rng: random.Random, firm: Enterprise) -> None:
+    """Quarterly process figures from the enterprise's habits.
+
+    Habits are the enterprise's own (a weak station keeps missing drills and
+    keeps uncertified staff on the forecourt), with quarter-to-quarter noise.
+    """
+    q = firm.quality
+    big = firm.industry in ("液氯使用", "燃气充装", "危化品生产")
+    # Certified share: a level for the year's start, improving as staff qualify.
+    levels = (0.85, 0.92, 0.96, 1.0)
+    h = q + 0.2 * (rng.random() - 0.5)
+    level = 0 if h < CERT_CUTS[0] else (1 if h < CERT_CUTS[1] else (2 if h < CERT_CUTS[2] else 3))
+    meet_p = min(0.97, MEET_BASE + MEET_SLOPE * q)
+    drill_p = min(0.97, (0.5 + 0.5 * q) if big else max(0.05, DRILL_SLOPE * q - DRILL_OFFSET))
+    letter_late = 0 if q >= 0.3 or big else (2 if q < 0.12 else 1)   # quarters before signing
+    plan_from = 0 if q > 0.4 or big else (4 if rng.random() < 0.5 else 2)
+    for k in range(4):
+        meetings = 0
+        if rng.random() < meet_p:
+            meetings = rng.choices((1, 2, 3), weights=(5, 3, 1) if not big else (1, 2, 4))[0]
+        drills = 0
+        if rng.random() < drill_p:
+            drills = rng.choices((1, 2), weights=(4, 1))[0]
+        if k > 0 and level < 3 and rng.random() < CERT_GAIN:
+            level += 1
+        if firm.small:
+            has_plan = ""
+        else:
+            has_plan = "是" if k >= plan_from else "否"
+        firm.quarters.append({
+            "letter_signed": "否" if k < letter_late else "是",
+            "meetings": meetings,
+            "certified_share": levels[level],
+            "drills": drills,
+            "has_plan": has_plan,
+            "hazards_found": 0,
+            "hazards_rectified": 0,
+            "major_hazards_open": 0,
+        })
+
+
+def _hazards(rng: random.Random, firms: list[Enterprise]) -> None:
+    """Spread exactly HAZARDS_FOUND over the rows, then leave exactly the rest open."""
+    rows = [(f, k) for f in firms for k in range(4)]
+    weights = [f.hazard_weight * (1.6 - f.quality) for f, _ in rows]
+    for _ in range(HAZARDS_FOUND):
+        f, k = rng.choices(rows, weights=weights)[0]
+        f.quarters[k]["hazards_found"] += 1  # type: ignore[operator]
+    for f, k in rows:
+        f.quarters[k]["hazards_rectified"] = f.quarters[k]["hazards_found"]
+    open_left = HAZARDS_FOUND - HAZARDS_RECTIFIED
+    while open_left:
+        live = [(f, k) for f, k in rows if f.quarters[k]["hazards_rectified"] > 0]  # type: ignore[operator]
+        # Sloppy enterprises, and hazards found late in the year, stay open.
+        w = [(1.1 - f.quality) ** 2 * (2.0 if k == 3 else 1.0) for f, k in live]
+        f, k = rng.choices(live, weights=w)[0]
+        f.quarters[k]["hazards_rectified"] -= 1  # type: ignore[operator]
+        open_left -= 1
+    # An open hazard at a chlorine or gas site is a major one.
+    for f, k in rows:
+        row = f.quarters[k]
+        gap = row["hazards_found"] - row["hazards_rectified"]  # type: ignore[operator]
+        if gap and f.industry in ("液氯使用", "燃气充装", "危化品生产") and f.quality < 0.6:
+            row["major_hazards_open"] = 1
+
+
+def render(firms: list[Enterprise]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for f in firms:
+        for k, period in enumerate(PERIODS):
+            row = f.quarters[k]
+            writer.writerow([
+                f.id, period, f.name, f.industry,
+                _ytd(f.deaths, k), f.death_limit, _ytd(f.injuries, k),
+                _ytd(f.majors, k), _ytd(f.concealed, k),
+                row["hazards_found"], row["hazards_rectified"], row["major_hazards_open"],
+                row["letter_signed"], row["meetings"], f"{row['certified_share']:.2f}", row["drills"],
+                row["has_plan"], f.standardization, _ytd(f.commendations, k), f.deposit,
+            ])
+    return buf.getvalue()
+
+
+def main(out: Path | None = None) -> Path:
+    """Write the sample CSV to `out` (default: next to this script); return the path."""
+    target = OUT if out is None else Path(out)
+    firms = build(random.Random(SEED))
+    target.write_bytes(render(firms).encode("utf-8"))
+    return target
+
+
+if __name__ == "__main__":
+    print(main())
