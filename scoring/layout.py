@@ -73,7 +73,7 @@ def _frames(units: np.ndarray, periods: np.ndarray | None) -> tuple[np.ndarray, 
     unit_ids, unit_code = np.unique(units, return_inverse=True)
     unit_code = unit_code.reshape(-1)
     if periods is None:
-        return unit_ids, unit_code, unit_code.copy(), np.full(unit_ids.shape, "", dtype=str)
+        return unit_ids, np.arange(unit_ids.shape[0]), unit_code, np.full(unit_ids.shape, "", dtype=str)
     period_code = period_order(periods)
     key = unit_code.astype(np.int64) * (int(period_code.max(initial=0)) + 1) + period_code
     frame_keys, row_frame = np.unique(key, return_inverse=True)

@@ -73,8 +73,8 @@ COLUMNS = (
 
 # industry: (count, quality range, hazard weight, death limit, deposit)
 INDUSTRIES = (
-    ("民营加油站", 44, (0.00, 0.60), 0.30, 0, 10000),
-    ("国有加油站", 15, (0.35, 1.00), 0.20, 0, 10000),
+    ("民营加油站", 44, (0.00, 0.55), 0.30, 0, 10000),
+    ("国有加油站", 15, (0.25, 0.95), 0.20, 0, 10000),
     ("液氯使用", 5, (0.30, 0.90), 0.90, 1, 20000),
     ("燃气充装", 4, (0.30, 0.90), 0.90, 1, 30000),
     ("危化品生产", 2, (0.70, 1.00), 2.20, 1, 50000),
@@ -99,12 +99,13 @@ DEATH_WITHIN_LIMIT = 61    # a water works: 1 death, limit 1
 DEATH_OVER_LIMIT = 23      # a small private station: 1 death, limit 0
 MAJOR_ACCIDENT = 70        # a chemical producer: 较大 fire, no deaths
 CONCEALED = 67             # a gas-filling firm: hid an injury accident
-INJURED = 11
+INJURED = 13
 # Habits by quality (see _quarters).
-CERT_CUTS = (0.5, 0.7, 0.85)
-CERT_GAIN = 0.15
-MEET_BASE, MEET_SLOPE = 0.0, 1.0
-DRILL_SLOPE, DRILL_OFFSET = 1.1, 0.2               # further enterprises with a serious injury
+CERT_CUTS = (0.45, 0.65, 0.8)
+CERT_GAIN = 0.12
+MEET_BASE, MEET_SLOPE = 0.45, 0.55
+DRILL_BASE, DRILL_SLOPE = 0.25, 0.7
+MAJOR_HAZARDS = 5            # enterprises with a major hazard open at some visit               # further enterprises with a serious injury
 
 
 @dataclass
@@ -186,7 +187,7 @@ def _standardization(rng: random.Random, firms: list[Enterprise]) -> None:
             firm.standardization = "二级" if q > 0.85 else "三级"
         else:
             firm.standardization = "三级" if rng.random() < 0.25 + 0.5 * q else "无"
-            firm.small = firm.standardization == "无" and rng.random() < 0.3
+            firm.small = firm.standardization == "无" and rng.random() < 0.2
     # The county's best: one chemical producer reached 一级.
     firms[68].standardization = "一级"
 
@@ -215,7 +216,7 @@ def _commendations(rng: random.Random, firms: list[Enterprise]) -> None:
     for firm in firms:
         if firm.deaths or firm.majors or firm.concealed or firm.injuries:
             continue
-        if firm.quality > 0.8 and rng.random() < 0.3:
+        if firm.quality > 0.7 and rng.random() < 0.4:
             firm.commendations[rng.choices(range(4), weights=[1, 2, 2, 3])[0]] = 1
             if firm.quality > 0.95 and rng.random() < 0.5:
                 firm.commendations[3] = firm.commendations.get(3, 0) + 1
@@ -234,9 +235,9 @@ def _quarters(rng: random.Random, firm: Enterprise) -> None:
     h = q + 0.2 * (rng.random() - 0.5)
     level = 0 if h < CERT_CUTS[0] else (1 if h < CERT_CUTS[1] else (2 if h < CERT_CUTS[2] else 3))
     meet_p = min(0.97, MEET_BASE + MEET_SLOPE * q)
-    drill_p = min(0.97, (0.5 + 0.5 * q) if big else max(0.05, DRILL_SLOPE * q - DRILL_OFFSET))
-    letter_late = 0 if q >= 0.3 or big else (2 if q < 0.12 else 1)   # quarters before signing
-    plan_from = 0 if q > 0.4 or big else (4 if rng.random() < 0.5 else 2)
+    drill_p = min(0.97, (0.6 + 0.4 * q) if big else DRILL_BASE + DRILL_SLOPE * q)
+    letter_late = 0 if q >= 0.2 or big else (2 if q < 0.08 else 1)   # quarters before signing
+    plan_from = 0 if q > 0.2 or big else (4 if rng.random() < 0.4 else 2)
     for k in range(4):
         meetings = 0
         if rng.random() < meet_p:
@@ -263,28 +264,48 @@ def _quarters(rng: random.Random, firm: Enterprise) -> None:
 
 
 def _hazards(rng: random.Random, firms: list[Enterprise]) -> None:
-    """Spread exactly HAZARDS_FOUND over the rows, then leave exactly the rest open."""
+    """Spread exactly HAZARDS_FOUND over the rows, and leave exactly the rest open.
+
+    First the year's major hazards (重大隐患: at a filling station typically a
+    single-walled buried tank not yet refitted): each is found in one quarter,
+    stays unrectified, and is reported open at that quarter's and the next
+    visits. Then the ordinary hazards, weighted to the chemical sites and to
+    sloppy enterprises; then the rest of the open ones, weighted to sloppy
+    enterprises and to hazards found in Q4 (not yet due).
+    """
+    found_left = HAZARDS_FOUND
+    open_left = HAZARDS_FOUND - HAZARDS_RECTIFIED
+    candidates = [f for f in firms if not (f.deaths or f.majors or f.concealed)]
+    weights = [(1.0 - f.quality) ** 3 + 0.01 for f in candidates]
+    chosen: list[Enterprise] = []
+    while len(chosen) < MAJOR_HAZARDS:
+        pick = rng.choices(candidates, weights=weights)[0]
+        if pick not in chosen:
+            chosen.append(pick)
+    for f in chosen:
+        k = rng.choices(range(3), weights=(3, 2, 1))[0]
+        f.quarters[k]["hazards_found"] += 1  # type: ignore[operator]
+        for j in range(k, min(4, k + 1 + rng.choices((0, 1, 2), weights=(1, 2, 1))[0])):
+            f.quarters[j]["major_hazards_open"] = 1
+        found_left -= 1
+        open_left -= 1
     rows = [(f, k) for f in firms for k in range(4)]
     weights = [f.hazard_weight * (1.6 - f.quality) for f, _ in rows]
-    for _ in range(HAZARDS_FOUND):
+    extra = {id(f.quarters[k]): 0 for f, k in rows}
+    for _ in range(found_left):
         f, k = rng.choices(rows, weights=weights)[0]
         f.quarters[k]["hazards_found"] += 1  # type: ignore[operator]
+        extra[id(f.quarters[k])] += 1
+    # Ordinary hazards are rectified unless picked below; major ones stay open.
     for f, k in rows:
-        f.quarters[k]["hazards_rectified"] = f.quarters[k]["hazards_found"]
-    open_left = HAZARDS_FOUND - HAZARDS_RECTIFIED
+        row = f.quarters[k]
+        row["hazards_rectified"] = extra[id(row)]
     while open_left:
         live = [(f, k) for f, k in rows if f.quarters[k]["hazards_rectified"] > 0]  # type: ignore[operator]
-        # Sloppy enterprises, and hazards found late in the year, stay open.
         w = [(1.1 - f.quality) ** 2 * (2.0 if k == 3 else 1.0) for f, k in live]
         f, k = rng.choices(live, weights=w)[0]
         f.quarters[k]["hazards_rectified"] -= 1  # type: ignore[operator]
         open_left -= 1
-    # An open hazard at a chlorine or gas site is a major one.
-    for f, k in rows:
-        row = f.quarters[k]
-        gap = row["hazards_found"] - row["hazards_rectified"]  # type: ignore[operator]
-        if gap and f.industry in ("液氯使用", "燃气充装", "危化品生产") and f.quality < 0.6:
-            row["major_hazards_open"] = 1
 
 
 def render(firms: list[Enterprise]) -> str:
