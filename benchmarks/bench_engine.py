@@ -269,7 +269,7 @@ def unit_ids(n: int) -> np.ndarray:
 def generate(spec: Spec, n: int, seed: int) -> tuple[np.ndarray, Columns]:
     """Seeded evidence: a per-unit quality in [0, 1] drives every field, so scores spread over the grades."""
     rng = np.random.default_rng(seed)
-    quality = rng.beta(6.0, 1.6, n)
+    quality = rng.beta(5.0, 1.8, n)
     columns: Columns = {}
     for f in spec.fields:
         how = spec.generators[f.name]
@@ -308,6 +308,7 @@ class Outcome:
     scores: FloatArray
     grades: NDArray[np.int64]   # index into GRADE_BANDS, -1 where not assessable
     ranks: FloatArray
+    rescaled: int               # units with at least one not-applicable item
 
 
 def item_points(it: Item, cols: Columns) -> tuple[FloatArray, NDArray[np.bool_]]:
@@ -379,7 +380,8 @@ def baseline(spec: Spec, cols: Columns) -> Outcome:
     neg_score = -np.where(assessable, score, -np.inf)
     keys = (-tie, neg_score, vetoed, ~assessable)
     order = np.lexsort(keys)
-    new_run = np.ones(n, dtype=bool)
+    new_run = np.zeros(n, dtype=bool)
+    new_run[:1] = True
     for k in keys:
         ks = k[order]
         new_run[1:] |= ks[1:] != ks[:-1]
@@ -387,7 +389,8 @@ def baseline(spec: Spec, cols: Columns) -> Outcome:
     rank = np.empty(n)
     rank[order] = np.maximum.accumulate(np.where(new_run, positions, 0)) + 1
     rank[~assessable] = np.nan
-    return Outcome(scores=np.where(assessable, score, np.nan), grades=grade, ranks=rank)
+    rescaled = int((applicable < sum(it.points for it in spec.items if it.dim != spec.bonus_dim)).sum())
+    return Outcome(scores=np.where(assessable, score, np.nan), grades=grade, ranks=rank, rescaled=rescaled)
 
 
 # --- the two parts, each run in a child process ----------------------------------
@@ -449,7 +452,8 @@ def run_part(part: str, args: argparse.Namespace) -> dict[str, Any]:
             outcome = baseline(spec, columns)
             times.append(time.perf_counter() - t0)
         assert outcome is not None
-        report.update(baseline_s=min(times), rss_peak=max_rss_bytes())
+        report.update(baseline_s=min(times), rss_peak=max_rss_bytes(), rescaled=outcome.rescaled,
+                      vetoed=int(((columns[spec.fail_veto_field] > 0) | (columns[spec.zero_veto_field] > 0)).sum()))
         np.savez(args.out, ids=ids, scores=outcome.scores, grades=outcome.grades, ranks=outcome.ranks)
     return report
 
@@ -553,7 +557,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  baseline child           {megabytes(base['rss_peak'])}"
           f"   (+{megabytes(base['rss_peak'] - base['rss_after_generation'])} over generation)")
     print(f"  target < 3 GB            {'met' if eng['rss_peak'] < 3e9 else 'NOT met'} (engine child)")
-    print(f"rows rejected by the engine {eng['rejected']:,}")
+    print(f"evidence                   {eng['rejected']:,} rows rejected by the engine; {base['rescaled']:,} units"
+          f" rescaled (an item not applicable); {base['vetoed']:,} vetoed")
     print("agreement: " + "; ".join(agreement))
     print("OK: the engine and the baseline agree" if ok else "FAIL: the engine and the baseline disagree")
     return 0 if ok else 1

@@ -22,25 +22,42 @@ Where the figures come from
 ---------------------------
 The enterprise mix and the hazard totals follow a county work report of the
 usual kind: over the year 89 hazards were found and 74 rectified (83.15%);
-the generator distributes exactly those two totals over the 280 rows. The
-accidents are the report's typical year: one enterprise with a death within
-its control limit, one small station with a death over its limit of 0, one
-较大 accident (classified on direct economic loss, a tank-yard fire, no
-deaths), one concealed accident found on inspection, and a handful of serious
-injuries. Everything else (names, quarterly meetings, certification rates,
-drills, deposits, standardisation grades) is invented but shaped like such a
-register: most enterprises are sound, some private stations are weak on
-paperwork and training. Names are fictional.
+the generator distributes exactly those two totals over the 280 rows (most
+quarters find nothing; 5 of the 15 open hazards are major ones, at a filling
+station typically a single-walled buried tank not yet refitted). The
+accidents are such a report's year: one water works with a death within its
+control limit of 1, one small private station with a death over its limit of
+0, one 较大 accident at a chemical producer (classified on direct economic
+loss: a tank-yard fire, two serious injuries, no deaths), one gas-filling firm
+that concealed an injury accident, and serious injuries at a further 13
+enterprises, mostly lax ones. Names, meetings, certification rates, drills,
+deposits (10000 元 a filling station, 20000 a chlorine user, 30000 a
+gas-filling firm, 50000 a chemical producer) and standardisation grades are
+invented but shaped like such a register. Names are fictional.
 
-Small private stations that keep an on-site emergency card instead of a filed
-plan have ``has_plan`` left empty, which the rubric treats as not applicable.
+Each enterprise is either diligent or lax (about four in five private
+stations, two in five state-owned stations and chlorine users, half the
+gas-filling firms, neither chemical producer). Lax ones keep uncertified
+staff on duty (certified share 0.85, rising slowly through the year), skip
+quarterly meetings and drills, and the worst sign their letter or file their
+plan late. The skew is deliberate: the outcome phase weighs 60%, so an
+enterprise with no casualties reaches 优秀 at about 73% in the process phase,
+and only a weak process record spreads the grades. With this seed the sample
+grades 23 优秀, 34 良好, 10 合格 and 3 不合格 (the two vetoes and the death
+over the limit), with some tied scores.
+
+Five small private stations keep an on-site emergency card instead of a filed
+plan: their ``has_plan`` is left empty, which the rubric treats as not
+applicable.
 
 Determinism
 -----------
 Only ``random.Random(20261129)`` from the standard library is used (with
 ``random()``, ``choices()`` and ``shuffle()``, whose outputs are stable for an
-integer seed), and the CSV is written as UTF-8 without BOM with ``\\n`` line
-ends, so every run writes byte-identical output.
+integer seed), nothing depends on set or dict-of-object ordering, and the CSV
+is written as UTF-8 without BOM with ``\\n`` line ends, so every run writes
+byte-identical output. The columns are id, period, then the rubric's [fields]
+in declaration order; ``main`` checks that against the rubric file.
 
 Regenerate with::
 
@@ -55,9 +72,15 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the project depends on the backport there
+    import tomli as tomllib  # type: ignore[no-redef]
+
 SEED = 20261129
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "enterprise-safety-target.csv"
+RUBRIC = HERE.parent / "enterprise-safety-target.toml"
 
 PERIODS = ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
 HAZARDS_FOUND = 89       # the county's figure for the year
@@ -71,14 +94,18 @@ COLUMNS = (
     "has_plan", "standardization", "commendations", "deposit",
 )
 
-# industry: (count, quality range, hazard weight, death limit, deposit)
+# industry: (count, share of lax enterprises, hazard weight, death limit, deposit)
 INDUSTRIES = (
-    ("民营加油站", 44, (0.00, 0.55), 0.30, 0, 10000),
-    ("国有加油站", 15, (0.25, 0.95), 0.20, 0, 10000),
-    ("液氯使用", 5, (0.30, 0.90), 0.90, 1, 20000),
-    ("燃气充装", 4, (0.30, 0.90), 0.90, 1, 30000),
-    ("危化品生产", 2, (0.70, 1.00), 2.20, 1, 50000),
+    ("民营加油站", 44, 0.80, 0.30, 0, 10000),
+    ("国有加油站", 15, 0.40, 0.20, 0, 10000),
+    ("液氯使用", 5, 0.40, 0.90, 1, 20000),
+    ("燃气充装", 4, 0.50, 0.90, 1, 30000),
+    ("危化品生产", 2, 0.00, 2.20, 1, 50000),
 )
+# Management quality: lax enterprises draw from the first range, diligent
+# ones from the second (see _quarters for what quality drives).
+LAX_QUALITY = (0.00, 0.30)
+DILIGENT_QUALITY = (0.55, 1.00)
 
 TOWNS = (
     "城关", "东关", "西关", "南关", "北关", "河口", "柳林", "杨庄", "李集", "王庄", "张湾",
@@ -99,13 +126,14 @@ DEATH_WITHIN_LIMIT = 61    # a water works: 1 death, limit 1
 DEATH_OVER_LIMIT = 23      # a small private station: 1 death, limit 0
 MAJOR_ACCIDENT = 70        # a chemical producer: 较大 fire, no deaths
 CONCEALED = 67             # a gas-filling firm: hid an injury accident
-INJURED = 13
+INJURED = 13               # further enterprises with a serious injury
 # Habits by quality (see _quarters).
 CERT_CUTS = (0.45, 0.65, 0.8)
 CERT_GAIN = 0.12
-MEET_BASE, MEET_SLOPE = 0.45, 0.55
-DRILL_BASE, DRILL_SLOPE = 0.25, 0.7
-MAJOR_HAZARDS = 5            # enterprises with a major hazard open at some visit               # further enterprises with a serious injury
+MEET_BASE, MEET_SLOPE = 0.3, 0.7
+DRILL_BASE, DRILL_SLOPE = 0.1, 0.8
+SMALL_STATIONS = 5           # private stations with has_plan not applicable
+MAJOR_HAZARDS = 5            # enterprises with a major hazard open at some visit
 
 
 @dataclass
@@ -151,6 +179,7 @@ def _private_names(rng: random.Random, n: int) -> list[str]:
 
 
 def build(rng: random.Random) -> list[Enterprise]:
+    """The 70 enterprises with their four quarters, drawn from `rng` in a fixed order."""
     names = {
         "民营加油站": _private_names(rng, 44),
         "国有加油站": list(STATE_NAMES),
@@ -159,9 +188,10 @@ def build(rng: random.Random) -> list[Enterprise]:
         "危化品生产": list(CHEM_NAMES),
     }
     firms: list[Enterprise] = []
-    for industry, count, (lo, hi), weight, limit, deposit in INDUSTRIES:
+    for industry, count, lax_share, weight, limit, deposit in INDUSTRIES:
         for k in range(count):
             number = len(firms) + 1
+            lo, hi = LAX_QUALITY if rng.random() < lax_share else DILIGENT_QUALITY
             firms.append(Enterprise(
                 id=f"E{number:03d}", name=names[industry][k], industry=industry,
                 quality=round(_uniform(rng, lo, hi), 3), hazard_weight=weight,
@@ -184,10 +214,15 @@ def _standardization(rng: random.Random, firms: list[Enterprise]) -> None:
         elif firm.industry == "国有加油站":
             firm.standardization = "三级"
         elif firm.industry in ("液氯使用", "燃气充装"):
-            firm.standardization = "二级" if q > 0.85 else "三级"
+            firm.standardization = "二级" if q > 0.7 else "三级"
         else:
             firm.standardization = "三级" if rng.random() < 0.25 + 0.5 * q else "无"
-            firm.small = firm.standardization == "无" and rng.random() < 0.2
+    # A handful of small private stations keep an on-site emergency card
+    # instead of a filed plan: has_plan is not applicable to them.
+    small = [f for f in firms if f.industry == "民营加油站" and f.standardization == "无"]
+    rng.shuffle(small)
+    for firm in small[:SMALL_STATIONS]:
+        firm.small = True
     # The county's best: one chemical producer reached 一级.
     firms[68].standardization = "一级"
 
@@ -270,7 +305,7 @@ def _hazards(rng: random.Random, firms: list[Enterprise]) -> None:
     single-walled buried tank not yet refitted): each is found in one quarter,
     stays unrectified, and is reported open at that quarter's and the next
     visits. Then the ordinary hazards, weighted to the chemical sites and to
-    sloppy enterprises; then the rest of the open ones, weighted to sloppy
+    lax enterprises; then the rest of the open ones, weighted to lax
     enterprises and to hazards found in Q4 (not yet due).
     """
     found_left = HAZARDS_FOUND
@@ -291,15 +326,11 @@ def _hazards(rng: random.Random, firms: list[Enterprise]) -> None:
         open_left -= 1
     rows = [(f, k) for f in firms for k in range(4)]
     weights = [f.hazard_weight * (1.6 - f.quality) for f, _ in rows]
-    extra = {id(f.quarters[k]): 0 for f, k in rows}
+    # Ordinary hazards count as rectified until picked below; major ones stay open.
     for _ in range(found_left):
         f, k = rng.choices(rows, weights=weights)[0]
         f.quarters[k]["hazards_found"] += 1  # type: ignore[operator]
-        extra[id(f.quarters[k])] += 1
-    # Ordinary hazards are rectified unless picked below; major ones stay open.
-    for f, k in rows:
-        row = f.quarters[k]
-        row["hazards_rectified"] = extra[id(row)]
+        f.quarters[k]["hazards_rectified"] += 1  # type: ignore[operator]
     while open_left:
         live = [(f, k) for f, k in rows if f.quarters[k]["hazards_rectified"] > 0]  # type: ignore[operator]
         w = [(1.1 - f.quality) ** 2 * (2.0 if k == 3 else 1.0) for f, k in live]
@@ -309,6 +340,7 @@ def _hazards(rng: random.Random, firms: list[Enterprise]) -> None:
 
 
 def render(firms: list[Enterprise]) -> str:
+    """The CSV text: a header, then each enterprise's four quarters in order."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -326,8 +358,16 @@ def render(firms: list[Enterprise]) -> str:
     return buf.getvalue()
 
 
+def check_columns(rubric: Path = RUBRIC) -> None:
+    """Fail loudly if the rubric's [fields] no longer match the columns written."""
+    fields = list(tomllib.loads(rubric.read_text(encoding="utf-8"))["fields"])
+    if list(COLUMNS[2:]) != fields:
+        raise SystemExit(f"{rubric}: [fields] are {fields}, the generator writes {list(COLUMNS[2:])}; update COLUMNS")
+
+
 def main(out: Path | None = None) -> Path:
     """Write the sample CSV to `out` (default: next to this script); return the path."""
+    check_columns()
     target = OUT if out is None else Path(out)
     firms = build(random.Random(SEED))
     target.write_bytes(render(firms).encode("utf-8"))
