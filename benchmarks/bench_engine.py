@@ -476,7 +476,7 @@ def spawn(part: str, args: argparse.Namespace, out: Path) -> dict[str, Any]:
 
 def mismatches(a: np.ndarray, b: np.ndarray) -> int:
     if a.shape != b.shape:
-        return max(a.shape[0], b.shape[0])
+        return int(max(a.shape[0], b.shape[0]))
     if a.dtype.kind == "f":
         same = (a == b) | (np.isnan(a) & np.isnan(b))
     else:

@@ -7,7 +7,7 @@ import sys
 if sys.version_info >= (3, 11):
     import tomllib as toml
 else:  # pragma: no cover - exercised only on 3.10
-    import tomli as toml
+    import tomli as toml  # type: ignore[import-not-found, no-redef]
 
 TOMLDecodeError = toml.TOMLDecodeError
 loads = toml.loads

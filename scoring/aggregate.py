@@ -41,7 +41,7 @@ def aggregate(rubric: Rubric, items: list[IndicatorColumns], n_units: int) -> To
         dim_full[ind.dimension.id] += ind.points
 
     # Phases, or one implicit phase holding every base dimension.
-    phases = model.phases or {"": None}
+    phases: list[str] = list(model.phases) or [""]
     phase_scores: dict[str, np.ndarray] = {}
     weighted = np.zeros(n_units)
     weight_sum = np.zeros(n_units)

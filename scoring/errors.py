@@ -7,6 +7,12 @@ and a library user can show it to the person who wrote the rubric or evidence.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .evidence import Rejection
+
 
 class ScoringError(Exception):
     """Base class of every error the engine raises on bad input."""
@@ -70,7 +76,7 @@ class EvidenceError(ScoringError):
     a caller can report all of them at once rather than the first.
     """
 
-    def __init__(self, message: str, *, path: str | None = None, rejected: list | None = None) -> None:
+    def __init__(self, message: str, *, path: str | None = None, rejected: Sequence[Rejection] | None = None) -> None:
         self.message = message
         self.path = path
         self.rejected = list(rejected or [])

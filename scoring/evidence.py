@@ -178,6 +178,10 @@ def _check_numeric(
             out.reject(bad, name, [shown(i) for i in bad.tolist()], "a rate must lie between 0 and 1 (or 0% and 100%)")
 
 
+def _number_text(values: np.ndarray) -> Callable[[int], str]:
+    return lambda i: _cell_text(float(values[i]))
+
+
 def _apply_missing(
     name: str, spec: FieldSpec, values: np.ndarray, missing: np.ndarray, out: _Collector
 ) -> np.ndarray:
@@ -334,7 +338,7 @@ def type_arrays(
                 raise EvidenceError(f"column {name!r} is not numeric (field type {spec.type})", path=source) from None
             empty = np.isnan(values)
             values = values.copy()
-            _check_numeric(name, spec, values, np.flatnonzero(~empty), out, lambda i, v=values: _cell_text(float(v[i])))
+            _check_numeric(name, spec, values, np.flatnonzero(~empty), out, _number_text(values))
         elif spec.type == "bool":
             if raw.dtype.kind == "f":
                 empty = np.isnan(raw)
@@ -401,7 +405,10 @@ def _finish(
     _spread_to_unit(ids, parents, out)
     keep = ~out.bad
     everything = bool(keep.all())
-    pick = (lambda a: a) if everything else (lambda a: a[keep])
+
+    def pick(a: np.ndarray) -> np.ndarray:
+        return a if everything else a[keep]
+
     rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
     return Evidence(
         source=source,

@@ -45,7 +45,10 @@ def frame_rows(layout: Layout, combiner: PeriodCombiner) -> np.ndarray | None:
 
 def run_method(ind: CompiledIndicator, layout: Layout, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Raw points, not-applicable mask and value of `ind` over `rows` (None: all frames)."""
-    take = (lambda a: a) if rows is None else (lambda a: a[rows])
+
+    def take(a: np.ndarray) -> np.ndarray:
+        return a if rows is None else a[rows]
+
     columns = {name: take(layout.columns[name]) for name in ind.inputs}
     n = layout.n_frames if rows is None else int(rows.shape[0])
     out = ind.method.score(ind.params, MethodInput(ind.points, n, columns, ind.expressions))

@@ -97,7 +97,7 @@ def _rollup(spec: FieldSpec, values: np.ndarray, frame: np.ndarray, k: int, weig
             return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1.0), np.nan)
     count = np.bincount(frame, weights=present.astype(np.float64), minlength=k)
     if spec.rollup in ("sum", "mean"):
-        total = np.bincount(frame, weights=np.where(present, values, 0.0), minlength=k)
+        total: np.ndarray = np.bincount(frame, weights=np.where(present, values, 0.0), minlength=k)
         if spec.rollup == "mean":
             total = total / np.where(count > 0, count, 1.0)
         return np.where(count > 0, total, np.nan)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import pluggy
 
@@ -104,7 +104,8 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
     rubric_files: list[Path] = []
     r_by: dict[int, list[str]] = {}
     for impl in pm.hook.scoring_register_rubrics.get_hookimpls():
-        for path in impl.function() or []:
+        paths: Iterable[Path] = cast("Iterable[Path]", impl.function() or [])
+        for path in paths:
             rubric_files.append(Path(path))
             r_by.setdefault(id(impl.plugin), []).append(Path(path).stem)
     infos = []

@@ -135,7 +135,7 @@ class Result:
     @property
     def grades(self) -> np.ndarray:
         names = np.array([g.name for g in self.rubric.model.grade] + [""], dtype=object)
-        out = names[self.decisions.grade]
+        out: np.ndarray = names[self.decisions.grade]
         out[self.decisions.grade == NO_GRADE] = None
         return out
 

@@ -39,7 +39,8 @@ def key_path(loc: Iterable[Any]) -> str:
 
 def parse_toml(text: str, path: str) -> dict[str, Any]:
     try:
-        return _toml.loads(text)
+        data: dict[str, Any] = _toml.loads(text)
+        return data
     except _toml.TOMLDecodeError as exc:
         # tomllib gives lineno/colno attributes only from Python 3.14; before, they
         # are in the message as "(at line L, column C)".
@@ -201,8 +202,8 @@ def check_model(m: RubricModel, path: str) -> None:
         if name not in rankable:
             fail(f"tie_break {name!r} is not a phase or dimension id ({', '.join(sorted(rankable))})", f"rank.tie_break[{i}]")
     if m.rank.within is not None:
-        spec = m.fields.get(m.rank.within)
-        if spec is None or spec.type not in ("enum", "text"):
+        within = m.fields.get(m.rank.within)
+        if within is None or within.type not in ("enum", "text"):
             fail(f"within {m.rank.within!r} must name an enum or text field", "rank.within")
 
     declared = set(m.fields) | {m.rubric.period_column}

@@ -69,13 +69,14 @@ from __future__ import annotations
 import csv
 import io
 import random
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10: the project depends on the backport there
-    import tomli as tomllib  # type: ignore[no-redef]
+else:  # pragma: no cover - Python 3.10, where the project depends on the backport
+    import tomli as tomllib  # type: ignore[import-not-found]
 
 SEED = 20261129
 HERE = Path(__file__).resolve().parent
@@ -114,10 +115,14 @@ TOWNS = (
     "梨树沟", "杏花", "黑石", "红旗", "太平", "长岭", "金鸡", "凤凰", "仁和", "永丰", "清河",
     "古城", "花园", "岔路口", "老街", "东湖", "西湖", "南山",
 )
-PRIVATE_BRANDS = ("", "民营", "鑫源", "顺达", "宏发", "兴旺", "通达", "永安", "众诚", "华通", "路路通", "中兴")
+PRIVATE_BRANDS = (
+    "", "民营", "鑫源", "顺达", "宏发", "兴旺", "通达", "永安", "众诚", "华通", "路路通", "中兴",
+)
 STATE_NAMES = tuple(f"中石化{t}加油站" for t in ("城关", "东环路", "河口", "柳林", "新桥", "白马", "龙泉", "双河"))
 STATE_NAMES += tuple(f"中石油{t}加油站" for t in ("西环路", "杨庄", "李集", "石桥", "高庄", "沙河", "大营"))
-CHLORINE_NAMES = ("县自来水公司第一水厂", "县自来水公司第二水厂", "城东污水处理厂", "河口镇供水站", "华泰纸业有限公司")
+CHLORINE_NAMES = (
+    "县自来水公司第一水厂", "县自来水公司第二水厂", "城东污水处理厂", "河口镇供水站", "华泰纸业有限公司",
+)
 GAS_NAMES = ("县华润燃气有限公司充装站", "鑫源液化气充装站", "昌盛液化石油气有限公司", "龙泉燃气有限公司")
 CHEM_NAMES = ("宏达化工有限公司", "金源化工有限公司")
 
