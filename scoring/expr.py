@@ -14,6 +14,7 @@ it is evaluated over many rows.
 from __future__ import annotations
 
 import ast
+import warnings
 import difflib
 import operator
 import re
@@ -439,7 +440,14 @@ def compile_expression(source: str, *, allowed_names: Collection[str] | None = N
     allowed = None if allowed_names is None else frozenset(allowed_names)
     compiler = _Compiler(source, lead, text, allowed)
     try:
-        tree = ast.parse(text, mode="eval")
+        # Python only warns about some malformed input ("1if x": invalid
+        # decimal literal); a rubric expression must be plainly written, so
+        # those warnings are refusals too, and nothing leaks to the caller.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", SyntaxWarning)
+            tree = ast.parse(text, mode="eval")
+    except SyntaxWarning as exc:
+        raise ExpressionError(f"syntax error: {exc}", source, lead) from None
     except SyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) else 1
         line = line if 1 <= line <= len(compiler.lines) else 1

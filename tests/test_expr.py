@@ -365,3 +365,12 @@ def test_property_hostile_text_is_refused_cleanly(source: str) -> None:
     except ExpressionError:
         return
     assert out.shape == (3,)
+
+
+def test_python_syntax_warnings_are_refusals_and_do_not_leak() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ExpressionError, match="invalid decimal literal"):
+            compile_expression("1if x else 2")
