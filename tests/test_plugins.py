@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -109,7 +110,7 @@ def test_a_plugin_can_refuse_a_rubric():
 def test_every_hook_is_documented_with_the_template_and_tested():
     hooks = [n for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("scoring_")]
     assert len(hooks) == 6
-    here = open(__file__, encoding="utf-8").read()
+    here = Path(__file__).read_text(encoding="utf-8")
     for name in hooks:
         doc = inspect.getdoc(getattr(hookspecs, name)) or ""
         assert "Called:" in doc and "Returns:" in doc, name
