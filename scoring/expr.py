@@ -35,7 +35,7 @@ __all__ = [
 
 MAX_LENGTH: Final = 1000
 MAX_NODES: Final = 256
-MAX_DEPTH: Final = 32
+MAX_DEPTH: Final = 64  # a left-nested sum of 60 terms must fit
 MAX_EXPONENT: Final = 64
 
 Array = npt.NDArray[Any]

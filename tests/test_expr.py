@@ -305,7 +305,7 @@ def test_positions_count_characters() -> None:
 
 
 def test_limits_and_table() -> None:
-    assert (MAX_LENGTH, MAX_NODES, MAX_DEPTH, MAX_EXPONENT) == (1000, 256, 32, 64)
+    assert (MAX_LENGTH, MAX_NODES, MAX_DEPTH, MAX_EXPONENT) == (1000, 256, 64, 64)
     assert sorted(FUNCTIONS) == ["abs", "ceil", "clip", "floor", "max", "min", "sqrt"]
     compile_expression("-" * (MAX_DEPTH - 1) + "x")
     compile_expression(f"x ** {MAX_EXPONENT} + x ** -{MAX_EXPONENT}")
@@ -374,3 +374,10 @@ def test_python_syntax_warnings_are_refusals_and_do_not_leak() -> None:
         warnings.simplefilter("error")
         with pytest.raises(ExpressionError, match="invalid decimal literal"):
             compile_expression("1if x else 2")
+
+
+def test_a_long_sum_of_indicator_figures_fits() -> None:
+    names = [f"x{i}" for i in range(60)]
+    expr = compile_expression(" + ".join(names), allowed_names=names)
+    env = {n: np.full(3, 1.0) for n in names}
+    assert list(expr.evaluate_number(env, 3)) == [60.0, 60.0, 60.0]

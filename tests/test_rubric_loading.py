@@ -185,7 +185,7 @@ HOSTILE = [
     ("open('x')", "not allowed"),
     ("9 ** 999999", "exponent"),
     ("a ** a", "exponent"),
-    ("abs(" * 40 + "a" + ")" * 40, "deep"),
+    ("abs(" * 70 + "a" + ")" * 70, "deep"),
     ("-" * 900 + "a", ""),
     ("a + " * 400 + "a", ""),
     ("_secret", ""),
