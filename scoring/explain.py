@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .indicators import combiner_of, run_method
+from .layout import Layout
+from .methods import expression_params
+from .plan import CompiledIndicator
 
 if TYPE_CHECKING:
     from .result import Result
@@ -90,6 +93,7 @@ def explain_unit(result: Result, i: int) -> Explanation:
             for k, row in enumerate(rows.tolist()):
                 label = f"period {layout.frame_period[row]}: " if len(rows) > 1 or periods[0] else ""
                 inputs = ", ".join(f"{n} = {_v(layout.columns[n][row])}" for n in ind.inputs)
+                inputs += _conditions(ind, layout, row)
                 if na[k]:
                     missing = [n for n in ind.inputs if layout.missing[n][row]]
                     why = f"{', '.join(missing)} not applicable" if missing else "not applicable (method)"
@@ -140,6 +144,19 @@ def explain_unit(result: Result, i: int) -> Explanation:
     if model.consequence:
         sections.append(_consequence_section(result, i))
     return Explanation(unit.id, sections)
+
+
+def _conditions(ind: CompiledIndicator, layout: Layout, row: int) -> str:
+    """Whether each of the item's conditions (`all_when`, ...) held on this row."""
+    out = ""
+    for param, kind in expression_params(ind.method.params).items():
+        expr = ind.expressions.get(param)
+        if expr is None or kind.kind != "bool":
+            continue
+        env = {n: layout.columns[n][row : row + 1] for n in expr.names}
+        held = bool(expr.evaluate_bool(env, 1)[0])
+        out += f"; {param} `{expr.source}` {'holds' if held else 'does not hold'}"
+    return out
 
 
 def _grade_section(result: Result, i: int, vetoed: bool) -> Section:
