@@ -13,6 +13,7 @@ import numpy as np
 from .aggregate import Totals
 from .layout import Layout
 from .model import QuotaSpec
+from .expr import Expression
 from .plan import Rubric
 from .rounding import round_half_up
 
@@ -121,12 +122,19 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
     total = np.where(zero & totals.assessable, 0.0, totals.total)
     score = round_half_up(total, precision)
 
-    last = {name: col[layout.last] for name, col in layout.columns.items()}
-    env: dict[str, object] = dict(last)
-    env.update(score=score, vetoed=vetoed, bonus=round_half_up(totals.bonus, precision),
-               base=round_half_up(totals.base, precision))
-    env.update({k: round_half_up(v, precision) for k, v in totals.phase_scores.items()})
-    env.update({k: round_half_up(v, precision) for k, v in totals.dimension_points.items()})
+    # Only what the rubric's grade and consequence expressions read: copying
+    # every field's final period would cost a column per field for nothing.
+    wanted = set().union(*(e.names for e in rubric.requires if e is not None),
+                         *(e.names for e in rubric.consequence_when),
+                         *(a.names for a in rubric.consequence_amount if isinstance(a, Expression)))
+    if model.rank.within:
+        wanted.add(model.rank.within)
+    env: dict[str, object] = {
+        name: layout.final(name) for name in wanted if name in layout.columns
+    }
+    env.update(score=score, vetoed=vetoed)
+    results = {"bonus": totals.bonus, "base": totals.base, **totals.phase_scores, **totals.dimension_points}
+    env.update({k: round_half_up(v, precision) for k, v in results.items() if k in wanted})
 
     lowest = len(model.grade) - 1
     grade = np.full(n, lowest, dtype=np.int64)
@@ -141,10 +149,9 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
     grade = np.where(fail | zero, lowest, grade)
     grade = np.where(totals.assessable, grade, NO_GRADE)
 
-    tie_keys = {name: round_half_up(totals.phase_scores.get(name, totals.dimension_points.get(name)), precision)  # type: ignore[arg-type]
-                for name in model.rank.tie_break}
+    tie_keys = {name: round_half_up(results[name], precision) for name in model.rank.tie_break}
     put_last = vetoed if model.rank.vetoed == "last" else None
-    groups = last[model.rank.within] if model.rank.within else None
+    groups = layout.final(model.rank.within) if model.rank.within else None
     keys = list(tie_keys.values())
     rank = rank_units(score, keys, put_last, groups, model.rank.ties == "dense")
     overall = rank if groups is None else rank_units(score, keys, put_last, None, model.rank.ties == "dense")

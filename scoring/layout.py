@@ -54,6 +54,11 @@ class Layout:
     def single_period(self) -> bool:
         return self.n_frames == self.n_units
 
+    def final(self, name: str) -> np.ndarray:
+        """Field `name` on each unit's final frame (no copy when there is one frame a unit)."""
+        column = self.columns[name]
+        return column if self.single_period else column[self.last]
+
 
 def period_order(periods: np.ndarray) -> np.ndarray:
     """Rank of each period label: numerically if every label is a number, else as text."""

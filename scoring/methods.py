@@ -39,6 +39,8 @@ class ExpressionRef:
 
 FieldName = Annotated[str, FieldRef()]
 NumericField = Annotated[str, FieldRef(("count", "number", "rate", "bool"))]
+BoolField = Annotated[str, FieldRef(("bool",))]
+ChoiceField = Annotated[str, FieldRef(("enum", "text"))]
 Condition = Annotated[str, ExpressionRef("bool")]
 NumberExpression = Annotated[str, ExpressionRef("number")]
 OptionalCondition = Annotated[str | None, ExpressionRef("bool")]
@@ -101,6 +103,9 @@ class Method:
     score: Callable[[Any, MethodInput], Scored]
     summary: str = ""
     describe: Callable[[Any, float], str] | None = None
+    # Checks that need the rubric's [fields] (a lookup table's keys against an
+    # enum's values, say): raise ValueError("param: message") to refuse.
+    validate: Callable[[Any, Mapping[str, Any]], None] | None = None
     plugin: str = field(default="", compare=False)
 
 

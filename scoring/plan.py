@@ -123,6 +123,15 @@ def compile_rubric(
                         path=where, key=f"{key}.{pname}",
                     )
                 inputs.append(value)
+            if method.validate is not None:
+                try:
+                    method.validate(params, model.fields)
+                except ValueError as exc:
+                    param, _, message = str(exc).partition(": ")
+                    raise RubricError(
+                        f"{message or param} (indicator {ind.id!r}, method {ind.method!r})",
+                        path=where, key=f"{key}.{param}" if message else key,
+                    ) from None
             expressions: dict[str, Expression] = {}
             for pname in expression_params(method.params):
                 source = getattr(params, pname)

@@ -6,13 +6,15 @@ rescales not-applicable items, so no method repeats that logic.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 import numpy as np
 from pydantic import Field, field_validator
 
 from scoring.methods import (
-    FieldName,
+    BoolField,
+    ChoiceField,
     Method,
     MethodInput,
     NumberExpression,
@@ -21,6 +23,7 @@ from scoring.methods import (
     Params,
     Scored,
 )
+from scoring.model import FieldSpec
 
 
 def _g(x: float) -> str:
@@ -139,11 +142,12 @@ class BandsParams(Params):
 
 def _bands(p: BandsParams, inp: MethodInput) -> Scored:
     value = inp.number(p.field)
-    mins = np.array([b.min for b in p.bands])
-    shares = np.array([b.share for b in p.bands] + [0.0])
-    # Bands are descending; the first band whose min the value reaches wins.
-    index = np.sum(value[:, None] < mins[None, :], axis=1) if value.size else np.zeros(0, dtype=np.int64)
-    return Scored(points=shares[index] * inp.points, value=value)
+    # Bands are listed descending; search the ascending mins. A value reaching
+    # k of the mins falls in the band with the k-th smallest min.
+    mins = np.array([b.min for b in reversed(p.bands)])
+    shares = np.array([0.0] + [b.share for b in reversed(p.bands)])
+    reached = np.where(np.isnan(value), 0, np.searchsorted(mins, value, side="right"))
+    return Scored(points=shares[reached] * inp.points, value=value)
 
 
 def _describe_bands(p: BandsParams, points: float) -> str:
@@ -155,7 +159,7 @@ def _describe_bands(p: BandsParams, points: float) -> str:
 
 
 class CheckParams(Params):
-    field: FieldName
+    field: BoolField
     expect: bool = True
 
 
@@ -169,7 +173,7 @@ def _check(p: CheckParams, inp: MethodInput) -> Scored:
 
 
 class LookupParams(Params):
-    field: FieldName
+    field: ChoiceField
     table: dict[str, float]
     default: float = 0.0
 
@@ -188,6 +192,15 @@ def _lookup(p: LookupParams, inp: MethodInput) -> Scored:
     return Scored(points=points[index], value=value)
 
 
+def _validate_lookup(p: LookupParams, fields: Mapping[str, FieldSpec]) -> None:
+    # A key the field can never hold is a typo that would silently pay the default.
+    allowed = fields[p.field].values
+    if allowed is not None:
+        unknown = [k for k in p.table if k not in allowed]
+        if unknown:
+            raise ValueError(f"table: {unknown[0]!r} is not a value of enum field {p.field!r} ({', '.join(allowed)})")
+
+
 def _describe_lookup(p: LookupParams, points: float) -> str:
     return f"{p.field}: " + ", ".join(f"{k} → {_g(v)}" for k, v in p.table.items()) + f", else {_g(p.default)}"
 
@@ -201,8 +214,8 @@ class ExpressionParams(Params):
 
 def _expression(p: ExpressionParams, inp: MethodInput) -> Scored:
     value = inp.expression("value")
-    # An undefined figure (0/0) earns nothing rather than poisoning the total.
-    return Scored(points=np.nan_to_num(value, nan=0.0, posinf=inp.points, neginf=0.0), value=value)
+    # An undefined figure (0/0) is NaN here; the core's clip turns it into 0 points.
+    return Scored(points=value, value=value)
 
 
 
@@ -216,7 +229,8 @@ METHODS: tuple[Method, ...] = (
     Method("bands", BandsParams, _bands, "share of points by the band the field falls in", _describe_bands),
     Method("check", CheckParams, _check, "full points when a yes/no field is yes",
            lambda p, pts: f"{_g(pts)} if {p.field} is {'yes' if p.expect else 'no'}, else 0"),
-    Method("lookup", LookupParams, _lookup, "points from a table keyed by an enum value", _describe_lookup),
+    Method("lookup", LookupParams, _lookup, "points from a table keyed by an enum value", _describe_lookup,
+           validate=_validate_lookup),
     Method("expression", ExpressionParams, _expression, "points from an expression over the fields",
            lambda p, pts: f"{p.value}, within [0, {_g(pts)}]"),
 )
