@@ -201,9 +201,7 @@ def _block_order(rubric: Rubric) -> list[int]:
     done: set[int] = set()
     while len(order) < len(cons):
         ready = [i for i in range(len(cons)) if i not in done and blockers[i] <= done]
-        if not ready:
-            # A cycle of blocks was refused at load time; fall back to file order.
-            ready = [i for i in range(len(cons)) if i not in done][:1]
+        assert ready, "a cycle of blocks is refused when the rubric loads"
         order.extend(ready)
         done.update(ready)
     return order

@@ -181,6 +181,10 @@ def check_model(m: RubricModel, path: str) -> None:
                 fail(f"blocks {blocked!r}, which is not a consequence id", f"consequence[{i}].blocks[{j}]")
         if cons.quota is not None and (cons.quota.count is None) == (cons.quota.share is None):
             fail("a quota needs exactly one of count or share", f"consequence[{i}].quota")
+    cycle = _block_cycle({c.id: c.blocks for c in m.consequence})
+    if cycle:
+        fail(f"consequences block each other in a cycle ({' → '.join(cycle)}); "
+             "no order could decide which is granted", "consequence")
 
     names = [g.name for g in m.grade]
     if len(set(names)) != len(names):
@@ -218,6 +222,33 @@ def check_model(m: RubricModel, path: str) -> None:
                     fail(f"{k!r} is not a field declared in [fields]", f"example[{i}].{where}.{k}")
         if ex.expect.grade is not None and ex.expect.grade not in names:
             fail(f"expects grade {ex.expect.grade!r}, which is not a grade of the rubric", f"example[{i}].expect.grade")
+
+
+def _block_cycle(blocks: dict[str, list[str]]) -> list[str]:
+    """A cycle in the `blocks` graph, as a path of ids, or [] when there is none."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for nxt in blocks.get(node, []):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        path.pop()
+        state[node] = 2
+        return []
+
+    for start in blocks:
+        if start not in state:
+            found = visit(start)
+            if found:
+                return found
+    return []
 
 
 def read_rubric_source(path: Path) -> tuple[str, bytes]:

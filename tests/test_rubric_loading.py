@@ -201,3 +201,12 @@ def test_hostile_conditions_are_refused_quickly(engine, tmp_path, condition, fra
     assert time.perf_counter() - start < 1.0
     assert err.key == "dimension[0].indicator[0].all_when"
     assert fragment in str(err)
+
+
+def test_consequences_that_block_each_other_in_a_cycle(engine, tmp_path):
+    cons = "".join(
+        f'\n[[consequence]]\nid = "{a}"\ntitle = "{a}"\nwhen = "score > 1"\nblocks = ["{b}"]\n'
+        for a, b in (("x", "y"), ("y", "z"), ("z", "x"))
+    )
+    err = load_error(engine, rubric_text(ONE_DIM) + cons, tmp_path)
+    assert err.key == "consequence" and "x → y → z → x" in str(err)
