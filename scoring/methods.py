@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -109,21 +109,18 @@ class Method:
     plugin: str = field(default="", compare=False)
 
 
+M = TypeVar("M", FieldRef, ExpressionRef)
+
+
+def _marked(model: type[BaseModel], marker: type[M]) -> dict[str, M]:
+    return {name: meta for name, info in model.model_fields.items() for meta in info.metadata if isinstance(meta, marker)}
+
+
 def field_params(model: type[BaseModel]) -> dict[str, FieldRef]:
-    """Parameters of `model` that name evidence fields (lists of names too)."""
-    found: dict[str, FieldRef] = {}
-    for name, info in model.model_fields.items():
-        for meta in info.metadata:
-            if isinstance(meta, FieldRef):
-                found[name] = meta
-    return found
+    """Parameters of `model` that name evidence fields."""
+    return _marked(model, FieldRef)
 
 
 def expression_params(model: type[BaseModel]) -> dict[str, ExpressionRef]:
     """Parameters of `model` that hold rubric expressions."""
-    found: dict[str, ExpressionRef] = {}
-    for name, info in model.model_fields.items():
-        for meta in info.metadata:
-            if isinstance(meta, ExpressionRef):
-                found[name] = meta
-    return found
+    return _marked(model, ExpressionRef)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import keyword
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 
 class _Strict(BaseModel):
@@ -178,16 +178,9 @@ class RubricModel(_Strict):
     consequence: list[ConsequenceSpec] = []
     example: list[ExampleSpec] = []
 
-    @field_validator("fields")
+    @field_validator("fields", "phases")
     @classmethod
-    def _field_names(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
+    def _table_names(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         for name in value:
-            _check_name(name, "field name")
-        return value
-
-    @field_validator("phases")
-    @classmethod
-    def _phase_names(cls, value: dict[str, PhaseSpec]) -> dict[str, PhaseSpec]:
-        for name in value:
-            _check_name(name, "phase name")
+            _check_name(name, "field name" if info.field_name == "fields" else "phase name")
         return value

@@ -33,6 +33,20 @@ min = 0
 """
 
 
+# One ratio indicator (b of a): the smallest rubric whose rows can be valid or not.
+RATIO_BODY = """
+[[dimension]]
+id = "d"
+points = 10
+  [[dimension.indicator]]
+  id = "rect"
+  points = 10
+  method = "ratio"
+  numerator = "b"
+  denominator = "a"
+"""
+
+
 def rubric_text(body: str, *, fields: str = BASE_FIELDS, grades: str = GRADES, head: str = "") -> str:
     """A complete rubric: a header, `fields`, the given dimensions etc., and grade bands."""
     return (

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import rubric_text
+from tests.conftest import RATIO_BODY, rubric_text
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = "enterprise-safety-target"
@@ -24,17 +24,7 @@ def scoring_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
 
-BODY = """
-[[dimension]]
-id = "d"
-points = 10
-  [[dimension.indicator]]
-  id = "rect"
-  points = 10
-  method = "ratio"
-  numerator = "b"
-  denominator = "a"
-"""
+BODY = RATIO_BODY
 
 
 @pytest.fixture

@@ -9,19 +9,9 @@ import numpy as np
 import pytest
 
 from scoring import EvidenceError
-from tests.conftest import rubric_text
+from tests.conftest import RATIO_BODY, rubric_text
 
-BODY = """
-[[dimension]]
-id = "d"
-points = 10
-  [[dimension.indicator]]
-  id = "rect"
-  points = 10
-  method = "ratio"
-  numerator = "b"
-  denominator = "a"
-"""
+BODY = RATIO_BODY
 
 FIELDS = """
 [fields]
