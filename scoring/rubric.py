@@ -8,6 +8,7 @@ engine's registry; everything here needs nothing but the file.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Iterable
@@ -56,12 +57,20 @@ def parse_toml(text: str, path: str) -> dict[str, Any]:
 def validation_error(exc: ValidationError, path: str, prefix: str = "") -> RubricError:
     """The first pydantic error, rendered with its key path; the count of others."""
     errors = exc.errors(include_url=False)
+    # An unknown key is usually the cause of a "missing" one beside it (a typo):
+    # report it first, with the likely intended spelling.
+    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
     first = errors[0]
     loc = key_path(first["loc"])
     key = f"{prefix}.{loc}" if prefix and loc else (prefix or loc)
     kind = first["type"]
     if kind == "extra_forbidden":
-        message = f"unknown key {str(first['loc'][-1])!r}; check its spelling against the format reference"
+        missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]]
+        guess = difflib.get_close_matches(str(first["loc"][-1]), missing, n=1)
+        hint = f"did you mean {guess[0]!r}" if guess else "check its spelling against the format reference"
+        message = f"unknown key {str(first['loc'][-1])!r}; {hint}"
+        if guess:  # the missing key it stands for is the same problem
+            errors = [e for e in errors if not (e["type"] == "missing" and str(e["loc"][-1]) == guess[0])]
     elif kind == "missing":
         message = "required key is missing"
     else:

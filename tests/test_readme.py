@@ -45,3 +45,7 @@ def test_the_plugin_method_example_works(tmp_path):
     assert result.unit("u").indicators["i"].points == 3.0  # floor(7 / 2)
     with pytest.raises(scoring.RubricError, match="stpe"):
         engine.rubric_from_text(rubric_text(body.replace("step = 2", "stpe = 2")))
+    try:
+        engine.rubric_from_text(rubric_text(body.replace("step = 2", "stpe = 2")))
+    except scoring.RubricError as err:
+        assert err.message == "unknown key 'stpe'; did you mean 'step' (indicator 'i', method 'step')"
