@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .engine import ENGINE_VERSION, Engine
-from .errors import EvidenceError, RubricError, ScoringError
+from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
 from .examples import run_examples
 from .plan import Rubric
@@ -38,6 +38,15 @@ def write_atomic(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp makes the file private (0600); give it the mode a plain open()
+        # would have: the old file's, or the default under the umask.
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -57,7 +66,7 @@ def _evidence_path(rubric: Rubric, given: str | None, sample: bool) -> str:
     if given and not sample:
         return given
     if given and sample:
-        raise ScoringError("give either an evidence file or --sample, not both")
+        raise UsageError("give either an evidence file or --sample, not both")
     if rubric.sample is None:
         raise RubricError("no evidence file given, and the rubric names no sample ([rubric] sample); "
                           "give the evidence file", path=str(rubric.path or rubric.id))
@@ -67,30 +76,29 @@ def _evidence_path(rubric: Rubric, given: str | None, sample: bool) -> str:
 def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
-    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "json")
+    fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if args.output else "") or "json"
     if fmt not in engine.registry.writers:
-        raise ScoringError(f"no writer for format {fmt!r}; use --format {' or '.join(sorted(engine.registry.writers))}")
+        raise UsageError(f"no writer for format {fmt!r}; use --format {' or '.join(sorted(engine.registry.writers))}")
     try:
         evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error)
     except EvidenceError as exc:
-        if exc.rejected:
-            for r in exc.rejected[:SHOWN_REJECTIONS]:
-                print(f"  rejected {r}", file=err)
-            if len(exc.rejected) > SHOWN_REJECTIONS:
-                print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
-            if args.rejects:
-                write_atomic(Path(args.rejects), rejects_csv(exc.rejected))
+        # --on-error fail writes nothing, the rejects file included: the
+        # rows are listed here, and the message says how to skip them.
+        for r in exc.rejected[:SHOWN_REJECTIONS]:
+            print(f"  rejected {r}", file=err)
+        if len(exc.rejected) > SHOWN_REJECTIONS:
+            print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
         raise
     for warning in evidence.warnings:
         print(f"warning: {evidence_path}: {warning}", file=err)
     result = engine.score(rubric, evidence)
-    text = engine.render(result, fmt)
-    if args.rejects:
-        write_atomic(Path(args.rejects), rejects_csv(result.rejected))
+    text = engine.render(result, fmt)  # everything rendered before anything is written
     if args.output:
         write_atomic(Path(args.output), text)
     else:
         sys.stdout.write(text)
+    if args.rejects:
+        write_atomic(Path(args.rejects), rejects_csv(result.rejected))
     for r in result.rejected[:SHOWN_REJECTIONS]:
         print(f"  rejected {r}", file=err)
     if len(result.rejected) > SHOWN_REJECTIONS:
@@ -202,10 +210,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = Engine()
         code: int = args.func(engine, args, err)
         return code
+    except UsageError as exc:
+        print(f"scoring: error: {exc}", file=err)
+        return EXIT_USAGE
     except ScoringError as exc:
         if args.debug:
             traceback.print_exc()
         print(f"error: {exc}", file=err)
+        return EXIT_INVALID
+    except OSError as exc:  # an unwritable output, a full disk: the user's to fix
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=err)
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130

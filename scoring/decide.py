@@ -6,6 +6,7 @@ as 90.0 is graded as 90.0, whatever float the sum came out as.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ import numpy as np
 from .aggregate import Totals
 from .layout import Layout
 from .model import QuotaSpec
+from .errors import RubricError
 from .expr import Expression
 from .plan import Rubric
 from .rounding import round_half_up
@@ -36,11 +38,24 @@ class Decisions:
     amounts: np.ndarray         # (n_units, n_consequences) float, 0 where not granted
 
 
+def holds(expr: Expression, env: Mapping[str, object], missing: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    """Where `expr` holds; a condition that reads a missing (not applicable) value does not.
+
+    Without this, `injuries != 0` would hold for a blank cell (NaN != 0) and a
+    blank yes/no cell would read as "no".
+    """
+    out = expr.evaluate_bool(env, n)
+    for name in expr.names:
+        if name in missing:
+            out &= ~missing[name]
+    return out
+
+
 def veto_flags(rubric: Rubric, layout: Layout) -> np.ndarray:
     """A veto holds for a unit if its condition holds in any period."""
     flags = np.zeros((layout.n_units, len(rubric.vetoes)), dtype=bool)
     for j, expr in enumerate(rubric.vetoes):
-        per_frame = expr.evaluate_bool(layout.columns, layout.n_frames)
+        per_frame = holds(expr, layout.columns, layout.missing, layout.n_frames)
         flags[:, j] = np.logical_or.reduceat(per_frame, layout.starts) if layout.n_frames else per_frame
     return flags
 
@@ -129,9 +144,8 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
                          *(a.names for a in rubric.consequence_amount if isinstance(a, Expression)))
     if model.rank.within:
         wanted.add(model.rank.within)
-    env: dict[str, object] = {
-        name: layout.final(name) for name in wanted if name in layout.columns
-    }
+    env: dict[str, object] = {name: layout.final(name) for name in wanted if name in layout.columns}
+    missing = {name: layout.final_missing(name) for name in wanted if name in layout.columns}
     env.update(score=score, vetoed=vetoed)
     results = {"bonus": totals.bonus, "base": totals.base, **totals.phase_scores, **totals.dimension_points}
     env.update({k: round_half_up(v, precision) for k, v in results.items() if k in wanted})
@@ -143,7 +157,7 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
     for g in range(lowest - 1, -1, -1):
         reached = score >= model.grade[g].min
         req = rubric.requires[g]
-        ok = reached if req is None else reached & req.evaluate_bool(env, n)
+        ok = reached if req is None else reached & holds(req, env, missing, n)
         failed[:, g] = reached & ~ok
         grade = np.where(ok, g, grade)
     grade = np.where(fail | zero, lowest, grade)
@@ -167,7 +181,7 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
     population = int(totals.assessable.sum())
     for c in _block_order(rubric):
         cons = model.consequence[c]
-        eligible[:, c] = rubric.consequence_when[c].evaluate_bool(env, n) & totals.assessable
+        eligible[:, c] = holds(rubric.consequence_when[c], env, missing, n) & totals.assessable
         allowed = eligible[:, c].copy()
         for b, other in enumerate(model.consequence):
             if cons.id in other.blocks:
@@ -179,9 +193,22 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
         granted[:, c] = allowed
         amount = rubric.consequence_amount[c]
         if amount is not None:
-            value = amount.evaluate_number(env, n) if not isinstance(amount, (int, float)) else np.full(n, float(amount))
+            if isinstance(amount, Expression):
+                value = amount.evaluate_number(env, n)
+                for name in amount.names:  # an amount reading a missing value pays nothing
+                    if name in missing:
+                        value[missing[name]] = 0.0
+            else:
+                value = np.full(n, float(amount))
+            broken = np.flatnonzero(allowed & ~np.isfinite(value))
+            if broken.size:
+                raise RubricError(
+                    f"the amount of consequence {cons.id!r} is not a finite number for {broken.size} unit(s), "
+                    f"first {layout.unit_ids[broken[0]]} (a division by zero?); guard the expression",
+                    key=f"consequence[{c}].amount", path=str(rubric.path) if rubric.path else None,
+                )
             # Money is paid in fen/cents: half-up to 2 places, never negative.
-            amounts[:, c] = np.where(allowed, np.maximum(round_half_up(np.nan_to_num(value), 2), 0.0), 0.0)
+            amounts[:, c] = np.where(allowed, np.maximum(round_half_up(value, 2), 0.0), 0.0)
     return Decisions(
         vetoes=vetoes, vetoed=vetoed, score=np.where(totals.assessable, score, np.nan), grade=grade,
         grade_failed_require=failed, rank=rank, tie_keys=tie_keys, consequences=granted,

@@ -121,7 +121,9 @@ class Engine:
     ) -> Evidence:
         """Evidence from in-memory rows (dicts of column -> value), as a JSON file would give."""
         columns: dict[str, None] = {}
-        for row in rows:
+        for k, row in enumerate(rows):
+            if not isinstance(row, Mapping) or not all(isinstance(key, str) for key in row):
+                raise EvidenceError(f"row {k + 1} is not a mapping of column names (text) to values", path=name)
             columns.update(dict.fromkeys(row))
         names = list(columns)
         table = RawTable(names, [[row.get(c) for c in names] for row in rows], [f"row {i + 1}" for i in range(len(rows))])

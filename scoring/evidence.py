@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from decimal import Decimal, InvalidOperation
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -87,7 +88,10 @@ def _cell_text(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value)) if abs(value) < 1e15 else repr(value)
-    return str(value).strip()
+    try:
+        return str(value).strip()
+    except ValueError:  # an int beyond Python's digit limit for str()
+        return "<a number too long to show>"
 
 
 class _Collector:
@@ -114,8 +118,13 @@ class _Collector:
 
 def _parse_number(text: str, rate: bool) -> float:
     if rate and text.endswith("%"):
-        return float(text[:-1]) / 100.0
-    number = float(text)
+        # Decimal, so "55.3%" is exactly the 0.553 a band threshold is written as.
+        try:
+            number = float(Decimal(text[:-1]) / 100)
+        except InvalidOperation:
+            raise ValueError(text) from None
+    else:
+        number = float(text)
     if not math.isfinite(number):
         raise ValueError(text)
     return number
@@ -149,18 +158,21 @@ def _type_column(
         _check_numeric(name, spec, values, present, out, lambda i: cells[i])
         return values, missing
     if spec.type == "bool":
-        lowered = np.array([c.lower() for c in cells], dtype=str)
-        truth = np.isin(lowered, list(TRUE_WORDS))
-        falsity = np.isin(lowered, list(FALSE_WORDS))
-        bad = np.flatnonzero(~empty & ~truth & ~falsity)
-        out.reject(bad, name, [cells[i] for i in bad.tolist()], "not a yes/no value; use 是/否, true/false or 1/0")
-        return truth, missing
+        return _parse_bool(name, np.array(cells, dtype=str), empty, out), missing
     values_s = np.array(cells, dtype=str) if n else np.array([], dtype=str)
     if spec.type == "enum":
         allowed = spec.values or []
         bad = np.flatnonzero(~empty & ~np.isin(values_s, allowed))
         out.reject(bad, name, [cells[i] for i in bad.tolist()], f"not one of the allowed values: {', '.join(allowed)}")
     return values_s, missing
+
+
+def _parse_bool(name: str, texts: np.ndarray, empty: np.ndarray, out: _Collector) -> np.ndarray:
+    lowered = np.char.lower(texts) if texts.size else texts
+    truth = np.isin(lowered, list(TRUE_WORDS))
+    bad = np.flatnonzero(~empty & ~truth & ~np.isin(lowered, list(FALSE_WORDS)))
+    out.reject(bad, name, [str(texts[i]) for i in bad.tolist()], "not a yes/no value; use 是/否, true/false or 1/0")
+    return truth
 
 
 def _check_numeric(
@@ -183,14 +195,19 @@ def _number_text(values: np.ndarray) -> Callable[[int], str]:
 
 
 def _apply_missing(
-    name: str, spec: FieldSpec, values: np.ndarray, missing: np.ndarray, out: _Collector
+    name: str, spec: FieldSpec, values: np.ndarray, missing: np.ndarray, out: _Collector, member: np.ndarray | None
 ) -> np.ndarray:
-    """Apply the field's `missing` policy to its empty cells; returns the missing mask."""
+    """Apply the field's `missing` policy to its empty cells; returns the missing mask.
+
+    With member rows, a row is only asked for the fields that will be read from
+    it: a member row for fields with a roll-up, the unit's own row for the rest.
+    """
     if not missing.any():
         return missing
     if spec.missing == "error":
+        read_here = missing if member is None else missing & (member if spec.rollup else ~member)
         out.reject(
-            np.flatnonzero(missing), name, None,
+            np.flatnonzero(read_here), name, None,
             'empty, and this field is required; fill it in, or declare missing = "zero" or "not_applicable" for the field',
         )
         return np.zeros_like(missing)
@@ -277,13 +294,16 @@ def type_table(
         j = position[col]
         return [_cell_text(row[j]) if j < len(row) else "" for row in table.rows]
 
-    short = [i for i, row in enumerate(table.rows) if len(row) > width]
+    ragged = [i for i, row in enumerate(table.rows) if len(row) != width]
     ids = np.array(cells_of(info.id_column), dtype=str) if n else np.array([], dtype=str)
     out = _Collector(labels, ids)
-    if short:
-        out.reject(short, None, None, f"has more cells than the header has columns ({width})")
+    for i in ragged:
+        # A missing or extra cell shifts every value after it: none can be trusted.
+        out.reject([i], None, None, f"has {len(table.rows[i])} cells but the header has {width} columns")
     out.reject(np.flatnonzero(ids == ""), info.id_column, None, f"no unit id; every row needs its {info.unit}'s id")
 
+    periods = np.array(cells_of(info.period_column), dtype=str) if info.period_column in position else None
+    parents = np.array(cells_of(info.parent_column), dtype=str) if info.parent_column in position else None
     cells: dict[str, list[str]] = {}
     columns: dict[str, np.ndarray] = {}
     missing: dict[str, np.ndarray] = {}
@@ -291,10 +311,8 @@ def type_table(
         cells[name] = cells_of(name)
         empty = np.array([c == "" for c in cells[name]], dtype=bool)
         values, miss = _type_column(name, spec, cells[name], empty, out)
-        missing[name] = _apply_missing(name, spec, values, miss, out)
+        missing[name] = _apply_missing(name, spec, values, miss, out, None if parents is None else parents != "")
         columns[name] = values
-    periods = np.array(cells_of(info.period_column), dtype=str) if info.period_column in position else None
-    parents = np.array(cells_of(info.parent_column), dtype=str) if info.parent_column in position else None
     return _finish(
         rubric, out, ids, periods, parents, columns, missing, lambda f, i: cells[f][i],
         source=source, sha256=sha256_of(data), warnings=warnings, on_error=on_error,
@@ -324,6 +342,7 @@ def type_arrays(
         raise EvidenceError(f"no column for field(s) {', '.join(absent)} declared in the rubric's [fields]", path=source)
     typed: dict[str, np.ndarray] = {}
     missing: dict[str, np.ndarray] = {}
+    parent_arr = None if parents is None else np.asarray(parents).astype(str)
     for name, spec in rubric.fields.items():
         if name in columns:
             raw = np.asarray(columns[name])
@@ -338,14 +357,23 @@ def type_arrays(
                 raise EvidenceError(f"column {name!r} is not numeric (field type {spec.type})", path=source) from None
             empty = np.isnan(values)
             values = values.copy()
-            _check_numeric(name, spec, values, np.flatnonzero(~empty), out, _number_text(values))
+            infinite = np.flatnonzero(np.isinf(values))
+            out.reject(infinite, name, [_cell_text(float(values[i])) for i in infinite.tolist()], "not a finite number")
+            _check_numeric(name, spec, values, np.flatnonzero(~empty & ~np.isinf(values)), out, _number_text(values))
         elif spec.type == "bool":
-            if raw.dtype.kind == "f":
-                empty = np.isnan(raw)
-                values = np.nan_to_num(raw) != 0
-            else:
-                empty = np.zeros(n, dtype=bool)
-                values = raw.astype(bool)
+            if raw.dtype.kind == "b":
+                empty, values = np.zeros(n, dtype=bool), raw.copy()
+            elif raw.dtype.kind in "fiu":
+                numbers = raw.astype(np.float64)
+                empty = np.isnan(numbers)
+                not_01 = np.flatnonzero(~empty & (numbers != 0) & (numbers != 1))
+                out.reject(not_01, name, [_cell_text(float(numbers[i])) for i in not_01.tolist()],
+                           "not a yes/no value; use true/false or 1/0")
+                values = numbers == 1
+            else:  # words, as in a file
+                texts = np.array([_cell_text(v) for v in raw.tolist()], dtype=str)
+                empty = texts == ""
+                values = _parse_bool(name, texts, empty, out)
         else:
             values = raw.astype(str)
             empty = values == ""
@@ -353,7 +381,7 @@ def type_arrays(
                 bad = np.flatnonzero(~empty & ~np.isin(values, spec.values or []))
                 out.reject(bad, name, [str(values[i]) for i in bad.tolist()],
                            f"not one of the allowed values: {', '.join(spec.values or [])}")
-        missing[name] = _apply_missing(name, spec, values, empty, out)
+        missing[name] = _apply_missing(name, spec, values, empty, out, None if parent_arr is None else parent_arr != "")
         typed[name] = values
     out.reject(np.flatnonzero(id_arr == ""), rubric.rubric.id_column, None, "no unit id")
     hasher = hashlib.sha256(id_arr.tobytes())
@@ -363,7 +391,7 @@ def type_arrays(
     return _finish(
         rubric, out, id_arr,
         None if periods is None else np.asarray(periods).astype(str),
-        None if parents is None else np.asarray(parents).astype(str),
+        parent_arr,
         typed, missing, lambda f, i: _cell_text(typed[f][i].item()),
         source=source, sha256=hasher.hexdigest(), warnings=[], on_error=on_error,
     )
@@ -392,6 +420,10 @@ def _finish(
     if periods is not None:
         out.reject(np.flatnonzero(periods == ""), info.period_column, None, "no period; fill in the period of every row")
     _reject_duplicates(ids, periods, parents, out, info.id_column)
+    if parents is not None:
+        _check_members(rubric, ids, periods, parents, out)
+    if periods is not None:
+        warnings.extend(_period_gaps(ids, periods, parents, out.bad))
 
     if out.items and on_error == "fail":
         rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
@@ -449,6 +481,48 @@ def _reject_duplicates(
             continue
         hint = "" if periods is not None else "; add a period column if a unit has several rows"
         out.reject([i], id_column, [str(ids[i])], f"duplicate unit id (also at {out.label(j)}){hint}")
+
+
+def _check_members(
+    rubric: RubricModel, ids: np.ndarray, periods: np.ndarray | None, parents: np.ndarray, out: _Collector
+) -> None:
+    """One level of members, each under a unit that has its own row where one is needed."""
+    member = parents != ""
+    out.reject(np.flatnonzero(member & (parents == ids)), rubric.rubric.parent_column, None,
+               "a row cannot be its own parent")
+    member_ids = np.unique(ids[member])
+    nested = np.flatnonzero(member & np.isin(parents, member_ids))
+    out.reject(nested, rubric.rubric.parent_column, [str(parents[i]) for i in nested.tolist()],
+               "the parent is itself a member row; only one level of members is supported")
+    if not any(s.rollup is None and s.missing == "error" for s in rubric.fields.values()):
+        return
+    # Fields without a roll-up come from the unit's own row: a required one must exist.
+    def keys(who: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        return who[rows] if periods is None else np.char.add(np.char.add(who[rows], "\x1f"), periods[rows])
+
+    own_keys = keys(ids, ~member)
+    members = np.flatnonzero(member)
+    orphan = members[~np.isin(keys(parents, members), own_keys)]
+    when = "" if periods is None else " for this period"
+    out.reject(orphan, rubric.rubric.parent_column, [str(parents[i]) for i in orphan.tolist()],
+               f"the parent unit has no row of its own{when}; its fields without a rollup must come from one")
+
+
+def _period_gaps(ids: np.ndarray, periods: np.ndarray, parents: np.ndarray | None, bad: np.ndarray) -> list[str]:
+    """A warning naming units that lack periods other units have."""
+    owner = ids if parents is None else np.where(parents != "", parents, ids)
+    owner, periods = owner[~bad], periods[~bad]
+    all_periods = np.unique(periods)
+    if all_periods.size <= 1:
+        return []
+    pairs = np.unique(np.char.add(np.char.add(owner, "\x1f"), periods))
+    names, per_unit = np.unique(np.char.partition(pairs, "\x1f")[:, 0], return_counts=True)
+    short = names[per_unit < all_periods.size]
+    if short.size == 0:
+        return []
+    shown = ", ".join(short[:5].tolist()) + (" ..." if short.size > 5 else "")
+    return [f"{short.size} unit(s) lack some of the {all_periods.size} periods ({shown}); "
+            "each is scored on the periods it has, its last one taken as final"]
 
 
 def _spread_to_unit(ids: np.ndarray, parents: np.ndarray | None, out: _Collector) -> None:

@@ -99,9 +99,12 @@ def explain_unit(result: Result, i: int) -> Explanation:
                     why = f"{', '.join(missing)} not applicable" if missing else "not applicable (method)"
                     sec.lines.append(f"  {label}{inputs} → {why} → item rescaled away")
                     continue
-                clipped = min(max(float(np.nan_to_num(raw[k])), 0.0), ind.points)
+                finite = bool(np.isfinite(raw[k]))
+                clipped = min(max(float(raw[k]), 0.0), ind.points) if finite else 0.0
                 note = ""
-                if raw[k] < 0:
+                if not finite:
+                    note = " (the figure is undefined, a division by zero?, so it earns 0)"
+                elif raw[k] < 0:
                     note = f" (floored at 0 from {_g(float(raw[k]))}: 扣完为止)"
                 elif raw[k] > ind.points:
                     note = f" (capped at {_g(ind.points)} from {_g(float(raw[k]))})"

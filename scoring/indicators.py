@@ -91,8 +91,8 @@ def score_indicators(rubric: Rubric, layout: Layout) -> list[IndicatorColumns]:
         rows = frame_rows(layout, combiner)
         raw, na, value = run_method(ind, layout, rows)
         # 扣完为止 and the item's cap: the clip is the core's, never a method's.
-        # fmax before fmin sends an undefined figure (NaN) to 0, never to full marks.
-        points = np.fmin(np.fmax(raw, 0.0), ind.points)
+        # An undefined figure (0/0, x/0) earns nothing, never full marks.
+        points = np.clip(np.where(np.isfinite(raw), raw, 0.0), 0.0, ind.points)
         app = ~na
         points = np.where(app, points, 0.0)
         if rows is not None or layout.single_period:

@@ -59,6 +59,10 @@ class Layout:
         column = self.columns[name]
         return column if self.single_period else column[self.last]
 
+    def final_missing(self, name: str) -> np.ndarray:
+        column = self.missing[name]
+        return column if self.single_period else column[self.last]
+
 
 def period_order(periods: np.ndarray) -> np.ndarray:
     """Rank of each period label: numerically if every label is a number, else as text."""

@@ -49,7 +49,7 @@ OptionalCondition = Annotated[str | None, ExpressionRef("bool")]
 class Params(BaseModel):
     """Base of every method's parameter model: unknown keys are typos."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from .errors import ExpressionError, RubricError
@@ -71,11 +72,33 @@ class Rubric:
         return dim.phase
 
 
-def _compile(source: str, allowed: set[str], path: str, key: str) -> Expression:
+def _compile(
+    source: str, allowed: set[str], path: str, key: str, types: dict[str, np.ndarray], kind: str
+) -> Expression:
+    """Compile once, then evaluate on one typed sample row, so that a type error
+    (`industry > 3` on a text field) is refused now, with its key, and not in
+    the middle of a scoring job."""
     try:
-        return compile_expression(source, allowed_names=allowed)
+        expr = compile_expression(source, allowed_names=allowed)
+        env = {name: types[name] for name in expr.names if name in types}
+        (expr.evaluate_bool if kind == "bool" else expr.evaluate_number)(env, 1)
     except ExpressionError as exc:
         raise RubricError(str(exc), path=path, key=key) from None
+    return expr
+
+
+_SAMPLE = {
+    "count": np.ones(1), "number": np.ones(1), "rate": np.ones(1),
+    "bool": np.ones(1, dtype=bool), "enum": np.array(["x"]), "text": np.array(["x"]),
+}
+
+
+def sample_types(model: RubricModel) -> dict[str, np.ndarray]:
+    """One sample value of the right type for every name an expression may read."""
+    types = {name: _SAMPLE[spec.type] for name, spec in model.fields.items()}
+    types.update({name: np.ones(1) for name in result_names(model)})
+    types.update(vetoed=np.ones(1, dtype=bool), grade=np.array(["x"]), rank=np.ones(1))
+    return types
 
 
 def result_names(model: RubricModel) -> set[str]:
@@ -87,6 +110,7 @@ def compile_rubric(
 ) -> Rubric:
     where = name or (str(path) if path else "rubric")
     fields = set(model.fields)
+    types = sample_types(model)
     compiled: list[CompiledIndicator] = []
     for i, dim in enumerate(model.dimension):
         for j, ind in enumerate(dim.indicator):
@@ -133,11 +157,11 @@ def compile_rubric(
                         path=where, key=f"{key}.{param}" if message else key,
                     ) from None
             expressions: dict[str, Expression] = {}
-            for pname in expression_params(method.params):
+            for pname, kind in expression_params(method.params).items():
                 source = getattr(params, pname)
                 if source is None:
                     continue
-                expr = _compile(source, fields, where, f"{key}.{pname}")
+                expr = _compile(source, fields, where, f"{key}.{pname}", types, kind.kind)
                 expressions[pname] = expr
                 inputs.extend(sorted(expr.names))
             compiled.append(
@@ -147,17 +171,18 @@ def compile_rubric(
                 )
             )
     results = result_names(model)
-    vetoes = tuple(_compile(v.when, fields, where, f"veto[{i}].when") for i, v in enumerate(model.veto))
+    vetoes = tuple(_compile(v.when, fields, where, f"veto[{i}].when", types, "bool") for i, v in enumerate(model.veto))
     requires = tuple(
-        None if g.require is None else _compile(g.require, fields | results, where, f"grade[{i}].require")
+        None if g.require is None else _compile(g.require, fields | results, where, f"grade[{i}].require", types, "bool")
         for i, g in enumerate(model.grade)
     )
     cons_names = fields | results | {"grade", "rank"}
-    when = tuple(_compile(c.when, cons_names, where, f"consequence[{i}].when") for i, c in enumerate(model.consequence))
+    when = tuple(_compile(c.when, cons_names, where, f"consequence[{i}].when", types, "bool")
+                 for i, c in enumerate(model.consequence))
     amounts: list[Expression | float | None] = []
     for i, c in enumerate(model.consequence):
         if isinstance(c.amount, str):
-            amounts.append(_compile(c.amount, cons_names, where, f"consequence[{i}].amount"))
+            amounts.append(_compile(c.amount, cons_names, where, f"consequence[{i}].amount", types, "number"))
         else:
             amounts.append(c.amount)
     sample = None

@@ -25,9 +25,10 @@ def round_half_up(values: ArrayLike, precision: int) -> NDArray[np.float64]:
     """Round to `precision` decimals, halves away from zero; NaN stays NaN."""
     x = np.asarray(values, dtype=np.float64)
     scale = 10.0 ** precision
-    snapped = np.round(x, SNAP)
-    scaled = np.round(snapped * scale, max(SNAP - precision, 0))
-    out: NDArray[np.float64] = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5) / scale
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and NaN pass through unchanged
+        snapped = np.round(x, SNAP)
+        scaled = np.round(snapped * scale, max(SNAP - precision, 0))
+        out: NDArray[np.float64] = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5) / scale
     # -0.0 prints as "-0.0" in JSON; a score is never negative zero.
     return out + 0.0
 

@@ -103,9 +103,21 @@ def check_model(m: RubricModel, path: str) -> None:
     def fail(message: str, key: str) -> None:
         raise RubricError(message, path=path, key=key)
 
+    taken = set(m.phases) | {d.id for d in m.dimension}
     for name in m.fields:
         if name in RESULT_NAMES:
             fail(f"field name {name!r} is reserved for results; rename the field", f"fields.{name}")
+        if name in taken:
+            # A condition reading the name would mean the field in a veto but the
+            # total in a grade's require: refuse the ambiguity.
+            fail(f"field name {name!r} is also a phase or dimension id; rename one of them", f"fields.{name}")
+    info = m.rubric
+    columns = {"id_column": info.id_column, "period_column": info.period_column, "parent_column": info.parent_column}
+    for key, column in columns.items():
+        if column in m.fields:
+            fail(f"{key} {column!r} is also a field name; evidence columns must be distinct", f"rubric.{key}")
+    if len(set(columns.values())) < 3:
+        fail("id_column, period_column and parent_column must name three different columns", "rubric")
     for name, spec in m.fields.items():
         key = f"fields.{name}"
         if spec.type == "enum" and not spec.values:

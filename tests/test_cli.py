@@ -109,7 +109,7 @@ def test_explain(files):
     assert proc.returncode == 0, proc.stderr
     assert "b = 9, a = 10 → value 0.9 → 9 points" in proc.stdout and "rank 2" in proc.stdout
     missing = scoring_cli("explain", "r.toml", "good.csv", "nobody", cwd=files)
-    assert missing.returncode == 1 and "no unit 'nobody'" in missing.stderr
+    assert missing.returncode == 2 and "no unit 'nobody'" in missing.stderr
 
 
 def test_rubrics_and_plugins_from_any_directory(tmp_path):

@@ -21,7 +21,8 @@ def _text(path: Path, data: bytes) -> str:
 
 
 def read_csv(path: Path, data: bytes) -> RawTable:
-    reader = csv.reader(io.StringIO(_text(path, data), newline=""))
+    # strict: an unterminated quote is an error, not a cell that swallows the rest of the file.
+    reader = csv.reader(io.StringIO(_text(path, data), newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -38,7 +39,10 @@ def read_csv(path: Path, data: bytes) -> RawTable:
             # Spreadsheet numbering: the header is row 1.
             labels.append(f"row {reader.line_num}")
     except csv.Error as exc:
-        raise EvidenceError(f"row {reader.line_num}: {exc}", path=str(path)) from None
+        raise EvidenceError(
+            f"line {reader.line_num}: {exc} (a quote opened in a cell and never closed?); nothing was scored",
+            path=str(path),
+        ) from None
     return RawTable(columns=header, rows=rows, row_labels=labels)
 
 
@@ -61,10 +65,14 @@ def read_json(path: Path, data: bytes) -> RawTable:
         doc = json.loads(_text(path, data))
     except json.JSONDecodeError as exc:
         raise EvidenceError(f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}", path=str(path)) from None
+    except ValueError as exc:  # an integer of thousands of digits, say
+        raise EvidenceError(f"cannot read the JSON: {exc}", path=str(path)) from None
     if isinstance(doc, dict) and "rows" in doc:
         doc = doc["rows"]
     if not isinstance(doc, list):
         raise EvidenceError('expected a JSON array of rows, or an object with a "rows" array', path=str(path))
+    if not doc:
+        raise EvidenceError("the JSON array holds no rows", path=str(path))
     return _objects_to_table(path, [(f"item {i + 1}", item) for i, item in enumerate(doc)])
 
 
@@ -77,6 +85,8 @@ def read_jsonl(path: Path, data: bytes) -> RawTable:
             items.append((f"line {number}", json.loads(line)))
         except json.JSONDecodeError as exc:
             raise EvidenceError(f"line {number}, column {exc.colno}: JSON syntax error: {exc.msg}", path=str(path)) from None
+        except ValueError as exc:
+            raise EvidenceError(f"line {number}: cannot read the JSON: {exc}", path=str(path)) from None
     return _objects_to_table(path, items)
 
 
