@@ -68,13 +68,10 @@ def _combine(layout: Layout, combiner: PeriodCombiner, points: np.ndarray, app: 
     if combiner == "mean":
         total = np.add.reduceat(np.where(app, points, 0.0), starts)
         combined = total / np.where(applicable, count, 1)
-    elif combiner in ("min", "max"):
+    else:  # "min" or "max"; "last" never gets here, it is scored on the final frames only
         fill = np.inf if combiner == "min" else -np.inf
         ufunc = np.minimum if combiner == "min" else np.maximum
         combined = ufunc.reduceat(np.where(app, points, fill), starts)
-    else:
-        combined = points[layout.last]
-        applicable = app[layout.last]
     combined = np.where(applicable, combined, 0.0)
     if value.dtype.kind == "f" and combiner == "mean":
         vsum = np.add.reduceat(np.where(app, value, 0.0), starts)

@@ -68,9 +68,6 @@ class Rubric:
     def title(self) -> str:
         return self.model.rubric.title
 
-    def phase_of(self, dim: DimensionSpec) -> str | None:
-        return dim.phase
-
 
 def _compile(
     source: str, allowed: set[str], path: str, key: str, types: dict[str, np.ndarray], kind: str
