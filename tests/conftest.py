@@ -33,18 +33,15 @@ min = 0
 """
 
 
+def single_indicator(points: float, method: str, params: str, *, indicator: str = "i") -> str:
+    """One dimension `d` holding one indicator; `params` are the method's TOML lines."""
+    lines = "\n".join(f"  {line.strip()}" for line in params.strip().splitlines())
+    return (f'\n[[dimension]]\nid = "d"\npoints = {points}\n  [[dimension.indicator]]\n'
+            f'  id = "{indicator}"\n  points = {points}\n  method = "{method}"\n{lines}\n')
+
+
 # One ratio indicator (b of a): the smallest rubric whose rows can be valid or not.
-RATIO_BODY = """
-[[dimension]]
-id = "d"
-points = 10
-  [[dimension.indicator]]
-  id = "rect"
-  points = 10
-  method = "ratio"
-  numerator = "b"
-  denominator = "a"
-"""
+RATIO_BODY = single_indicator(10, "ratio", 'numerator = "b"\ndenominator = "a"', indicator="rect")
 
 
 def rubric_text(body: str, *, fields: str = BASE_FIELDS, grades: str = GRADES, head: str = "") -> str:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from scoring import EvidenceError, RubricError
-from tests.conftest import RATIO_BODY, rubric_text
+from tests.conftest import RATIO_BODY, rubric_text, single_indicator
 from tests.test_cli import scoring_cli
 
 TEXT_FIELDS = """
@@ -144,17 +144,7 @@ MEMBER_FIELDS = """
 own = { type = "count" }
 v = { type = "count", rollup = "sum", missing = "zero" }
 """
-MEMBER_BODY = """
-[[dimension]]
-id = "d"
-points = 10
-  [[dimension.indicator]]
-  id = "i"
-  points = 10
-  method = "target"
-  field = "own"
-  target = 1
-"""
+MEMBER_BODY = single_indicator(10, "target", 'field = "own"\ntarget = 1')
 
 
 def test_nested_and_self_parents_are_rejected(engine):

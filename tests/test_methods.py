@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import rubric_text
+from tests.conftest import rubric_text, single_indicator
 
 FIELDS = """
 [fields]
@@ -19,17 +19,7 @@ level = { type = "enum", values = ["无", "三级", "二级", "一级"], missing
 
 
 def one(points: float, method: str, params: str) -> str:
-    return f"""
-[[dimension]]
-id = "d"
-points = {points}
-  [[dimension.indicator]]
-  id = "i"
-  points = {points}
-  method = "{method}"
-  {params}
-"""
-
+    return single_indicator(points, method, params)
 
 def item_points(engine, body: str, rows: list[dict]) -> list[float]:
     rubric = engine.rubric_from_text(rubric_text(body, fields=FIELDS))

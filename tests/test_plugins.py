@@ -12,7 +12,7 @@ import scoring
 from scoring import hookspecs
 from scoring.errors import PluginError
 from scoring.methods import Method, MethodInput, NumericField, Params, Scored
-from tests.conftest import rubric_text
+from tests.conftest import rubric_text, single_indicator
 
 
 class SquareParams(Params):
@@ -31,16 +31,7 @@ class SquarePlugin:
         return [Method("square", SquareParams, _square, "the field squared")]
 
 
-BODY = """
-[[dimension]]
-id = "d"
-points = 10
-  [[dimension.indicator]]
-  id = "i"
-  points = 10
-  method = "square"
-  field = "a"
-"""
+BODY = single_indicator(10, "square", 'field = "a"')
 
 
 def test_builtins_come_through_the_entry_point_group(engine):

@@ -8,19 +8,9 @@ from pathlib import Path
 import pytest
 
 from scoring import RubricError
-from tests.conftest import BASE_FIELDS, rubric_text
+from tests.conftest import BASE_FIELDS, rubric_text, single_indicator
 
-ONE_DIM = """
-[[dimension]]
-id = "d"
-points = 10
-  [[dimension.indicator]]
-  id = "i"
-  points = 10
-  method = "deduction"
-  count = "a"
-  each = 2
-"""
+ONE_DIM = single_indicator(10, "deduction", 'count = "a"\neach = 2')
 
 
 def load_error(engine, text: str, tmp_path: Path) -> RubricError:
