@@ -89,9 +89,9 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
         if len(exc.rejected) > SHOWN_REJECTIONS:
             print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
         raise
-    for warning in evidence.warnings:
-        print(f"warning: {evidence_path}: {warning}", file=err)
-    result = engine.score(rubric, evidence)
+    result = engine.score(rubric, evidence, previous=args.previous)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=err)
     text = engine.render(result, fmt)  # everything rendered before anything is written
     if args.output:
         write_atomic(Path(args.output), text)
@@ -136,7 +136,7 @@ def cmd_validate(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
 def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
-    result = engine.score(rubric, evidence_path, on_error=args.on_error)
+    result = engine.score(rubric, evidence_path, on_error=args.on_error, previous=args.previous)
     explanation = result.explain(args.unit)
     if args.format == "json":
         sys.stdout.write(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -175,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--sample", action="store_true", help="use the rubric's bundled sample evidence")
         p.add_argument("--on-error", choices=["fail", "skip"], default="fail",
                        help="on invalid rows: fail (default, nothing written) or skip them and list them")
+        p.add_argument("--previous", metavar="LAST.json",
+                       help="last period's JSON result, for consequences that read previous.grade etc.")
 
     run = sub.add_parser("run", help="score evidence and write the result")
     evidence_args(run)

@@ -18,12 +18,14 @@ from typing import Any
 import numpy as np
 
 from .aggregate import aggregate
+from .consequences import decide_consequences
 from .decide import decide
 from .errors import EvidenceError, RubricError, UsageError
 from .evidence import Evidence, OnError, type_arrays, type_table
 from .indicators import score_indicators
 from .layout import build_layout
 from .plan import Rubric, compile_rubric
+from .previous import Previous, check_previous, load_previous, previous_columns
 from .registry import PluginInfo, Registry, build_registry, distribution_version, make_manager
 from .result import Provenance, Result
 from .rubric import build_model, parse_toml, read_rubric_source, sha256_hex
@@ -151,8 +153,13 @@ class Engine:
         evidence: Evidence | str | Path | Sequence[Mapping[str, Any]],
         *,
         on_error: OnError = "fail",
+        previous: Previous | str | Path | None = None,
     ) -> Result:
-        """Score `evidence` against `rubric`; paths and bundled ids are loaded first."""
+        """Score `evidence` against `rubric`; paths and bundled ids are loaded first.
+
+        `previous` is last period's result (a `Previous`, or the path of a JSON
+        result this engine wrote) for consequences that read `previous.*`.
+        """
         if not isinstance(rubric, Rubric):
             rubric = self.load_rubric(rubric)
         if isinstance(evidence, (str, Path)):
@@ -163,6 +170,13 @@ class Engine:
         items = score_indicators(rubric, layout)
         totals = aggregate(rubric, items, layout.n_units)
         decisions = decide(rubric, layout, totals)
+        warnings = list(evidence.warnings)
+        if isinstance(previous, (str, Path)):
+            previous = load_previous(previous)
+        if previous is not None:
+            warnings += check_previous(previous, rubric.id, rubric.version, layout.unit_ids)
+        consequences = decide_consequences(rubric, layout, totals, decisions,
+                                           previous_columns(previous, layout.unit_ids))
         provenance = Provenance(
             rubric_id=rubric.id, rubric_version=rubric.version, rubric_sha256=rubric.sha256,
             evidence_source=evidence.source, evidence_sha256=evidence.sha256, rows_read=evidence.rows_read,
@@ -171,7 +185,8 @@ class Engine:
             plugins=tuple({"name": p.name, "distribution": p.distribution, "version": p.version}
                           for p in self.registry.plugins),
         )
-        result = Result(rubric, evidence, layout, items, totals, decisions, provenance)
+        result = Result(rubric, evidence, layout, items, totals, decisions, consequences, provenance,
+                        tuple(warnings))
         self._pm.hook.scoring_result_ready(result=result)
         return result
 

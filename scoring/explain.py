@@ -14,6 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .consequences import (
+    BLOCKED_BY_CONSEQUENCE,
+    BLOCKED_BY_VETO,
+    COUNTED_ONCE,
+    GRANTED,
+    NOT_ELIGIBLE,
+    OUTSIDE_QUOTA,
+)
 from .indicators import combiner_of, run_method
 from .layout import Layout
 from .methods import expression_params
@@ -202,19 +210,48 @@ def _rank_section(result: Result, i: int) -> Section:
     return sec
 
 
+def consequence_reason(result: Result, i: int, j: int) -> str:
+    """Why unit `i` did or did not receive consequence `j`, in one line."""
+    model, cq = result.rubric.model, result.consequences
+    spec = model.consequence[j]
+    status, other = int(cq.status[i, j]), int(cq.detail[i, j])
+    rank = result.decisions.overall_rank[i]
+    if status == NOT_ELIGIBLE:
+        return f"condition `{spec.when}` does not hold"
+    if status == BLOCKED_BY_VETO:
+        return f"blocked by veto {model.veto[other].id} ({model.veto[other].title})"
+    if status == BLOCKED_BY_CONSEQUENCE:
+        return f"blocked by {model.consequence[other].id} ({model.consequence[other].title})"
+    group = f" in {spec.quota.within} {result.layout.final(spec.quota.within)[i]}" if spec.quota and spec.quota.within else ""
+    if status == OUTSIDE_QUOTA:
+        size, cut = int(cq.quota_size[i, j]), cq.quota_cut[i, j]
+        tie = "; tied at the cut, and ties are excluded" if rank == cut else ""
+        return f"rank {_g(float(rank))}, quota {size}{group}{tie}"
+    if status == COUNTED_ONCE:
+        kept = model.consequence[other]
+        return f"the same achievement ({spec.achievement}) is rewarded once, by {kept.id} at the higher amount"
+    parts = [f"`{spec.when}` holds"]
+    if spec.quota is not None:
+        parts.append(f"rank {_g(float(rank))} within quota {int(cq.quota_size[i, j])}{group}")
+    pool = cq.pools[j]
+    if pool is not None:
+        parts.append(f"share of the pool of {pool.total:,.2f}, {pool.rule}")
+    elif isinstance(spec.amount, dict):
+        parts.append(f"amount by grade: {result.grades[i]} → {_g(float(cq.amounts[i, j]), 2)}")
+    elif isinstance(spec.amount, str):
+        parts.append(f"amount {spec.amount}")
+    return "; ".join(parts)
+
+
 def _consequence_section(result: Result, i: int) -> Section:
-    model, d = result.rubric.model, result.decisions
+    model, cq = result.rubric.model, result.consequences
     sec = Section("Consequences")
     for j, c in enumerate(model.consequence):
-        if d.consequences[i, j]:
-            amount = f", amount {_g(float(d.amounts[i, j]), 2)}" if c.amount is not None else ""
-            sec.lines.append(f"{c.id} — {c.title}: granted ({c.when}){amount}")
-        elif not d.eligible[i, j]:
-            sec.lines.append(f"{c.id} — {c.title}: not granted, condition `{c.when}` does not hold")
-        elif d.blocked_by[i, j] >= 0:
-            sec.lines.append(f"{c.id} — {c.title}: not granted, blocked by {model.consequence[int(d.blocked_by[i, j])].id}")
+        reason = consequence_reason(result, i, j)
+        if cq.status[i, j] == GRANTED:
+            amount = f", amount {_g(float(cq.amounts[i, j]), 2)}" if c.amount is not None or c.pool is not None else ""
+            who = f" (to the {c.person_role})" if c.applies_to == "person" else ""
+            sec.lines.append(f"{c.id} — {c.title}{who}: granted{amount}; {reason}")
         else:
-            cut = d.quota_cut[j]
-            detail = f"rank {_g(float(d.rank[i]))}, quota {cut[0]}" if cut else "quota"
-            sec.lines.append(f"{c.id} — {c.title}: not granted, outside the quota ({detail})")
+            sec.lines.append(f"{c.id} — {c.title}: not granted, {reason}")
     return sec

@@ -35,6 +35,8 @@ __all__ = [
 
 MAX_LENGTH: Final = 1000
 MAX_NODES: Final = 256
+# Namespaces whose dotted names are plain names (last period's results).
+QUALIFIED_NAMESPACES: Final = frozenset({"previous"})
 MAX_DEPTH: Final = 64  # a left-nested sum of 60 terms must fit
 MAX_EXPONENT: Final = 64
 
@@ -203,6 +205,12 @@ class _Compiler:
             return self.ifexp(node)
         if isinstance(node, ast.Call):
             return self.call(node)
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in QUALIFIED_NAMESPACES and not node.attr.startswith("_")):
+            # `previous.grade` is one name, not attribute access: it is looked up
+            # in the same table of columns as any other name.
+            return self.name(ast.Name(id=f"{node.value.id}.{node.attr}", ctx=ast.Load(),
+                                      lineno=node.lineno, col_offset=node.col_offset))
         self.fail(_REFUSED_NODES.get(type(node), f"{type(node).__name__} is not allowed"), node)
 
     def constant(self, node: ast.Constant) -> Array:

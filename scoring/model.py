@@ -109,6 +109,7 @@ class VetoSpec(_Strict):
     title: str
     when: str
     effect: Literal["fail", "zero"] = "fail"
+    blocks: list[str] = []
 
     _id = field_validator("id")(lambda v: _check_name(v, "veto id"))
 
@@ -127,10 +128,28 @@ class RankSpec(_Strict):
 
 
 class QuotaSpec(_Strict):
+    """At most `count` units, or `share` of the assessed units, best rank first."""
+
     count: int | None = Field(default=None, ge=0)
     share: float | None = Field(default=None, ge=0, le=1)
     rounding: Literal["floor", "half_up", "ceil"] = "floor"
     ties: Literal["include", "exclude"] = "exclude"
+    within: str | None = None
+
+
+class PoolSpec(_Strict):
+    """A budget shared among the units granted a consequence.
+
+    `by = "score"`: pro rata to score above `above`; `by = "grade"`: pro rata to
+    the weight of each unit's grade. Paid in whole `unit`s (0.01: fen or cents)
+    that add up exactly to `total` (largest remainder).
+    """
+
+    total: float = Field(gt=0)
+    by: Literal["score", "grade"]
+    above: float = 0.0
+    weights: dict[str, float] = {}
+    unit: float = Field(default=0.01, gt=0)
 
 
 class ConsequenceSpec(_Strict):
@@ -138,8 +157,13 @@ class ConsequenceSpec(_Strict):
     title: str
     when: str
     quota: QuotaSpec | None = None
-    amount: float | str | None = None
+    amount: float | str | dict[str, float] | None = None
+    pool: PoolSpec | None = None
     blocks: list[str] = []
+    achievement: str | None = None
+    applies_to: Literal["unit", "person"] = "unit"
+    person_role: str | None = None
+    person_field: str | None = None
 
     _id = field_validator("id")(lambda v: _check_name(v, "consequence id"))
 

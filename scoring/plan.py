@@ -21,6 +21,8 @@ from .model import DimensionSpec, IndicatorSpec, RubricModel
 from .rubric import validation_error
 
 RESULT_BASE = ("score", "vetoed", "bonus", "base")
+# Last period's result (`scoring run --previous LAST.json`), readable by consequences.
+PREVIOUS_NAMES = ("previous.score", "previous.grade", "previous.rank", "previous.vetoed")
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Rubric:
     vetoes: tuple[Expression, ...]
     requires: tuple[Expression | None, ...]
     consequence_when: tuple[Expression, ...]
-    consequence_amount: tuple[Expression | float | None, ...]
+    consequence_amount: tuple[Expression | float | dict[str, float] | None, ...]
     sample: Path | None = field(default=None)
 
     @property
@@ -95,6 +97,8 @@ def sample_types(model: RubricModel) -> dict[str, np.ndarray]:
     types = {name: _SAMPLE[spec.type] for name, spec in model.fields.items()}
     types.update({name: np.ones(1) for name in result_names(model)})
     types.update(vetoed=np.ones(1, dtype=bool), grade=np.array(["x"]), rank=np.ones(1))
+    types.update({"previous.score": np.ones(1), "previous.grade": np.array(["x"]), "previous.rank": np.ones(1),
+                  "previous.vetoed": np.ones(1, dtype=bool)})
     return types
 
 
@@ -173,10 +177,10 @@ def compile_rubric(
         None if g.require is None else _compile(g.require, fields | results, where, f"grade[{i}].require", types, "bool")
         for i, g in enumerate(model.grade)
     )
-    cons_names = fields | results | {"grade", "rank"}
+    cons_names = fields | results | {"grade", "rank"} | set(PREVIOUS_NAMES)
     when = tuple(_compile(c.when, cons_names, where, f"consequence[{i}].when", types, "bool")
                  for i, c in enumerate(model.consequence))
-    amounts: list[Expression | float | None] = []
+    amounts: list[Expression | float | dict[str, float] | None] = []
     for i, c in enumerate(model.consequence):
         if isinstance(c.amount, str):
             amounts.append(_compile(c.amount, cons_names, where, f"consequence[{i}].amount", types, "number"))

@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from .aggregate import Totals
+from .consequences import GRANTED, Consequences
 from .decide import NO_GRADE, Decisions
 from .errors import UsageError
 from .evidence import Evidence, Rejection
@@ -23,6 +24,9 @@ from .indicators import IndicatorColumns
 from .layout import Layout
 from .plan import Rubric
 from .rounding import round_half_up
+
+if TYPE_CHECKING:
+    from .explain import Explanation
 
 Status = Literal["scored", "not_applicable"]
 
@@ -47,6 +51,9 @@ class ConsequenceResult:
     id: str
     title: str
     amount: float | None
+    reason: str
+    applies_to: str = "unit"
+    person: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,9 @@ class Result:
     items: list[IndicatorColumns]
     totals: Totals
     decisions: Decisions
+    consequences: Consequences
     provenance: Provenance
+    warnings: tuple[str, ...] = ()
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     # --- columns -----------------------------------------------------------
@@ -193,10 +202,20 @@ class Result:
                 status="scored" if app else "not_applicable",
             )
         vetoes = [VetoResult(v.id, v.title, v.effect) for j, v in enumerate(model.veto) if d.vetoes[i, j]]
-        consequences = [
-            ConsequenceResult(c.id, c.title, None if c.amount is None else float(d.amounts[i, j]))
-            for j, c in enumerate(model.consequence) if d.consequences[i, j]
-        ]
+        cq = self.consequences
+        consequences = []
+        for j, c in enumerate(model.consequence):
+            if cq.status[i, j] != GRANTED:
+                continue
+            paid = c.amount is not None or c.pool is not None
+            person = None
+            if c.applies_to == "person":
+                named = cq.persons[j]
+                person = f"{c.person_role} {named[i]}".strip() if named is not None else c.person_role
+            consequences.append(ConsequenceResult(
+                c.id, c.title, float(cq.amounts[i, j]) if paid else None, consequence_reason(self, i, j),
+                c.applies_to, person,
+            ))
         rank = d.rank[i]
         return UnitResult(
             id=str(self.layout.unit_ids[i]),
@@ -227,6 +246,7 @@ class Result:
                 "source": pv.evidence_source, "sha256": pv.evidence_sha256, "rows": pv.rows_read,
                 "scored": pv.rows_scored, "rejected": pv.rows_rejected,
             },
+            "warnings": list(self.warnings),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -239,11 +259,16 @@ class Result:
     def summary(self) -> dict[str, Any]:
         model = self.rubric.model
         grades = {g.name: int((self.decisions.grade == k).sum()) for k, g in enumerate(model.grade)}
-        cons = {
-            c.id: {"title": c.title, "units": int(self.decisions.consequences[:, j].sum()),
-                   "amount": float(round_half_up(np.array([self.decisions.amounts[:, j].sum()]), 2)[0])}
-            for j, c in enumerate(model.consequence)
-        }
+        cons: dict[str, dict[str, Any]] = {}
+        for j, c in enumerate(model.consequence):
+            entry: dict[str, Any] = {
+                "title": c.title, "units": int(self.consequences.granted[:, j].sum()),
+                "amount": float(round_half_up(np.array([self.consequences.amounts[:, j].sum()]), 2)[0]),
+            }
+            pool = self.consequences.pools[j]
+            if pool is not None:
+                entry["pool"] = {"total": pool.total, "used": pool.used, "units": pool.units, "rule": pool.rule}
+            cons[c.id] = entry
         return {
             "units": int(self.layout.n_units),
             "not_assessable": int((~self.totals.assessable).sum()),
@@ -252,7 +277,9 @@ class Result:
             "consequences": cons,
         }
 
-    def explain(self, unit_id: str) -> Any:
-        from .explain import explain_unit
-
+    def explain(self, unit_id: str) -> Explanation:
         return explain_unit(self, self.index_of(unit_id))
+
+
+# At the end: explain imports Result's module for its helpers.
+from .explain import consequence_reason, explain_unit  # noqa: E402

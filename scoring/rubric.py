@@ -196,12 +196,51 @@ def check_model(m: RubricModel, path: str) -> None:
     for i, cons in enumerate(m.consequence):
         unique("consequence", cons.id, f"consequence[{i}].id")
     consequence_ids = {c.id for c in m.consequence}
+    for i, veto in enumerate(m.veto):
+        for j, blocked in enumerate(veto.blocks):
+            if blocked not in consequence_ids:
+                fail(f"blocks {blocked!r}, which is not a consequence id", f"veto[{i}].blocks[{j}]")
+    grade_names = {g.name for g in m.grade}
+    pooled_achievements = {c.achievement for c in m.consequence if c.pool is not None and c.achievement}
     for i, cons in enumerate(m.consequence):
+        key = f"consequence[{i}]"
         for j, blocked in enumerate(cons.blocks):
             if blocked not in consequence_ids:
-                fail(f"blocks {blocked!r}, which is not a consequence id", f"consequence[{i}].blocks[{j}]")
+                fail(f"blocks {blocked!r}, which is not a consequence id", f"{key}.blocks[{j}]")
         if cons.quota is not None and (cons.quota.count is None) == (cons.quota.share is None):
-            fail("a quota needs exactly one of count or share", f"consequence[{i}].quota")
+            fail("a quota needs exactly one of count or share", f"{key}.quota")
+        if cons.quota is not None and cons.quota.within is not None:
+            within = m.fields.get(cons.quota.within)
+            if within is None or within.type not in ("enum", "text"):
+                fail(f"within {cons.quota.within!r} must name an enum or text field", f"{key}.quota.within")
+        if cons.pool is not None and cons.amount is not None:
+            fail("give either amount or pool, not both", key)
+        if isinstance(cons.amount, dict):
+            for name in cons.amount:
+                if name not in grade_names:
+                    fail(f"amount table names {name!r}, which is not a grade ({', '.join(g.name for g in m.grade)})",
+                         f"{key}.amount.{name}")
+        if cons.pool is not None:
+            if cons.pool.by == "grade":
+                if not cons.pool.weights:
+                    fail('a pool with by = "grade" needs weights = { grade = weight, ... }', f"{key}.pool.weights")
+                for name, share in cons.pool.weights.items():
+                    if name not in grade_names:
+                        fail(f"weights names {name!r}, which is not a grade", f"{key}.pool.weights.{name}")
+                    if share < 0:
+                        fail("a weight cannot be negative", f"{key}.pool.weights.{name}")
+            elif cons.pool.weights:
+                fail('weights are only used with by = "grade"', f"{key}.pool.weights")
+        if cons.achievement and cons.pool is None and cons.achievement in pooled_achievements:
+            fail("a pooled consequence cannot share its achievement with another: the pool would no longer add up",
+                 f"{key}.achievement")
+        if cons.applies_to == "person":
+            if not cons.person_role:
+                fail('applies_to = "person" needs person_role = "<the role, e.g. 主要负责人>"', f"{key}.person_role")
+            if cons.person_field is not None and cons.person_field not in m.fields:
+                fail(f"person_field {cons.person_field!r} is not a field", f"{key}.person_field")
+        elif cons.person_role or cons.person_field:
+            fail('person_role and person_field are only for applies_to = "person"', key)
     cycle = _block_cycle({c.id: c.blocks for c in m.consequence})
     if cycle:
         fail(f"consequences block each other in a cycle ({' → '.join(cycle)}); "

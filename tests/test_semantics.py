@@ -205,7 +205,7 @@ def test_consequences_quota_ties_and_blocks(score):
     assert granted == {"p": ["reward", "bonus_pay"], "q": [], "r": [], "s": ["veto_block"]}
     assert [c.amount for c in res.unit("p").consequences] == [1000.0, 1000.05]
     text = res.explain("q").to_text()
-    assert "outside the quota" in text and "quota 2" in text
+    assert "not granted, rank 2, quota 2; tied at the cut, and ties are excluded" in text
     assert "blocked by veto_block" in res.explain("s").to_text()
     res2 = run(score, body.replace('ties = "exclude"', 'ties = "include"'), rows)
     assert [u for u in "pqrs" if any(c.id == "reward" for c in res2.unit(u).consequences)] == ["p", "q", "r"]

@@ -1,0 +1,90 @@
+"""Last period's results, for consequences that look back (`--previous LAST.json`).
+
+"不合格 two years running → 约谈" and improvement-based rewards need last
+year's grade and score. They are read from a result file this engine wrote,
+matched to this year's units by id, and offered to consequence conditions as
+`previous.score`, `previous.grade`, `previous.rank` and `previous.vetoed`. A
+unit with no previous result has those values missing, so a condition that
+reads them does not hold for it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import EvidenceError
+
+
+@dataclass(frozen=True)
+class Previous:
+    source: str
+    rubric_id: str
+    rubric_version: str
+    units: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def load_previous(path: str | Path) -> Previous:
+    where = str(path)
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise EvidenceError(f"cannot read the previous result: {exc.strerror or exc}", path=where) from None
+    except ValueError as exc:
+        raise EvidenceError(f"the previous result is not JSON: {exc}", path=where) from None
+    try:
+        rubric = doc["rubric"]
+        units = {str(u["id"]): u for u in doc["units"]}
+        return Previous(where, str(rubric["id"]), str(rubric.get("version", "")), units)
+    except (KeyError, TypeError):
+        raise EvidenceError(
+            "not a result file written by `scoring run --format json` (it needs rubric.id and units[].id)", path=where
+        ) from None
+
+
+def check_previous(previous: Previous, rubric_id: str, rubric_version: str, unit_ids: np.ndarray) -> list[str]:
+    """Refuse another rubric's results; warn about what does not match."""
+    if previous.rubric_id != rubric_id:
+        raise EvidenceError(
+            f"the previous result is for rubric {previous.rubric_id!r}, not {rubric_id!r}; "
+            "give last period's result of the same assessment",
+            path=previous.source,
+        )
+    warnings = []
+    if previous.rubric_version != rubric_version:
+        warnings.append(f"the previous result used rubric version {previous.rubric_version}, this run {rubric_version}")
+    current = set(unit_ids.tolist())
+    gone = sorted(set(previous.units) - current)
+    if gone:
+        warnings.append(f"{len(gone)} unit(s) in the previous result are not assessed now ({', '.join(gone[:5])}"
+                        + (" ..." if len(gone) > 5 else "") + ")")
+    new = sorted(current - set(previous.units))
+    if new:
+        warnings.append(f"{len(new)} unit(s) have no previous result ({', '.join(new[:5])}"
+                        + (" ..." if len(new) > 5 else "") + "); conditions on previous.* do not hold for them")
+    return warnings
+
+
+def previous_columns(previous: Previous | None, unit_ids: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """`previous.*` columns aligned with `unit_ids`, and where each is missing."""
+    n = unit_ids.shape[0]
+    found = [previous.units.get(u) if previous else None for u in unit_ids.tolist()]
+
+    def get(key: str) -> list[Any]:
+        return [None if f is None else f.get(key) for f in found]
+
+    scores = np.array([np.nan if v is None else float(v) for v in get("score")], dtype=np.float64).reshape(n)
+    ranks = np.array([np.nan if v is None else float(v) for v in get("rank")], dtype=np.float64).reshape(n)
+    grades = np.array(["" if v is None else str(v) for v in get("grade")], dtype=str).reshape(n)
+    vetoed = np.array([bool(v) for v in get("vetoes")], dtype=bool).reshape(n)
+    absent = np.array([f is None for f in found], dtype=bool).reshape(n)
+    columns = {"previous.score": scores, "previous.grade": grades, "previous.rank": ranks, "previous.vetoed": vetoed}
+    missing = {
+        "previous.score": np.isnan(scores), "previous.grade": absent | (grades == ""),
+        "previous.rank": np.isnan(ranks), "previous.vetoed": absent,
+    }
+    return columns, missing
