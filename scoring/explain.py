@@ -95,7 +95,8 @@ def explain_unit(result: Result, i: int) -> Explanation:
                 continue
             combiner = combiner_of(model, dim.phase)
             rows = frames if combiner != "last" else frames[-1:]
-            raw, na, value = run_method(ind, layout, rows)
+            item = run_method(ind, layout, rows)
+            raw, na, value = item.raw, item.not_applicable, item.value
             describe = ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary
             sec.lines.append(f"{ind.spec.title or ind.id} [{ind.id}], {_g(ind.points)} points, {ind.method.name}: {describe}")
             for k, row in enumerate(rows.tolist()):

@@ -8,12 +8,14 @@ each unit's final frame only.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from .layout import Layout
-from .methods import MethodInput
+from .errors import EvidenceError
+from .methods import MemberRows, MethodInput
 from .model import PeriodCombiner, RubricModel
 from .plan import CompiledIndicator, Rubric
 
@@ -25,6 +27,8 @@ class IndicatorColumns:
     points: np.ndarray
     applicable: np.ndarray
     value: np.ndarray
+    # Per member row (aligned with `Layout.members`), NaN where not computed.
+    member_values: dict[str, np.ndarray] | None = None
 
 
 def combiner_of(model: RubricModel, phase: str | None) -> PeriodCombiner:
@@ -43,7 +47,37 @@ def frame_rows(layout: Layout, combiner: PeriodCombiner) -> np.ndarray | None:
     return None
 
 
-def run_method(ind: CompiledIndicator, layout: Layout, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def member_rows(ind: CompiledIndicator, layout: Layout, rows: np.ndarray | None) -> MemberRows | None:
+    """The member rows under `rows` (None: all frames), for methods that read them."""
+    if not ind.member_inputs or layout.members is None:
+        return None
+    m = layout.members
+    if rows is None:
+        position = m.frame
+        keep = np.ones(position.shape, dtype=bool)
+    else:
+        where = np.full(layout.n_frames, -1, dtype=np.int64)
+        where[rows] = np.arange(rows.shape[0])
+        position = where[m.frame]
+        keep = position >= 0
+    return MemberRows(
+        ids=m.ids[keep], row=position[keep],
+        columns={f: m.columns[f][keep] for f in ind.member_inputs},
+        missing={f: m.missing[f][keep] for f in ind.member_inputs},
+    )
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """A method's answer over some frames, before the core's clip."""
+
+    raw: np.ndarray
+    not_applicable: np.ndarray
+    value: np.ndarray
+    member_values: dict[str, np.ndarray] | None
+
+
+def run_method(ind: CompiledIndicator, layout: Layout, rows: np.ndarray | None) -> RawItem:
     """Raw points, not-applicable mask and value of `ind` over `rows` (None: all frames)."""
 
     def take(a: np.ndarray) -> np.ndarray:
@@ -51,14 +85,27 @@ def run_method(ind: CompiledIndicator, layout: Layout, rows: np.ndarray | None) 
 
     columns = {name: take(layout.columns[name]) for name in ind.inputs}
     n = layout.n_frames if rows is None else int(rows.shape[0])
-    out = ind.method.score(ind.params, MethodInput(ind.points, n, columns, ind.expressions))
+    members = member_rows(ind, layout, rows)
+    try:
+        out = ind.method.score(ind.params, MethodInput(ind.points, n, columns, ind.expressions, members))
+    except ValueError as exc:  # a method's word on evidence it cannot score
+        raise EvidenceError(f"indicator {ind.id!r} ({ind.method.name}): {exc}") from None
     raw = np.asarray(out.points, dtype=np.float64)
     raw = np.broadcast_to(raw, (n,)) if raw.shape != (n,) else raw
     na = np.zeros(n, dtype=bool) if out.not_applicable is None else np.asarray(out.not_applicable, dtype=bool)
     for name in ind.inputs:
         na = na | take(layout.missing[name])
     value = raw if out.value is None else np.asarray(out.value)
-    return raw, na, value
+    spread = None
+    if out.member_values and members is not None and layout.members is not None:
+        # Back onto every member row, so results can list them by member.
+        keep = np.flatnonzero(np.isin(layout.members.frame, np.arange(layout.n_frames) if rows is None else rows))
+        spread = {}
+        for name, values in out.member_values.items():
+            full = np.full(layout.members.ids.shape[0], np.nan)
+            full[keep] = np.asarray(values, dtype=np.float64)
+            spread[name] = full
+    return RawItem(raw, na, value, spread)
 
 
 def _combine(layout: Layout, combiner: PeriodCombiner, points: np.ndarray, app: np.ndarray, value: np.ndarray) -> IndicatorColumns:
@@ -86,14 +133,18 @@ def score_indicators(rubric: Rubric, layout: Layout) -> list[IndicatorColumns]:
     for ind in rubric.indicators:
         combiner = combiner_of(rubric.model, ind.dimension.phase)
         rows = frame_rows(layout, combiner)
-        raw, na, value = run_method(ind, layout, rows)
+        item = run_method(ind, layout, rows)
         # 扣完为止 and the item's cap: the clip is the core's, never a method's.
         # An undefined figure (0/0, x/0) earns nothing, never full marks.
+        raw = item.raw
         points = np.clip(np.where(np.isfinite(raw), raw, 0.0), 0.0, ind.points)
-        app = ~na
+        app = ~item.not_applicable
         points = np.where(app, points, 0.0)
         if rows is not None or layout.single_period:
-            results.append(IndicatorColumns(points=points, applicable=app, value=value))
+            columns = IndicatorColumns(points=points, applicable=app, value=item.value)
         else:
-            results.append(_combine(layout, combiner, points, app, value))
+            columns = _combine(layout, combiner, points, app, item.value)
+        if item.member_values:
+            columns = dataclasses.replace(columns, member_values=item.member_values)
+        results.append(columns)
     return results

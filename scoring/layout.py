@@ -29,6 +29,7 @@ class Members:
     unit: np.ndarray
     frame: np.ndarray
     columns: dict[str, np.ndarray]
+    missing: dict[str, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ def build_layout(evidence: Evidence, rubric: RubricModel) -> Layout:
             unit=frame_unit[row_frame[rows]],
             frame=row_frame[rows],
             columns={n: evidence.columns[n][rows] for n in rubric.fields},
+            missing={n: evidence.missing[n][rows] for n in rubric.fields},
         )
     return Layout(
         unit_ids=unit_ids, frame_unit=frame_unit, frame_period=frame_period, starts=starts, last=last,

@@ -25,9 +25,14 @@ BoolArray = NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class FieldRef:
-    """Marks a parameter that names an evidence field."""
+    """Marks a parameter that names an evidence field.
+
+    `members=True`: the field is read from the unit's member rows (the schools
+    of a group, the hazard sources of an enterprise), not from its own row.
+    """
 
     types: tuple[str, ...] = ()
+    members: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class ExpressionRef:
 
 
 FieldName = Annotated[str, FieldRef()]
+MemberNumericField = Annotated[str, FieldRef(("count", "number", "rate"), members=True)]
+MemberChoiceField = Annotated[str, FieldRef(("enum", "text"), members=True)]
 NumericField = Annotated[str, FieldRef(("count", "number", "rate", "bool"))]
 BoolField = Annotated[str, FieldRef(("bool",))]
 ChoiceField = Annotated[str, FieldRef(("enum", "text"))]
@@ -53,6 +60,33 @@ class Params(BaseModel):
 
 
 @dataclass(frozen=True)
+class MemberRows:
+    """The member rows under the rows a method scores.
+
+    `row[k]` is the index, among the method's rows, of member row `k`'s unit
+    frame, so per-unit figures are reductions such as
+    `np.bincount(members.row, weights=x, minlength=inp.n)`.
+    """
+
+    ids: np.ndarray
+    row: np.ndarray
+    columns: Mapping[str, np.ndarray]
+    missing: Mapping[str, np.ndarray]
+
+    def number(self, name: str) -> FloatArray:
+        """A numeric member column, NaN where the cell is missing."""
+        values = np.asarray(self.columns[name], dtype=np.float64)
+        return np.where(self.missing[name], np.nan, values)
+
+    def column(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    @property
+    def size(self) -> int:
+        return int(self.row.shape[0])
+
+
+@dataclass(frozen=True)
 class MethodInput:
     """What a method sees: the rows it scores, as whole columns.
 
@@ -64,6 +98,13 @@ class MethodInput:
     n: int
     columns: Mapping[str, np.ndarray]
     expressions: Mapping[str, Expression]
+    members: MemberRows | None = None
+
+    def member_rows(self) -> MemberRows:
+        """The member rows, or an error naming what the evidence lacks."""
+        if self.members is None:
+            raise ValueError("this method reads member rows, and the evidence has none (no parent column)")
+        return self.members
 
     def number(self, name: str) -> FloatArray:
         return np.asarray(self.columns[name], dtype=np.float64)
@@ -92,6 +133,9 @@ class Scored:
     points: FloatArray
     value: np.ndarray | None = None
     not_applicable: BoolArray | None = None
+    # Figures per member row (a school's deviation, its gap to the lead school),
+    # reported under each member: name -> array over `MethodInput.members`.
+    member_values: dict[str, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)

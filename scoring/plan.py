@@ -34,6 +34,8 @@ class CompiledIndicator:
     expressions: dict[str, Expression]
     inputs: tuple[str, ...]
     key: str
+    # Fields read from member rows: their blanks do not make the unit's item not applicable.
+    member_inputs: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -131,6 +133,7 @@ def compile_rubric(
                     f"{err.message} (indicator {ind.id!r}, method {ind.method!r})", path=where, key=err.key
                 ) from None
             inputs: list[str] = []
+            member_inputs: list[str] = []
             for pname, ref in field_params(method.params).items():
                 value = getattr(params, pname)
                 if value is None:
@@ -147,7 +150,7 @@ def compile_rubric(
                         f"{' or '.join(ref.types)} here",
                         path=where, key=f"{key}.{pname}",
                     )
-                inputs.append(value)
+                (member_inputs if ref.members else inputs).append(value)
             if method.validate is not None:
                 try:
                     method.validate(params, model.fields)
@@ -169,6 +172,7 @@ def compile_rubric(
                 CompiledIndicator(
                     spec=ind, dimension=dim, method=method, params=params,
                     expressions=expressions, inputs=tuple(dict.fromkeys(inputs)), key=key,
+                    member_inputs=tuple(dict.fromkeys(member_inputs)),
                 )
             )
     results = result_names(model)

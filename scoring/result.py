@@ -72,6 +72,9 @@ class UnitResult:
     indicators: dict[str, IndicatorResult]
     vetoes: list[VetoResult]
     consequences: list[ConsequenceResult]
+    # Member rows of the final period (the schools of a group) and what each
+    # member-level method reported for them: {"id", "values": {indicator: {name: v}}}.
+    members: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +90,7 @@ class UnitResult:
             "indicators": {k: vars(v) for k, v in self.indicators.items()},
             "vetoes": [vars(v) for v in self.vetoes],
             "consequences": [vars(c) for c in self.consequences],
+            **({"members": self.members} if self.members else {}),
         }
 
 
@@ -234,7 +238,24 @@ class Result:
             indicators=indicators,
             vetoes=vetoes,
             consequences=consequences,
+            members=self._members_of(i),
         )
+
+    def _members_of(self, i: int) -> list[dict[str, Any]]:
+        m = self.layout.members
+        if m is None:
+            return []
+        # Member rows are sorted by frame, so a unit's final-frame members are one slice.
+        frame = self.layout.last[i]
+        lo, hi = np.searchsorted(m.frame, frame, "left"), np.searchsorted(m.frame, frame, "right")
+        out = []
+        for k in range(int(lo), int(hi)):
+            values = {
+                ind.id: {name: _value(arr[k]) for name, arr in col.member_values.items()}
+                for ind, col in zip(self.rubric.indicators, self.items) if col.member_values
+            }
+            out.append({"id": str(m.ids[k]), "values": values})
+        return out
 
     # --- whole result ------------------------------------------------------
     def header(self) -> dict[str, Any]:

@@ -1,0 +1,65 @@
+"""Methods that read member rows: the core hands them over and reports them per member."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import scoring
+from scoring.methods import MemberNumericField, Method, MethodInput, Params, Scored
+from tests.conftest import rubric_text, single_indicator
+
+
+class ShareParams(Params):
+    field: MemberNumericField
+
+
+def _best_share(p: ShareParams, inp: MethodInput) -> Scored:
+    """Points: the best member's share of its unit's total, x points; each member's share reported."""
+    members = inp.member_rows()
+    x = np.nan_to_num(members.number(p.field))
+    total = np.bincount(members.row, weights=x, minlength=inp.n)
+    share = x / np.where(total[members.row] > 0, total[members.row], 1.0)
+    best = np.zeros(inp.n)
+    np.maximum.at(best, members.row, share)
+    return Scored(points=best * inp.points, value=best, member_values={"share": share})
+
+
+class SharePlugin:
+    @scoring.hookimpl
+    def scoring_register_methods(self) -> list[Method]:
+        return [Method("best_share", ShareParams, _best_share, "the best member's share")]
+
+
+FIELDS = """
+[fields]
+own = { type = "count" }
+pupils = { type = "count", rollup = "sum", missing = "zero" }
+"""
+
+
+def test_member_rows_reach_the_method_and_come_back_per_member():
+    engine = scoring.Engine(plugins=[SharePlugin()])
+    body = single_indicator(10, "best_share", 'field = "pupils"')
+    rubric = engine.rubric_from_text(rubric_text(body, fields=FIELDS))
+    rows = [
+        {"id": "G1", "period": "1", "own": 1}, {"id": "S1", "parent": "G1", "period": "1", "pupils": 100},
+        {"id": "G1", "period": "2", "own": 1}, {"id": "S1", "parent": "G1", "period": "2", "pupils": 300},
+        {"id": "S2", "parent": "G1", "period": "2", "pupils": 100},
+        {"id": "G2", "period": "2", "own": 1}, {"id": "S3", "parent": "G2", "period": "2", "pupils": 50},
+    ]
+    res = engine.score(rubric, rows)
+    g1 = res.unit("G1")
+    assert g1.indicators["i"].value == 0.75 and g1.score == 75.0  # final period: 300 of 400
+    assert g1.members == [{"id": "S1", "values": {"i": {"share": 0.75}}}, {"id": "S2", "values": {"i": {"share": 0.25}}}]
+    assert res.unit("G2").score == 100.0
+
+
+def test_a_member_method_without_member_rows_is_a_clear_error():
+    engine = scoring.Engine(plugins=[SharePlugin()])
+    rubric = engine.rubric_from_text(rubric_text(single_indicator(10, "best_share", 'field = "pupils"'), fields=FIELDS))
+    try:
+        engine.score(rubric, [{"id": "G1", "own": 1}])
+    except scoring.EvidenceError as exc:
+        assert "indicator 'i' (best_share)" in str(exc) and "no parent column" in str(exc)
+    else:
+        raise AssertionError("expected an EvidenceError")
