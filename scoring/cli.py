@@ -145,7 +145,41 @@ def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     return EXIT_OK
 
 
+def rubric_tree(rubric: Rubric) -> str:
+    """The indicator tree with points, methods and phases, for `scoring rubrics show`."""
+    m = rubric.model
+    info = m.rubric
+    lines = [f"{info.id} {info.version} — {info.title}", f"scale {info.scale:g}, precision {info.precision}, "
+             f"not applicable: {info.not_applicable}"]
+    if m.phases:
+        lines.append("phases: " + ", ".join(
+            f"{name} (weight {p.weight:g}, periods {p.periods or ('mean' if name == 'process' else 'last')})"
+            for name, p in m.phases.items()))
+    for dim in m.dimension:
+        kind = " bonus, capped" if dim.kind == "bonus" else ""
+        phase = f" [{dim.phase}]" if dim.phase else ""
+        lines.append(f"  {dim.id} {dim.title}: {dim.points:g} points{kind}{phase}")
+        for ind in rubric.indicators:
+            if ind.dimension is dim:
+                how = ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary
+                lines.append(f"    {ind.id} {ind.spec.title}: {ind.points:g}, {ind.method.name} — {how}")
+    for v in m.veto:
+        lines.append(f"  veto {v.id} {v.title}: when {v.when} → {v.effect}")
+    lines.append("  grades: " + ", ".join(f"{g.name} ≥ {g.min:g}" + (f" if {g.require}" if g.require else "")
+                                          for g in m.grade))
+    for c in m.consequence:
+        lines.append(f"  consequence {c.id} {c.title}: when {c.when}")
+    return "\n".join(lines) + "\n"
+
+
 def cmd_rubrics(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    if args.action == "show":
+        if not args.rubric:
+            raise UsageError("scoring rubrics show RUBRIC: name a rubric (an id or a file)")
+        sys.stdout.write(rubric_tree(engine.load_rubric(args.rubric)))
+        return EXIT_OK
+    if args.action is not None:
+        raise UsageError(f"unknown action {args.action!r}; use `scoring rubrics` or `scoring rubrics show ID`")
     bundled = engine.bundled_rubrics()
     if not bundled:
         print("no bundled rubrics are installed", file=err)
@@ -197,7 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--format", choices=["text", "json"], default="text")
     explain.set_defaults(func=cmd_explain)
 
-    rubrics = sub.add_parser("rubrics", help="list the bundled rubrics")
+    rubrics = sub.add_parser("rubrics", help="list the bundled rubrics; `rubrics show ID` prints one's tree")
+    rubrics.add_argument("action", nargs="?", metavar="show")
+    rubrics.add_argument("rubric", nargs="?", metavar="RUBRIC")
     rubrics.set_defaults(func=cmd_rubrics)
     plugins = sub.add_parser("plugins", help="list the loaded plugins and what they provide")
     plugins.set_defaults(func=cmd_plugins)

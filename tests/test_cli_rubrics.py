@@ -1,0 +1,21 @@
+"""`scoring rubrics show ID`: the indicator tree with points, methods and phases."""
+
+from __future__ import annotations
+
+from tests.test_cli import scoring_cli
+
+
+def test_rubrics_show_prints_the_tree(tmp_path):
+    proc = scoring_cli("rubrics", "show", "enterprise-safety-target", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.startswith("enterprise-safety-target ")
+    assert "phases: process (weight 0.4, periods mean), outcome (weight 0.6, periods last)" in out
+    assert "rectification 隐患整改率: 15, ratio — rate = hazards_rectified / hazards_found" in out
+    assert "[outcome]" in out and "bonus, capped" in out and "grades: 优秀 ≥ 90" in out
+
+
+def test_rubrics_show_needs_a_rubric(tmp_path):
+    assert scoring_cli("rubrics", "show", cwd=tmp_path).returncode == 2
+    assert scoring_cli("rubrics", "frob", cwd=tmp_path).returncode == 2
+    assert scoring_cli("rubrics", "show", "no-such-rubric", cwd=tmp_path).returncode == 1
