@@ -1,0 +1,250 @@
+"""Hypothesis strategies for rubric authors and for the engine's own tests.
+
+    from hypothesis import given
+    from scoring.testing import from_rubric
+
+    rubric = scoring.Engine().load_rubric("my-rubric.toml")
+
+    @given(from_rubric(rubric, units=(1, 20)))
+    def test_scores_stay_in_bounds(rows):
+        result = engine.score(rubric, rows)
+        ...
+
+`from_rubric` draws evidence tables (lists of row dicts, as `Engine.score`
+accepts) that satisfy the rubric's declared types, bounds, cross-field bounds
+(`max = "hazards_found"`), enums, missing policies, periods and member rows.
+`rubric_texts()` draws whole valid rubrics, so properties can be checked across
+rubrics and not only on the bundled ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        "scoring.testing needs hypothesis; install it with: pip install 'scoring[testing]'"
+    ) from exc
+
+from .model import FieldSpec, RubricModel
+from .plan import Rubric
+
+__all__ = ["from_rubric", "rubric_texts", "field_values"]
+
+DEFAULT_COUNT_MAX = 30
+DEFAULT_NUMBER_RANGE = (0.0, 1000.0)
+TEXT_VALUES = ("甲", "乙", "丙")
+
+
+def _span(value: int | tuple[int, int], name: str) -> tuple[int, int]:
+    lo, hi = (value, value) if isinstance(value, int) else value
+    if not 0 <= lo <= hi:
+        raise InvalidArgument(f"{name}={value!r} must be a count or a (min, max) range with 0 <= min <= max")
+    return lo, hi
+
+
+def _order(model: RubricModel) -> list[str]:
+    """Fields ordered so that a field's bounds are drawn before the field."""
+    deps = {name: {b for b in (spec.min, spec.max) if isinstance(b, str)} for name, spec in model.fields.items()}
+    done: list[str] = []
+    while len(done) < len(deps):
+        ready = [n for n in deps if n not in done and deps[n] <= set(done)]
+        if not ready:
+            cycle = sorted(n for n in deps if n not in done)
+            raise InvalidArgument(f"fields {', '.join(cycle)} bound each other in a cycle; no value can satisfy them")
+        done.extend(ready)
+    return done
+
+
+def _numeric_bounds(name: str, spec: FieldSpec) -> tuple[float, float]:
+    lo = 0.0 if spec.type in ("count", "rate") else DEFAULT_NUMBER_RANGE[0]
+    hi = 1.0 if spec.type == "rate" else (DEFAULT_COUNT_MAX if spec.type == "count" else DEFAULT_NUMBER_RANGE[1])
+    if isinstance(spec.min, (int, float)):
+        lo = max(lo, float(spec.min))
+    if isinstance(spec.max, (int, float)):
+        hi = min(hi, float(spec.max)) if spec.type == "rate" else float(spec.max)
+        if not isinstance(spec.min, (int, float)) and hi < lo:
+            lo = min(lo, hi)
+    if lo > hi:
+        raise InvalidArgument(f"field {name!r} has min {lo:g} above max {hi:g}; no value can satisfy it")
+    return lo, hi
+
+
+def field_values(model: RubricModel, name: str, row: dict[str, Any], blanks: bool) -> st.SearchStrategy[Any]:
+    """Values of field `name` valid for a row that already holds the fields it is bounded by."""
+    spec = model.fields[name]
+    blank = st.just(None) if blanks and spec.missing != "error" else None
+    value: st.SearchStrategy[Any]
+    if spec.numeric:
+        lo, hi = _numeric_bounds(name, spec)
+        for which, bound in (("min", spec.min), ("max", spec.max)):
+            if isinstance(bound, str):
+                other = row.get(bound)
+                if other is None:
+                    continue
+                lo, hi = (max(lo, float(other)), hi) if which == "min" else (lo, min(hi, float(other)))
+        if lo > hi:
+            raise InvalidArgument(f"field {name!r}: its bounds leave no value ({lo:g} > {hi:g})")
+        if spec.type == "count":
+            value = st.integers(int(-(-lo // 1)), int(hi // 1))
+        elif spec.type == "rate":
+            value = st.integers(int(round(lo * 1000)), int(hi * 1000)).map(lambda k: k / 1000)
+        else:
+            value = st.integers(int(round(lo * 100)), int(hi * 100)).map(lambda k: k / 100)
+    elif spec.type == "bool":
+        value = st.booleans()
+    elif spec.type == "enum":
+        value = st.sampled_from(list(spec.values or []))
+    else:
+        value = st.sampled_from(TEXT_VALUES)
+    return value if blank is None else st.one_of(blank, value)
+
+
+def _member_fields(rubric: Rubric) -> set[str]:
+    fields = {name for name, spec in rubric.model.fields.items() if spec.rollup is not None}
+    for ind in rubric.indicators:
+        fields.update(ind.member_inputs)
+    for name in list(fields):
+        weight = rubric.model.fields[name].weight
+        if weight:
+            fields.add(weight)
+    return fields
+
+
+@st.composite
+def _row(draw: st.DrawFn, model: RubricModel, names: Sequence[str], blanks: bool, base: dict[str, Any]) -> dict[str, Any]:
+    row = dict(base)
+    for name in names:
+        row[name] = draw(field_values(model, name, row, blanks))
+    return row
+
+
+def from_rubric(
+    rubric: Rubric,
+    *,
+    units: int | tuple[int, int] = (1, 10),
+    periods: int | tuple[int, int] | None = None,
+    members: int | tuple[int, int] | None = None,
+    blanks: bool = True,
+) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Evidence tables for `rubric`: lists of row dicts with unique unit ids.
+
+    `periods` defaults to 1-3 when the rubric has [phases], else 1; `members`
+    (member rows per unit and period) defaults to 1-4 when a field has a
+    `rollup` or a method reads member rows, else none. `blanks=False` fills
+    every field, even where an empty cell would be allowed.
+    """
+    model = rubric.model
+    unit_span = _span(units, "units")
+    period_span = _span(periods if periods is not None else ((1, 3) if model.phases else 1), "periods")
+    member_fields = _member_fields(rubric)
+    member_span = _span(members if members is not None else ((1, 4) if member_fields else 0), "members")
+    order = _order(model)
+    own = [n for n in order if n not in member_fields]
+    sub = [n for n in order if n in member_fields]
+    info = model.rubric
+    # Check now, not on the first draw, that every field can hold a value.
+    for name in order:
+        if model.fields[name].numeric:
+            _numeric_bounds(name, model.fields[name])
+
+    @st.composite
+    def tables(draw: st.DrawFn) -> list[dict[str, Any]]:
+        n_units = draw(st.integers(*unit_span))
+        n_periods = draw(st.integers(*period_span))
+        rows: list[dict[str, Any]] = []
+        for u in range(n_units):
+            unit = f"U{u + 1:03d}"
+            for p in range(n_periods):
+                base: dict[str, Any] = {info.id_column: unit}
+                if n_periods > 1 or model.phases:
+                    base[info.period_column] = str(p + 1)
+                rows.append(draw(_row(model, own, blanks, base)))
+                for k in range(draw(st.integers(*member_span))):
+                    member = {info.id_column: f"{unit}-M{k + 1}", info.parent_column: unit}
+                    if info.period_column in base:
+                        member[info.period_column] = base[info.period_column]
+                    rows.append(draw(_row(model, sub, blanks, member)))
+        return rows
+
+    return tables()
+
+
+# --- whole rubrics --------------------------------------------------------------
+
+_FIELDS = """
+[fields]
+n = { type = "count", direction = "lower_is_better" }
+limit = { type = "count", missing = "zero" }
+found = { type = "count" }
+fixed = { type = "count", max = "found", direction = "higher_is_better" }
+share = { type = "rate", missing = "not_applicable", direction = "higher_is_better" }
+ok = { type = "bool", direction = "higher_is_better" }
+level = { type = "enum", values = ["无", "三级", "二级", "一级"] }
+flag = { type = "count", missing = "zero" }
+"""
+
+_ITEMS = {
+    "deduction": 'method = "deduction"\ncount = "n"\neach = {a}\nall_when = "n > limit + {b}"',
+    "per_count": 'method = "per_count"\ncount = "fixed"\neach = {a}',
+    "ratio": 'method = "ratio"\nnumerator = "fixed"\ndenominator = "found"\nfull = 0.9\nzero = 0.{b}\n'
+             'when_zero_denominator = "{policy}"',
+    "target": 'method = "target"\nfield = "fixed"\ntarget = {a}',
+    "bands": 'method = "bands"\nfield = "share"\nbands = [ {{ min = 0.9, share = 1.0 }}, {{ min = 0.{b}, share = 0.5 }} ]',
+    "check": 'method = "check"\nfield = "ok"',
+    "lookup": 'method = "lookup"\nfield = "level"\ntable = {{ "一级" = {a}, "二级" = 1, "三级" = 0.5 }}',
+    "expression": 'method = "expression"\nvalue = "(1 if ok else 0) * {a} + min(fixed, {b})"',
+}
+
+
+@st.composite
+def _dimension(draw: st.DrawFn, did: str, phase: str | None, kind: str, start: int) -> str:
+    count = draw(st.integers(1, 4))
+    points = [draw(st.integers(1, 20)) for _ in range(count)]
+    total = sum(points) if kind == "base" else draw(st.integers(1, sum(points)))
+    out = f'\n[[dimension]]\nid = "{did}"\npoints = {total}\nkind = "{kind}"\n'
+    if phase:
+        out += f'phase = "{phase}"\n'
+    for k, pts in enumerate(points):
+        pts = min(pts, total)
+        template = _ITEMS[draw(st.sampled_from(sorted(_ITEMS)))]
+        params = template.format(a=draw(st.integers(1, 9)), b=draw(st.integers(1, 8)),
+                                 policy=draw(st.sampled_from(["full", "zero", "not_applicable"])))
+        body = "\n".join(f"  {line}" for line in params.splitlines())
+        out += f'  [[dimension.indicator]]\n  id = "i{start + k}"\n  points = {pts}\n{body}\n'
+    return out
+
+
+@st.composite
+def _rubric_text(draw: st.DrawFn) -> str:
+    text = 'format = 1\n[rubric]\nid = "generated"\ntitle = "generated"\nversion = "1"\n'
+    text += f"precision = {draw(st.integers(0, 2))}\nscale = {draw(st.sampled_from([10, 100, 1000]))}\n"
+    text += _FIELDS
+    phased = draw(st.booleans())
+    if phased:
+        w = draw(st.integers(1, 9)) / 10
+        text += f"\n[phases]\nprocess = {{ weight = {w} }}\noutcome = {{ weight = {round(1 - w, 1)} }}\n"
+        text += draw(_dimension("d1", "process", "base", 1)) + draw(_dimension("d2", "outcome", "base", 10))
+    else:
+        for d in range(draw(st.integers(1, 3))):
+            text += draw(_dimension(f"d{d + 1}", None, "base", 10 * d + 1))
+    if draw(st.booleans()):
+        text += draw(_dimension("plus", None, "bonus", 50))
+    for v in range(draw(st.integers(0, 2))):
+        effect = draw(st.sampled_from(["fail", "zero"]))
+        text += f'\n[[veto]]\nid = "v{v}"\ntitle = "veto {v}"\nwhen = "flag > {v}"\neffect = "{effect}"\n'
+    mins = sorted(draw(st.sets(st.integers(1, 95), min_size=1, max_size=3)), reverse=True)
+    for k, low in enumerate(mins):
+        text += f'\n[[grade]]\nname = "G{k}"\nmin = {low}\n'
+    text += '\n[[grade]]\nname = "LAST"\nmin = 0\n'
+    text += f'\n[rank]\nties = "{draw(st.sampled_from(["min", "dense"]))}"\n'
+    return text
+
+
+def rubric_texts() -> st.SearchStrategy[str]:
+    """Valid rubric TOML texts over the built-in methods, with phases, bonus and vetoes by chance."""
+    return _rubric_text()
