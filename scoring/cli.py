@@ -133,6 +133,31 @@ def cmd_validate(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     return status
 
 
+def cmd_check(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    from .check import check_rubric, has_errors
+
+    status = EXIT_OK
+    for source in args.rubrics:
+        try:
+            rubric = engine.load_rubric(source)
+        except ScoringError as exc:
+            print(f"error: validation: {exc}", file=err)
+            status = EXIT_INVALID
+            continue
+        findings = check_rubric(engine, rubric, max_examples=args.max_examples, seed=args.seed)
+        for finding in findings:
+            print(f"{rubric.path or source}: {finding.render()}", file=sys.stdout)
+        errors = sum(f.severity == "error" for f in findings)
+        warnings = len(findings) - errors
+        verdict = "FAILED" if has_errors(findings) else "ok"
+        print(f"{verdict}: {rubric.path or source}: {rubric.id} {rubric.version}: {errors} error(s), "
+              f"{warnings} warning(s); {len(rubric.model.example)} example(s); properties checked on "
+              f"{args.max_examples} drawn evidence tables each (seed {args.seed})")
+        if has_errors(findings):
+            status = EXIT_INVALID
+    return status
+
+
 def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
@@ -223,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check rubrics and their worked examples")
     validate.add_argument("rubrics", metavar="RUBRIC", nargs="+")
     validate.set_defaults(func=cmd_validate)
+
+    check = sub.add_parser("check", help="validate, lint, run examples and property-check rubrics")
+    check.add_argument("rubrics", metavar="RUBRIC", nargs="+")
+    check.add_argument("--max-examples", type=int, default=100, help="evidence tables drawn per property (100)")
+    check.add_argument("--seed", type=int, default=0, help="hypothesis seed, for reproducible runs (0)")
+    check.set_defaults(func=cmd_check)
 
     explain = sub.add_parser("explain", help="explain one unit's result line by line")
     evidence_args(explain)

@@ -1,0 +1,303 @@
+"""`scoring check`: prove a rubric before it decides anyone's bonus.
+
+Four stages: the rubric loads (validation), a lint of what can be shown
+without evidence, the rubric's own worked examples, and properties checked by
+hypothesis on evidence drawn from the rubric's `[fields]`. A property that
+fails is reported with hypothesis's shrunk counterexample, written as an
+`[[example]]` block the author can paste into the rubric.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from .examples import run_examples
+from .plan import Rubric
+from .result import Result
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    stage: str
+    message: str
+    key: str | None = None
+    example: str | None = None
+
+    def render(self) -> str:
+        where = f" [{self.key}]" if self.key else ""
+        text = f"{self.severity}: {self.stage}{where}: {self.message}"
+        if self.example:
+            text += "\n" + self.example
+        return text
+
+
+# --- lint ---------------------------------------------------------------------------
+
+
+def max_score(rubric: Rubric) -> float:
+    model = rubric.model
+    return model.rubric.scale + sum(d.points for d in model.dimension if d.kind == "bonus")
+
+
+def fields_read(rubric: Rubric) -> set[str]:
+    model = rubric.model
+    names: set[str] = set()
+    for ind in rubric.indicators:
+        names.update(ind.inputs)
+        names.update(ind.member_inputs)
+    for expr in (*rubric.vetoes, *(r for r in rubric.requires if r is not None), *rubric.consequence_when,
+                 *(a for a in rubric.consequence_amount if hasattr(a, "names"))):
+        names.update(getattr(expr, "names", ()))
+    for spec in model.fields.values():
+        names.update(b for b in (spec.min, spec.max, spec.weight) if isinstance(b, str))
+    if model.rank.within:
+        names.add(model.rank.within)
+    for c in model.consequence:
+        names.update(n for n in (c.quota.within if c.quota else None, c.person_field) if n)
+    return names
+
+
+def lint(rubric: Rubric) -> list[Finding]:
+    model = rubric.model
+    out: list[Finding] = []
+    top = max_score(rubric)
+    for i, grade in enumerate(model.grade):
+        if grade.min > top:
+            out.append(Finding("error", "lint", f"grade {grade.name!r} needs {grade.min:g} but the highest possible "
+                               f"score is {top:g} (scale plus bonus caps): no unit can reach it", f"grade[{i}].min"))
+    for ind in rubric.indicators:
+        params = ind.params
+        if ind.method.name == "bands":
+            bands = getattr(params, "bands")
+            if all(b.share <= 0 for b in bands):
+                out.append(Finding("error", "lint", f"indicator {ind.id!r}: every band pays 0, so its "
+                                   f"{ind.points:g} points can never be earned", ind.key))
+            shares = [b.share for b in bands]
+            if any(a < b for a, b in zip(shares, shares[1:])):
+                out.append(Finding("warning", "lint", f"indicator {ind.id!r}: a higher band pays less than a "
+                                   "lower one", f"{ind.key}.bands"))
+        if ind.method.name == "lookup":
+            table = getattr(params, "table")
+            if all(v <= 0 for v in table.values()) and getattr(params, "default") <= 0:
+                out.append(Finding("error", "lint", f"indicator {ind.id!r}: every entry of its table pays 0 or "
+                                   "less, so its points can never be earned", f"{ind.key}.table"))
+    unread = sorted(set(model.fields) - fields_read(rubric))
+    if unread:
+        out.append(Finding("warning", "lint", f"field(s) declared but never read: {', '.join(unread)} "
+                           "(fine for names shown in reports; otherwise a typo or a forgotten indicator)", "fields"))
+    return out
+
+
+# --- properties -------------------------------------------------------------------
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _inline(row: dict[str, Any], skip: Sequence[str]) -> str:
+    items = [f"{k} = {_toml_value(v)}" for k, v in row.items() if v is not None and k not in skip]
+    return "{ " + ", ".join(items) + " }"
+
+
+def example_block(rubric: Rubric, title: str, rows: list[dict[str, Any]], unit: Result | None, unit_id: str,
+                  comment: str) -> str:
+    """A ready-to-paste [[example]] for one unit's rows, expecting what the engine gave."""
+    info = rubric.model.rubric
+    own = [r for r in rows if not r.get(info.parent_column)]
+    skip = [info.id_column, info.parent_column] + ([] if len(own) > 1 else [info.period_column])
+    lines = [f"# {comment}", "[[example]]", f"title = {json.dumps(title, ensure_ascii=False)}"]
+    if len(own) == 1:
+        lines.append(f"evidence = {_inline(own[0], skip)}")
+    else:
+        lines.append("rows = [")
+        lines += [f"  {_inline(r, skip)}," for r in own]
+        lines.append("]")
+    if unit is not None:
+        u = unit.unit(unit_id)
+        expect = [f"score = {u.score!r}"] if u.score is not None else []
+        if u.grade is not None:
+            expect.append(f"grade = {json.dumps(u.grade, ensure_ascii=False)}")
+        lines.append("expect = { " + ", ".join(expect) + " }")
+    return "\n".join(lines)
+
+
+@dataclass
+class _Failure:
+    rows: list[dict[str, Any]]
+    unit: str
+    message: str
+
+
+def _run_property(
+    name: str, test: Callable[[list[dict[str, Any]], Any], str | None], rubric: Rubric, *,
+    max_examples: int, seed: int, data_test: bool = False,
+) -> _Failure | None:
+    """Run `test(rows, data)` under hypothesis; return the shrunk failure, if any.
+
+    `test` returns None when the property holds, else "unit_id|message".
+    """
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import seed as with_seed
+    from hypothesis import strategies as st
+
+    from .testing import from_rubric
+
+    failures: list[_Failure] = []
+
+    @with_seed(seed)
+    @settings(max_examples=max_examples, deadline=None, database=None, derandomize=False,
+              suppress_health_check=list(HealthCheck), print_blob=False)
+    @given(from_rubric(rubric, units=(1, 5)), st.data())
+    def prop(rows: list[dict[str, Any]], data: Any) -> None:
+        verdict = test(rows, data)
+        if verdict is not None:
+            unit, _, message = verdict.partition("|")
+            failures.append(_Failure(rows, unit, message))
+            raise AssertionError(message)
+
+    try:
+        prop()
+    except AssertionError:
+        return failures[-1] if failures else None  # the last failure is the shrunk one
+    except Exception as exc:  # noqa: BLE001 - an engine error on drawn evidence is a finding too
+        if failures:
+            return failures[-1]
+        return _Failure([], "", f"{name}: scoring drawn evidence raised {type(exc).__name__}: {exc}")
+    return None
+
+
+def check_properties(engine: Engine, rubric: Rubric, *, max_examples: int = 100, seed: int = 0) -> list[Finding]:
+    model = rubric.model
+    top = max_score(rubric)
+    lowest = model.grade[-1].name
+    info = model.rubric
+    findings: list[Finding] = []
+
+    def unit_rows(rows: list[dict[str, Any]], unit: str) -> list[dict[str, Any]]:
+        return [r for r in rows if r.get(info.id_column) == unit or r.get(info.parent_column) == unit]
+
+    def bounds(rows: list[dict[str, Any]], data: Any) -> str | None:
+        res = engine.score(rubric, rows)
+        for u in res.units():
+            if u.score is not None and not 0 <= u.score <= top:
+                return f"{u.id}|score {u.score} outside [0, {top:g}]"
+            for ind in rubric.indicators:
+                pts = u.indicators[ind.id].points
+                if not 0 <= pts <= ind.points:
+                    return f"{u.id}|indicator {ind.id} earned {pts}, outside [0, {ind.points:g}]"
+        return None
+
+    def vetoes(rows: list[dict[str, Any]], data: Any) -> str | None:
+        res = engine.score(rubric, rows)
+        for u in res.units():
+            if u.status != "scored" or not u.vetoes:
+                continue
+            if u.grade != lowest:
+                return f"{u.id}|vetoed ({u.vetoes[0].id}) but graded {u.grade}, not {lowest}"
+            if any(v.effect == "zero" for v in u.vetoes) and u.score != 0.0:
+                return f"{u.id}|vetoed with effect zero but scored {u.score}"
+        return None
+
+    def order(rows: list[dict[str, Any]], data: Any) -> str | None:
+        from hypothesis import strategies as st
+
+        res = engine.score(rubric, rows)
+        shuffled = data.draw(st.permutations(rows), label="shuffled rows")
+        again = engine.score(rubric, shuffled)
+        for a, b in zip(res.units(), again.units()):
+            if a.to_dict() != b.to_dict():
+                return f"{a.id}|reordering the evidence rows changed this unit's result"
+        first = res.unit_ids[0]
+        alone = engine.score(rubric, unit_rows(rows, str(first))).unit(str(first))
+        among = res.unit(str(first))
+        if (alone.score, alone.grade) != (among.score, among.grade):
+            return f"{first}|scored {alone.score} alone but {among.score} among others"
+        return None
+
+    checks: list[tuple[str, Callable[[list[dict[str, Any]], Any], str | None], str]] = [
+        ("bounds", bounds, "totals within [0, scale + bonus cap] and every item within [0, its points]"),
+        ("vetoes", vetoes, "a triggered veto always yields its effect"),
+        ("row order", order, "row order and the other units never change a unit's result"),
+    ]
+    for fname, spec in model.fields.items():
+        if spec.direction and spec.numeric:
+            checks.append((f"monotone {fname}", _monotone(engine, rubric, fname, spec.direction, unit_rows),
+                           f"raising {fname} never {'lowers' if spec.direction == 'higher_is_better' else 'raises'} "
+                           "the score"))
+    for name, test, what in checks:
+        failure = _run_property(name, test, rubric, max_examples=max_examples, seed=seed)
+        if failure is None:
+            continue
+        rows = unit_rows(failure.rows, failure.unit) if failure.unit else []
+        block = None
+        if rows:
+            res = engine.score(rubric, rows)
+            block = example_block(rubric, f"counterexample: {what}", rows, res, failure.unit,
+                                  f"property {name!r} fails: {failure.message}")
+        findings.append(Finding("error", "property", f"{name}: {failure.message}", None, block))
+    return findings
+
+
+def _monotone(engine: Engine, rubric: Rubric, field: str, direction: str,
+              unit_rows: Callable[[list[dict[str, Any]], str], list[dict[str, Any]]]
+              ) -> Callable[[list[dict[str, Any]], Any], str | None]:
+    spec = rubric.model.fields[field]
+    info = rubric.model.rubric
+    step = {"count": 1, "rate": 0.05, "number": 1.0}[spec.type]
+
+    def test(rows: list[dict[str, Any]], data: Any) -> str | None:
+        unit = rows[0][info.id_column]
+        own = [k for k, r in enumerate(rows) if r.get(info.id_column) == unit and not r.get(info.parent_column)]
+        k = own[-1]  # the final period's row: what outcome indicators read
+        value = rows[k].get(field)
+        if value is None:
+            return None
+        raised = [dict(r) for r in rows]
+        raised[k][field] = round(value + step, 6) if spec.type != "count" else value + 1
+        if spec.type == "rate" and raised[k][field] > 1:
+            return None
+        before = engine.score(rubric, unit_rows(rows, unit))
+        try:
+            after = engine.score(rubric, unit_rows(raised, unit))
+        except Exception:  # noqa: BLE001 - the raised value broke a bound: no claim to test
+            return None
+        a, b = before.unit(unit).score, after.unit(unit).score
+        if a is None or b is None or math.isnan(a) or math.isnan(b):
+            return None
+        worse = b < a if direction == "higher_is_better" else b > a
+        if worse:
+            return f"{unit}|raising {field} from {value} to {raised[k][field]} moved the score from {a} to {b}"
+        return None
+
+    return test
+
+
+def check_rubric(engine: Engine, rubric: Rubric, *, max_examples: int = 100, seed: int = 0) -> list[Finding]:
+    findings = lint(rubric)
+    for outcome in run_examples(engine, rubric):
+        if not outcome.passed:
+            findings.append(Finding("error", "example", f"example[{outcome.index}] {outcome.title!r}: "
+                                    + "; ".join(outcome.problems), f"example[{outcome.index}]"))
+    findings += check_properties(engine, rubric, max_examples=max_examples, seed=seed)
+    return findings
+
+
+def has_errors(findings: Sequence[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)
+
+
