@@ -181,7 +181,15 @@ def _run_property(
     return None
 
 
-def check_properties(engine: Engine, rubric: Rubric, *, max_examples: int = 100, seed: int = 0) -> list[Finding]:
+def property_names(rubric: Rubric) -> list[str]:
+    """The properties `check_properties` runs on this rubric, by name."""
+    names = ["bounds", "vetoes", "row order"]
+    names += [f"monotone {f}" for f, spec in rubric.model.fields.items() if spec.direction and spec.numeric]
+    return names
+
+
+def check_properties(engine: Engine, rubric: Rubric, *, max_examples: int = 100, seed: int = 0,
+                     only: Sequence[str] | None = None) -> list[Finding]:
     model = rubric.model
     top = max_score(rubric)
     lowest = model.grade[-1].name
@@ -240,6 +248,8 @@ def check_properties(engine: Engine, rubric: Rubric, *, max_examples: int = 100,
                            f"raising {fname} never {'lowers' if spec.direction == 'higher_is_better' else 'raises'} "
                            "the score"))
     for name, test, what in checks:
+        if only is not None and name not in only:
+            continue
         failure = _run_property(name, test, rubric, max_examples=max_examples, seed=seed)
         if failure is None:
             continue
