@@ -30,9 +30,9 @@ def test_examples_hold(engine, rubric_id):
 
 def test_examples_can_fail(engine, tmp_path):
     text = (REPO / "rubrics" / "enterprise-safety-target.toml").read_text(encoding="utf-8")
-    (tmp_path / "r.toml").write_text(text.replace("score = 72.9", "score = 72.8"), encoding="utf-8")
+    (tmp_path / "r.toml").write_text(text.replace("score = 82.6", "score = 82.5"), encoding="utf-8")
     [bad] = [o for o in run_examples(engine, engine.load_rubric(tmp_path / "r.toml")) if not o.passed]
-    assert bad.problems == ("score: expected 72.8, got 72.9",)
+    assert bad.problems == ("score: expected 82.5, got 82.6",)
 
 
 def test_enterprise_sample_matches_the_county_report(engine):

@@ -12,10 +12,12 @@ target responsibility letters with the county, each visited once a quarter
   a sewage plant, a paper mill), 4 gas-filling firms (燃气充装) and 2
   hazardous-chemical producers (危化品生产).
 * Process fields are that quarter's figures (hazards found and rectified,
-  open major hazards, letter signed, safety meetings, certified share of
-  special-operation workers, drills, emergency plan filed). Outcome fields are
-  year-to-date, so counts never fall from one quarter to the next and the
-  Q4 row holds the year's figures; death limit, standardisation grade and risk
+  open major hazards, letter signed, safety meetings, trainings, certified
+  share of special-operation workers, emergency plan filed, drills). Outcome
+  fields (casualties, accidents, fire losses, commendations) are
+  year-to-date, so counts never fall from one quarter to the next and the Q4
+  row holds the year's figures; the control indicators (death, minor-injury
+  and fire-loss limits), key-enterprise flag, standardisation grade and risk
   deposit are constant per enterprise.
 
 Where the figures come from
@@ -30,20 +32,32 @@ control limit of 1, one small private station with a death over its limit of
 0, one 较大 accident at a chemical producer (classified on direct economic
 loss: a tank-yard fire, two serious injuries, no deaths), one gas-filling firm
 that concealed an injury accident, and serious injuries at a further 13
-enterprises, mostly lax ones. Names, meetings, certification rates, drills,
-deposits (10000 元 a filling station, 20000 a chlorine user, 30000 a
-gas-filling firm, 50000 a chemical producer) and standardisation grades are
+enterprises, mostly lax ones. Since rubric 2026.2 the year also has minor
+injuries at 11 enterprises (two filling stations with 2 each, over their limit
+of 1), 5 accidents with no casualty that were not fires (a tanker overflow, a
+small leak), and four fires: the 较大 one at the chemical producer (13.8
+million 元 direct loss), a forecourt vehicle fire (3200 元), an electrical
+fire in a chlorine room (8000 元) and a canopy fire at a station (12600 元,
+over its 10000 元 limit). Each accident is entered once, under its worst
+consequence, as the rubric's header explains. The 4 gas-filling firms and 2
+chemical producers are the county's key enterprises (重点监管, death limit 0);
+none of them had a death. Names, meetings, trainings, certification rates,
+drills, deposits (10000 元 a filling station, 20000 a chlorine user, 30000 a
+gas-filling firm, 50000 a chemical producer), control indicators (minor
+injuries 1 at a station, else 2; fire loss 10000 元 at a station, 20000 at a
+chlorine user or gas-filling firm, 50000 at a chemical producer),
+commendations (city, provincial or national) and standardisation grades are
 invented but shaped like such a register. Names are fictional.
 
 Each enterprise is either diligent or lax (about four in five private
 stations, two in five state-owned stations and chlorine users, half the
 gas-filling firms, neither chemical producer). Lax ones keep uncertified
 staff on duty (certified share 0.85, rising slowly through the year), skip
-quarterly meetings and drills, and the worst sign their letter or file their
+quarterly meetings, trainings and drills, and the worst sign their letter or file their
 plan late. The skew is deliberate: the outcome phase weighs 60%, so an
-enterprise with no casualties reaches 优秀 at about 73% in the process phase,
+enterprise with no casualties reaches 优秀 at 75% in the process phase,
 and only a weak process record spreads the grades. With this seed the sample
-grades 23 优秀, 34 良好, 10 合格 and 3 不合格 (the two vetoes and the death
+grades 23 优秀, 30 良好, 14 合格 and 3 不合格 (the two vetoes and the death
 over the limit), with some tied scores.
 
 Five small private stations keep an on-site emergency card instead of a filed
@@ -52,9 +66,12 @@ applicable.
 
 Determinism
 -----------
-Only ``random.Random(20261129)`` from the standard library is used (with
+Only ``random.Random(20261129)`` and, for the figures added with rubric
+2026.2 (minor injuries, other accidents, commendation levels, trainings),
+``random.Random(20261130)`` from the standard library are used (with
 ``random()``, ``choices()`` and ``shuffle()``, whose outputs are stable for an
-integer seed), nothing depends on set or dict-of-object ordering, and the CSV
+integer seed), so the figures that existed before are drawn exactly as
+before; nothing depends on set or dict-of-object ordering, and the CSV
 is written as UTF-8 without BOM with ``\\n`` line ends, so every run writes
 byte-identical output. The columns are id, period, then the rubric's [fields]
 in declaration order; ``main`` checks that against the rubric file.
@@ -79,6 +96,7 @@ else:  # pragma: no cover - Python 3.10, where the project depends on the backpo
     import tomli as tomllib  # type: ignore[import-not-found]
 
 SEED = 20261129
+SEED_EVENTS = 20261130   # a second stream for the figures added in rubric 2026.2
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "enterprise-safety-target.csv"
 RUBRIC = HERE.parent / "enterprise-safety-target.toml"
@@ -89,20 +107,33 @@ HAZARDS_RECTIFIED = 74   # the county's figure for the year
 
 # Column order: id, period, then the rubric's [fields] in declaration order.
 COLUMNS = (
-    "id", "period", "name", "industry", "deaths", "death_limit", "serious_injuries",
-    "major_accidents", "concealed_accidents", "hazards_found", "hazards_rectified",
-    "major_hazards_open", "letter_signed", "meetings", "certified_share", "drills",
-    "has_plan", "standardization", "commendations", "deposit",
+    "id", "period", "name", "industry", "key_enterprise", "deaths", "death_limit",
+    "serious_injuries", "minor_injuries", "minor_injury_limit", "accidents", "fire_loss",
+    "fire_loss_limit", "major_accidents", "concealed_accidents", "hazards_found",
+    "hazards_rectified", "major_hazards_open", "letter_signed", "meetings", "trainings",
+    "certified_share", "has_plan", "drills", "standardization", "national_commendations",
+    "provincial_commendations", "city_commendations", "deposit",
 )
 
 # industry: (count, share of lax enterprises, hazard weight, death limit, deposit)
+# The key enterprises (重点监管: the gas-filling firms and the chemical
+# producers) have a death limit of 0; a death there is a veto anyway.
 INDUSTRIES = (
     ("民营加油站", 44, 0.80, 0.30, 0, 10000),
     ("国有加油站", 15, 0.40, 0.20, 0, 10000),
     ("液氯使用", 5, 0.40, 0.90, 1, 20000),
-    ("燃气充装", 4, 0.50, 0.90, 1, 30000),
-    ("危化品生产", 2, 0.00, 2.20, 1, 50000),
+    ("燃气充装", 4, 0.50, 0.90, 0, 30000),
+    ("危化品生产", 2, 0.00, 2.20, 0, 50000),
 )
+KEY_INDUSTRIES = ("燃气充装", "危化品生产")
+# industry: (minor-injury limit, fire-loss limit in 元), as set in the letters.
+LIMITS = {
+    "民营加油站": (1, 10000),
+    "国有加油站": (1, 10000),
+    "液氯使用": (2, 20000),
+    "燃气充装": (2, 20000),
+    "危化品生产": (2, 50000),
+}
 # Management quality: lax enterprises draw from the first range, diligent
 # ones from the second (see _quarters for what quality drives).
 LAX_QUALITY = (0.00, 0.30)
@@ -132,6 +163,13 @@ DEATH_OVER_LIMIT = 23      # a small private station: 1 death, limit 0
 MAJOR_ACCIDENT = 70        # a chemical producer: 较大 fire, no deaths
 CONCEALED = 67             # a gas-filling firm: hid an injury accident
 INJURED = 13               # further enterprises with a serious injury
+MINOR_INJURED = 11         # enterprises with minor injuries (the first two: two each)
+OTHER_ACCIDENTS = 5        # accidents with no casualty that are not fires
+# Fires: (enterprise number, quarter index, direct loss in 元). The 较大 accident
+# at E070 is the tank-yard fire; the others are small: a vehicle fire on a
+# forecourt, an electrical fire in a chlorine room, and a station's canopy fire
+# over its 10000 元 limit.
+FIRES = ((70, 1, 13_800_000), (9, 2, 3200), (63, 0, 8000), (31, 3, 12600))
 # Habits by quality (see _quarters).
 CERT_CUTS = (0.45, 0.65, 0.8)
 CERT_GAIN = 0.12
@@ -151,6 +189,9 @@ class Enterprise:
     death_limit: int
     deposit: int
     standardization: str = "无"
+    key: bool = False
+    minor_limit: int = 1
+    fire_limit: int = 10000
     small: bool = False  # keeps an emergency card; has_plan not applicable
     # year-to-date events: quarter index (0..3) -> increment
     deaths: dict[int, int] = field(default_factory=dict)
@@ -158,6 +199,11 @@ class Enterprise:
     majors: dict[int, int] = field(default_factory=dict)
     concealed: dict[int, int] = field(default_factory=dict)
     commendations: dict[int, int] = field(default_factory=dict)
+    minor: dict[int, int] = field(default_factory=dict)
+    accidents: dict[int, int] = field(default_factory=dict)
+    fire_loss: dict[int, int] = field(default_factory=dict)
+    # commendation level of each commendation, in the order they came
+    levels: list[str] = field(default_factory=list)
     quarters: list[dict[str, object]] = field(default_factory=list)
 
 
@@ -200,7 +246,8 @@ def build(rng: random.Random) -> list[Enterprise]:
             firms.append(Enterprise(
                 id=f"E{number:03d}", name=names[industry][k], industry=industry,
                 quality=round(_uniform(rng, lo, hi), 3), hazard_weight=weight,
-                death_limit=limit, deposit=deposit,
+                death_limit=limit, deposit=deposit, key=industry in KEY_INDUSTRIES,
+                minor_limit=LIMITS[industry][0], fire_limit=LIMITS[industry][1],
             ))
     _standardization(rng, firms)
     _accidents(rng, firms)
@@ -208,7 +255,57 @@ def build(rng: random.Random) -> list[Enterprise]:
     for firm in firms:
         _quarters(rng, firm)
     _hazards(rng, firms)
+    # The figures added with rubric 2026.2 come from their own stream, so the
+    # ones above are drawn exactly as before.
+    events = random.Random(SEED_EVENTS)
+    _more_events(events, firms)
+    for firm in firms:
+        _trainings(events, firm)
     return firms
+
+
+def _more_events(rng: random.Random, firms: list[Enterprise]) -> None:
+    """Minor injuries, accidents without casualties, fires, commendation levels.
+
+    Each accident is entered once, under its worst consequence (see the
+    rubric's header): the accidents drawn here have no death or serious injury.
+    """
+    special = {DEATH_WITHIN_LIMIT, DEATH_OVER_LIMIT, MAJOR_ACCIDENT, CONCEALED}
+    pool = [f for i, f in enumerate(firms, 1) if i not in special]
+    weights = [(1.15 - f.quality) ** 2 for f in pool]
+    hurt: list[Enterprise] = []
+    while len(hurt) < MINOR_INJURED:
+        pick = rng.choices(pool, weights=weights)[0]
+        if pick not in hurt:
+            hurt.append(pick)
+    for n, firm in enumerate(hurt):
+        firm.minor[rng.choices(range(4))[0]] = 2 if n < 2 else 1
+    had: list[Enterprise] = []
+    while len(had) < OTHER_ACCIDENTS:
+        pick = rng.choices(pool, weights=weights)[0]
+        if pick not in had:
+            had.append(pick)
+    for firm in had:
+        firm.accidents[rng.choices(range(4))[0]] = 1
+    for number, quarter, loss in FIRES:
+        firms[number - 1].fire_loss[quarter] = loss
+    for firm in firms:
+        for _ in range(sum(firm.commendations.values())):
+            firm.levels.append(rng.choices(("市级", "省级", "国家级"), weights=(6, 3, 1))[0])
+
+
+def _trainings(rng: random.Random, firm: Enterprise) -> None:
+    """Safety trainings a quarter: diligent enterprises hold one most quarters."""
+    big = firm.industry in ("液氯使用", "燃气充装", "危化品生产")
+    p = min(0.97, (0.55 + 0.45 * firm.quality) if big else 0.2 + 0.8 * firm.quality)
+    for row in firm.quarters:
+        row["trainings"] = rng.choices((1, 2), weights=(4, 1))[0] if rng.random() < p else 0
+
+
+def _levels_ytd(firm: Enterprise, q: int, level: str) -> int:
+    """Commendations of `level` received up to quarter `q` (in the order received)."""
+    received = _ytd(firm.commendations, q)
+    return sum(1 for lv in firm.levels[:received] if lv == level)
 
 
 def _standardization(rng: random.Random, firms: list[Enterprise]) -> None:
@@ -353,12 +450,16 @@ def render(firms: list[Enterprise]) -> str:
         for k, period in enumerate(PERIODS):
             row = f.quarters[k]
             writer.writerow([
-                f.id, period, f.name, f.industry,
+                f.id, period, f.name, f.industry, "是" if f.key else "否",
                 _ytd(f.deaths, k), f.death_limit, _ytd(f.injuries, k),
+                _ytd(f.minor, k), f.minor_limit, _ytd(f.accidents, k),
+                _ytd(f.fire_loss, k), f.fire_limit,
                 _ytd(f.majors, k), _ytd(f.concealed, k),
                 row["hazards_found"], row["hazards_rectified"], row["major_hazards_open"],
-                row["letter_signed"], row["meetings"], f"{row['certified_share']:.2f}", row["drills"],
-                row["has_plan"], f.standardization, _ytd(f.commendations, k), f.deposit,
+                row["letter_signed"], row["meetings"], row["trainings"],
+                f"{row['certified_share']:.2f}", row["has_plan"], row["drills"],
+                f.standardization, _levels_ytd(f, k, "国家级"), _levels_ytd(f, k, "省级"),
+                _levels_ytd(f, k, "市级"), f.deposit,
             ])
     return buf.getvalue()
 

@@ -1,0 +1,215 @@
+"""The bundled rubric enterprise-safety-target: its sample, its generator and its rules."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+RUBRIC_ID = "enterprise-safety-target"
+SAMPLES = REPO / "rubrics" / "samples"
+GENERATOR = SAMPLES / "generate_enterprise_safety_target.py"
+
+
+def scoring_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("scoring")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "scoring.cli"]
+    return subprocess.run(command + list(args), capture_output=True, text=True, cwd=cwd, timeout=120,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+
+
+@pytest.fixture(scope="module")
+def doc(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    where = tmp_path_factory.mktemp("enterprise")
+    proc = scoring_cli("run", RUBRIC_ID, "-o", "result.json", cwd=where)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("rows: 280 read, 280 scored, 0 rejected")
+    result: dict[str, Any] = json.loads((where / "result.json").read_text(encoding="utf-8"))
+    return result
+
+
+def by_id(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {u["id"]: u for u in doc["units"]}
+
+
+# --- (a) the real command on the bundled sample -------------------------------
+
+
+def test_cli_scores_the_sample(doc):
+    assert doc["rubric"]["id"] == RUBRIC_ID and doc["evidence"]["rows"] == 280 and doc["rejected"] == []
+    assert len(doc["units"]) == 70
+    for unit in doc["units"]:
+        assert set(unit["phases"]) == {"process", "outcome"}
+        assert set(unit["dimensions"]) == {"targets", "hazards", "management", "training", "emergency", "bonus"}
+        assert 0 <= unit["bonus"] <= 5
+
+
+def test_cli_vetoes_and_control_indicators(doc):
+    units = by_id(doc)
+    # the 较大 fire: vetoed with effect fail, the score kept; its loss over the indicator costs the fire item
+    e070 = units["E070"]
+    assert [v["id"] for v in e070["vetoes"]] == ["major_accident"] and e070["score"] > 60
+    assert e070["grade"] == "不合格" and e070["indicators"]["fire_loss"]["points"] == 0
+    # concealment: score 0
+    assert [v["id"] for v in units["E067"]["vetoes"]] == ["concealment"] and units["E067"]["score"] == 0
+    # a death over the limit: the deaths item lost, and 不合格 without a veto
+    e023 = units["E023"]
+    assert e023["vetoes"] == [] and e023["grade"] == "不合格" and e023["indicators"]["deaths"]["points"] == 0
+    # a fire within its indicator (3200 元): 5 - 0.0002 x 3200 = 4.36; one over it (12600 > 10000): 0
+    assert units["E009"]["indicators"]["fire_loss"]["points"] == pytest.approx(4.36)
+    assert units["E031"]["indicators"]["fire_loss"]["points"] == 0
+    # two minor injuries against a limit of 1: the whole item lost
+    assert units["E034"]["indicators"]["minor_injuries"]["points"] == 0
+    assert units["E046"]["indicators"]["minor_injuries"]["points"] == 0
+    # small stations with an emergency card: the plan item not applicable, drills still scored
+    card = [u for u in doc["units"] if u["indicators"]["plan"]["status"] == "not_applicable"]
+    assert len(card) == 5 and all(u["indicators"]["drills"]["status"] == "scored" for u in card)
+
+
+def test_cli_consequences(doc):
+    summary = doc["summary"]["consequences"]
+    assert 0 < summary["advanced_unit"]["units"] <= 18
+    assert summary["no_awards"]["units"] == 2
+    assert summary["criticism"]["units"] == doc["summary"]["grades"]["不合格"]
+
+
+# --- (b) a plausible grade distribution ---------------------------------------
+
+
+def test_grade_distribution_is_plausible(doc):
+    grades = Counter(u["grade"] for u in doc["units"])
+    assert set(grades) == {"优秀", "良好", "合格", "不合格"}
+    assert grades["优秀"] < len(doc["units"]) / 2 and grades["不合格"] >= 3, grades
+    assert grades == {"优秀": 23, "良好": 30, "合格": 14, "不合格": 3}
+
+
+# --- (c) the generator reproduces the committed sample ------------------------
+
+
+def test_generator_reproduces_the_committed_sample(tmp_path):
+    spec = importlib.util.spec_from_file_location("gen_enterprise_rubric", GENERATOR)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    try:
+        spec.loader.exec_module(module)
+        module.main(tmp_path / "out.csv")
+    finally:
+        sys.modules.pop(spec.name, None)
+    assert (tmp_path / "out.csv").read_bytes() == (SAMPLES / f"{RUBRIC_ID}.csv").read_bytes()
+
+
+# --- (d) hand-computed cases for the rubric's own rules -----------------------
+# One row is one period: the process phase is that row, the outcome phase too.
+# A clean row scores outcome 60 / 60 and process 60 / 60.
+
+CLEAN: dict[str, Any] = {
+    "industry": "民营加油站", "key_enterprise": False, "deaths": 0, "death_limit": 1, "serious_injuries": 0,
+    "minor_injuries": 0, "minor_injury_limit": 1, "accidents": 0, "fire_loss": 0, "fire_loss_limit": 10000,
+    "major_accidents": 0, "concealed_accidents": 0, "hazards_found": 0, "hazards_rectified": 0,
+    "major_hazards_open": 0, "letter_signed": True, "meetings": 1, "trainings": 1, "certified_share": 1.0,
+    "has_plan": True, "drills": 1, "standardization": "无", "national_commendations": 0,
+    "provincial_commendations": 0, "city_commendations": 0, "deposit": 10000,
+}
+
+
+def score_one(engine, **changes: Any):
+    return engine.score(RUBRIC_ID, [{"id": "e", **CLEAN, **changes}]).unit("e")
+
+
+def test_published_hazard_figures(engine):
+    unit = score_one(engine, hazards_found=89, hazards_rectified=74)
+    # 74 / 89 = 0.831461; (0.831461 - 0.60) / 0.35 x 15 = 9.9198; process (9.9198 + 45) / 60 = 91.533
+    # base 0.6 x 100 + 0.4 x 91.533 = 96.613 -> 96.6
+    assert unit.indicators["rectification"].value == 0.8315
+    assert unit.indicators["rectification"].points == pytest.approx(9.92, abs=0.005)
+    assert unit.score == 96.6
+
+
+def test_a_fatal_accident_is_not_deducted_again(engine):
+    # one fatal accident (within the limit) and one leak with no casualty: accidents = 1, not 2
+    unit = score_one(engine, deaths=1, accidents=1)
+    assert unit.indicators["deaths"].points == 15          # 30 - 15
+    assert unit.indicators["accidents"].points == 3        # 5 - 2 x 1
+    assert unit.indicators["serious_injuries"].points == 10
+    # outcome (15 + 10 + 10 + 3 + 5) / 60 = 71.667; base 0.6 x 71.667 + 40 = 83.0
+    assert unit.score == 83.0 and unit.grade == "良好"
+
+
+def test_casualties_are_deducted_per_person_within_limits(engine):
+    unit = score_one(engine, serious_injuries=1, minor_injuries=1)
+    assert unit.indicators["serious_injuries"].points == 5   # 10 - 5
+    assert unit.indicators["minor_injuries"].points == 8     # 10 - 2, 1 <= limit 1
+    # outcome (30 + 5 + 8 + 5 + 5) / 60 = 88.333; base 53 + 40 = 93.0
+    assert unit.score == 93.0 and unit.grade == "优秀"
+
+
+@pytest.mark.parametrize(("minor", "points"), [(0, 10), (1, 8), (2, 0), (5, 0)])
+def test_minor_injuries_over_the_indicator_lose_the_item(engine, minor, points):
+    assert score_one(engine, minor_injuries=minor).indicators["minor_injuries"].points == points
+
+
+@pytest.mark.parametrize(("loss", "points"), [(0, 5.0), (5000, 4.0), (10000, 3.0), (10001, 0.0), (13_800_000, 0.0)])
+def test_fire_loss_over_the_indicator_loses_the_item(engine, loss, points):
+    # 1 point per 5000 元 within the indicator (10000 元); above it, all 5
+    assert score_one(engine, fire_loss=loss).indicators["fire_loss"].points == pytest.approx(points)
+
+
+def test_bonus_items_and_their_cap(engine):
+    one_each = score_one(engine, national_commendations=1, provincial_commendations=1, city_commendations=1)
+    assert one_each.bonus == 3.5 and one_each.score == 103.5       # 2 + 1 + 0.5
+    many = score_one(engine, standardization="一级", national_commendations=3, provincial_commendations=3,
+                     city_commendations=4)
+    # items: 3 + min(6, 4) + min(3, 2) + min(2, 1) = 10, the dimension capped at 5
+    assert many.indicators["national_commendations"].points == 4
+    assert many.indicators["city_commendations"].points == 1
+    assert many.bonus == 5 and many.score == 105.0
+
+
+def test_key_enterprise_death_is_a_veto(engine):
+    key = score_one(engine, key_enterprise=True, deaths=1, death_limit=1, industry="危化品生产")
+    # deaths 30 - 15 = 15 (within the limit 1), the other outcome items 30: 45 / 60 = 75; base 45 + 40 = 85.0
+    assert key.score == 85.0 and key.grade == "不合格"
+    assert [v.id for v in key.vetoes] == ["key_enterprise_death"]
+    assert sorted(c.id for c in key.consequences) == ["criticism", "no_awards"]
+    plain = score_one(engine, key_enterprise=False, deaths=1, death_limit=1, industry="液氯使用")
+    assert plain.score == 85.0 and plain.grade == "良好" and plain.vetoes == []
+    assert score_one(engine, key_enterprise=True, industry="燃气充装").vetoes == []
+
+
+def test_death_over_the_limit_fails_without_a_veto(engine):
+    unit = score_one(engine, deaths=1, death_limit=0)
+    # deaths item 0; outcome 30 / 60 = 50; base 30 + 40 = 70.0, but 合格 requires deaths <= death_limit
+    assert unit.score == 70.0 and unit.grade == "不合格" and unit.vetoes == []
+
+
+def test_major_accident_and_concealment(engine):
+    major = score_one(engine, major_accidents=1, serious_injuries=2)
+    # outcome (30 + 0 + 10 + 5 + 5) / 60 = 83.333 -> base 50 + 40 = 90.0; vetoed (fail): 不合格
+    assert major.score == 90.0 and major.grade == "不合格" and [v.id for v in major.vetoes] == ["major_accident"]
+    hidden = score_one(engine, concealed_accidents=1)
+    assert hidden.score == 0.0 and [v.id for v in hidden.vetoes] == ["concealment"]
+
+
+def test_quarters_are_averaged_in_the_process_phase(engine):
+    rows = [{"id": "e", "period": f"2026Q{q}", **CLEAN} for q in range(1, 5)]
+    rows[0]["drills"] = 0          # drills 0 of 6 in Q1
+    rows[1]["trainings"] = 0       # trainings 0 of 5 in Q2
+    rows[2]["has_plan"] = ""       # plan not applicable in Q3: that quarter scores 56 of 56
+    rows[3]["deaths"] = 1          # the year's figures are Q4's: one death within the limit
+    unit = engine.score(RUBRIC_ID, rows).unit("e")
+    # process: items averaged over the quarters where they apply; plan 4 in Q1, Q2, Q4 (mean 4);
+    # drills (0 + 6 + 6 + 6) / 4 = 4.5; trainings (5 + 0 + 5 + 5) / 4 = 3.75
+    # process (60 - 1.5 - 1.25) / 60 x 100 = 95.4167; outcome (15 + 30) / 60 = 75
+    # base 0.6 x 75 + 0.4 x 95.4167 = 45 + 38.1667 = 83.1667 -> 83.2
+    assert unit.indicators["drills"].points == pytest.approx(4.5)
+    assert unit.indicators["trainings"].points == pytest.approx(3.75)
+    assert unit.score == 83.2 and unit.grade == "良好"
