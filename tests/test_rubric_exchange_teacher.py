@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 RUBRIC_ID = "exchange-teacher"
 SAMPLES = REPO / "rubrics" / "samples"
 GENERATOR = SAMPLES / "generate_exchange_teacher.py"
-BONUS = 3000.0
+FUND = 25000.0  # the special fund, shared equally among the 优秀 teachers
 
 
 def scoring_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -50,15 +50,15 @@ def test_cli_scores_the_sample(doc):
 
 
 def test_cli_pays_the_bonus_to_excellent_only(doc):
+    n = sum(1 for u in doc["units"] if u["grade"] == "优秀")
     for unit in doc["units"]:
         paid = [c for c in unit["consequences"] if c["id"] == "special_fund_bonus"]
         if unit["grade"] == "优秀":
-            assert [c["amount"] for c in paid] == [BONUS]
+            assert [c["amount"] for c in paid] == [FUND / n]  # 8 teachers: 3125.00 each
         else:
             assert paid == []
-    n = sum(1 for u in doc["units"] if u["grade"] == "优秀")
     summary = doc["summary"]["consequences"]["special_fund_bonus"]
-    assert summary["units"] == n and summary["amount"] == n * BONUS
+    assert summary["units"] == n and summary["amount"] == FUND and summary["pool"]["used"] == FUND
 
 
 def test_cli_host_rating_caps_the_grade(doc):
@@ -109,7 +109,7 @@ def score_one(engine, **changes: Any):
 def test_a_full_record_earns_the_bonus(engine):
     unit = score_one(engine)
     assert unit.score == 100.0 and unit.grade == "优秀"
-    assert [(c.id, c.amount) for c in unit.consequences] == [("special_fund_bonus", BONUS)]
+    assert [(c.id, c.amount) for c in unit.consequences] == [("special_fund_bonus", FUND)]  # alone: all of it
 
 
 def test_exchange_of_less_than_a_year(engine):
