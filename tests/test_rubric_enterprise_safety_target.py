@@ -179,7 +179,7 @@ def test_key_enterprise_death_is_a_veto(engine):
     # deaths 30 - 15 = 15 (within the limit 1), the other outcome items 30: 45 / 60 = 75; base 45 + 40 = 85.0
     assert key.score == 85.0 and key.grade == "不合格"
     assert [v.id for v in key.vetoes] == ["key_enterprise_death"]
-    assert sorted(c.id for c in key.consequences) == ["criticism", "no_awards"]
+    assert sorted(c.id for c in key.consequences) == ["criticism", "no_awards", "principal_barred"]
     plain = score_one(engine, key_enterprise=False, deaths=1, death_limit=1, industry="液氯使用")
     assert plain.score == 85.0 and plain.grade == "良好" and plain.vetoes == []
     assert score_one(engine, key_enterprise=True, industry="燃气充装").vetoes == []
@@ -213,3 +213,19 @@ def test_quarters_are_averaged_in_the_process_phase(engine):
     assert unit.indicators["drills"].points == pytest.approx(4.5)
     assert unit.indicators["trainings"].points == pytest.approx(3.75)
     assert unit.score == 83.2 and unit.grade == "良好"
+
+
+def test_two_bad_years_running_bring_a_summons(engine, tmp_path):
+    import json
+
+    sample = Path(__file__).resolve().parent.parent / "rubrics" / "samples" / "enterprise-safety-target.csv"
+    first = engine.score("enterprise-safety-target", sample)
+    failed = sorted(u.id for u in first.units() if u.grade == "不合格")
+    assert failed and not any(c.id == "summons" for u in first.units() for c in u.consequences)
+    last_year = tmp_path / "2025.json"
+    last_year.write_text(json.dumps(first.to_dict(), ensure_ascii=False), encoding="utf-8")
+    second = engine.score("enterprise-safety-target", sample, previous=last_year)
+    summoned = sorted(u.id for u in second.units() if any(c.id == "summons" for c in u.consequences))
+    assert summoned == failed  # the same evidence twice: 不合格 two years running
+    barred = [c for u in second.units() for c in u.consequences if c.id == "principal_barred"]
+    assert barred and all(c.applies_to == "person" and c.person == "主要负责人" for c in barred)
