@@ -158,6 +158,13 @@ def cmd_check(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     return status
 
 
+def cmd_schema(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    from .schema import schema_text
+
+    sys.stdout.write(schema_text(engine.registry.methods))
+    return EXIT_OK
+
+
 def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
@@ -254,6 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--max-examples", type=int, default=100, help="evidence tables drawn per property (100)")
     check.add_argument("--seed", type=int, default=0, help="hypothesis seed, for reproducible runs (0)")
     check.set_defaults(func=cmd_check)
+
+    schema = sub.add_parser("schema", help="print the rubric format's JSON Schema (with every method's parameters)")
+    schema.set_defaults(func=cmd_schema)
 
     explain = sub.add_parser("explain", help="explain one unit's result line by line")
     evidence_args(explain)

@@ -19,3 +19,12 @@ def test_rubrics_show_needs_a_rubric(tmp_path):
     assert scoring_cli("rubrics", "show", cwd=tmp_path).returncode == 2
     assert scoring_cli("rubrics", "frob", cwd=tmp_path).returncode == 2
     assert scoring_cli("rubrics", "show", "no-such-rubric", cwd=tmp_path).returncode == 1
+
+
+def test_schema_command_prints_the_checked_in_schema(tmp_path):
+    from pathlib import Path
+
+    proc = scoring_cli("schema", cwd=tmp_path)
+    assert proc.returncode == 0
+    checked_in = Path(__file__).resolve().parent.parent / "schema" / "rubric.schema.json"
+    assert proc.stdout == checked_in.read_text(encoding="utf-8")
