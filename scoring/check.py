@@ -297,8 +297,52 @@ def _monotone(engine: Engine, rubric: Rubric, field: str, direction: str,
     return test
 
 
+def constant_conditions(engine: Engine, rubric: Rubric, *, max_examples: int = 100, seed: int = 0) -> list[Finding]:
+    """Vetoes and item conditions that never (or always) held on evidence drawn from the declared ranges.
+
+    Drawn evidence is not proof, so these are warnings: a veto on `deaths > 50`
+    may never fire on the ranges drawn and still be right.
+    """
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import seed as with_seed
+
+    from .decide import holds
+    from .testing import from_rubric
+
+    conditions: list[tuple[str, str]] = [(f"veto[{i}].when", v.when) for i, v in enumerate(rubric.model.veto)]
+    conditions += [(f"{ind.key}.{p}", e.source) for ind in rubric.indicators for p, e in ind.expressions.items()
+                   if p != "value"]
+    seen: dict[str, set[bool]] = {key: set() for key, _ in conditions}
+
+    @with_seed(seed)
+    @settings(max_examples=max_examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(from_rubric(rubric, units=(1, 5)))
+    def draw(rows: list[dict[str, Any]]) -> None:
+        result = engine.score(rubric, rows)
+        for i in range(len(rubric.model.veto)):
+            seen[f"veto[{i}].when"].update(bool(x) for x in result.decisions.vetoes[:, i])
+        layout = result.layout
+        for ind in rubric.indicators:
+            for p, expr in ind.expressions.items():
+                if p != "value":
+                    truth = holds(expr, layout.columns, layout.missing, layout.n_frames)
+                    seen[f"{ind.key}.{p}"].update(bool(x) for x in truth)
+
+    try:
+        draw()
+    except Exception:  # noqa: BLE001 - scoring failures are reported by the property checks
+        return []
+    out = []
+    for key, source in conditions:
+        if len(seen[key]) == 1:
+            state = "held" if True in seen[key] else "never held"
+            out.append(Finding("warning", "lint", f"condition `{source}` {state} on any of the evidence drawn "
+                               f"from the declared field ranges ({max_examples} tables); check its bounds", key))
+    return out
+
+
 def check_rubric(engine: Engine, rubric: Rubric, *, max_examples: int = 100, seed: int = 0) -> list[Finding]:
-    findings = lint(rubric)
+    findings = lint(rubric) + constant_conditions(engine, rubric, max_examples=max_examples, seed=seed)
     for outcome in run_examples(engine, rubric):
         if not outcome.passed:
             findings.append(Finding("error", "example", f"example[{outcome.index}] {outcome.title!r}: "

@@ -9,7 +9,7 @@ the core can tell which fields an indicator reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -150,6 +150,10 @@ class Method:
     # Checks that need the rubric's [fields] (a lookup table's keys against an
     # enum's values, say): raise ValueError("param: message") to refuse.
     validate: Callable[[Any, Mapping[str, Any]], None] | None = None
+    # Values a field must take for this method to make sense (LEC's likelihood
+    # is one of 10, 6, 3, ...): field name -> allowed values. Used by
+    # `scoring.testing.from_rubric` so drawn evidence is what the method expects.
+    field_choices: Callable[[Any], Mapping[str, Sequence[object]]] | None = None
     plugin: str = field(default="", compare=False)
 
 

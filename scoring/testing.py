@@ -33,7 +33,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 from .model import FieldSpec, RubricModel
 from .plan import Rubric
 
-__all__ = ["from_rubric", "rubric_texts", "field_values"]
+__all__ = ["from_rubric", "rubric_texts", "rubrics", "field_values", "field_choices"]
 
 DEFAULT_COUNT_MAX = 30
 DEFAULT_NUMBER_RANGE = (0.0, 1000.0)
@@ -74,12 +74,28 @@ def _numeric_bounds(name: str, spec: FieldSpec) -> tuple[float, float]:
     return lo, hi
 
 
-def field_values(model: RubricModel, name: str, row: dict[str, Any], blanks: bool) -> st.SearchStrategy[Any]:
+def field_choices(rubric: Rubric) -> dict[str, list[object]]:
+    """Values methods require of fields (`Method.field_choices`), intersected per field."""
+    out: dict[str, list[object]] = {}
+    for ind in rubric.indicators:
+        if ind.method.field_choices is None:
+            continue
+        for name, values in ind.method.field_choices(ind.params).items():
+            out[name] = [v for v in out[name] if v in values] if name in out else list(values)
+            if not out[name]:
+                raise InvalidArgument(f"field {name!r}: the methods reading it allow no common value")
+    return out
+
+
+def field_values(model: RubricModel, name: str, row: dict[str, Any], blanks: bool,
+                 choices: dict[str, list[object]] | None = None) -> st.SearchStrategy[Any]:
     """Values of field `name` valid for a row that already holds the fields it is bounded by."""
     spec = model.fields[name]
     blank = st.just(None) if blanks and spec.missing != "error" else None
     value: st.SearchStrategy[Any]
-    if spec.numeric:
+    if choices and name in choices:
+        value = st.sampled_from(choices[name])
+    elif spec.numeric:
         lo, hi = _numeric_bounds(name, spec)
         for which, bound in (("min", spec.min), ("max", spec.max)):
             if isinstance(bound, str):
@@ -116,10 +132,11 @@ def _member_fields(rubric: Rubric) -> set[str]:
 
 
 @st.composite
-def _row(draw: st.DrawFn, model: RubricModel, names: Sequence[str], blanks: bool, base: dict[str, Any]) -> dict[str, Any]:
+def _row(draw: st.DrawFn, model: RubricModel, names: Sequence[str], blanks: bool, base: dict[str, Any],
+         choices: dict[str, list[object]]) -> dict[str, Any]:
     row = dict(base)
     for name in names:
-        row[name] = draw(field_values(model, name, row, blanks))
+        row[name] = draw(field_values(model, name, row, blanks, choices))
     return row
 
 
@@ -144,6 +161,7 @@ def from_rubric(
     member_fields = _member_fields(rubric)
     member_span = _span(members if members is not None else ((1, 4) if member_fields else 0), "members")
     order = _order(model)
+    choices = field_choices(rubric)
     own = [n for n in order if n not in member_fields]
     sub = [n for n in order if n in member_fields]
     info = model.rubric
@@ -163,12 +181,12 @@ def from_rubric(
                 base: dict[str, Any] = {info.id_column: unit}
                 if n_periods > 1 or model.phases:
                     base[info.period_column] = str(p + 1)
-                rows.append(draw(_row(model, own, blanks, base)))
+                rows.append(draw(_row(model, own, blanks, base, choices)))
                 for k in range(draw(st.integers(*member_span))):
                     member = {info.id_column: f"{unit}-M{k + 1}", info.parent_column: unit}
                     if info.period_column in base:
                         member[info.period_column] = base[info.period_column]
-                    rows.append(draw(_row(model, sub, blanks, member)))
+                    rows.append(draw(_row(model, sub, blanks, member, choices)))
         return rows
 
     return tables()
@@ -248,3 +266,11 @@ def _rubric_text(draw: st.DrawFn) -> str:
 def rubric_texts() -> st.SearchStrategy[str]:
     """Valid rubric TOML texts over the built-in methods, with phases, bonus and vetoes by chance."""
     return _rubric_text()
+
+
+def rubrics(engine: Any = None) -> st.SearchStrategy[Rubric]:
+    """Valid, compiled rubrics (see `rubric_texts`), loaded by `engine` (a new one by default)."""
+    from .engine import Engine
+
+    loader = engine if engine is not None else Engine()
+    return rubric_texts().map(loader.rubric_from_text)

@@ -132,3 +132,12 @@ def test_cli_check_exit_codes_and_reproducible_seed(tmp_path):
     second = scoring_cli("check", "bad.toml", "--max-examples", "30", "--seed", "3", cwd=tmp_path)
     assert first.returncode == 1 and "[[example]]" in first.stdout and "FAILED" in first.stdout
     assert first.stdout == second.stdout
+
+
+def test_a_condition_that_can_never_hold_is_a_warning():
+    from scoring.check import constant_conditions
+
+    body = SOUND.replace('when = "b > 5"', 'when = "a > 20"')  # a is bounded by max = 20
+    [finding] = constant_conditions(ENGINE, rubric(body), max_examples=30, seed=0)
+    assert finding.severity == "warning" and finding.key == "veto[0].when" and "never held" in finding.message
+    assert constant_conditions(ENGINE, rubric(SOUND), max_examples=30, seed=0) == []

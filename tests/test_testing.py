@@ -115,3 +115,35 @@ def test_without_hypothesis_the_import_error_names_the_extra(monkeypatch):
     monkeypatch.delitem(sys.modules, "scoring.testing")
     with pytest.raises(ImportError, match=r"pip install 'scoring\[testing\]'"):
         importlib.import_module("scoring.testing")
+
+
+def test_methods_can_constrain_the_values_drawn():
+    from scoring.methods import Method, NumericField, Params, Scored
+
+    class StepParams(Params):
+        field: NumericField
+
+    class Steps:
+        @scoring.hookimpl
+        def scoring_register_methods(self):
+            return [Method("steps", StepParams, lambda p, inp: Scored(points=inp.number(p.field)),
+                           field_choices=lambda p: {p.field: [1, 3, 7]})]
+
+    engine = scoring.Engine(plugins=[Steps()])
+    rubric = engine.rubric_from_text(rubric_text(single_indicator(10, "steps", 'field = "a"')))
+
+    @settings(max_examples=30, deadline=None)
+    @given(from_rubric(rubric, units=(1, 3)))
+    def check(rows):
+        assert {r["a"] for r in rows} <= {1, 3, 7}
+
+    check()
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_rubrics_strategy_gives_compiled_rubrics(data):
+    from scoring.testing import rubrics
+
+    rubric = data.draw(rubrics(ENGINE))
+    assert isinstance(rubric, scoring.Rubric) and rubric.indicators
