@@ -1,11 +1,16 @@
-"""Domain scoring methods (safety); registered through the `scoring` entry-point group."""
+"""Domain scoring methods (safety); registered through the `scoring` entry-point group.
+
+`lec`: see `scoring_safety.methods`. A control-indicator deduction needs no
+method of its own: it is the built-in `deduction` with
+`all_when = "deaths > death_limit"`.
+"""
 
 from __future__ import annotations
 
 from scoring.hookspecs import hookimpl
 from scoring.methods import Method
 
-METHODS: tuple[Method, ...] = ()
+from .methods import METHODS
 
 
 @hookimpl

@@ -1,11 +1,14 @@
-"""Domain scoring methods (schools); registered through the `scoring` entry-point group."""
+"""Domain scoring methods (schools); registered through the `scoring` entry-point group.
+
+`balance_cv`, `gap_to_lead` and `improvement`: see `scoring_schools.methods`.
+"""
 
 from __future__ import annotations
 
 from scoring.hookspecs import hookimpl
 from scoring.methods import Method
 
-METHODS: tuple[Method, ...] = ()
+from .methods import METHODS
 
 
 @hookimpl
