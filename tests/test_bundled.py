@@ -67,3 +67,18 @@ def test_explanation_says_when_a_condition_took_all_points(engine):
     result = engine.score("enterprise-safety-target", REPO / "rubrics" / "samples" / "enterprise-safety-target.csv")
     text = result.explain("E023").to_text()
     assert "all_when `deaths > death_limit` holds → value 1 → 0 points" in text
+
+
+@pytest.mark.parametrize("rubric_id", bundled_ids())
+def test_bundled_rubrics_point_editors_at_the_schema(engine, rubric_id):
+    path = next(b.path for b in engine.bundled_rubrics() if b.id == rubric_id)
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "#:schema ../schema/rubric.schema.json"
+    assert (path.parent / "../schema/rubric.schema.json").resolve() == (REPO / "schema" / "rubric.schema.json")
+
+
+def test_all_six_assessments_are_bundled():
+    assert set(bundled_ids()) == {
+        "group-school-supervision", "exchange-teacher", "enterprise-safety-target",
+        "department-safety-target", "safety-standardization", "enterprise-risk-grading",
+    }
