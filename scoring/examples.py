@@ -30,7 +30,14 @@ def run_examples(engine: Engine, rubric: Rubric) -> list[ExampleOutcome]:
     outcomes = []
     for k, ex in enumerate(rubric.model.example):
         rows = [ex.evidence] if ex.evidence is not None else list(ex.rows or [])
-        rows = [{**row, rubric.model.rubric.id_column: EXAMPLE_UNIT} for row in rows]
+        info = rubric.model.rubric
+        # The example's own rows are the unit; rows with a parent key are its
+        # members (a school of the group), kept under their own ids.
+        rows = [
+            {**row, info.parent_column: EXAMPLE_UNIT} if row.get(info.parent_column)
+            else {**row, info.id_column: EXAMPLE_UNIT}
+            for row in rows
+        ]
         problems: list[str] = []
         try:
             unit = engine.score(rubric, rows).unit(EXAMPLE_UNIT)

@@ -86,6 +86,7 @@ def explain_unit(result: Result, i: int) -> Explanation:
     sections.append(head)
 
     frames = np.arange(layout.starts[i], layout.last[i] + 1)
+    members = unit.members
     periods = [str(x) for x in layout.frame_period[frames]]
     for dim in model.dimension:
         sec = Section(f"{dim.title or dim.id} [{dim.id}]" + (f", phase {dim.phase}" if dim.phase else "")
@@ -101,7 +102,8 @@ def explain_unit(result: Result, i: int) -> Explanation:
             sec.lines.append(f"{ind.spec.title or ind.id} [{ind.id}], {_g(ind.points)} points, {ind.method.name}: {describe}")
             for k, row in enumerate(rows.tolist()):
                 label = f"period {layout.frame_period[row]}: " if len(rows) > 1 or periods[0] else ""
-                inputs = ", ".join(f"{n} = {_v(layout.columns[n][row])}" for n in ind.inputs)
+                inputs = ", ".join(
+                    f"{n} = {'(blank)' if layout.missing[n][row] else _v(layout.columns[n][row])}" for n in ind.inputs)
                 inputs += _conditions(ind, layout, row)
                 if na[k]:
                     missing = [n for n in ind.inputs if layout.missing[n][row]]
@@ -118,6 +120,11 @@ def explain_unit(result: Result, i: int) -> Explanation:
                 elif raw[k] > ind.points:
                     note = f" (capped at {_g(ind.points)} from {_g(float(raw[k]))})"
                 sec.lines.append(f"  {label}{inputs} → value {_v(value[k])} → {_g(clipped)} points{note}")
+            if col.member_values:
+                for member in members:
+                    figures = member["values"].get(ind.id, {})
+                    shown = ", ".join(f"{k} {_v(v) if v is not None else '—'}" for k, v in figures.items())
+                    sec.lines.append(f"  member {member['id']}: {shown}")
             if len(rows) > 1:
                 sec.lines.append(f"  combined over periods ({combiner}): {_g(float(col.points[i]))} points"
                                  if col.applicable[i] else "  not applicable in every period: rescaled away")

@@ -270,7 +270,8 @@ def check_model(m: RubricModel, path: str) -> None:
         if within is None or within.type not in ("enum", "text"):
             fail(f"within {m.rank.within!r} must name an enum or text field", "rank.within")
 
-    declared = set(m.fields) | {m.rubric.period_column}
+    # An example's member rows (schools of a group) name an id and a parent.
+    declared = set(m.fields) | {m.rubric.period_column, m.rubric.parent_column, m.rubric.id_column}
     for i, ex in enumerate(m.example):
         if (ex.evidence is None) == (ex.rows is None):
             fail("an example needs exactly one of evidence = {...} (one row) or rows = [...]", f"example[{i}]")

@@ -50,6 +50,7 @@ def test_member_rows_reach_the_method_and_come_back_per_member():
     res = engine.score(rubric, rows)
     g1 = res.unit("G1")
     assert g1.indicators["i"].value == 0.75 and g1.score == 75.0  # final period: 300 of 400
+    assert "member S1: share 0.75" in res.explain("G1").to_text()
     assert g1.members == [{"id": "S1", "values": {"i": {"share": 0.75}}}, {"id": "S2", "values": {"i": {"share": 0.25}}}]
     assert res.unit("G2").score == 100.0
 
@@ -63,3 +64,22 @@ def test_a_member_method_without_member_rows_is_a_clear_error():
         assert "indicator 'i' (best_share)" in str(exc) and "no parent column" in str(exc)
     else:
         raise AssertionError("expected an EvidenceError")
+
+
+def test_worked_examples_may_hold_member_rows():
+    from scoring.examples import run_examples
+
+    engine = scoring.Engine(plugins=[SharePlugin()])
+    example = """
+[[example]]
+title = "a group of two schools, 300 and 100 pupils"
+rows = [
+  { own = 1 },
+  { id = "S1", parent = "G", pupils = 300 },
+  { id = "S2", parent = "G", pupils = 100 },
+]
+expect = { score = 75.0 }
+"""
+    text = rubric_text(single_indicator(10, "best_share", 'field = "pupils"'), fields=FIELDS) + example
+    outcomes = run_examples(engine, engine.rubric_from_text(text))
+    assert [o.problems for o in outcomes] == [()]
