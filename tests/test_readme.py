@@ -49,3 +49,9 @@ def test_the_plugin_method_example_works(tmp_path):
         engine.rubric_from_text(rubric_text(body.replace("step = 2", "stpe = 2")))
     except scoring.RubricError as err:
         assert err.message == "unknown key 'stpe'; did you mean 'step' (indicator 'i', method 'step')"
+
+
+def test_every_relative_link_resolves():
+    root = Path(__file__).resolve().parent.parent
+    for target in re.findall(r"\]\(([^)#:]+)\)", README):
+        assert (root / target).exists(), target
