@@ -141,3 +141,9 @@ def test_a_condition_that_can_never_hold_is_a_warning():
     [finding] = constant_conditions(ENGINE, rubric(body), max_examples=30, seed=0)
     assert finding.severity == "warning" and finding.key == "veto[0].when" and "never held" in finding.message
     assert constant_conditions(ENGINE, rubric(SOUND), max_examples=30, seed=0) == []
+
+
+@pytest.mark.parametrize("rubric_id", [b.id for b in ENGINE.bundled_rubrics()])
+def test_check_passes_on_every_bundled_rubric(rubric_id):
+    findings = check_rubric(ENGINE, ENGINE.load_rubric(rubric_id), max_examples=10, seed=0)
+    assert not has_errors(findings), [f.render() for f in findings if f.severity == "error"]
