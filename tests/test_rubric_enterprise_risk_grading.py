@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
-import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.test_cli import scoring_cli
 
 import scoring
 
@@ -24,12 +22,6 @@ GENERATOR = SAMPLES / "generate_enterprise_risk_grading.py"
 FREQUENCY = {"重大": 12.0, "较大": 6.0, "一般": 4.0, "低": 2.0}
 ENGINE = scoring.Engine()
 
-
-def scoring_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).with_name("scoring")
-    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "scoring.cli"]
-    return subprocess.run(command + list(args), capture_output=True, text=True, cwd=cwd, timeout=120,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
 
 @pytest.fixture(scope="module")
@@ -81,18 +73,6 @@ def test_the_planted_boundary_cases(doc):
     assert (units["QY040"]["score"], units["QY040"]["grade"]) == (70.0, "低")   # 1 × 10 × 7 = 70, on the boundary
     assert (units["QY011"]["score"], units["QY011"]["grade"]) == (75.0, "一般")  # 0.5 × 10 × 15 = 75
 
-
-def test_generator_reproduces_the_committed_sample_byte_for_byte(tmp_path):
-    spec = importlib.util.spec_from_file_location("gen_risk_grading", GENERATOR)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(spec.name, None)
-    module.main(tmp_path / "out.csv")
-    assert (tmp_path / "out.csv").read_bytes() == SAMPLE.read_bytes()
 
 
 # --- (b) hand-computed enterprises through the bundled rubric ------------------

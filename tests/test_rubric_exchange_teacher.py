@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.test_cli import scoring_cli
 
 REPO = Path(__file__).resolve().parent.parent
 RUBRIC_ID = "exchange-teacher"
@@ -19,12 +17,6 @@ SAMPLES = REPO / "rubrics" / "samples"
 GENERATOR = SAMPLES / "generate_exchange_teacher.py"
 FUND = 25000.0  # the special fund, shared equally among the 优秀 teachers
 
-
-def scoring_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).with_name("scoring")
-    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "scoring.cli"]
-    return subprocess.run(command + list(args), capture_output=True, text=True, cwd=cwd, timeout=120,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
 
 @pytest.fixture(scope="module")
@@ -80,18 +72,6 @@ def test_grade_distribution_is_plausible(doc):
 
 # --- (c) the generator reproduces the committed sample ------------------------
 
-
-def test_generator_reproduces_the_committed_sample(tmp_path):
-    spec = importlib.util.spec_from_file_location("gen_exchange", GENERATOR)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
-        module.main(tmp_path / "out.csv")
-    finally:
-        sys.modules.pop(spec.name, None)
-    assert (tmp_path / "out.csv").read_bytes() == (SAMPLES / f"{RUBRIC_ID}.csv").read_bytes()
 
 
 # --- (d) hand-computed cases for the rubric's own rules -----------------------

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
-import os
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.test_cli import scoring_cli
 
 import scoring
 
@@ -24,12 +22,6 @@ GENERATOR = SAMPLES / "generate_group_school_supervision.py"
 BALANCE = ("balance_teachers", "balance_backbone", "balance_equipment")
 SCHOOL_ITEMS = ("exam_gap", "exam_improvement") + BALANCE
 
-
-def scoring_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).with_name("scoring")
-    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "scoring.cli"]
-    return subprocess.run(command + list(args), capture_output=True, text=True, cwd=cwd, timeout=120,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
 
 @pytest.fixture(scope="module")
@@ -119,18 +111,6 @@ def test_two_years_running_below_the_bar_summons_the_director(run_dir, doc):
     summoned = {u["id"]: c["person"] for u in again["units"] for c in u["consequences"] if c["id"] == "summons"}
     assert set(summoned) == failing and all(p.startswith("集团总校长 ") for p in summoned.values())
 
-
-def test_generator_reproduces_the_committed_sample_byte_for_byte(tmp_path):
-    spec = importlib.util.spec_from_file_location("gen_group_schools", GENERATOR)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(spec.name, None)
-    module.main(tmp_path / "out.csv")
-    assert (tmp_path / "out.csv").read_bytes() == SAMPLE.read_bytes()
 
 
 # --- (b) a hand-computed group with its schools ---------------------------------

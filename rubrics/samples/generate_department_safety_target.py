@@ -41,17 +41,12 @@ Regenerate with::
 
 from __future__ import annotations
 
-import csv
-import io
 import random
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10, where the project depends on the backport
-    import tomli as tomllib  # type: ignore[import-not-found]
+from scoring_rubrics._samples import csv_text, write_sample
+
 
 SEED = 20261201
 HERE = Path(__file__).resolve().parent
@@ -182,27 +177,12 @@ def _hazards(rng: random.Random, units: list[Unit]) -> None:
 
 def render(units: list[Unit]) -> str:
     """The CSV text: a header, then one row per unit."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for u in units:
-        writer.writerow([u.id, u.name, u.category] + [u.row[c] for c in COLUMNS[3:]])
-    return buf.getvalue()
-
-
-def check_columns(rubric: Path = RUBRIC) -> None:
-    """Fail loudly if the rubric's [fields] no longer match the columns written."""
-    fields = list(tomllib.loads(rubric.read_text(encoding="utf-8"))["fields"])
-    if list(COLUMNS[1:]) != fields:
-        raise SystemExit(f"{rubric}: [fields] are {fields}, the generator writes {list(COLUMNS[1:])}; update COLUMNS")
+    return csv_text(COLUMNS, ([u.id, u.name, u.category] + [u.row[c] for c in COLUMNS[3:]] for u in units))
 
 
 def main(out: Path | None = None) -> Path:
     """Write the sample CSV to `out` (default: next to this script); return the path."""
-    check_columns()
-    target = OUT if out is None else Path(out)
-    target.write_bytes(render(build(random.Random(SEED))).encode("utf-8"))
-    return target
+    return write_sample(RUBRIC, COLUMNS, render(build(random.Random(SEED))), OUT if out is None else Path(out))
 
 
 if __name__ == "__main__":

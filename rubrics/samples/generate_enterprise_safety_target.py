@@ -83,17 +83,12 @@ Regenerate with::
 
 from __future__ import annotations
 
-import csv
-import io
 import random
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10, where the project depends on the backport
-    import tomli as tomllib  # type: ignore[import-not-found]
+from scoring_rubrics._samples import csv_text, write_sample
+
 
 SEED = 20261129
 SEED_EVENTS = 20261130   # a second stream for the figures added in rubric 2026.2
@@ -443,13 +438,11 @@ def _hazards(rng: random.Random, firms: list[Enterprise]) -> None:
 
 def render(firms: list[Enterprise]) -> str:
     """The CSV text: a header, then each enterprise's four quarters in order."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    rows: list[list[object]] = []
     for f in firms:
         for k, period in enumerate(PERIODS):
             row = f.quarters[k]
-            writer.writerow([
+            rows.append([
                 f.id, period, f.name, f.industry, "是" if f.key else "否",
                 _ytd(f.deaths, k), f.death_limit, _ytd(f.injuries, k),
                 _ytd(f.minor, k), f.minor_limit, _ytd(f.accidents, k),
@@ -461,23 +454,12 @@ def render(firms: list[Enterprise]) -> str:
                 f.standardization, _levels_ytd(f, k, "国家级"), _levels_ytd(f, k, "省级"),
                 _levels_ytd(f, k, "市级"), f.deposit,
             ])
-    return buf.getvalue()
-
-
-def check_columns(rubric: Path = RUBRIC) -> None:
-    """Fail loudly if the rubric's [fields] no longer match the columns written."""
-    fields = list(tomllib.loads(rubric.read_text(encoding="utf-8"))["fields"])
-    if list(COLUMNS[2:]) != fields:
-        raise SystemExit(f"{rubric}: [fields] are {fields}, the generator writes {list(COLUMNS[2:])}; update COLUMNS")
+    return csv_text(COLUMNS, rows)
 
 
 def main(out: Path | None = None) -> Path:
     """Write the sample CSV to `out` (default: next to this script); return the path."""
-    check_columns()
-    target = OUT if out is None else Path(out)
-    firms = build(random.Random(SEED))
-    target.write_bytes(render(firms).encode("utf-8"))
-    return target
+    return write_sample(RUBRIC, COLUMNS, render(build(random.Random(SEED))), OUT if out is None else Path(out))
 
 
 if __name__ == "__main__":

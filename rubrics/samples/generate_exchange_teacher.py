@@ -35,16 +35,11 @@ Regenerate with::
 
 from __future__ import annotations
 
-import csv
-import io
 import random
-import sys
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10, where the project depends on the backport
-    import tomli as tomllib  # type: ignore[import-not-found]
+from scoring_rubrics._samples import csv_text, write_sample
+
 
 SEED = 20261203
 HERE = Path(__file__).resolve().parent
@@ -119,28 +114,10 @@ def build(rng: random.Random) -> list[list[object]]:
     return rows
 
 
-def render(rows: list[list[object]]) -> str:
-    """The CSV text: a header, then one row per teacher."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
-def check_columns(rubric: Path = RUBRIC) -> None:
-    """Fail loudly if the rubric's [fields] no longer match the columns written."""
-    fields = list(tomllib.loads(rubric.read_text(encoding="utf-8"))["fields"])
-    if list(COLUMNS[1:]) != fields:
-        raise SystemExit(f"{rubric}: [fields] are {fields}, the generator writes {list(COLUMNS[1:])}; update COLUMNS")
-
-
 def main(out: Path | None = None) -> Path:
     """Write the sample CSV to `out` (default: next to this script); return the path."""
-    check_columns()
-    target = OUT if out is None else Path(out)
-    target.write_bytes(render(build(random.Random(SEED))).encode("utf-8"))
-    return target
+    text = csv_text(COLUMNS, build(random.Random(SEED)))
+    return write_sample(RUBRIC, COLUMNS, text, OUT if out is None else Path(out))
 
 
 if __name__ == "__main__":

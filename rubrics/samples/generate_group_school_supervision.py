@@ -56,18 +56,13 @@ Regenerate with::
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import random
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10, where the project depends on the backport
-    import tomli as tomllib  # type: ignore[import-not-found]
+from scoring_rubrics._samples import csv_text, write_sample
+
 
 SEED = 20261201
 HERE = Path(__file__).resolve().parent
@@ -218,25 +213,9 @@ def rows() -> list[dict[str, str]]:
     return out
 
 
-def render() -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows())
-    return buf.getvalue()
-
-
-def _check_columns() -> None:
-    declared = tuple(tomllib.loads(RUBRIC.read_text(encoding="utf-8"))["fields"])
-    if COLUMNS[3:] != declared:
-        raise SystemExit(f"columns drifted from {RUBRIC.name} [fields]: {COLUMNS[3:]} != {declared}")
-
-
 def main(out: Path | None = None) -> Path:
-    _check_columns()
-    target = Path(out) if out is not None else OUT
-    target.write_bytes(render().encode("utf-8"))
-    return target
+    """Write the sample CSV to `out` (default: next to this script); return the path."""
+    return write_sample(RUBRIC, COLUMNS, csv_text(COLUMNS, rows()), Path(out) if out is not None else OUT)
 
 
 if __name__ == "__main__":

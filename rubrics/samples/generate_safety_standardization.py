@@ -43,17 +43,12 @@ Regenerate with::
 
 from __future__ import annotations
 
-import csv
-import io
 import random
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10, where the project depends on the backport
-    import tomli as tomllib  # type: ignore[import-not-found]
+from scoring_rubrics._samples import csv_text, write_sample
+
 
 SEED = 20261202
 HERE = Path(__file__).resolve().parent
@@ -151,28 +146,13 @@ def build(rng: random.Random) -> list[Enterprise]:
 
 def render(firms: list[Enterprise]) -> str:
     """The CSV text: a header, then one row per enterprise."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for f in firms:
-        writer.writerow([f.id, f.name, f.industry] + [f.head[c] for c in HEAD[3:]]
-                        + [f.deducted[prefix] for prefix, _ in ITEMS])
-    return buf.getvalue()
-
-
-def check_columns(rubric: Path = RUBRIC) -> None:
-    """Fail loudly if the rubric's [fields] no longer match the columns written."""
-    fields = list(tomllib.loads(rubric.read_text(encoding="utf-8"))["fields"])
-    if list(COLUMNS[1:]) != fields:
-        raise SystemExit(f"{rubric}: [fields] are {fields}, the generator writes {list(COLUMNS[1:])}; update COLUMNS")
+    return csv_text(COLUMNS, ([f.id, f.name, f.industry] + [f.head[c] for c in HEAD[3:]]
+                              + [f.deducted[prefix] for prefix, _ in ITEMS] for f in firms))
 
 
 def main(out: Path | None = None) -> Path:
     """Write the sample CSV to `out` (default: next to this script); return the path."""
-    check_columns()
-    target = OUT if out is None else Path(out)
-    target.write_bytes(render(build(random.Random(SEED))).encode("utf-8"))
-    return target
+    return write_sample(RUBRIC, COLUMNS, render(build(random.Random(SEED))), OUT if out is None else Path(out))
 
 
 if __name__ == "__main__":
