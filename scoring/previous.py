@@ -70,21 +70,38 @@ def check_previous(previous: Previous, rubric_id: str, rubric_version: str, unit
 
 
 def previous_columns(previous: Previous | None, unit_ids: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """`previous.*` columns aligned with `unit_ids`, and where each is missing."""
+    """`previous.*` columns aligned with `unit_ids`, and where each is missing.
+
+    The previous file's units are read once into arrays; matching them to this
+    period's units is a sorted search, not a loop over units.
+    """
     n = unit_ids.shape[0]
-    found = [previous.units.get(u) if previous else None for u in unit_ids.tolist()]
+    units = previous.units if previous else {}
+    ids = np.array(list(units), dtype=str)
+    order = np.argsort(ids)
+    ids = ids[order]
 
-    def get(key: str) -> list[Any]:
-        return [None if f is None else f.get(key) for f in found]
+    def column(key: str, convert: Any, empty: Any, dtype: Any) -> np.ndarray:
+        values = [u.get(key) for u in units.values()]
+        arr = np.array([empty if v is None else convert(v) for v in values], dtype=dtype)
+        return arr[order]
 
-    scores = np.array([np.nan if v is None else float(v) for v in get("score")], dtype=np.float64).reshape(n)
-    ranks = np.array([np.nan if v is None else float(v) for v in get("rank")], dtype=np.float64).reshape(n)
-    grades = np.array(["" if v is None else str(v) for v in get("grade")], dtype=str).reshape(n)
-    vetoed = np.array([bool(v) for v in get("vetoes")], dtype=bool).reshape(n)
-    absent = np.array([f is None for f in found], dtype=bool).reshape(n)
-    columns = {"previous.score": scores, "previous.grade": grades, "previous.rank": ranks, "previous.vetoed": vetoed}
+    scores = column("score", float, np.nan, np.float64)
+    ranks = column("rank", float, np.nan, np.float64)
+    grades = column("grade", str, "", str)
+    vetoed = column("vetoes", bool, False, bool)
+    pos = np.clip(np.searchsorted(ids, unit_ids), 0, max(ids.size - 1, 0))
+    found = (ids[pos] == unit_ids) if ids.size else np.zeros(n, dtype=bool)
+
+    def take(arr: np.ndarray, empty: Any) -> np.ndarray:
+        if not ids.size:
+            return np.full(n, empty, dtype=arr.dtype if arr.dtype.kind != "U" else str)
+        return np.where(found, arr[pos], empty)
+
+    columns = {"previous.score": take(scores, np.nan), "previous.grade": take(grades, ""),
+               "previous.rank": take(ranks, np.nan), "previous.vetoed": take(vetoed, False).astype(bool)}
     missing = {
-        "previous.score": np.isnan(scores), "previous.grade": absent | (grades == ""),
-        "previous.rank": np.isnan(ranks), "previous.vetoed": absent,
+        "previous.score": np.isnan(columns["previous.score"]), "previous.grade": ~found | (columns["previous.grade"] == ""),
+        "previous.rank": np.isnan(columns["previous.rank"]), "previous.vetoed": ~found,
     }
     return columns, missing
