@@ -116,7 +116,8 @@ class Engine:
         except OSError as exc:
             raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
         table = loader.read(path, data)
-        return type_table(table, rubric.model, source=str(path), data=data, on_error=on_error)
+        return type_table(table, rubric.model, source=str(path), data=data, on_error=on_error,
+                          member_fields=rubric.member_fields)
 
     def evidence_from_rows(
         self, rubric: Rubric, rows: Sequence[Mapping[str, Any]], *, on_error: OnError = "fail", name: str = "<rows>"
@@ -130,7 +131,8 @@ class Engine:
         names = list(columns)
         table = RawTable(names, [[row.get(c) for c in names] for row in rows], [f"row {i + 1}" for i in range(len(rows))])
         data = repr([sorted(r.items()) for r in rows]).encode("utf-8")
-        return type_table(table, rubric.model, source=name, data=data, on_error=on_error)
+        return type_table(table, rubric.model, source=name, data=data, on_error=on_error,
+                          member_fields=rubric.member_fields)
 
     def evidence_from_arrays(
         self,
@@ -144,7 +146,8 @@ class Engine:
         name: str = "<arrays>",
     ) -> Evidence:
         """Evidence from whole columns in memory (one array per field), checked like a file."""
-        return type_arrays(rubric.model, ids, columns, periods=periods, parents=parents, source=name, on_error=on_error)
+        return type_arrays(rubric.model, ids, columns, periods=periods, parents=parents, source=name,
+                           on_error=on_error, member_fields=rubric.member_fields)
 
     # --- scoring -------------------------------------------------------------
     def score(

@@ -195,7 +195,8 @@ def _number_text(values: np.ndarray) -> Callable[[int], str]:
 
 
 def _apply_missing(
-    name: str, spec: FieldSpec, values: np.ndarray, missing: np.ndarray, out: _Collector, member: np.ndarray | None
+    name: str, spec: FieldSpec, values: np.ndarray, missing: np.ndarray, out: _Collector, member: np.ndarray | None,
+    read_on_members: bool = False,
 ) -> np.ndarray:
     """Apply the field's `missing` policy to its empty cells; returns the missing mask.
 
@@ -205,7 +206,8 @@ def _apply_missing(
     if not missing.any():
         return missing
     if spec.missing == "error":
-        read_here = missing if member is None else missing & (member if spec.rollup else ~member)
+        on_members = read_on_members or spec.rollup is not None
+        read_here = missing if member is None else missing & (member if on_members else ~member)
         out.reject(
             np.flatnonzero(read_here), name, None,
             'empty, and this field is required; fill it in, or declare missing = "zero" or "not_applicable" for the field',
@@ -258,8 +260,14 @@ def type_table(
     source: str,
     data: bytes,
     on_error: OnError = "fail",
+    member_fields: frozenset[str] = frozenset(),
 ) -> Evidence:
-    """Type and check `table` against `rubric`; raise or reject per `on_error`."""
+    """Type and check `table` against `rubric`; raise or reject per `on_error`.
+
+    `member_fields` are fields read from member rows (by a member-row method)
+    besides those with a `rollup`: a member row is asked for them, the unit's
+    own row is not.
+    """
     info = rubric.rubric
     columns_in = [c.strip().lstrip("\ufeff") for c in table.columns]
     position = {c: j for j, c in enumerate(columns_in)}
@@ -311,11 +319,12 @@ def type_table(
         cells[name] = cells_of(name)
         empty = np.array([c == "" for c in cells[name]], dtype=bool)
         values, miss = _type_column(name, spec, cells[name], empty, out)
-        missing[name] = _apply_missing(name, spec, values, miss, out, None if parents is None else parents != "")
+        missing[name] = _apply_missing(name, spec, values, miss, out, None if parents is None else parents != "",
+                                       name in member_fields)
         columns[name] = values
     return _finish(
         rubric, out, ids, periods, parents, columns, missing, lambda f, i: cells[f][i],
-        source=source, sha256=sha256_of(data), warnings=warnings, on_error=on_error,
+        source=source, sha256=sha256_of(data), warnings=warnings, on_error=on_error, member_fields=member_fields,
     )
 
 
@@ -328,6 +337,7 @@ def type_arrays(
     parents: Sequence[str] | np.ndarray | None = None,
     source: str = "<arrays>",
     on_error: OnError = "fail",
+    member_fields: frozenset[str] = frozenset(),
 ) -> Evidence:
     """Evidence from whole columns already in memory (numpy arrays or lists).
 
@@ -381,7 +391,8 @@ def type_arrays(
                 bad = np.flatnonzero(~empty & ~np.isin(values, spec.values or []))
                 out.reject(bad, name, [str(values[i]) for i in bad.tolist()],
                            f"not one of the allowed values: {', '.join(spec.values or [])}")
-        missing[name] = _apply_missing(name, spec, values, empty, out, None if parent_arr is None else parent_arr != "")
+        missing[name] = _apply_missing(name, spec, values, empty, out,
+                                       None if parent_arr is None else parent_arr != "", name in member_fields)
         typed[name] = values
     out.reject(np.flatnonzero(id_arr == ""), rubric.rubric.id_column, None, "no unit id")
     hasher = hashlib.sha256(id_arr.tobytes())
@@ -393,7 +404,7 @@ def type_arrays(
         None if periods is None else np.asarray(periods).astype(str),
         parent_arr,
         typed, missing, lambda f, i: _cell_text(typed[f][i].item()),
-        source=source, sha256=hasher.hexdigest(), warnings=[], on_error=on_error,
+        source=source, sha256=hasher.hexdigest(), warnings=[], on_error=on_error, member_fields=member_fields,
     )
 
 
@@ -411,6 +422,7 @@ def _finish(
     sha256: str,
     warnings: list[str],
     on_error: OnError,
+    member_fields: frozenset[str] = frozenset(),
 ) -> Evidence:
     """Checks across fields and rows, then the policy: raise, or keep the valid units."""
     info = rubric.rubric
@@ -421,7 +433,7 @@ def _finish(
         out.reject(np.flatnonzero(periods == ""), info.period_column, None, "no period; fill in the period of every row")
     _reject_duplicates(ids, periods, parents, out, info.id_column)
     if parents is not None:
-        _check_members(rubric, ids, periods, parents, out)
+        _check_members(rubric, ids, periods, parents, out, member_fields)
     if periods is not None:
         warnings.extend(_period_gaps(ids, periods, parents, out.bad))
 
@@ -484,7 +496,8 @@ def _reject_duplicates(
 
 
 def _check_members(
-    rubric: RubricModel, ids: np.ndarray, periods: np.ndarray | None, parents: np.ndarray, out: _Collector
+    rubric: RubricModel, ids: np.ndarray, periods: np.ndarray | None, parents: np.ndarray, out: _Collector,
+    member_fields: frozenset[str] = frozenset(),
 ) -> None:
     """One level of members, each under a unit that has its own row where one is needed."""
     member = parents != ""
@@ -494,7 +507,8 @@ def _check_members(
     nested = np.flatnonzero(member & np.isin(parents, member_ids))
     out.reject(nested, rubric.rubric.parent_column, [str(parents[i]) for i in nested.tolist()],
                "the parent is itself a member row; only one level of members is supported")
-    if not any(s.rollup is None and s.missing == "error" for s in rubric.fields.values()):
+    if not any(s.rollup is None and s.missing == "error" and n not in member_fields
+               for n, s in rubric.fields.items()):
         return
     # Fields without a roll-up come from the unit's own row: a required one must exist.
     def keys(who: np.ndarray, rows: np.ndarray) -> np.ndarray:

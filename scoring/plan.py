@@ -72,6 +72,11 @@ class Rubric:
     def title(self) -> str:
         return self.model.rubric.title
 
+    @property
+    def member_fields(self) -> frozenset[str]:
+        """Fields read from member rows by member-row methods (besides roll-ups)."""
+        return frozenset(f for ind in self.indicators for f in ind.member_inputs)
+
 
 def _compile(
     source: str, allowed: set[str], path: str, key: str, types: dict[str, np.ndarray], kind: str

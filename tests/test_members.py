@@ -83,3 +83,13 @@ expect = { score = 75.0 }
     text = rubric_text(single_indicator(10, "best_share", 'field = "pupils"'), fields=FIELDS) + example
     outcomes = run_examples(engine, engine.rubric_from_text(text))
     assert [o.problems for o in outcomes] == [()]
+
+
+def test_fields_read_by_member_methods_are_asked_of_member_rows_only():
+    engine = scoring.Engine(plugins=[SharePlugin()])
+    fields = '[fields]\nown = { type = "count" }\npupils = { type = "count" }\n'  # no rollup, required
+    rubric = engine.rubric_from_text(rubric_text(single_indicator(10, "best_share", 'field = "pupils"'), fields=fields))
+    rows = [{"id": "G", "own": 1}, {"id": "S1", "parent": "G", "pupils": 3}, {"id": "S2", "parent": "G"}]
+    ev = engine.evidence_from_rows(rubric, rows, on_error="skip")
+    # The group's own row needs no pupils; the member row without them is refused (and so its unit).
+    assert [(r.row, r.field) for r in ev.rejected if r.field] == [("row 3", "pupils")]
