@@ -215,8 +215,10 @@ def check_properties(engine: Engine, rubric: Rubric, *, max_examples: int = 100,
         for u in res.units():
             if u.status != "scored" or not u.vetoes:
                 continue
-            if u.grade != lowest:
-                return f"{u.id}|vetoed ({u.vetoes[0].id}) but graded {u.grade}, not {lowest}"
+            hard = [v for v in u.vetoes if v.effect in ("fail", "zero")]
+            expected = lowest if hard else next(v.grade for v in u.vetoes if v.effect == "grade")
+            if u.grade != expected:
+                return f"{u.id}|vetoed ({u.vetoes[0].id}) but graded {u.grade}, not {expected}"
             if any(v.effect == "zero" for v in u.vetoes) and u.score != 0.0:
                 return f"{u.id}|vetoed with effect zero but scored {u.score}"
         return None

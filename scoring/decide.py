@@ -116,9 +116,15 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
     vetoes = veto_flags(rubric, layout)
     zero = np.zeros(n, dtype=bool)
     fail = np.zeros(n, dtype=bool)
-    for j, veto in enumerate(model.veto):
-        (zero if veto.effect == "zero" else fail)[:] |= vetoes[:, j]
-    vetoed = zero | fail
+    forced = np.full(n, NO_GRADE, dtype=np.int64)
+    names = [g.name for g in model.grade]
+    for j in range(len(model.veto) - 1, -1, -1):  # backwards, so the first veto in the file wins
+        veto = model.veto[j]
+        if veto.effect == "grade":
+            forced = np.where(vetoes[:, j], names.index(veto.grade or ""), forced)
+        else:
+            (zero if veto.effect == "zero" else fail)[:] |= vetoes[:, j]
+    vetoed: np.ndarray = np.asarray(vetoes.any(axis=1)) if model.veto else np.zeros(n, dtype=bool)
     total = np.where(zero & totals.assessable, 0.0, totals.total)
     score = round_half_up(total, precision)
 
@@ -135,7 +141,8 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
         ok = reached if req is None else reached & holds(req, env, missing, n)
         failed[:, g] = reached & ~ok
         grade = np.where(ok, g, grade)
-    grade = np.where(fail | zero, lowest, grade)
+    grade = np.where(forced != NO_GRADE, forced, grade)
+    grade = np.where(fail | zero, lowest, grade)  # fail and zero outrank a forced grade
     grade = np.where(totals.assessable, grade, NO_GRADE)
 
     results = {"bonus": totals.bonus, "base": totals.base, **totals.phase_scores, **totals.dimension_points}

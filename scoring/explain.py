@@ -150,7 +150,8 @@ def explain_unit(result: Result, i: int) -> Explanation:
     totals.lines.append(f"bonus: {_g(float(t.bonus[i]))}")
     vetoes = [v for j, v in enumerate(model.veto) if d.vetoes[i, j]]
     for v in vetoes:
-        effect = "score set to 0" if v.effect == "zero" else "grade forced to the lowest, score kept"
+        effect = {"zero": "score set to 0", "fail": "grade forced to the lowest, score kept"}.get(
+            v.effect, f"grade set to {v.grade}, score kept")
         totals.lines.append(f"veto {v.id} — {v.title} ({v.when}): {effect}")
     if unit.status != "not_assessable":
         raw_total = 0.0 if any(v.effect == "zero" for v in vetoes) else float(t.total[i])
@@ -187,7 +188,8 @@ def _grade_section(result: Result, i: int, vetoed: bool) -> Section:
             sec.lines.append(f"{band.name} (≥ {_g(band.min)}) reached on score, but require `{band.require}` fails")
     g = int(d.grade[i])
     if vetoed:
-        sec.lines.append(f"vetoed: grade {model.grade[g].name} (the lowest)")
+        lowest = g == len(model.grade) - 1
+        sec.lines.append(f"vetoed: grade {model.grade[g].name}" + (" (the lowest)" if lowest else " (set by the veto)"))
     else:
         sec.lines.append(f"{_g(score)} ≥ {_g(model.grade[g].min)}: {model.grade[g].name}")
     return sec

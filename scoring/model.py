@@ -105,10 +105,14 @@ class DimensionSpec(_Strict):
 
 
 class VetoSpec(_Strict):
+    """一票否决. `fail`: the lowest grade, score kept; `zero`: score 0;
+    `grade`: the named `grade`, score kept (a direct determination, 直接判定)."""
+
     id: str
     title: str
     when: str
-    effect: Literal["fail", "zero"] = "fail"
+    effect: Literal["fail", "zero", "grade"] = "fail"
+    grade: str | None = None
     blocks: list[str] = []
 
     _id = field_validator("id")(lambda v: _check_name(v, "veto id"))

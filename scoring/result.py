@@ -44,6 +44,7 @@ class VetoResult:
     id: str
     title: str
     effect: str
+    grade: str | None = None
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ class Result:
                 value=_value(col.value[i]),
                 status="scored" if app else "not_applicable",
             )
-        vetoes = [VetoResult(v.id, v.title, v.effect) for j, v in enumerate(model.veto) if d.vetoes[i, j]]
+        vetoes = [VetoResult(v.id, v.title, v.effect, v.grade) for j, v in enumerate(model.veto) if d.vetoes[i, j]]
         cq = self.consequences
         consequences = []
         for j, c in enumerate(model.consequence):

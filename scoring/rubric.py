@@ -197,6 +197,10 @@ def check_model(m: RubricModel, path: str) -> None:
         unique("consequence", cons.id, f"consequence[{i}].id")
     consequence_ids = {c.id for c in m.consequence}
     for i, veto in enumerate(m.veto):
+        if (veto.effect == "grade") != (veto.grade is not None):
+            fail('effect = "grade" and grade = "<a grade name>" go together', f"veto[{i}]")
+        if veto.grade is not None and veto.grade not in {g.name for g in m.grade}:
+            fail(f"grade {veto.grade!r} is not a grade of the rubric", f"veto[{i}].grade")
         for j, blocked in enumerate(veto.blocks):
             if blocked not in consequence_ids:
                 fail(f"blocks {blocked!r}, which is not a consequence id", f"veto[{i}].blocks[{j}]")

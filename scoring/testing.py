@@ -253,8 +253,9 @@ def _rubric_text(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         text += draw(_dimension("plus", None, "bonus", 50))
     for v in range(draw(st.integers(0, 2))):
-        effect = draw(st.sampled_from(["fail", "zero"]))
-        text += f'\n[[veto]]\nid = "v{v}"\ntitle = "veto {v}"\nwhen = "flag > {v}"\neffect = "{effect}"\n'
+        effect = draw(st.sampled_from(["fail", "zero", "grade"]))
+        named = '\ngrade = "G0"' if effect == "grade" else ""
+        text += f'\n[[veto]]\nid = "v{v}"\ntitle = "veto {v}"\nwhen = "flag > {v}"\neffect = "{effect}"{named}\n'
     mins = sorted(draw(st.sets(st.integers(1, 95), min_size=1, max_size=3)), reverse=True)
     for k, low in enumerate(mins):
         text += f'\n[[grade]]\nname = "G{k}"\nmin = {low}\n'

@@ -162,7 +162,7 @@ def test_vetoes_dominate(rows):
         if unit.status != "scored":
             continue
         if ids:
-            assert unit.grade == LOWEST
+            assert unit.grade == LOWEST  # this rubric has fail and zero vetoes only
         if "hidden" in ids:
             assert unit.score == 0.0
     clean = [u.rank for u in res.units() if u.status == "scored" and not u.vetoes]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from tests.conftest import rubric_text
 
@@ -265,3 +266,24 @@ def test_explanation_walks_inputs_value_points(score):
     assert "a = 3 → value 3 → 0 points (floored at 0 from -5: 扣完为止)" in text
     assert "total 0 → rounded half-up to 1 decimal(s): 0" in text
     assert math.isclose(res.unit("u").score, 0.0)
+
+
+def test_a_veto_can_set_a_named_grade(score):
+    """直接判定: a condition that decides the grade whatever the score (risk levels, say)."""
+    vetoes = VETOES + '\n[[veto]]\nid = "direct"\ntitle = "直接判定"\nwhen = "b > 0"\neffect = "grade"\ngrade = "B"\n'
+    body = dim("d", [("j", 10, CHECK_OK)]) + vetoes
+    res = run(score, body, [{"id": "u", "ok": True, "b": 1}, {"id": "v", "ok": True, "b": 1, "bad": 1},
+                            {"id": "w", "ok": False, "b": 1}])
+    assert (res.unit("u").score, res.unit("u").grade) == (100.0, "B")  # would be A on score
+    assert res.unit("v").grade == "C"  # a fail veto outranks a named grade
+    assert res.unit("w").grade == "B"  # raised from C
+    assert "grade set to B, score kept" in res.explain("u").to_text()
+    assert res.unit("u").vetoes[0].grade == "B"
+
+
+def test_a_named_grade_must_exist(engine):
+    from scoring import RubricError
+
+    body = dim("d", [("j", 10, CHECK_OK)]) + '\n[[veto]]\nid = "x"\ntitle = "x"\nwhen = "b > 0"\neffect = "grade"\ngrade = "Z"\n'
+    with pytest.raises(RubricError, match="'Z' is not a grade"):
+        engine.rubric_from_text(rubric_text(body, fields=FIELDS))
