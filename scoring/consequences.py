@@ -129,11 +129,15 @@ def pool_shares(pool: PoolSpec, granted: np.ndarray, score: np.ndarray, grade_na
     weight_sum = float(weights.sum())
     if weight_sum <= 0:
         return amounts, PoolOutcome(pool.total, 0.0, 0, rule + "; no unit had a positive weight, so nothing was paid")
+    if not np.isfinite(weight_sum):
+        raise RubricError(f"the pool's weights are too large to share ({rule})")
     exact = weights / weight_sum * steps
-    base = np.floor(exact)
+    base = np.floor(np.round(exact, 9))
     remainder = int(steps - base.sum())
-    # Largest remainder first; ties by better rank, then id, so row order never matters.
-    order = np.lexsort((unit_ids, np.nan_to_num(rank, nan=np.inf), -(exact - base)))
+    # Largest remainder first; ties (to 9 places, so float noise cannot decide
+    # them) by better rank, then id, so row order never matters.
+    fraction = np.round(exact - base, 9)
+    order = np.lexsort((unit_ids, np.nan_to_num(rank, nan=np.inf), -fraction))
     eligible_order = order[weights[order] > 0]
     base[eligible_order[:remainder]] += 1
     amounts = round_half_up(base * pool.unit, places)
@@ -202,9 +206,16 @@ def decide_consequences(
                 allowed &= ~granted[:, b]
         if spec.quota is not None:
             groups = layout.final(spec.quota.within) if spec.quota.within else np.zeros(n, dtype=np.int64)
+            ungrouped = np.zeros(n, dtype=bool)
+            if spec.quota.within:
+                # A unit without a group has no place in any group's quota.
+                ungrouped = allowed & (layout.final_missing(spec.quota.within) | (groups == ""))
+                allowed = allowed & ~ungrouped
             kept, quota_size[:, c], quota_cut[:, c] = apply_quota(allowed, d.overall_rank, spec.quota, groups,
-                                                                  totals.assessable)
+                                                                  totals.assessable & ~ungrouped)
             status[allowed & ~kept, c] = OUTSIDE_QUOTA
+            status[ungrouped, c] = OUTSIDE_QUOTA
+            quota_size[ungrouped, c] = np.nan
             allowed = kept
         status[allowed, c] = GRANTED
         granted[:, c] = allowed

@@ -233,6 +233,8 @@ def consequence_reason(result: Result, i: int, j: int) -> str:
     if status == BLOCKED_BY_CONSEQUENCE:
         return f"blocked by {model.consequence[other].id} ({model.consequence[other].title})"
     group = f" in {spec.quota.within} {result.layout.final(spec.quota.within)[i]}" if spec.quota and spec.quota.within else ""
+    if status == OUTSIDE_QUOTA and spec.quota and spec.quota.within and np.isnan(cq.quota_size[i, j]):
+        return f"no {spec.quota.within} value, so no place in any {spec.quota.within}'s quota"
     if status == OUTSIDE_QUOTA:
         size, cut = int(cq.quota_size[i, j]), cq.quota_cut[i, j]
         tie = "; tied at the cut, and ties are excluded" if rank == cut else ""

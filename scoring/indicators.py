@@ -87,7 +87,10 @@ def run_method(ind: CompiledIndicator, layout: Layout, rows: np.ndarray | None) 
     n = layout.n_frames if rows is None else int(rows.shape[0])
     members = member_rows(ind, layout, rows)
     try:
-        out = ind.method.score(ind.params, MethodInput(ind.points, n, columns, ind.expressions, members))
+        # Overflow or 0/0 inside a method yields inf/NaN, which the core turns
+        # into 0 points; numpy's warnings about it would only be noise.
+        with np.errstate(all="ignore"):
+            out = ind.method.score(ind.params, MethodInput(ind.points, n, columns, ind.expressions, members))
     except ValueError as exc:  # a method's word on evidence it cannot score
         raise EvidenceError(f"indicator {ind.id!r} ({ind.method.name}): {exc}") from None
     raw = np.asarray(out.points, dtype=np.float64)

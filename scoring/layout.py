@@ -96,24 +96,34 @@ def _frames(units: np.ndarray, periods: np.ndarray | None) -> tuple[np.ndarray, 
 
 
 def _rollup(spec: FieldSpec, values: np.ndarray, frame: np.ndarray, k: int, weights: np.ndarray | None) -> np.ndarray:
+    """The roll-up of each frame's member values; missing when any member's value is.
+
+    A sum or mean over the schools that reported would score a group on part of
+    its evidence (a weak school left blank would raise the mean), so one blank
+    member cell makes the unit's figure missing, and its items not applicable.
+    """
     present = ~np.isnan(values)
     if spec.rollup == "weighted_mean":
         assert weights is not None
         present &= ~np.isnan(weights)
+    blanks = np.bincount(frame, weights=(~present).astype(np.float64), minlength=k)
+    count = np.bincount(frame, weights=present.astype(np.float64), minlength=k)
+    complete = (blanks == 0) & (count > 0)
+    if spec.rollup == "weighted_mean":
+        assert weights is not None
         w = np.where(present, weights, 0.0)
         top = np.bincount(frame, weights=np.where(present, values, 0.0) * w, minlength=k)
         bottom = np.bincount(frame, weights=w, minlength=k)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1.0), np.nan)
-    count = np.bincount(frame, weights=present.astype(np.float64), minlength=k)
+            return np.where(complete & (bottom > 0), top / np.where(bottom > 0, bottom, 1.0), np.nan)
     if spec.rollup in ("sum", "mean"):
         total: np.ndarray = np.bincount(frame, weights=np.where(present, values, 0.0), minlength=k)
         if spec.rollup == "mean":
             total = total / np.where(count > 0, count, 1.0)
-        return np.where(count > 0, total, np.nan)
+        return np.where(complete, total, np.nan)
     out = np.full(k, np.inf if spec.rollup == "min" else -np.inf)
     (np.fmin if spec.rollup == "min" else np.fmax).at(out, frame[present], values[present])
-    return np.where(count > 0, out, np.nan)
+    return np.where(complete, out, np.nan)
 
 
 def build_layout(evidence: Evidence, rubric: RubricModel) -> Layout:

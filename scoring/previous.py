@@ -11,6 +11,7 @@ reads them does not hold for it.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,33 @@ def load_previous(path: str | Path) -> Previous:
         raise EvidenceError(f"the previous result is not JSON: {exc}", path=where) from None
     try:
         rubric = doc["rubric"]
-        units = {str(u["id"]): u for u in doc["units"]}
+        units: dict[str, dict[str, Any]] = {}
+        for k, unit in enumerate(doc["units"]):
+            uid = str(unit["id"])
+            if uid in units:
+                raise EvidenceError(f"unit {uid!r} appears twice (units[{k}]); a result lists each unit once",
+                                    path=where)
+            units[uid] = {key: _checked(unit.get(key), key, uid, where) for key in ("score", "rank", "grade", "vetoes")}
         return Previous(where, str(rubric["id"]), str(rubric.get("version", "")), units)
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, AttributeError):
         raise EvidenceError(
             "not a result file written by `scoring run --format json` (it needs rubric.id and units[].id)", path=where
         ) from None
+
+
+def _checked(value: Any, key: str, unit: str, where: str) -> Any:
+    """A previous unit's value, of the type a result file holds, or an error naming it."""
+    if value is None:
+        return None
+    ok = {
+        "score": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+        "rank": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+        "grade": lambda v: isinstance(v, str),
+        "vetoes": lambda v: isinstance(v, list),
+    }[key](value)
+    if not ok:
+        raise EvidenceError(f"unit {unit!r}: {key} = {value!r} is not what a result file holds", path=where)
+    return value
 
 
 def check_previous(previous: Previous, rubric_id: str, rubric_version: str, unit_ids: np.ndarray) -> list[str]:

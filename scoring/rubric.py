@@ -205,7 +205,7 @@ def check_model(m: RubricModel, path: str) -> None:
             if blocked not in consequence_ids:
                 fail(f"blocks {blocked!r}, which is not a consequence id", f"veto[{i}].blocks[{j}]")
     grade_names = {g.name for g in m.grade}
-    pooled_achievements = {c.achievement for c in m.consequence if c.pool is not None and c.achievement}
+    labels = [c.achievement for c in m.consequence if c.achievement]
     for i, cons in enumerate(m.consequence):
         key = f"consequence[{i}]"
         for j, blocked in enumerate(cons.blocks):
@@ -235,14 +235,30 @@ def check_model(m: RubricModel, path: str) -> None:
                         fail("a weight cannot be negative", f"{key}.pool.weights.{name}")
             elif cons.pool.weights:
                 fail('weights are only used with by = "grade"', f"{key}.pool.weights")
-        if cons.achievement and cons.pool is None and cons.achievement in pooled_achievements:
-            fail("a pooled consequence cannot share its achievement with another: the pool would no longer add up",
-                 f"{key}.achievement")
+        if cons.achievement and labels.count(cons.achievement) > 1:
+            # Which of two rewards for one achievement a unit keeps is decided
+            # last; a pool, a quota or a block would have acted on the other by then.
+            if cons.pool is not None:
+                fail("a pooled consequence cannot share its achievement with another: the pool would no longer "
+                     "add up", f"{key}.achievement")
+            if cons.quota is not None:
+                fail("a consequence with a quota cannot share its achievement with another: a place could go to "
+                     "a unit that keeps the other reward; put the quota on a consequence of its own",
+                     f"{key}.achievement")
+            if cons.blocks:
+                fail("a consequence that blocks others cannot share its achievement with another: it might block "
+                     "them and then be dropped for the other reward", f"{key}.achievement")
+        if cons.pool is not None:
+            steps = Decimal(repr(cons.pool.total)) / Decimal(repr(cons.pool.unit))
+            if steps != steps.to_integral_value() or steps >= 2**53 or cons.pool.unit < 1e-6:
+                fail(f"the pool's total ({cons.pool.total:g}) must be a whole number of its unit ({cons.pool.unit:g}), "
+                     "fewer than 2^53 of them, with a unit of at least 0.000001", f"{key}.pool")
         if cons.applies_to == "person":
             if not cons.person_role:
                 fail('applies_to = "person" needs person_role = "<the role, e.g. 主要负责人>"', f"{key}.person_role")
-            if cons.person_field is not None and cons.person_field not in m.fields:
-                fail(f"person_field {cons.person_field!r} is not a field", f"{key}.person_field")
+            if cons.person_field is not None and (cons.person_field not in m.fields
+                                                  or m.fields[cons.person_field].type not in ("text", "enum")):
+                fail(f"person_field {cons.person_field!r} must name a text or enum field", f"{key}.person_field")
         elif cons.person_role or cons.person_field:
             fail('person_role and person_field are only for applies_to = "person"', key)
     cycle = _block_cycle({c.id: c.blocks for c in m.consequence})

@@ -259,3 +259,51 @@ def test_consequence_invariants(case, rnd):
     rnd.shuffle(shuffled)
     again = ENGINE.score(rubric, shuffled)
     assert [u.to_dict() for u in again.units()] == [u.to_dict() for u in res.units()]
+
+
+# --- review findings ------------------------------------------------------------------
+
+
+def test_a_pool_must_be_a_whole_number_of_its_unit(engine):
+    cons = '\n[[consequence]]\nid = "fund"\ntitle = "f"\nwhen = "score > 0"\npool = { total = 1, by = "score", unit = 0.6 }\n'
+    with pytest.raises(scoring.RubricError, match="whole number of its unit"):
+        engine.rubric_from_text(rubric_text(BODY + cons, fields=FIELDS))
+
+
+@pytest.mark.parametrize("extra", ['pool = { total = 100, by = "score" }', 'quota = { count = 1 }\namount = 1',
+                                   'blocks = ["b"]\namount = 1'])
+def test_an_achievement_shared_with_a_pool_quota_or_block_is_refused(engine, extra):
+    cons = (f'\n[[consequence]]\nid = "a"\ntitle = "a"\nwhen = "score > 0"\nachievement = "x"\n{extra}\n'
+            '\n[[consequence]]\nid = "b"\ntitle = "b"\nwhen = "score > 0"\namount = 5\nachievement = "x"\n')
+    with pytest.raises(scoring.RubricError, match="cannot share its achievement"):
+        engine.rubric_from_text(rubric_text(BODY + cons, fields=FIELDS))
+
+
+def test_tied_remainders_go_to_the_better_rank_not_to_float_noise(engine):
+    fields = FIELDS.replace('a = { type = "count" }', 'a = { type = "number" }')
+    cons = '\n[[consequence]]\nid = "fund"\ntitle = "f"\nwhen = "score > 60"\npool = { total = 2, by = "score", above = 60, unit = 1 }\n'
+    rubric = engine.rubric_from_text(rubric_text(BODY + cons, fields=fields, head="precision = 1\n").replace(
+        "precision = 1\nprecision = 1", "precision = 1"))
+    res = engine.score(rubric, [{"id": "u0", "a": 6.01}, {"id": "u1", "a": 6.03}])  # 60.1 and 60.3: shares 0.5 and 1.5
+    assert paid(res, "fund") == {"u1": 2.0, "u0": 0.0}
+
+
+def test_a_unit_without_a_group_gets_no_quota_place(engine):
+    fields = FIELDS.replace('district = { type = "text", missing = "zero" }', 'district = { type = "text", missing = "not_applicable" }')
+    cons = REWARD.format(quota='count = 1, within = "district"')
+    rubric = engine.rubric_from_text(rubric_text(BODY + cons, fields=fields))
+    res = engine.score(rubric, [{"id": "u0", "a": 9, "district": "a"}, {"id": "u1", "a": 8, "district": "a"},
+                                {"id": "u2", "a": 7, "district": "b"}, {"id": "u3", "a": 10}])
+    assert granted(res, "reward") == ["u0", "u2"]
+    assert "no district value, so no place" in res.explain("u3").to_text()
+
+
+@pytest.mark.parametrize("unit", [{"id": "u0", "score": "n/a"}, {"id": "u0", "rank": "first"}, {"id": "u0", "score": True}])
+def test_a_malformed_previous_file_is_a_clear_error(engine, tmp_path, unit):
+    path = tmp_path / "last.json"
+    path.write_text(json.dumps({"rubric": {"id": "t"}, "units": [unit]}), encoding="utf-8")
+    with pytest.raises(scoring.EvidenceError, match="unit 'u0'"):
+        score(engine, TWO_YEARS, rows(3), previous=path)
+    path.write_text(json.dumps({"rubric": {"id": "t"}, "units": [{"id": "u0"}, {"id": "u0"}]}), encoding="utf-8")
+    with pytest.raises(scoring.EvidenceError, match="appears twice"):
+        score(engine, TWO_YEARS, rows(3), previous=path)

@@ -93,3 +93,16 @@ def test_fields_read_by_member_methods_are_asked_of_member_rows_only():
     ev = engine.evidence_from_rows(rubric, rows, on_error="skip")
     # The group's own row needs no pupils; the member row without them is refused (and so its unit).
     assert [(r.row, r.field) for r in ev.rejected if r.field] == [("row 3", "pupils")]
+
+
+def test_one_blank_member_cell_makes_the_roll_up_missing():
+    engine = scoring.Engine()
+    fields = ('[fields]\nown = { type = "count" }\n'
+              'avg = { type = "number", rollup = "mean", missing = "not_applicable" }\n')
+    body = single_indicator(10, "target", 'field = "avg"\ntarget = 100')
+    rubric = engine.rubric_from_text(rubric_text(body, fields=fields))
+    rows = [{"id": "G", "own": 1}, {"id": "S1", "parent": "G", "avg": 90}, {"id": "S2", "parent": "G"},
+            {"id": "H", "own": 1}, {"id": "S3", "parent": "H", "avg": 50}]
+    res = engine.score(rubric, rows)
+    # G's weak school left its figure blank: G is not scored on S1 alone.
+    assert res.unit("G").status == "not_assessable" and res.unit("H").score == 50.0

@@ -197,3 +197,19 @@ def test_improvement_on_the_groups_rolled_up_figures():
 def test_improvement_thresholds_must_be_ordered():
     with pytest.raises(scoring.RubricError, match="zero_at .* must be below full_at"):
         score('field = "exam"\nbaseline = "exam_last"\nfull_at = -0.05\nzero_at = 0.05', [], "improvement")
+
+
+def test_balance_cv_needs_two_schools_with_pupils_and_finite_figures():
+    import scoring
+    from tests.conftest import rubric_text, single_indicator
+
+    engine = scoring.Engine()
+    fields = '[fields]\nown = { type = "count" }\nx = { type = "number" }\npupils = { type = "count" }\n'
+    body = single_indicator(10, "balance_cv", 'field = "x"\nweight = "pupils"\nfull_at = 0.2\nzero_at = 0.6')
+    rubric = engine.rubric_from_text(rubric_text(body, fields=fields))
+    rows = [{"id": "G", "own": 1}, {"id": "S1", "parent": "G", "x": 1.0, "pupils": 500},
+            {"id": "S2", "parent": "G", "x": 5.0, "pupils": 0},  # an empty school: no second school to compare
+            {"id": "H", "own": 1}, {"id": "T1", "parent": "H", "x": 1e200, "pupils": 10},
+            {"id": "T2", "parent": "H", "x": 1e-300, "pupils": 10}]  # overflows: no measure, not full marks
+    res = engine.score(rubric, rows)
+    assert [res.unit(u).indicators["i"].status for u in ("G", "H")] == ["not_applicable", "not_applicable"]

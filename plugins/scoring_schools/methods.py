@@ -150,7 +150,9 @@ def _balance_cv(p: BalanceCVParams, inp: MethodInput) -> Scored:
     blank = np.isnan(x) | np.isnan(w)
     x0, w0 = np.where(blank, 0.0, x), np.where(blank, 0.0, w)
 
-    schools = np.bincount(m.row, minlength=inp.n)
+    # Only schools with pupils count: a school of 0 pupils weighs nothing, and
+    # two schools of which one is empty have no spread to measure.
+    schools = np.bincount(m.row, weights=(w0 > 0).astype(np.float64), minlength=inp.n)
     incomplete = _per_unit(m, blank, inp.n) > 0
     total = _per_unit(m, w0, inp.n)
     mean = _divide(_per_unit(m, w0 * x0, inp.n), total)
@@ -162,7 +164,12 @@ def _balance_cv(p: BalanceCVParams, inp: MethodInput) -> Scored:
     dev = x0 - mean[m.row]
     contribution = _divide(_divide(w0, total[m.row]) * dev**2, mean[m.row] ** 2)
     contribution = np.where(na[m.row], np.nan, contribution)
-    cv = np.where(na, np.nan, np.sqrt(_per_unit(m, np.nan_to_num(contribution), inp.n)))
+    cv_squared = _per_unit(m, np.where(np.isnan(contribution), 0.0, contribution), inp.n)
+    # A figure too large for floats (an overflowing square) is no measure of balance.
+    na = na | ~np.isfinite(cv_squared) | (_per_unit(m, (~np.isfinite(contribution) & ~na[m.row]).astype(np.float64),
+                                                    inp.n) > 0)
+    contribution = np.where(na[m.row], np.nan, contribution)
+    cv = np.where(na, np.nan, np.sqrt(np.where(na, 0.0, cv_squared)))
     relative = np.where(na[m.row], np.nan, _divide(x0, mean[m.row]))
 
     points = _linear_share(cv, full_at, zero_at) * inp.points
