@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -109,8 +110,13 @@ def _toml_value(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+def _key(name: str) -> str:
+    # TOML bare keys are ASCII letters, digits, _ and -; a field named 死亡人数 must be quoted.
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name, ensure_ascii=False)
+
+
 def _inline(row: dict[str, Any], skip: Sequence[str]) -> str:
-    items = [f"{k} = {_toml_value(v)}" for k, v in row.items() if v is not None and k not in skip]
+    items = [f"{_key(k)} = {_toml_value(v)}" for k, v in row.items() if v is not None and k not in skip]
     return "{ " + ", ".join(items) + " }"
 
 
@@ -119,13 +125,17 @@ def example_block(rubric: Rubric, title: str, rows: list[dict[str, Any]], unit: 
     """A ready-to-paste [[example]] for one unit's rows, expecting what the engine gave."""
     info = rubric.model.rubric
     own = [r for r in rows if not r.get(info.parent_column)]
-    skip = [info.id_column, info.parent_column] + ([] if len(own) > 1 else [info.period_column])
+    members = [r for r in rows if r.get(info.parent_column)]
+    single = len(own) == 1 and not members
+    skip_own = [info.id_column, info.parent_column] + ([info.period_column] if single else [])
     lines = [f"# {comment}", "[[example]]", f"title = {json.dumps(title, ensure_ascii=False)}"]
-    if len(own) == 1:
-        lines.append(f"evidence = {_inline(own[0], skip)}")
+    if single:
+        lines.append(f"evidence = {_inline(own[0], skip_own)}")
     else:
+        # Member rows keep their own id and name the example's unit as parent.
         lines.append("rows = [")
-        lines += [f"  {_inline(r, skip)}," for r in own]
+        lines += [f"  {_inline(r, skip_own)}," for r in own]
+        lines += [f"  {_inline({**r, info.parent_column: 'example'}, [])}," for r in members]
         lines.append("]")
     if unit is not None:
         u = unit.unit(unit_id)
@@ -158,11 +168,15 @@ def _run_property(
     from .testing import from_rubric
 
     failures: list[_Failure] = []
+    try:
+        evidence = from_rubric(rubric, units=(1, 5))
+    except Exception as exc:  # noqa: BLE001 - an unsatisfiable rubric is a finding, not a crash
+        return _Failure([], "", f"cannot draw evidence for this rubric: {exc}")
 
     @with_seed(seed)
     @settings(max_examples=max_examples, deadline=None, database=None, derandomize=False,
               suppress_health_check=list(HealthCheck), print_blob=False)
-    @given(from_rubric(rubric, units=(1, 5)), st.data())
+    @given(evidence, st.data())
     def prop(rows: list[dict[str, Any]], data: Any) -> None:
         verdict = test(rows, data)
         if verdict is not None:
@@ -177,7 +191,7 @@ def _run_property(
     except Exception as exc:  # noqa: BLE001 - an engine error on drawn evidence is a finding too
         if failures:
             return failures[-1]
-        return _Failure([], "", f"{name}: scoring drawn evidence raised {type(exc).__name__}: {exc}")
+        return _Failure([], "", f"scoring drawn evidence raised {type(exc).__name__}: {exc}")
     return None
 
 
@@ -315,10 +329,14 @@ def constant_conditions(engine: Engine, rubric: Rubric, *, max_examples: int = 1
     conditions += [(f"{ind.key}.{p}", e.source) for ind in rubric.indicators for p, e in ind.expressions.items()
                    if p != "value"]
     seen: dict[str, set[bool]] = {key: set() for key, _ in conditions}
+    try:
+        evidence = from_rubric(rubric, units=(1, 5))
+    except Exception:  # noqa: BLE001 - reported once, by the property checks
+        return []
 
     @with_seed(seed)
     @settings(max_examples=max_examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(from_rubric(rubric, units=(1, 5)))
+    @given(evidence)
     def draw(rows: list[dict[str, Any]]) -> None:
         result = engine.score(rubric, rows)
         for i in range(len(rubric.model.veto)):

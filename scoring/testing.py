@@ -19,6 +19,7 @@ rubrics and not only on the bundled ones.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,17 +61,35 @@ def _order(model: RubricModel) -> list[str]:
     return done
 
 
-def _numeric_bounds(name: str, spec: FieldSpec) -> tuple[float, float]:
-    lo = 0.0 if spec.type in ("count", "rate") else DEFAULT_NUMBER_RANGE[0]
-    hi = 1.0 if spec.type == "rate" else (DEFAULT_COUNT_MAX if spec.type == "count" else DEFAULT_NUMBER_RANGE[1])
-    if isinstance(spec.min, (int, float)):
-        lo = max(lo, float(spec.min))
-    if isinstance(spec.max, (int, float)):
-        hi = min(hi, float(spec.max)) if spec.type == "rate" else float(spec.max)
-        if not isinstance(spec.min, (int, float)) and hi < lo:
-            lo = min(lo, hi)
+def _numeric_bounds(name: str, spec: FieldSpec, model: RubricModel | None = None) -> tuple[float, float]:
+    """The range drawn for a numeric field: its declared bounds, else a default
+    span that starts at its declared minimum (or ends at its maximum)."""
+    declared_min = float(spec.min) if isinstance(spec.min, (int, float)) else None
+    declared_max = float(spec.max) if isinstance(spec.max, (int, float)) else None
+    if declared_min is not None and declared_max is not None and declared_min > declared_max:
+        raise InvalidArgument(f"field {name!r} has min {declared_min:g} above max {declared_max:g}; "
+                              "no value can satisfy it")
+    span = 1.0 if spec.type == "rate" else (DEFAULT_COUNT_MAX if spec.type == "count" else DEFAULT_NUMBER_RANGE[1])
+    floor_ = 0.0 if spec.type in ("count", "rate") else None
+    if declared_min is not None:
+        lo = declared_min if floor_ is None else max(floor_, declared_min)
+        hi = declared_max if declared_max is not None else lo + span
+    elif declared_max is not None:
+        hi = declared_max
+        lo = floor_ if floor_ is not None else min(DEFAULT_NUMBER_RANGE[0], hi - span)
+    else:
+        lo, hi = (floor_ if floor_ is not None else DEFAULT_NUMBER_RANGE[0]), span
+    if spec.type == "rate":
+        hi = min(hi, 1.0)
+    if model is not None:
+        # A field another is bounded by must leave that field room: g.min = this, g.max = 10 → this ≤ 10.
+        for other in model.fields.values():
+            if other.min == name and isinstance(other.max, (int, float)):
+                hi = min(hi, float(other.max))
+            if other.max == name and isinstance(other.min, (int, float)):
+                lo = max(lo, float(other.min))
     if lo > hi:
-        raise InvalidArgument(f"field {name!r} has min {lo:g} above max {hi:g}; no value can satisfy it")
+        raise InvalidArgument(f"field {name!r}: its bounds leave no value ({lo:g} > {hi:g})")
     return lo, hi
 
 
@@ -96,21 +115,25 @@ def field_values(model: RubricModel, name: str, row: dict[str, Any], blanks: boo
     if choices and name in choices:
         value = st.sampled_from(choices[name])
     elif spec.numeric:
-        lo, hi = _numeric_bounds(name, spec)
+        lo, hi = _numeric_bounds(name, spec, model)
         for which, bound in (("min", spec.min), ("max", spec.max)):
             if isinstance(bound, str):
                 other = row.get(bound)
+                if other is None and model.fields[bound].missing == "zero":
+                    other = 0  # the engine reads a blank of this field as 0
                 if other is None:
                     continue
                 lo, hi = (max(lo, float(other)), hi) if which == "min" else (lo, min(hi, float(other)))
         if lo > hi:
             raise InvalidArgument(f"field {name!r}: its bounds leave no value ({lo:g} > {hi:g})")
-        if spec.type == "count":
-            value = st.integers(int(-(-lo // 1)), int(hi // 1))
-        elif spec.type == "rate":
-            value = st.integers(int(round(lo * 1000)), int(hi * 1000)).map(lambda k: k / 1000)
-        else:
-            value = st.integers(int(round(lo * 100)), int(hi * 100)).map(lambda k: k / 100)
+        # Inner grid points only (ceil the low end, floor the high end), so a
+        # drawn value never rounds outside the bounds it must keep.
+        step = {"count": 1, "rate": 1000, "number": 100}[spec.type]
+        low, high = math.ceil(lo * step - 1e-9), math.floor(hi * step + 1e-9)
+        if low > high:
+            raise InvalidArgument(f"field {name!r}: no value on a 1/{step} grid lies within [{lo:g}, {hi:g}]")
+        scale = float(step)
+        value = st.integers(low, high) if step == 1 else st.integers(low, high).map(lambda k: k / scale)
     elif spec.type == "bool":
         value = st.booleans()
     elif spec.type == "enum":
@@ -168,7 +191,7 @@ def from_rubric(
     # Check now, not on the first draw, that every field can hold a value.
     for name in order:
         if model.fields[name].numeric:
-            _numeric_bounds(name, model.fields[name])
+            _numeric_bounds(name, model.fields[name], model)
 
     @st.composite
     def tables(draw: st.DrawFn) -> list[dict[str, Any]]:

@@ -147,3 +147,20 @@ def test_a_condition_that_can_never_hold_is_a_warning():
 def test_check_passes_on_every_bundled_rubric(rubric_id):
     findings = check_rubric(ENGINE, ENGINE.load_rubric(rubric_id), max_examples=10, seed=0)
     assert not has_errors(findings), [f.render() for f in findings if f.severity == "error"]
+
+
+def test_counterexamples_with_member_rows_and_unicode_fields_paste_back():
+    from scoring.check import example_block
+    from scoring.examples import run_examples
+
+    fields = ('[fields]\n"死亡人数" = { type = "count" }\n'
+              'pupils = { type = "count", rollup = "sum", missing = "zero" }\n')
+    body = single_indicator(10, "target", 'field = "pupils"\ntarget = 100')
+    text = rubric_text(body, fields=fields)
+    r = ENGINE.rubric_from_text(text)
+    rows = [{"id": "U1", "死亡人数": 0}, {"id": "U1-M1", "parent": "U1", "pupils": 30},
+            {"id": "U1-M2", "parent": "U1", "pupils": 20}]
+    block = example_block(r, "t", rows, ENGINE.score(r, rows), "U1", "a comment")
+    assert '"死亡人数" = 0' in block and 'parent = "example"' in block
+    pasted = ENGINE.rubric_from_text(text + "\n" + block + "\n")
+    assert [o.problems for o in run_examples(ENGINE, pasted)] == [()]

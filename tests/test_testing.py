@@ -148,3 +148,31 @@ def test_rubrics_strategy_gives_compiled_rubrics(data):
 
     rubric = data.draw(rubrics(ENGINE))
     assert isinstance(rubric, scoring.Rubric) and rubric.indicators
+
+
+@pytest.mark.parametrize("fields", [
+    '[fields]\na = { type = "count", min = 50 }\nb = { type = "count" }\nflag = { type = "bool" }\n',
+    '[fields]\na = { type = "number", min = 1500 }\nb = { type = "count" }\nflag = { type = "bool" }\n',
+    '[fields]\na = { type = "rate", min = 0.0005 }\nb = { type = "count" }\nflag = { type = "bool" }\n',
+    '[fields]\na = { type = "number", min = 1.234 }\nb = { type = "count" }\nflag = { type = "bool" }\n',
+    '[fields]\na = { type = "count" }\nb = { type = "count", min = "a", max = 10 }\nflag = { type = "bool" }\n',
+    '[fields]\na = { type = "count", missing = "zero" }\nb = { type = "count", max = "a" }\nflag = { type = "bool" }\n',
+])
+def test_drawn_evidence_honours_awkward_bounds(fields):
+    rubric = ENGINE.rubric_from_text(rubric_text(single_indicator(10, "target", 'field = "b"\ntarget = 5'), fields=fields))
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(from_rubric(rubric))
+    def round_trip(rows):
+        ENGINE.score(rubric, rows)  # raises on any invalid row
+
+    round_trip()
+
+
+def test_check_reports_a_rubric_it_cannot_draw_for_instead_of_crashing():
+    from scoring.check import check_properties
+
+    fields = '[fields]\na = { type = "count", max = "b" }\nb = { type = "count", max = "a" }\nflag = { type = "bool" }\n'
+    rubric = ENGINE.rubric_from_text(rubric_text(single_indicator(10, "target", 'field = "b"\ntarget = 5'), fields=fields))
+    findings = check_properties(ENGINE, rubric, max_examples=5)
+    assert findings and all("cannot draw evidence" in f.message for f in findings)
