@@ -10,7 +10,7 @@ turns each listed rubric into test items, with readable ids:
     $ pytest -v
     rubrics/my-rubric.toml::validate PASSED
     rubrics/my-rubric.toml::lint PASSED
-    rubrics/my-rubric.toml::example[0] a clean year PASSED
+    rubrics/my-rubric.toml::example 0: a clean year PASSED
     rubrics/my-rubric.toml::property bounds PASSED
     ...
 
@@ -68,7 +68,9 @@ class RubricFile(pytest.File):
             return  # the validate item reports it
         yield RubricItem.from_parent(self, name="lint", check="lint")
         for k, ex in enumerate(rubric.model.example):
-            yield RubricItem.from_parent(self, name=f"example[{k}] {ex.title}", check="example", index=k)
+            # No brackets: pytest would read them as parameters in node ids.
+            title = " ".join(ex.title.split())
+            yield RubricItem.from_parent(self, name=f"example {k}: {title}", check="example", index=k)
         for name in property_names(rubric):
             yield RubricItem.from_parent(self, name=f"property {name}", check="property", prop=name)
 
@@ -117,17 +119,34 @@ class RubricItem(pytest.Item):
         return self.path, None, self.name
 
 
+def _configured(config: pytest.Config) -> list[Path]:
+    paths = list(config.getoption("scoring_rubric")) + list(config.getini("scoring_rubrics"))
+    resolved: list[Path] = []
+    for raw in paths:
+        path = (Path(raw) if Path(raw).is_absolute() else config.rootpath / raw).resolve()
+        if path not in resolved:
+            resolved.append(path)
+    return resolved
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> RubricFile | None:
+    # A configured rubric named on the command line (or under a directory
+    # collected) is collected like a test file, so its node ids can be rerun.
+    if file_path.suffix == ".toml" and file_path.resolve() in _configured(parent.config):
+        return RubricFile.from_parent(parent, path=file_path)
+    return None
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    # tryfirst: the items exist before -k / -m deselection looks at the list.
-    paths = list(config.getoption("scoring_rubric")) + list(config.getini("scoring_rubrics"))
-    seen: set[Path] = set()
-    for raw in paths:
-        path = Path(raw) if Path(raw).is_absolute() else config.rootpath / raw
-        path = path.resolve()
-        if path in seen:
+    # A plain `pytest` run also checks configured rubrics outside the test
+    # paths; when the user names what to run, only what they named runs.
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        return
+    collected = {item.path.resolve() for item in items if isinstance(item, RubricItem)}
+    for path in _configured(config):
+        if path in collected:
             continue
-        seen.add(path)
         try:
             nodeid = path.relative_to(config.rootpath).as_posix()
         except ValueError:

@@ -22,7 +22,7 @@ def test_one_line_of_configuration_runs_a_rubrics_checks(pytester: pytest.Pytest
                                   "    assert 'deduction' in scoring_engine.registry.methods\n")
     result = pytester.runpytest("-v", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=8)  # fixture test, validate, lint, 1 example, 4 properties
-    result.stdout.fnmatch_lines(["*good.toml::example[[]0[]] full marks PASSED*",
+    result.stdout.fnmatch_lines(["*good.toml::example 0: full marks PASSED*",
                                  "*good.toml::property monotone a PASSED*"])
 
 
@@ -51,3 +51,15 @@ def test_the_plugin_is_registered_by_entry_point():
 
     assert any(ep.value == "scoring.pytest_plugin" for ep in entry_points(group="pytest11"))
     assert Path(__file__).exists()
+
+
+def test_rubric_items_can_be_selected_and_rerun_by_node_id(pytester: pytest.Pytester):
+    pytester.makefile(".toml", good=GOOD)
+    pytester.makeini("[pytest]\nscoring_rubrics = good.toml\nscoring_max_examples = 5\n")
+    pytester.makepyfile(test_mine="def test_a():\n    pass\n")
+    only_mine = pytester.runpytest("test_mine.py::test_a", "-p", "no:cacheprovider")
+    only_mine.assert_outcomes(passed=1)  # naming a test runs that test, not the rubric's items
+    one_item = pytester.runpytest("good.toml::example 0: full marks", "-p", "no:cacheprovider")
+    one_item.assert_outcomes(passed=1)
+    whole = pytester.runpytest("good.toml", "-p", "no:cacheprovider")
+    whole.assert_outcomes(passed=7)

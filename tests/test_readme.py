@@ -55,3 +55,16 @@ def test_every_relative_link_resolves():
     root = Path(__file__).resolve().parent.parent
     for target in re.findall(r"\]\(([^)#:]+)\)", README):
         assert (root / target).exists(), target
+
+
+def test_the_guides_rubric_and_example_hold(tmp_path):
+    import scoring
+    from scoring.examples import run_examples
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "guide-writing-a-rubric.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", guide, flags=re.S)
+    text = blocks[0].replace("#:schema ./schema/rubric.schema.json\n", "") + "\n" + blocks[1]
+    engine = scoring.Engine()
+    rubric = engine.rubric_from_text(text)
+    outcomes = run_examples(engine, rubric)
+    assert [o.problems for o in outcomes] == [()]
