@@ -18,6 +18,7 @@ veto major_accident".
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ from .decide import Decisions, build_env, holds
 from .errors import RubricError
 from .expr import Expression
 from .layout import Layout
-from .model import ConsequenceSpec, PoolSpec, QuotaSpec
+from .model import ConsequenceSpec, GradeSpec, PoolSpec, QuotaSpec
 from .plan import Rubric
 from .rounding import round_half_up
 
@@ -108,18 +109,21 @@ def apply_quota(
     return out, size, cut
 
 
-def pool_shares(pool: PoolSpec, granted: np.ndarray, score: np.ndarray, grade_names: np.ndarray,
-                rank: np.ndarray, unit_ids: np.ndarray) -> tuple[np.ndarray, PoolOutcome]:
+def by_grade(table: Mapping[str, float], grades: Sequence[GradeSpec], grade: np.ndarray) -> np.ndarray:
+    """Each unit's entry of a table keyed by grade name (0 for grades not listed, and for no grade)."""
+    values = np.array([float(table.get(g.name, 0.0)) for g in grades] + [0.0])
+    out: np.ndarray = values[grade]  # NO_GRADE (-1) picks the trailing 0
+    return out
+
+
+def pool_shares(pool: PoolSpec, granted: np.ndarray, score: np.ndarray, grades: Sequence[GradeSpec],
+                grade: np.ndarray, rank: np.ndarray, unit_ids: np.ndarray) -> tuple[np.ndarray, PoolOutcome]:
     """Each granted unit's share of the pool, in whole `pool.unit`s adding up to the total."""
     if pool.by == "score":
         weights = np.where(granted, np.maximum(np.nan_to_num(score) - pool.above, 0.0), 0.0)
         rule = f"pro rata to score above {pool.above:g}"
     else:
-        table = np.array(list(pool.weights.values()) + [0.0])
-        keys = list(pool.weights)
-        index = np.array([keys.index(g) if g in keys else len(keys) for g in grade_names.tolist()], dtype=np.int64) \
-            if grade_names.size else np.zeros(0, dtype=np.int64)
-        weights = np.where(granted, table[index], 0.0)
+        weights = np.where(granted, by_grade(pool.weights, grades, grade), 0.0)
         rule = "pro rata to grade weights " + ", ".join(f"{k} {v:g}" for k, v in pool.weights.items())
     # Whole units, counted exactly: total / unit as a decimal, not a float.
     steps = int((Decimal(repr(pool.total)) / Decimal(repr(pool.unit))).to_integral_value())
@@ -220,10 +224,10 @@ def decide_consequences(
         status[allowed, c] = GRANTED
         granted[:, c] = allowed
         if spec.pool is not None:
-            amounts[:, c], pools[c] = pool_shares(spec.pool, allowed, d.score, grade_names, d.overall_rank,
+            amounts[:, c], pools[c] = pool_shares(spec.pool, allowed, d.score, model.grade, d.grade, d.overall_rank,
                                                   layout.unit_ids)
         elif spec.amount is not None:
-            amounts[:, c] = _amounts(rubric, c, env, missing, grade_names, allowed, layout)
+            amounts[:, c] = _amounts(rubric, c, env, missing, d.grade, allowed, layout)
         if spec.person_field:
             persons[c] = np.asarray(env[spec.person_field]).astype(str)
     _count_once(cons, status, detail, amounts)
@@ -232,7 +236,7 @@ def decide_consequences(
 
 
 def _amounts(rubric: Rubric, c: int, env: dict[str, object], missing: dict[str, np.ndarray],
-             grade_names: np.ndarray, allowed: np.ndarray, layout: Layout) -> np.ndarray:
+             grade: np.ndarray, allowed: np.ndarray, layout: Layout) -> np.ndarray:
     amount = rubric.consequence_amount[c]
     n = allowed.shape[0]
     if isinstance(amount, Expression):
@@ -241,10 +245,7 @@ def _amounts(rubric: Rubric, c: int, env: dict[str, object], missing: dict[str, 
             if name in missing:
                 value[missing[name]] = 0.0
     elif isinstance(amount, dict):
-        keys = list(amount)
-        table = np.array(list(amount.values()) + [0.0])
-        value = table[np.array([keys.index(g) if g in keys else len(keys) for g in grade_names.tolist()],
-                               dtype=np.int64)] if n else np.zeros(0)
+        value = by_grade(amount, rubric.model.grade, grade)
     else:
         value = np.full(n, float(amount or 0.0))
     broken = np.flatnonzero(allowed & ~np.isfinite(value))
