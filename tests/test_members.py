@@ -106,3 +106,12 @@ def test_one_blank_member_cell_makes_the_roll_up_missing():
     res = engine.score(rubric, rows)
     # G's weak school left its figure blank: G is not scored on S1 alone.
     assert res.unit("G").status == "not_assessable" and res.unit("H").score == 50.0
+
+
+def test_the_markdown_report_lists_members():
+    engine = scoring.Engine(plugins=[SharePlugin()])
+    rubric = engine.rubric_from_text(rubric_text(single_indicator(10, "best_share", 'field = "pupils"'), fields=FIELDS))
+    res = engine.score(rubric, [{"id": "G", "own": 1}, {"id": "S1", "parent": "G", "pupils": 300},
+                                {"id": "S2", "parent": "G", "pupils": 100}])
+    report = engine.render(res, "md")
+    assert "## Members" in report and "| G | S1 | i share 0.75 |" in report

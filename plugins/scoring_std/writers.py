@@ -61,6 +61,16 @@ def write_markdown(result: Result) -> str:
         vetoes = ", ".join(v.title for v in u.vetoes)
         cons = ", ".join(c.title + (f" ({c.amount:g})" if c.amount else "") for c in u.consequences)
         lines.append(f"| {_md(u.rank)} | {_md(u.id)} | {_md(u.score)} | {_md(u.grade)} | {dims} | {_md(vetoes)} | {_md(cons)} |")
+    member_lines = []
+    for u in result.units():
+        for m in u.members:
+            figures = "; ".join(f"{ind} " + ", ".join(f"{k} {_md(v)}" for k, v in vals.items())
+                                for ind, vals in m["values"].items())
+            member_lines.append(f"| {_md(u.id)} | {_md(m['id'])} | {figures} |")
+    if member_lines:
+        lines += ["", "## Members", "", "What each member (a school of its group, a hazard source of its "
+                  "enterprise) contributed, final period:", "", "| unit | member | figures |", "|---|---|---|"]
+        lines += member_lines
     summary = result.summary()
     lines += ["", "## Grades", ""] + [f"- {name}: {count}" for name, count in summary["grades"].items()]
     if summary["not_assessable"]:
