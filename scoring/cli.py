@@ -112,13 +112,20 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _load_or_report(engine: Engine, source: str, err: TextIO, label: str) -> Rubric | None:
+    """The rubric, or None after saying on stderr why it does not load."""
+    try:
+        return engine.load_rubric(source)
+    except ScoringError as exc:
+        print(f"{label}: {exc}", file=err)
+        return None
+
+
 def cmd_validate(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     status = EXIT_OK
     for source in args.rubrics:
-        try:
-            rubric = engine.load_rubric(source)
-        except ScoringError as exc:
-            print(f"invalid: {exc}", file=err)
+        rubric = _load_or_report(engine, source, err, "invalid")
+        if rubric is None:
             status = EXIT_INVALID
             continue
         outcomes = run_examples(engine, rubric)
@@ -138,10 +145,8 @@ def cmd_check(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
 
     status = EXIT_OK
     for source in args.rubrics:
-        try:
-            rubric = engine.load_rubric(source)
-        except ScoringError as exc:
-            print(f"error: validation: {exc}", file=err)
+        rubric = _load_or_report(engine, source, err, "error: validation")
+        if rubric is None:
             status = EXIT_INVALID
             continue
         findings = check_rubric(engine, rubric, max_examples=args.max_examples, seed=args.seed)

@@ -45,6 +45,11 @@ def holds(expr: Expression, env: Mapping[str, object], missing: Mapping[str, np.
     return out
 
 
+def result_totals(totals: Totals) -> dict[str, np.ndarray]:
+    """The unrounded totals a rubric can name: base, bonus, each phase and dimension."""
+    return {"bonus": totals.bonus, "base": totals.base, **totals.phase_scores, **totals.dimension_points}
+
+
 def build_env(
     wanted: set[str], layout: Layout, totals: Totals, precision: int, given: Mapping[str, np.ndarray]
 ) -> tuple[dict[str, object], dict[str, np.ndarray]]:
@@ -55,7 +60,7 @@ def build_env(
     """
     env: dict[str, object] = {name: layout.final(name) for name in wanted if name in layout.columns}
     missing = {name: layout.final_missing(name) for name in wanted if name in layout.columns}
-    results = {"bonus": totals.bonus, "base": totals.base, **totals.phase_scores, **totals.dimension_points}
+    results = result_totals(totals)
     env.update({k: round_half_up(v, precision) for k, v in results.items() if k in wanted})
     env.update(given)
     return env, missing
@@ -145,7 +150,7 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
     grade = np.where(fail | zero, lowest, grade)  # fail and zero outrank a forced grade
     grade = np.where(totals.assessable, grade, NO_GRADE)
 
-    results = {"bonus": totals.bonus, "base": totals.base, **totals.phase_scores, **totals.dimension_points}
+    results = result_totals(totals)
     tie_keys = {name: round_half_up(results[name], precision) for name in model.rank.tie_break}
     put_last = vetoed if model.rank.vetoed == "last" else None
     groups = layout.final(model.rank.within) if model.rank.within else None

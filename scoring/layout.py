@@ -26,7 +26,6 @@ class Members:
     """The member rows of the evidence, each tied to its unit's frame."""
 
     ids: np.ndarray
-    unit: np.ndarray
     frame: np.ndarray
     columns: dict[str, np.ndarray]
     missing: dict[str, np.ndarray]
@@ -176,7 +175,6 @@ def build_layout(evidence: Evidence, rubric: RubricModel) -> Layout:
         rows = rows[order]
         members = Members(
             ids=evidence.unit_ids[rows],
-            unit=frame_unit[row_frame[rows]],
             frame=row_frame[rows],
             columns={n: evidence.columns[n][rows] for n in rubric.fields},
             missing={n: evidence.missing[n][rows] for n in rubric.fields},

@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from .aggregate import Totals
 from .consequences import GRANTED, Consequences
+from .explain import Explanation, consequence_reason, explain_unit
 from .decide import NO_GRADE, Decisions
 from .errors import UsageError
 from .evidence import Evidence, Rejection
@@ -24,9 +25,6 @@ from .indicators import IndicatorColumns
 from .layout import Layout
 from .plan import Rubric
 from .rounding import round_half_up
-
-if TYPE_CHECKING:
-    from .explain import Explanation
 
 Status = Literal["scored", "not_applicable"]
 
@@ -301,7 +299,3 @@ class Result:
 
     def explain(self, unit_id: str) -> Explanation:
         return explain_unit(self, self.index_of(unit_id))
-
-
-# At the end: explain imports Result's module for its helpers.
-from .explain import consequence_reason, explain_unit  # noqa: E402
