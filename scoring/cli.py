@@ -182,6 +182,27 @@ def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_diff(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    from .diff import diff_results, load_result
+
+    fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if args.output else "") or "text"
+    fmt = {"txt": "text"}.get(fmt, fmt)
+    if fmt not in ("text", "json", "md"):
+        raise UsageError(f"no diff format {fmt!r}; use --format text, json or md")
+    diff = diff_results(load_result(args.before), load_result(args.after),
+                        before_name=args.before, after_name=args.after)
+    if fmt == "json":
+        text = json.dumps(diff.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = diff.to_text() if fmt == "text" else diff.to_markdown()
+    if args.output:
+        write_atomic(Path(args.output), text)
+        print(f"{diff.headline()}; written to {args.output}", file=err)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def rubric_tree(rubric: Rubric) -> str:
     """The indicator tree with points, methods and phases, for `scoring rubrics show`."""
     m = rubric.model
@@ -276,6 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("unit", metavar="UNIT_ID")
     explain.add_argument("--format", choices=["text", "json"], default="text")
     explain.set_defaults(func=cmd_explain)
+
+    diff = sub.add_parser("diff", help="list every unit whose outcome changed between two JSON results")
+    diff.add_argument("before", metavar="BEFORE.json")
+    diff.add_argument("after", metavar="AFTER.json")
+    diff.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
+    diff.add_argument("--format", help="text (default), json or md; default from OUT's suffix")
+    diff.set_defaults(func=cmd_diff)
 
     rubrics = sub.add_parser("rubrics", help="list the bundled rubrics; `rubrics show ID` prints one's tree")
     rubrics.add_argument("action", nargs="?", metavar="show")
