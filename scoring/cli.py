@@ -24,6 +24,7 @@ from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
 from .examples import run_examples
 from .plan import Rubric
+from .result import Result
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SHOWN_REJECTIONS = 10
@@ -89,9 +90,10 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
         if len(exc.rejected) > SHOWN_REJECTIONS:
             print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
         raise
-    result = engine.score(rubric, evidence, previous=args.previous)
+    result = engine.score(rubric, evidence, previous=args.previous, committee=args.decisions)
     for warning in result.warnings:
         print(f"warning: {warning}", file=err)
+    report_workflow(result, err)
     text = engine.render(result, fmt)  # everything rendered before anything is written
     if args.output:
         write_atomic(Path(args.output), text)
@@ -110,6 +112,19 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     print(f"rows: {pv.rows_read} read, {pv.rows_scored} scored, {pv.rows_rejected} rejected; "
           f"units: {result.layout.n_units} scored", file=err)
     return EXIT_OK
+
+
+def report_workflow(result: Result, err: TextIO) -> None:
+    """Say on stderr what a reader of the result must not miss: overrides and empty quota places."""
+    from .overrides import quota_vacancies
+
+    if result.overrides:
+        print(f"committee decisions: {len(result.overrides)} applied (kept with the rules' decisions in the result)",
+              file=err)
+    for v in quota_vacancies(result):
+        group = "".join(f" in {k} {g}" for k, g in v.get("group", {}).items())
+        print(f"warning: {v['consequence']}{group}: {v['empty']} of {v['places']} quota place(s) empty: {v['why']}",
+              file=err)
 
 
 def _load_or_report(engine: Engine, source: str, err: TextIO, label: str) -> Rubric | None:
@@ -173,7 +188,8 @@ def cmd_schema(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
 def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
-    result = engine.score(rubric, evidence_path, on_error=args.on_error, previous=args.previous)
+    result = engine.score(rubric, evidence_path, on_error=args.on_error, previous=args.previous,
+                          committee=args.decisions)
     explanation = result.explain(args.unit)
     if args.format == "json":
         sys.stdout.write(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -269,6 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="on invalid rows: fail (default, nothing written) or skip them and list them")
         p.add_argument("--previous", metavar="LAST.json",
                        help="last period's JSON result, for consequences that read previous.grade etc.")
+        p.add_argument("--decisions", metavar="FILE",
+                       help="committee decisions (CSV or JSON: unit, target, action, value, reason, decided_by, "
+                            "date) overriding grades and consequences; both are kept in the result")
 
     run = sub.add_parser("run", help="score evidence and write the result")
     evidence_args(run)

@@ -33,7 +33,7 @@ from .model import ConsequenceSpec, GradeSpec, PoolSpec, QuotaSpec
 from .plan import Rubric
 from .rounding import round_half_up
 
-GRANTED, NOT_ELIGIBLE, BLOCKED_BY_VETO, BLOCKED_BY_CONSEQUENCE, OUTSIDE_QUOTA, COUNTED_ONCE = range(6)
+GRANTED, NOT_ELIGIBLE, BLOCKED_BY_VETO, BLOCKED_BY_CONSEQUENCE, OUTSIDE_QUOTA, COUNTED_ONCE, OVERRULED = range(7)
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,9 @@ def _block_order(consequences: list[ConsequenceSpec]) -> list[int]:
 def decide_consequences(
     rubric: Rubric, layout: Layout, totals: Totals, d: Decisions,
     previous: tuple[dict[str, np.ndarray], dict[str, np.ndarray]],
+    force: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Consequences:
+    """`force` is the committee's (grant, deny) masks, (n, m) each (see overrides.py)."""
     model = rubric.model
     cons = model.consequence
     n, m = layout.n_units, len(cons)
@@ -221,6 +223,12 @@ def decide_consequences(
             status[ungrouped, c] = OUTSIDE_QUOTA
             quota_size[ungrouped, c] = np.nan
             allowed = kept
+        if force is not None:
+            # After the rules and before the amounts, so a pool is shared among
+            # the units the committee left holding it, and a blocker it grants
+            # or denies blocks or frees what comes after it.
+            status[allowed & force[1][:, c], c] = OVERRULED
+            allowed = (allowed | force[0][:, c]) & ~force[1][:, c]
         status[allowed, c] = GRANTED
         granted[:, c] = allowed
         if spec.pool is not None:

@@ -24,6 +24,7 @@ from .errors import EvidenceError, RubricError, UsageError
 from .evidence import Evidence, OnError, type_arrays, type_table
 from .indicators import score_indicators
 from .layout import build_layout
+from .overrides import CommitteeDecision, load_decisions, overridden
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
 from .registry import PluginInfo, Registry, build_registry, distribution_version, make_manager
@@ -157,11 +158,14 @@ class Engine:
         *,
         on_error: OnError = "fail",
         previous: Previous | str | Path | None = None,
+        committee: Sequence[CommitteeDecision] | str | Path | None = None,
     ) -> Result:
         """Score `evidence` against `rubric`; paths and bundled ids are loaded first.
 
         `previous` is last period's result (a `Previous`, or the path of a JSON
         result this engine wrote) for consequences that read `previous.*`.
+        `committee` is the committee's decisions (a decisions file, see
+        overrides.py), applied over what the rules decided; both are kept.
         """
         if not isinstance(rubric, Rubric):
             rubric = self.load_rubric(rubric)
@@ -178,8 +182,8 @@ class Engine:
             previous = load_previous(previous)
         if previous is not None:
             warnings += check_previous(previous, rubric.id, rubric.version, layout.unit_ids)
-        consequences = decide_consequences(rubric, layout, totals, decisions,
-                                           previous_columns(previous, layout.unit_ids))
+        looking_back = previous_columns(previous, layout.unit_ids)
+        consequences = decide_consequences(rubric, layout, totals, decisions, looking_back)
         provenance = Provenance(
             rubric_id=rubric.id, rubric_version=rubric.version, rubric_sha256=rubric.sha256,
             evidence_source=evidence.source, evidence_sha256=evidence.sha256, rows_read=evidence.rows_read,
@@ -190,6 +194,9 @@ class Engine:
         )
         result = Result(rubric, evidence, layout, items, totals, decisions, consequences, provenance,
                         tuple(warnings))
+        if committee is not None:
+            result = overridden(result, load_decisions(committee) if isinstance(committee, (str, Path))
+                                else list(committee), looking_back)
         self._pm.hook.scoring_result_ready(result=result)
         return result
 

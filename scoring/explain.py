@@ -21,6 +21,7 @@ from .consequences import (
     GRANTED,
     NOT_ELIGIBLE,
     OUTSIDE_QUOTA,
+    OVERRULED,
 )
 from .indicators import combiner_of, run_method
 from .layout import Layout
@@ -163,6 +164,9 @@ def explain_unit(result: Result, i: int) -> Explanation:
         sections.append(_rank_section(result, i))
     if model.consequence:
         sections.append(_consequence_section(result, i))
+    decided = result.overrides_of(unit.id)
+    if decided:
+        sections.append(Section("Committee decisions (override the rules above)", [o.line() for o in decided.values()]))
     return Explanation(unit.id, sections)
 
 
@@ -187,7 +191,11 @@ def _grade_section(result: Result, i: int, vetoed: bool) -> Section:
         if d.grade_failed_require[i, g]:
             sec.lines.append(f"{band.name} (≥ {_g(band.min)}) reached on score, but require `{band.require}` fails")
     g = int(d.grade[i])
-    if vetoed:
+    decided = result.overrides_of(str(result.layout.unit_ids[i])).get("grade")
+    if decided is not None:
+        sec.lines.append(f"by the rules: {decided.rule['grade']}; set to {model.grade[g].name} by a committee decision: "
+                         f"{decided.decision.reason} ({decided.decision.decided_by}, {decided.decision.date})")
+    elif vetoed:
         lowest = g == len(model.grade) - 1
         sec.lines.append(f"vetoed: grade {model.grade[g].name}" + (" (the lowest)" if lowest else " (set by the veto)"))
     else:
@@ -228,6 +236,8 @@ def consequence_reason(result: Result, i: int, j: int) -> str:
     rank = result.decisions.overall_rank[i]
     if status == NOT_ELIGIBLE:
         return f"condition `{spec.when}` does not hold"
+    if status == OVERRULED:
+        return "denied by a committee decision"
     if status == BLOCKED_BY_VETO:
         return f"blocked by veto {model.veto[other].id} ({model.veto[other].title})"
     if status == BLOCKED_BY_CONSEQUENCE:

@@ -24,6 +24,7 @@ from .evidence import Evidence, Rejection
 from .indicators import IndicatorColumns
 from .layout import Layout
 from .plan import Rubric
+from .overrides import Override, quota_vacancies
 from .rounding import round_half_up
 
 Status = Literal["scored", "not_applicable"]
@@ -74,6 +75,8 @@ class UnitResult:
     # Member rows of the final period (the schools of a group) and what each
     # member-level method reported for them: {"id", "values": {indicator: {name: v}}}.
     members: list[dict[str, Any]] = field(default_factory=list)
+    # Committee decisions on this unit, each with the rule's decision beside it.
+    overrides: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +93,7 @@ class UnitResult:
             "vetoes": [vars(v) for v in self.vetoes],
             "consequences": [vars(c) for c in self.consequences],
             **({"members": self.members} if self.members else {}),
+            **({"overrides": self.overrides} if self.overrides else {}),
         }
 
 
@@ -133,7 +137,9 @@ class Result:
     consequences: Consequences
     provenance: Provenance
     warnings: tuple[str, ...] = ()
+    overrides: tuple[Override, ...] = ()   # committee decisions applied (overrides.py)
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _decided: dict[str, dict[str, Override]] = field(default_factory=dict, repr=False, compare=False)
 
     # --- columns -----------------------------------------------------------
     @property
@@ -206,6 +212,8 @@ class Result:
             )
         vetoes = [VetoResult(v.id, v.title, v.effect, v.grade) for j, v in enumerate(model.veto) if d.vetoes[i, j]]
         cq = self.consequences
+        uid = str(self.layout.unit_ids[i])
+        overrides = self.overrides_of(uid)
         consequences = []
         for j, c in enumerate(model.consequence):
             if cq.status[i, j] != GRANTED:
@@ -215,9 +223,13 @@ class Result:
             if c.applies_to == "person":
                 named = cq.persons[j]
                 person = f"{c.person_role} {named[i]}".strip() if named is not None else c.person_role
+            reason = consequence_reason(self, i, j)
+            decided = overrides.get(c.id)
+            if decided is not None:
+                paid = paid or decided.decision.action == "set"
+                reason = f"committee decision: {decided.line()}"
             consequences.append(ConsequenceResult(
-                c.id, c.title, float(cq.amounts[i, j]) if paid else None, consequence_reason(self, i, j),
-                c.applies_to, person,
+                c.id, c.title, float(cq.amounts[i, j]) if paid else None, reason, c.applies_to, person,
             ))
         rank = d.rank[i]
         return UnitResult(
@@ -238,7 +250,15 @@ class Result:
             vetoes=vetoes,
             consequences=consequences,
             members=self._members_of(i),
+            overrides=[o.to_dict() for o in overrides.values()],
         )
+
+    def overrides_of(self, unit_id: str) -> dict[str, Override]:
+        """The committee's decisions on one unit, by target (a consequence id or "grade")."""
+        if self.overrides and not self._decided:
+            for o in self.overrides:
+                self._decided.setdefault(o.decision.unit, {})[o.decision.target] = o
+        return self._decided.get(unit_id, {})
 
     def _members_of(self, i: int) -> list[dict[str, Any]]:
         m = self.layout.members
@@ -274,6 +294,11 @@ class Result:
         out["units"] = [u.to_dict() for u in self.units()]
         out["rejected"] = [vars(r) for r in self.rejected]
         out["summary"] = self.summary()
+        if self.overrides:
+            out["overrides"] = [o.to_dict() for o in self.overrides]
+        vacancies = quota_vacancies(self)
+        if vacancies:
+            out["quota_vacancies"] = vacancies
         return out
 
     def summary(self) -> dict[str, Any]:
