@@ -81,7 +81,7 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     if fmt not in engine.registry.writers:
         raise UsageError(f"no writer for format {fmt!r}; use --format {' or '.join(sorted(engine.registry.writers))}")
     try:
-        evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error)
+        evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, amendments=args.amend)
     except EvidenceError as exc:
         # --on-error fail writes nothing, the rejects file included: the
         # rows are listed here, and the message says how to skip them.
@@ -118,6 +118,9 @@ def report_workflow(result: Result, err: TextIO) -> None:
     """Say on stderr what a reader of the result must not miss: overrides and empty quota places."""
     from .overrides import quota_vacancies
 
+    if result.evidence.amendments:
+        print(f"amendments: {len(result.evidence.amendments)} applied to the evidence (recorded in the result)",
+              file=err)
     if result.overrides:
         print(f"committee decisions: {len(result.overrides)} applied (kept with the rules' decisions in the result)",
               file=err)
@@ -189,7 +192,7 @@ def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
     result = engine.score(rubric, evidence_path, on_error=args.on_error, previous=args.previous,
-                          committee=args.decisions)
+                          committee=args.decisions, amendments=args.amend)
     explanation = result.explain(args.unit)
     if args.format == "json":
         sys.stdout.write(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -288,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--decisions", metavar="FILE",
                        help="committee decisions (CSV or JSON: unit, target, action, value, reason, decided_by, "
                             "date) overriding grades and consequences; both are kept in the result")
+        p.add_argument("--amend", metavar="FILE",
+                       help="corrections to the evidence (CSV or JSON: unit, field, period, old, new, reason, "
+                            "approved_by); an old value that does not match the evidence is refused")
 
     run = sub.add_parser("run", help="score evidence and write the result")
     evidence_args(run)

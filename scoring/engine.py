@@ -10,7 +10,7 @@ An engine holds no state beyond its plugins; it never prints and never exits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from .errors import EvidenceError, RubricError, UsageError
 from .evidence import Evidence, OnError, type_arrays, type_table
 from .indicators import score_indicators
 from .layout import build_layout
+from .amend import Amendment, amend_table, load_amendments
 from .overrides import CommitteeDecision, load_decisions, overridden
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
@@ -106,7 +107,9 @@ class Engine:
         return rubric
 
     # --- evidence ------------------------------------------------------------
-    def load_evidence(self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail") -> Evidence:
+    def load_evidence(self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail",
+                      amendments: Sequence[Amendment] | str | Path | None = None) -> Evidence:
+        """Read and type an evidence file; `amendments` (a file or a list) correct cells first, see amend.py."""
         path = Path(source)
         loader = next((ld for ld in self.registry.loaders.values() if path.suffix.lower() in ld.suffixes), None)
         if loader is None:
@@ -117,11 +120,26 @@ class Engine:
         except OSError as exc:
             raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
         table = loader.read(path, data)
-        return type_table(table, rubric.model, source=str(path), data=data, on_error=on_error,
-                          member_fields=rubric.member_fields)
+
+        def typed(t: RawTable, policy: OnError) -> Evidence:
+            return type_table(t, rubric.model, source=str(path), data=data, on_error=policy,
+                              member_fields=rubric.member_fields)
+
+        return self._amended(rubric, table, amendments, typed, on_error)
+
+    @staticmethod
+    def _amended(rubric: Rubric, table: RawTable, amendments: Sequence[Amendment] | str | Path | None,
+                 typed: Callable[[RawTable, OnError], Evidence], on_error: OnError) -> Evidence:
+        if amendments is None:
+            return typed(table, on_error)
+        listed = load_amendments(amendments) if isinstance(amendments, (str, Path)) else list(amendments)
+        evidence = typed(amend_table(table, rubric.model, listed, typed), on_error)
+        evidence.amendments = tuple(listed)
+        return evidence
 
     def evidence_from_rows(
-        self, rubric: Rubric, rows: Sequence[Mapping[str, Any]], *, on_error: OnError = "fail", name: str = "<rows>"
+        self, rubric: Rubric, rows: Sequence[Mapping[str, Any]], *, on_error: OnError = "fail", name: str = "<rows>",
+        amendments: Sequence[Amendment] | str | Path | None = None,
     ) -> Evidence:
         """Evidence from in-memory rows (dicts of column -> value), as a JSON file would give."""
         columns: dict[str, None] = {}
@@ -132,8 +150,12 @@ class Engine:
         names = list(columns)
         table = RawTable(names, [[row.get(c) for c in names] for row in rows], [f"row {i + 1}" for i in range(len(rows))])
         data = repr([sorted(r.items()) for r in rows]).encode("utf-8")
-        return type_table(table, rubric.model, source=name, data=data, on_error=on_error,
-                          member_fields=rubric.member_fields)
+
+        def typed(t: RawTable, policy: OnError) -> Evidence:
+            return type_table(t, rubric.model, source=name, data=data, on_error=policy,
+                              member_fields=rubric.member_fields)
+
+        return self._amended(rubric, table, amendments, typed, on_error)
 
     def evidence_from_arrays(
         self,
@@ -159,6 +181,7 @@ class Engine:
         on_error: OnError = "fail",
         previous: Previous | str | Path | None = None,
         committee: Sequence[CommitteeDecision] | str | Path | None = None,
+        amendments: Sequence[Amendment] | str | Path | None = None,
     ) -> Result:
         """Score `evidence` against `rubric`; paths and bundled ids are loaded first.
 
@@ -166,13 +189,18 @@ class Engine:
         result this engine wrote) for consequences that read `previous.*`.
         `committee` is the committee's decisions (a decisions file, see
         overrides.py), applied over what the rules decided; both are kept.
+        `amendments` (a file or a list, see amend.py) correct evidence cells
+        before they are typed; every one is recorded in the result.
         """
         if not isinstance(rubric, Rubric):
             rubric = self.load_rubric(rubric)
         if isinstance(evidence, (str, Path)):
-            evidence = self.load_evidence(rubric, evidence, on_error=on_error)
+            evidence = self.load_evidence(rubric, evidence, on_error=on_error, amendments=amendments)
         elif not isinstance(evidence, Evidence):
-            evidence = self.evidence_from_rows(rubric, evidence, on_error=on_error)
+            evidence = self.evidence_from_rows(rubric, evidence, on_error=on_error, amendments=amendments)
+        elif amendments is not None:
+            raise UsageError("amendments correct cells of a table: give them to load_evidence, "
+                             "or pass the evidence as a path or rows")
         layout = build_layout(evidence, rubric.model)
         items = score_indicators(rubric, layout)
         totals = aggregate(rubric, items, layout.n_units)

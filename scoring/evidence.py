@@ -15,13 +15,16 @@ import math
 from decimal import Decimal, InvalidOperation
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from .errors import EvidenceError
 from .model import FieldSpec, RubricModel
 from .tables import RawTable
+
+if TYPE_CHECKING:
+    from .amend import Amendment
 
 TRUE_WORDS = frozenset({"是", "true", "1", "yes", "y", "t"})
 FALSE_WORDS = frozenset({"否", "false", "0", "no", "n", "f"})
@@ -65,6 +68,7 @@ class Evidence:
     missing: dict[str, np.ndarray]
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    amendments: tuple[Amendment, ...] = ()  # corrections applied to the cells (amend.py)
 
     @property
     def rows(self) -> int:

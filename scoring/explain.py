@@ -164,6 +164,10 @@ def explain_unit(result: Result, i: int) -> Explanation:
         sections.append(_rank_section(result, i))
     if model.consequence:
         sections.append(_consequence_section(result, i))
+    amended = result.amendments_of(unit.id)
+    if amended:
+        sections.append(Section("Amendments (复核更正, applied to the evidence before scoring)",
+                                [a.line() for a in amended]))
     decided = result.overrides_of(unit.id)
     if decided:
         sections.append(Section("Committee decisions (override the rules above)", [o.line() for o in decided.values()]))

@@ -250,4 +250,4 @@ def overridden(rule: Result, decisions: list[CommitteeDecision],
                previous: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]) -> Result:
     """The result with the committee's decisions applied and recorded."""
     decided, cons, overrides = apply_decisions(rule, decisions, previous)
-    return replace(rule, decisions=decided, consequences=cons, overrides=overrides, _index={}, _decided={})
+    return replace(rule, decisions=decided, consequences=cons, overrides=overrides, _index={}, _decided={}, _amended={})

@@ -24,6 +24,7 @@ from .evidence import Evidence, Rejection
 from .indicators import IndicatorColumns
 from .layout import Layout
 from .plan import Rubric
+from .amend import Amendment
 from .overrides import Override, quota_vacancies
 from .rounding import round_half_up
 
@@ -77,6 +78,8 @@ class UnitResult:
     members: list[dict[str, Any]] = field(default_factory=list)
     # Committee decisions on this unit, each with the rule's decision beside it.
     overrides: list[dict[str, Any]] = field(default_factory=list)
+    # Corrections made to this unit's evidence before scoring (--amend).
+    amendments: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +97,7 @@ class UnitResult:
             "consequences": [vars(c) for c in self.consequences],
             **({"members": self.members} if self.members else {}),
             **({"overrides": self.overrides} if self.overrides else {}),
+            **({"amendments": self.amendments} if self.amendments else {}),
         }
 
 
@@ -140,6 +144,7 @@ class Result:
     overrides: tuple[Override, ...] = ()   # committee decisions applied (overrides.py)
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     _decided: dict[str, dict[str, Override]] = field(default_factory=dict, repr=False, compare=False)
+    _amended: dict[str, list[Amendment]] = field(default_factory=dict, repr=False, compare=False)
 
     # --- columns -----------------------------------------------------------
     @property
@@ -251,6 +256,7 @@ class Result:
             consequences=consequences,
             members=self._members_of(i),
             overrides=[o.to_dict() for o in overrides.values()],
+            amendments=[a.to_dict() for a in self.amendments_of(uid)],
         )
 
     def overrides_of(self, unit_id: str) -> dict[str, Override]:
@@ -259,6 +265,13 @@ class Result:
             for o in self.overrides:
                 self._decided.setdefault(o.decision.unit, {})[o.decision.target] = o
         return self._decided.get(unit_id, {})
+
+    def amendments_of(self, unit_id: str) -> list[Amendment]:
+        """The corrections made to one unit's evidence rows before scoring."""
+        if self.evidence.amendments and not self._amended:
+            for a in self.evidence.amendments:
+                self._amended.setdefault(a.unit, []).append(a)
+        return self._amended.get(unit_id, [])
 
     def _members_of(self, i: int) -> list[dict[str, Any]]:
         m = self.layout.members
@@ -294,6 +307,8 @@ class Result:
         out["units"] = [u.to_dict() for u in self.units()]
         out["rejected"] = [vars(r) for r in self.rejected]
         out["summary"] = self.summary()
+        if self.evidence.amendments:
+            out["amendments"] = [a.to_dict() for a in self.evidence.amendments]
         if self.overrides:
             out["overrides"] = [o.to_dict() for o in self.overrides]
         vacancies = quota_vacancies(self)

@@ -1,0 +1,173 @@
+"""Appeals and corrections (复核更正): `scoring run ... --amend amendments.csv`.
+
+After results are published, units appeal and some figures are corrected. An
+amendment names the cell it corrects and the value it expects to find there:
+
+    unit, field, period, old, new, reason, approved_by
+    E023, hazards_rectified, , 12, 15, 整改台账补录, 安监科 张三
+
+The old value is checked against the evidence before anything changes, so a
+correction written against another version of the table, or to the wrong
+unit or period, is refused with a message rather than applied to the wrong
+figure. Old and new are compared as the field's type reads them ("12" and
+"12.0" are the same count, "是" and "true" the same yes).
+
+Amendments are applied to the table's cells before it is typed, so a new value
+goes through the same checks as every other cell, and the result records every
+amendment beside the units it touched.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import EvidenceError
+from .evidence import Evidence, OnError
+from .model import RubricModel
+from .sidefiles import Record, read_records
+from .tables import RawTable
+
+COLUMNS = {
+    "unit": ("单位", "unit_id", "id"),
+    "field": ("字段", "指标"),
+    "period": ("期间", "周期"),
+    "rater": ("评分人",),
+    "old": ("原值", "old_value"),
+    "new": ("新值", "new_value"),
+    "reason": ("理由", "原因"),
+    "approved_by": ("批准人", "审批人"),
+}
+REQUIRED = ("unit", "field", "old", "new", "reason", "approved_by")
+
+Typer = Callable[[RawTable, OnError], Evidence]
+
+
+@dataclass(frozen=True)
+class Amendment:
+    unit: str
+    field: str
+    old: str
+    new: str
+    reason: str
+    approved_by: str
+    period: str = ""
+    file: str = ""          # where it was read, for messages
+    row: str = ""           # row 3, or [2] in a JSON array
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "field": self.field, "period": self.period or None, "old": self.old,
+                "new": self.new, "reason": self.reason, "approved_by": self.approved_by,
+                "source": f"{self.file} {self.row}".strip()}
+
+    def line(self) -> str:
+        when = f" (period {self.period})" if self.period else ""
+        return f"{self.field}{when}: {self.old} → {self.new} — {self.reason} (approved by {self.approved_by})"
+
+
+def load_amendments(path: str | Path) -> list[Amendment]:
+    out = []
+    for r in read_records(path, COLUMNS, REQUIRED, "amendments"):
+        out.append(_amendment(r, str(path)))
+    return out
+
+
+def _amendment(r: Record, where: str) -> Amendment:
+    c = r.cells
+    for col in ("unit", "field", "reason", "approved_by"):
+        if not c[col]:
+            raise EvidenceError(f"{r.label}: the {col} is empty; every amendment names its unit, field, reason "
+                                "and who approved it", path=where)
+    if c["rater"]:
+        raise EvidenceError(f"{r.label}: a rater is given, but evidence has no rater panels yet; "
+                            "leave the rater column empty", path=where)
+    return Amendment(c["unit"], c["field"], c["old"], c["new"], c["reason"], c["approved_by"], c["period"],
+                     where, r.label)
+
+
+def _fail(a: Amendment, message: str) -> EvidenceError:
+    when = f", period {a.period}" if a.period else ""
+    return EvidenceError(f"{a.row + ': ' if a.row else ''}amendment of unit {a.unit!r}, field {a.field!r}{when}: "
+                         f"{message}; nothing was scored", path=a.file or None)
+
+
+def amend_table(table: RawTable, model: RubricModel, amendments: Sequence[Amendment], typer: Typer) -> RawTable:
+    """The table with every amendment's cell set to its new value, once each old value is checked."""
+    if not amendments:
+        return table
+    info = model.rubric
+    header = [c.strip().lstrip("\ufeff") for c in table.columns]
+    position = {c: j for j, c in enumerate(header)}
+    if info.id_column not in position:
+        return table  # typing the table refuses it with its own message
+
+    def cells_of(col: str) -> np.ndarray:
+        j = position.get(col)
+        return np.array(["" if j is None or j >= len(r) else str(r[j] if r[j] is not None else "").strip()
+                         for r in table.rows], dtype=str)
+
+    ids = cells_of(info.id_column)
+    periods = cells_of(info.period_column) if info.period_column in position else None
+    where: dict[tuple[int, int], Amendment] = {}
+    for a in amendments:
+        if a.field not in model.fields:
+            raise _fail(a, f"{a.field!r} is not a field of the rubric's [fields]")
+        if a.field not in position:
+            raise _fail(a, f"the evidence has no {a.field!r} column")
+        rows = ids == a.unit
+        if a.period:
+            if periods is None:
+                raise _fail(a, "a period is given, but the evidence has no period column")
+            rows &= periods == a.period
+        found = np.flatnonzero(rows)
+        if found.size == 0:
+            raise _fail(a, "no row of this unit" + (" in that period" if a.period else "") + " in the evidence")
+        if found.size > 1:
+            listed = sorted(set(periods[found].tolist())) if periods is not None else []
+            raise _fail(a, f"the unit has {found.size} rows" + (f" (periods {', '.join(listed)})" if listed else "")
+                        + "; give the period of the row to correct")
+        key = (int(found[0]), position[a.field])
+        if key in where:
+            raise _fail(a, f"the same cell is amended twice (also {where[key].row}); keep one amendment per cell")
+        where[key] = a
+
+    def with_cells(value_of: Callable[[Amendment], str]) -> RawTable:
+        rows = [list(r) for r in table.rows]
+        for (i, j), a in where.items():
+            rows[i] = rows[i] + [""] * (j + 1 - len(rows[i])) if len(rows[i]) <= j else rows[i]
+            rows[i][j] = value_of(a)
+        return RawTable(list(table.columns), rows, list(table.row_labels))
+
+    def text(i: int, j: int) -> str:
+        row = table.rows[i]
+        return "" if j >= len(row) or row[j] is None else str(row[j]).strip()
+
+    mismatched = [(key, a) for key, a in where.items() if text(*key) != a.old.strip()]
+    if mismatched:
+        # Not the same text: compare as the field's type reads both.
+        as_is, as_old = typer(table, "skip"), typer(with_cells(lambda a: a.old), "skip")
+        for (i, j), a in mismatched:
+            if not _same(as_is, as_old, i, a.field):
+                raise _fail(a, f"the old value {a.old!r} does not match the evidence, which holds "
+                               f"{text(i, j)!r} ({table.row_labels[i]}); the amendment was refused — check "
+                               "which figure it corrects, and against which version of the evidence")
+    return with_cells(lambda a: a.new)
+
+
+def _same(a: Evidence, b: Evidence, row: int, name: str) -> bool:
+    """Whether two typings of a table read the same value in one row and field."""
+    pa, pb = np.searchsorted(a.kept_rows, row), np.searchsorted(b.kept_rows, row)
+    if pa >= a.kept_rows.size or pb >= b.kept_rows.size or a.kept_rows[pa] != row or b.kept_rows[pb] != row:
+        return False
+    ma, mb = bool(a.missing[name][pa]), bool(b.missing[name][pb])
+    if ma or mb:
+        return ma == mb
+    va, vb = a.columns[name][pa].item(), b.columns[name][pb].item()
+    if isinstance(va, float) and isinstance(vb, float):
+        return va == vb or (math.isnan(va) and math.isnan(vb))
+    return bool(va == vb)
