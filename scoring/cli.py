@@ -90,7 +90,7 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
         if len(exc.rejected) > SHOWN_REJECTIONS:
             print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
         raise
-    result = engine.score(rubric, evidence, previous=args.previous, committee=args.decisions)
+    result = engine.score(rubric, evidence, previous=args.previous, committee=args.decisions, history=args.history)
     for warning in result.warnings:
         print(f"warning: {warning}", file=err)
     report_workflow(result, err)
@@ -192,7 +192,7 @@ def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
     result = engine.score(rubric, evidence_path, on_error=args.on_error, previous=args.previous,
-                          committee=args.decisions, amendments=args.amend)
+                          committee=args.decisions, amendments=args.amend, history=args.history)
     explanation = result.explain(args.unit)
     if args.format == "json":
         sys.stdout.write(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -288,6 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="on invalid rows: fail (default, nothing written) or skip them and list them")
         p.add_argument("--previous", metavar="LAST.json",
                        help="last period's JSON result, for consequences that read previous.grade etc.")
+        p.add_argument("--history", metavar="RESULT.json|DIR", action="append",
+                       help="an earlier JSON result, oldest first (repeat the flag), or a directory of them read "
+                            "in name order; for conditions that read history.* (e.g. history.streak_优秀)")
         p.add_argument("--decisions", metavar="FILE",
                        help="committee decisions (CSV or JSON: unit, target, action, value, reason, decided_by, "
                             "date) overriding grades and consequences; both are kept in the result")

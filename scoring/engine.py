@@ -25,6 +25,8 @@ from .evidence import Evidence, OnError, type_arrays, type_table
 from .indicators import score_indicators
 from .layout import build_layout
 from .amend import Amendment, amend_table, load_amendments
+from .expr import Expression
+from .history import check_history, history_columns, load_history
 from .overrides import CommitteeDecision, load_decisions, overridden
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
@@ -182,6 +184,7 @@ class Engine:
         previous: Previous | str | Path | None = None,
         committee: Sequence[CommitteeDecision] | str | Path | None = None,
         amendments: Sequence[Amendment] | str | Path | None = None,
+        history: Sequence[Previous | str | Path] | None = None,
     ) -> Result:
         """Score `evidence` against `rubric`; paths and bundled ids are loaded first.
 
@@ -191,6 +194,9 @@ class Engine:
         overrides.py), applied over what the rules decided; both are kept.
         `amendments` (a file or a list, see amend.py) correct evidence cells
         before they are typed; every one is recorded in the result.
+        `history` is earlier results, oldest first (paths, directories or
+        `Previous`), for conditions that read `history.*` (history.py); the
+        most recent stands for `previous` when that is not given.
         """
         if not isinstance(rubric, Rubric):
             rubric = self.load_rubric(rubric)
@@ -210,7 +216,18 @@ class Engine:
             previous = load_previous(previous)
         if previous is not None:
             warnings += check_previous(previous, rubric.id, rubric.version, layout.unit_ids)
+        earlier: list[Previous] = []
+        if history is not None:
+            for h in history:  # in the order given: oldest first
+                earlier += [h] if isinstance(h, Previous) else load_history([h])
+            warnings += check_history(earlier, rubric.id, rubric.version, layout.unit_ids)
+            if previous is None and earlier:
+                previous = earlier[-1]
         looking_back = previous_columns(previous, layout.unit_ids)
+        read = set().union(*(e.names for e in rubric.consequence_when),
+                           *(a.names for a in rubric.consequence_amount if isinstance(a, Expression)))
+        more = history_columns(earlier, layout.unit_ids, rubric.model, read)  # only the history.* names read
+        looking_back = ({**looking_back[0], **more[0]}, {**looking_back[1], **more[1]})
         consequences = decide_consequences(rubric, layout, totals, decisions, looking_back)
         provenance = Provenance(
             rubric_id=rubric.id, rubric_version=rubric.version, rubric_sha256=rubric.sha256,

@@ -35,8 +35,8 @@ __all__ = [
 
 MAX_LENGTH: Final = 1000
 MAX_NODES: Final = 256
-# Namespaces whose dotted names are plain names (last period's results).
-QUALIFIED_NAMESPACES: Final = frozenset({"previous"})
+# Namespaces whose dotted names are plain names (last period's and earlier results).
+QUALIFIED_NAMESPACES: Final = frozenset({"previous", "history"})
 MAX_DEPTH: Final = 64  # a left-nested sum of 60 terms must fit
 MAX_EXPONENT: Final = 64
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ExpressionError, RubricError
 from .expr import Expression, compile_expression
+from .history import history_types
 from .methods import Method, expression_params, field_params
 from .model import DimensionSpec, IndicatorSpec, RubricModel
 from .rubric import validation_error
@@ -106,6 +107,7 @@ def sample_types(model: RubricModel) -> dict[str, np.ndarray]:
     types.update(vetoed=np.ones(1, dtype=bool), grade=np.array(["x"]), rank=np.ones(1))
     types.update({"previous.score": np.ones(1), "previous.grade": np.array(["x"]), "previous.rank": np.ones(1),
                   "previous.vetoed": np.ones(1, dtype=bool)})
+    types.update(history_types(model))
     return types
 
 
@@ -186,7 +188,7 @@ def compile_rubric(
         None if g.require is None else _compile(g.require, fields | results, where, f"grade[{i}].require", types, "bool")
         for i, g in enumerate(model.grade)
     )
-    cons_names = fields | results | {"grade", "rank"} | set(PREVIOUS_NAMES)
+    cons_names = fields | results | {"grade", "rank"} | set(PREVIOUS_NAMES) | set(history_types(model))
     when = tuple(_compile(c.when, cons_names, where, f"consequence[{i}].when", types, "bool")
                  for i, c in enumerate(model.consequence))
     amounts: list[Expression | float | dict[str, float] | None] = []

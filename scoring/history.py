@@ -1,0 +1,145 @@
+"""Several earlier results, for rules that reach back years (`--history DIR_OR_FILES`).
+
+"先进单位 three years running", "不合格 two years in a row → 约谈", "accidents
+falling year on year": such rules read more than last year. Earlier results
+of the same rubric are read oldest first (files in the order given; a
+directory's `*.json` files in name order, so `2023.json, 2024.json,
+2025.json` read as they should), matched to this period's units by id, and
+offered to consequence conditions as plain, precomputed columns; no new
+expression syntax:
+
+- `history.score_K`, `history.grade_K`, `history.rank_K`, `history.vetoed_K`:
+  the unit's result K results back (K = 1 is the most recent earlier result,
+  the same as `previous.*`), for K up to MAX_YEARS. Missing where the unit is
+  not in that result, or fewer results were given, so a condition reading
+  them does not hold.
+- `history.years`: how many of the earlier results hold the unit.
+- For each grade whose name is a plain identifier (优秀, 合格, ...):
+  `history.streak_优秀`, the number of consecutive earlier results, most
+  recent first, in which the unit had that grade; `history.count_优秀`, in how
+  many of all the earlier results it had it; `history.count_优秀_K`, in how
+  many of the last K. A grade named otherwise ("A+") is read with
+  `history.grade_K == "A+"`.
+
+So "先进 three years running" is `grade == "优秀" and history.streak_优秀 >= 2`,
+and "twice 不合格 in the last three years" is `history.count_不合格_3 >= 2`.
+Only the columns a rubric names are built.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .errors import EvidenceError
+from .model import RubricModel
+from .previous import Previous, check_previous, load_previous, previous_columns
+
+MAX_YEARS = 10
+PER_YEAR = {"score": np.ones(1), "grade": np.array(["x"]), "rank": np.ones(1), "vetoed": np.ones(1, dtype=bool)}
+
+
+def _named_grades(model: RubricModel) -> list[str]:
+    """Grades whose names can be written inside a name (NFKC-stable identifiers)."""
+    return [g.name for g in model.grade if g.name.isidentifier() and unicodedata.normalize("NFKC", g.name) == g.name]
+
+
+def history_types(model: RubricModel) -> dict[str, np.ndarray]:
+    """One sample value per name a condition may read from the history, for checking rubrics."""
+    types = {f"history.{key}_{k}": sample for key, sample in PER_YEAR.items() for k in range(1, MAX_YEARS + 1)}
+    types["history.years"] = np.ones(1)
+    for g in _named_grades(model):
+        types[f"history.streak_{g}"] = np.ones(1)
+        types[f"history.count_{g}"] = np.ones(1)
+        types.update({f"history.count_{g}_{k}": np.ones(1) for k in range(1, MAX_YEARS + 1)})
+    return types
+
+
+def history_files(sources: Sequence[str | Path]) -> list[Path]:
+    """The result files named, oldest first: files as given, a directory's *.json by name."""
+    out: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.json") if p.is_file())
+            if not found:
+                raise EvidenceError("the history directory holds no .json result files", path=str(path))
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
+
+
+def load_history(sources: Sequence[str | Path]) -> list[Previous]:
+    return [load_previous(p) for p in history_files(sources)]
+
+
+def check_history(history: Sequence[Previous], rubric_id: str, rubric_version: str,
+                  unit_ids: np.ndarray) -> list[str]:
+    """Refuse another rubric's results; warn, per file, about versions, departures and arrivals."""
+    if len(history) > MAX_YEARS:
+        raise EvidenceError(f"{len(history)} earlier results given; at most {MAX_YEARS} are read — give the most "
+                            "recent ones", path=history[0].source)
+    warnings = []
+    for earlier in history:
+        warnings += [f"history {earlier.source}: {w}" for w in check_previous(earlier, rubric_id, rubric_version,
+                                                                                unit_ids)]
+    return warnings
+
+
+def history_columns(history: Sequence[Previous], unit_ids: np.ndarray, model: RubricModel,
+                    wanted: set[str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The `history.*` columns among `wanted`, aligned with `unit_ids`, and where each is missing."""
+    n = unit_ids.shape[0]
+    wanted = {w for w in wanted if w.startswith("history.")}
+    if not wanted:
+        return {}, {}
+    recent_first = list(reversed(history))
+    years: dict[int, tuple[dict[str, np.ndarray], dict[str, np.ndarray]]] = {}
+
+    def year(k: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        if k not in years:
+            years[k] = previous_columns(recent_first[k - 1] if k <= len(recent_first) else None, unit_ids)
+        return years[k]
+
+    def present(k: int) -> np.ndarray:
+        return ~year(k)[1]["previous.vetoed"]
+
+    def had(g: str, k: int) -> np.ndarray:
+        cols, miss = year(k)
+        out: np.ndarray = (cols["previous.grade"] == g) & ~miss["previous.grade"]
+        return out
+
+    cols: dict[str, np.ndarray] = {}
+    missing: dict[str, np.ndarray] = {}
+    zero = np.zeros(n, dtype=bool)
+    given = len(recent_first)
+    grades = set(_named_grades(model))
+    for name in sorted(wanted):
+        tail = name[len("history."):]
+        key, _, last = tail.rpartition("_")
+        if key in PER_YEAR and last.isdigit():
+            c, m = year(int(last))
+            cols[name], missing[name] = c[f"previous.{key}"], m[f"previous.{key}"]
+        elif tail == "years":
+            cols[name] = sum((present(k).astype(np.float64) for k in range(1, given + 1)), np.zeros(n))
+            missing[name] = zero
+        elif tail.startswith("streak_"):
+            g = tail[len("streak_"):]
+            run = np.ones(n, dtype=bool)
+            streak = np.zeros(n)
+            for k in range(1, given + 1):
+                run &= had(g, k)
+                streak += run
+            cols[name], missing[name] = streak, zero
+        elif tail.startswith("count_"):
+            g, _, k_text = tail[len("count_"):].rpartition("_")
+            if not (k_text.isdigit() and g in grades):  # `count_优秀`: every year given
+                g, k_text = tail[len("count_"):], str(given)
+            span = min(int(k_text), given)
+            cols[name] = sum((had(g, k).astype(np.float64) for k in range(1, span + 1)), np.zeros(n))
+            missing[name] = zero
+    return cols, missing
