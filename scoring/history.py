@@ -14,6 +14,9 @@ expression syntax:
   not in that result, or fewer results were given, so a condition reading
   them does not hold.
 - `history.years`: how many of the earlier results hold the unit.
+- `history.points_IND_K`, `history.value_IND_K`: indicator IND's points and
+  its value (a number; yes/no as 1/0) K results back, for trends such as
+  "accidents falling year on year" (`accidents < history.value_accidents_1`).
 - For each grade whose name is a plain identifier (优秀, 合格, ...):
   `history.streak_优秀`, the number of consecutive earlier results, most
   recent first, in which the unit had that grade; `history.count_优秀`, in how
@@ -28,9 +31,13 @@ Only the columns a rubric names are built.
 
 from __future__ import annotations
 
+import json
+import math
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,9 +54,18 @@ def _named_grades(model: RubricModel) -> list[str]:
     return [g.name for g in model.grade if g.name.isidentifier() and unicodedata.normalize("NFKC", g.name) == g.name]
 
 
+def _named_indicators(model: RubricModel) -> list[str]:
+    return [i.id for d in model.dimension for i in d.indicator
+            if i.id.isidentifier() and unicodedata.normalize("NFKC", i.id) == i.id]
+
+
 def history_types(model: RubricModel) -> dict[str, np.ndarray]:
     """One sample value per name a condition may read from the history, for checking rubrics."""
     types = {f"history.{key}_{k}": sample for key, sample in PER_YEAR.items() for k in range(1, MAX_YEARS + 1)}
+    for ind in _named_indicators(model):
+        for k in range(1, MAX_YEARS + 1):
+            types[f"history.points_{ind}_{k}"] = np.ones(1)
+            types[f"history.value_{ind}_{k}"] = np.ones(1)
     types["history.years"] = np.ones(1)
     for g in _named_grades(model):
         types[f"history.streak_{g}"] = np.ones(1)
@@ -74,7 +90,34 @@ def history_files(sources: Sequence[str | Path]) -> list[Path]:
 
 
 def load_history(sources: Sequence[str | Path]) -> list[Previous]:
-    return [load_previous(p) for p in history_files(sources)]
+    """Earlier results, oldest first, each unit with its indicators' points and numeric values."""
+    out = []
+    for path in history_files(sources):
+        earlier = load_previous(path)  # checks the file and the unit fields it reads
+        items = _indicators(path)
+        out.append(replace(earlier, units={u: {**v, "items": items.get(u, {})} for u, v in earlier.units.items()}))
+    return out
+
+
+def _indicators(path: Path) -> dict[str, dict[str, tuple[float, float]]]:
+    """Each unit's indicators as (points, value); NaN where absent or not a number."""
+    doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    for unit in doc["units"]:
+        items = unit.get("indicators")
+        if not isinstance(items, dict):
+            continue
+        out[str(unit["id"])] = {str(k): (_number(v.get("points")), _number(v.get("value")))
+                                for k, v in items.items() if isinstance(v, dict)}
+    return out
+
+
+def _number(x: Any) -> float:
+    if isinstance(x, bool):
+        return float(x)
+    if isinstance(x, (int, float)) and math.isfinite(x):
+        return float(x)
+    return math.nan
 
 
 def check_history(history: Sequence[Previous], rubric_id: str, rubric_version: str,
@@ -118,12 +161,20 @@ def history_columns(history: Sequence[Previous], unit_ids: np.ndarray, model: Ru
     zero = np.zeros(n, dtype=bool)
     given = len(recent_first)
     grades = set(_named_grades(model))
+    indicators = set(_named_indicators(model))
     for name in sorted(wanted):
         tail = name[len("history."):]
         key, _, last = tail.rpartition("_")
         if key in PER_YEAR and last.isdigit():
             c, m = year(int(last))
             cols[name], missing[name] = c[f"previous.{key}"], m[f"previous.{key}"]
+        elif (tail.startswith(("points_", "value_")) and last.isdigit()
+              and key.partition("_")[2] in indicators):
+            kind, _, ind = key.partition("_")
+            k = int(last)
+            earlier = recent_first[k - 1] if k <= given else None
+            cols[name] = _item_column(earlier, unit_ids, ind, 0 if kind == "points" else 1)
+            missing[name] = np.isnan(cols[name])
         elif tail == "years":
             cols[name] = sum((present(k).astype(np.float64) for k in range(1, given + 1)), np.zeros(n))
             missing[name] = zero
@@ -143,3 +194,18 @@ def history_columns(history: Sequence[Previous], unit_ids: np.ndarray, model: Ru
             cols[name] = sum((had(g, k).astype(np.float64) for k in range(1, span + 1)), np.zeros(n))
             missing[name] = zero
     return cols, missing
+
+
+def _item_column(earlier: Previous | None, unit_ids: np.ndarray, indicator: str, which: int) -> np.ndarray:
+    """One indicator's points (0) or value (1) in an earlier result, aligned with `unit_ids`."""
+    n = unit_ids.shape[0]
+    if earlier is None or not earlier.units:
+        return np.full(n, np.nan)
+    ids = np.array(list(earlier.units), dtype=str)
+    figures = np.array([u.get("items", {}).get(indicator, (math.nan, math.nan))[which]
+                        for u in earlier.units.values()], dtype=np.float64)
+    order = np.argsort(ids)
+    ids, figures = ids[order], figures[order]
+    pos = np.clip(np.searchsorted(ids, unit_ids), 0, ids.size - 1)
+    out: np.ndarray = np.where(ids[pos] == unit_ids, figures[pos], np.nan)
+    return out

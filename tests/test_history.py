@@ -85,6 +85,23 @@ def test_a_three_year_streak_and_a_count(engine, history):
     assert holders(backwards, "model_unit") == {"u0", "u3"}
 
 
+def test_indicator_trends(engine, history):
+    body = RUBRIC + """
+[[consequence]]
+id = "rising"
+title = "逐年上升"
+when = "a > history.value_i_2"
+
+[[consequence]]
+id = "weak_start"
+title = "weak start"
+when = "history.points_i_3 <= 3"
+"""
+    res = engine.score(engine.rubric_from_text(body), history.parent / "now.csv", history=[history])
+    assert holders(res, "rising") == {"u1"}        # 10 now against 7 two years back
+    assert holders(res, "weak_start") == {"u4"}    # 3 points in 2023; u2 and u5 were not assessed
+
+
 def test_history_stands_for_previous(engine, history):
     body = RUBRIC + '\n[[consequence]]\nid = "again"\ntitle = "again"\nwhen = "previous.grade == grade"\n'
     rubric = engine.rubric_from_text(body)
