@@ -132,15 +132,18 @@ def amend_table(table: RawTable, model: RubricModel, amendments: Sequence[Amendm
             raise _fail(a, f"the unit has {found.size} rows" + (f" (periods {', '.join(listed)})" if listed else "")
                         + "; give the period of the row to correct")
         key = (int(found[0]), position[a.field])
+        if len(table.rows[key[0]]) <= key[1]:
+            raise _fail(a, f"{table.row_labels[key[0]]} has fewer cells than the header; fix the row first")
         if key in where:
             raise _fail(a, f"the same cell is amended twice (also {where[key].row}); keep one amendment per cell")
         where[key] = a
 
     def with_cells(value_of: Callable[[Amendment], str]) -> RawTable:
-        rows = [list(r) for r in table.rows]
+        rows = list(table.rows)  # only the amended rows are copied: a table may hold millions
         for (i, j), a in where.items():
-            rows[i] = rows[i] + [""] * (j + 1 - len(rows[i])) if len(rows[i]) <= j else rows[i]
-            rows[i][j] = value_of(a)
+            row = list(rows[i])
+            row[j] = value_of(a)
+            rows[i] = row
         return RawTable(list(table.columns), rows, list(table.row_labels))
 
     def text(i: int, j: int) -> str:
