@@ -33,7 +33,7 @@ import numpy as np
 
 from .consequences import GRANTED, OUTSIDE_QUOTA, Consequences, decide_consequences
 from .decide import NO_GRADE, Decisions
-from .errors import EvidenceError
+from .errors import EvidenceError, UsageError
 from .rounding import round_half_up
 from .sidefiles import Record, read_records
 
@@ -154,7 +154,7 @@ def apply_decisions(rule: Result, decisions: list[CommitteeDecision],
         seen[(d.unit, d.target)] = d.row
         try:
             i = rule.index_of(d.unit)
-        except Exception:
+        except UsageError:
             raise _fail(d, "no such unit in this assessment's evidence") from None
         if not rule.totals.assessable[i]:
             raise _fail(d, "the unit is not assessable (no item of the rubric applies), so it has no outcome to override")

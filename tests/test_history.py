@@ -143,3 +143,13 @@ def test_cli_history_directory(history):
     assert json.loads((cwd / "out2.json").read_text(encoding="utf-8"))["units"] == doc["units"]
     missing = scoring_cli("run", "r.toml", "now.csv", "--history", "nowhere.json", cwd=cwd)
     assert missing.returncode == 1 and "nowhere.json" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_the_docs_history_example_loads(engine):
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "workflow.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Several years"):]
+    block = section[section.index("```toml\n") + 8:section.index("```", section.index("```toml\n") + 8)]
+    grades = '[[grade]]\nname = "优秀"\nmin = 90\n[[grade]]\nname = "合格"\nmin = 60\n[[grade]]\nname = "不合格"\nmin = 0\n'
+    rubric = engine.rubric_from_text(rubric_text(single_indicator(10, "target", 'field = "a"\ntarget = 10') + block,
+                                                 fields=FIELDS, grades=grades))
+    assert [c.id for c in rubric.model.consequence] == ["model_unit", "summons", "slipped"]
