@@ -61,6 +61,7 @@ class ResultDiff:
     rubric: str
     units: tuple[UnitDiff, ...]
     notes: tuple[str, ...] = ()
+    totals: tuple[Change, ...] = ()   # grade counts, consequence counts and sums that changed
 
     @property
     def empty(self) -> bool:
@@ -77,7 +78,8 @@ class ResultDiff:
 
     def to_dict(self) -> dict[str, Any]:
         return {"before": self.before, "after": self.after, "rubric": self.rubric, "notes": list(self.notes),
-                "counts": self.counts(), "units": [u.to_dict() for u in self.units]}
+                "counts": self.counts(), "totals": [c.to_dict() for c in self.totals],
+                "units": [u.to_dict() for u in self.units]}
 
     def headline(self) -> str:
         c = self.counts()
@@ -89,6 +91,7 @@ class ResultDiff:
     def to_text(self) -> str:
         lines = [f"{self.before} → {self.after} (rubric {self.rubric}): {self.headline()}"]
         lines += [f"note: {n}" for n in self.notes]
+        lines += [f"total {c.what}: {_show(c.before)} → {_show(c.after)}" for c in self.totals]
         for u in self.units:
             lines.append(f"{u.id} ({_label(u)})")
             lines += [f"  {c.what}: {_show(c.before)} → {_show(c.after)}" for c in u.changes]
@@ -98,7 +101,8 @@ class ResultDiff:
         lines = [f"# 变动清单 Changes: {_md(self.before)} → {_md(self.after)}", "",
                  f"Rubric {_md(self.rubric)}: {self.headline()}.", ""]
         lines += [f"- note: {_md(n)}" for n in self.notes]
-        if self.notes:
+        lines += [f"- total {_md(c.what)}: {_md(_show(c.before))} → {_md(_show(c.after))}" for c in self.totals]
+        if self.notes or self.totals:
             lines.append("")
         if self.units:
             lines += ["| unit | why | what | before | after |", "|---|---|---|---|---|"]
@@ -218,7 +222,26 @@ def diff_results(before: Mapping[str, Any], after: Mapping[str, Any], *, before_
     for uid, unit in old.items():
         if uid not in new:
             units.append(UnitDiff(uid, "removed", "", tuple(Change(k, unit.get(k), None) for k in OUTCOME_KEYS)))
-    return ResultDiff(before_name, after_name, str(ra.get("id")), tuple(units), tuple(notes))
+    return ResultDiff(before_name, after_name, str(ra.get("id")), tuple(units), tuple(notes),
+                      tuple(summary_changes(before.get("summary"), after.get("summary"))))
+
+
+def summary_changes(before: Any, after: Any) -> list[Change]:
+    """Grade counts and each consequence's units and sum, where they changed."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    out = []
+    gb, ga = before.get("grades") or {}, after.get("grades") or {}
+    for g in dict.fromkeys([*gb, *ga]):
+        if gb.get(g) != ga.get(g):
+            out.append(Change(f"grade {g} (units)", gb.get(g), ga.get(g)))
+    cb, ca = before.get("consequences") or {}, after.get("consequences") or {}
+    for c in dict.fromkeys([*cb, *ca]):
+        b, a = cb.get(c) or {}, ca.get(c) or {}
+        for key in ("units", "amount"):
+            if b.get(key) != a.get(key):
+                out.append(Change(f"{c} ({key})", b.get(key), a.get(key)))
+    return out
 
 
 def _by_id(units: Sequence[Mapping[str, Any]], where: str) -> dict[str, Mapping[str, Any]]:

@@ -115,6 +115,8 @@ def test_cli_an_appeal_moves_a_third_unit_across_the_cut_and_every_pool_share(tm
     diff = scoring_cli("diff", "before.json", "after.json", cwd=tmp_path)
     assert diff.returncode == 0
     assert diff.stdout.splitlines()[1:] == [
+        "total grade A (units): 2 → 3",
+        "total grade B (units): 2 → 1",
         "u0 (moved by another unit's correction)",
         "  amount fund: 357.14 → 294.12",
         "u3 (own correction)",

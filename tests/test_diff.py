@@ -62,6 +62,9 @@ def test_a_correction_moves_others_and_the_diff_names_them(engine):
     assert changes["u0"] == {("amount fund", 357.14, 294.12)}
     assert changes["u2"] == {("rank", 3, 4), ("amount fund", 214.29, 176.47)}
     assert "4 unit(s) changed (1 by their own correction, 3 moved by others')" in d.to_text()
+    # The pool still adds up to 1,000 and two units still hold 先进: only the grade counts moved.
+    assert [(c.what, c.before, c.after) for c in d.totals] == [("grade A (units)", 2, 3), ("grade B (units)", 2, 1)]
+    assert "total grade A (units): 2 → 3" in d.to_text()
 
 
 def test_arrivals_and_departures(engine):

@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import scoring
+from scoring.history import history_columns
+from scoring.previous import Previous
 from scoring.errors import EvidenceError, RubricError
 from tests.conftest import rubric_text, single_indicator
 from tests.test_cli import scoring_cli
@@ -153,3 +158,32 @@ def test_the_docs_history_example_loads(engine):
     rubric = engine.rubric_from_text(rubric_text(single_indicator(10, "target", 'field = "a"\ntarget = 10') + block,
                                                  fields=FIELDS, grades=grades))
     assert [c.id for c in rubric.model.consequence] == ["model_unit", "summons", "slipped"]
+
+
+GRADE_OR_ABSENT = st.sampled_from(["A", "B", "C", None])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(GRADE_OR_ABSENT, min_size=0, max_size=5), min_size=1, max_size=6), st.integers(1, 6))
+def test_history_figures_match_a_plain_reading(engine, sequences, k):
+    # sequences[u] is unit u's grades, oldest first; all units share the same number of years.
+    years = max(len(s) for s in sequences)
+    grid = [s + [None] * (years - len(s)) for s in sequences]
+    history = [Previous(f"y{y}", "t", "1", {f"u{u}": {"score": 1.0, "rank": 1, "grade": grid[u][y], "vetoes": []}
+                                             for u in range(len(grid)) if grid[u][y] is not None})
+               for y in range(years)]
+    ids = np.array([f"u{u}" for u in range(len(grid))])
+    model = engine.rubric_from_text(RUBRIC).model
+    names = {"history.years", "history.streak_A", "history.count_B", f"history.count_C_{k}", f"history.grade_{k}"}
+    cols, missing = history_columns(history, ids, model, names)
+    for u, seq in enumerate(grid):
+        recent = seq[::-1]
+        streak = next((i for i, g in enumerate(recent) if g != "A"), len(recent))
+        assert cols["history.years"][u] == sum(g is not None for g in seq)
+        assert cols["history.streak_A"][u] == streak
+        assert cols["history.count_B"][u] == seq.count("B")
+        assert cols[f"history.count_C_{k}"][u] == recent[:k].count("C")
+        back = recent[k - 1] if k <= len(recent) else None
+        assert bool(missing[f"history.grade_{k}"][u]) == (back is None)
+        if back is not None:
+            assert cols[f"history.grade_{k}"][u] == back
