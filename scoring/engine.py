@@ -184,7 +184,7 @@ class Engine:
         previous: Previous | str | Path | None = None,
         committee: Sequence[CommitteeDecision] | str | Path | None = None,
         amendments: Sequence[Amendment] | str | Path | None = None,
-        history: Sequence[Previous | str | Path] | None = None,
+        history: Sequence[Previous | str | Path] | str | Path | None = None,
     ) -> Result:
         """Score `evidence` against `rubric`; paths and bundled ids are loaded first.
 
@@ -218,7 +218,7 @@ class Engine:
             warnings += check_previous(previous, rubric.id, rubric.version, layout.unit_ids)
         earlier: list[Previous] = []
         if history is not None:
-            for h in history:  # in the order given: oldest first
+            for h in [history] if isinstance(history, (str, Path)) else history:  # oldest first
                 earlier += [h] if isinstance(h, Previous) else load_history([h])
             warnings += check_history(earlier, rubric.id, rubric.version, layout.unit_ids)
             if previous is None and earlier:

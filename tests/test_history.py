@@ -82,7 +82,7 @@ def test_a_three_year_streak_and_a_count(engine, history):
     assert holders(res, "slipped") == set()
     assert any("history" in w and "2025.json" in w and "u5" in w for w in res.warnings)
     # The directory reads in name order, the same as the files given oldest first.
-    same = engine.score(rubric, history.parent / "now.csv", history=[history])
+    same = engine.score(rubric, history.parent / "now.csv", history=str(history))
     assert same.to_dict()["units"] == res.to_dict()["units"]
     # Given newest first, 2023 is read as last year: u2 (absent in 2023) loses its streak,
     # u3 (A in 2023 and 2024) gains one. The order given is the order of the years.
