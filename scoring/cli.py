@@ -131,6 +131,11 @@ def cmd_validate(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
 
 
 def cmd_check(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    try:
+        import hypothesis  # noqa: F401 - a dependency; missing only from an install made without it
+    except ModuleNotFoundError:
+        raise UsageError("scoring check draws evidence with hypothesis, which is not installed here; "
+                         "install it with: pip install hypothesis (or reinstall scoring with its dependencies)") from None
     from .check import check_rubric, has_errors
 
     status = EXIT_OK
