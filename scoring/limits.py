@@ -42,6 +42,11 @@ def shorten(value: object, limit: int = MAX_ECHO) -> str:
     return f"{text[:limit]}... ({len(text) - limit} more characters)"
 
 
+def clip(text: str, limit: int = MAX_ECHO) -> str:
+    """`text` itself (not its repr), cut like `shorten`."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text) - limit} more characters)"
+
+
 def _line_column(text: str, index: int) -> tuple[int, int]:
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1

@@ -102,12 +102,24 @@ def check_outputs(outputs: Sequence[tuple[str, Path]], inputs: Sequence[tuple[st
         seen_outputs[ident] = (label, path)
 
 
-def _new_file_mode() -> int:
-    # The mode a plain open() would give a new file under the current umask.
-    # os.umask is process-wide; read it once here, never from library code.
-    umask = os.umask(0)
+def _umask() -> int:
+    # Setting the umask to read it would change it for every thread for a
+    # moment; Linux reports it in /proc instead. Elsewhere, set and restore.
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
+
+
+def _new_file_mode() -> int:
+    """The mode a plain open() would give a new file under the current umask."""
+    return 0o666 & ~_umask()
 
 
 def _prepare(path: Path, data: bytes, mode_for_new: int) -> Path:

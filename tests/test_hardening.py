@@ -325,6 +325,13 @@ def test_an_error_does_not_echo_a_huge_value(tmp_path):
     assert proc.returncode == 1 and "more characters" in proc.stderr and len(proc.stderr) < 2000
 
 
+def test_a_rejected_rows_huge_cell_is_not_echoed_whole(tmp_path):
+    (tmp_path / "r.toml").write_text(rubric_text(RATIO_BODY), encoding="utf-8")
+    (tmp_path / "e.csv").write_text(f"id,a,b,flag\nu1,{'x' * 1_000_000},1,1\n", encoding="utf-8")
+    proc = scoring_cli("run", "r.toml", "e.csv", cwd=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and len(proc.stderr) < 5000, proc.stderr[:3000]
+
+
 def test_4000_expression_indicators_load(engine):
     # Not timed (machines are noisy; benchmarks/bench_rubric_load.py prints the
     # figures): this is the shape that was quadratic, loaded to the end.
