@@ -23,7 +23,7 @@ from . import _toml
 from .errors import RubricError
 from .model import RubricModel
 from .limits import MAX_EXPRESSIONS, MAX_INDICATORS, MAX_RUBRIC_BYTES, check_data_depth, check_toml_text, shorten
-from .names import RESERVED_NAMES
+from .names import RESERVED_NAMES, nfkc
 
 # Names the engine gives to results; a field of the same name would be ambiguous
 # in a condition such as `score >= 90` (refused for every kind of name by the model).
@@ -301,6 +301,17 @@ def check_model(m: RubricModel, path: str) -> None:
     names = [g.name for g in m.grade]
     if len(set(names)) != len(names):
         fail("grade names must be unique", "grade")
+    # Grades are compared as text (`grade == '优秀'`, last year's grade): a
+    # name with a stray space, or two that differ only in full-width forms,
+    # would look alike in print and never match.
+    seen: dict[str, str] = {}
+    for i, name in enumerate(names):
+        if name != name.strip():
+            fail(f"grade name {shorten(name)} has leading or trailing spaces; remove them", f"grade[{i}].name")
+        if nfkc(name) in seen:
+            fail(f"grade names {shorten(seen[nfkc(name)])} and {shorten(name)} differ only in full-width or other "
+                 "look-alike characters; make them plainly different", f"grade[{i}].name")
+        seen[nfkc(name)] = name
     for i in range(1, len(m.grade)):
         if not m.grade[i].min < m.grade[i - 1].min:
             fail(

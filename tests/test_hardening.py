@@ -111,6 +111,15 @@ def test_a_full_width_name_in_an_expression_is_refused_at_load(engine):
     assert err.key == "veto[0].when" and "Python reads as 'a'" in str(err)
 
 
+@pytest.mark.parametrize("grades, message", [
+    ('[[grade]]\nname = "A "\nmin = 50\n[[grade]]\nname = "C"\nmin = 0\n', "has leading or trailing spaces"),
+    ('[[grade]]\nname = "Ａ"\nmin = 50\n[[grade]]\nname = "A"\nmin = 0\n', "differ only in full-width"),
+])
+def test_grade_names_that_look_alike_are_refused(engine, grades, message):
+    err = load_error(engine, rubric_text(RATIO_BODY, grades=grades))
+    assert message in str(err) and err.key in ("grade[0].name", "grade[1].name")
+
+
 # --- --previous validated against the rubric -------------------------------------------
 
 PREV_BODY = RATIO_BODY + """
