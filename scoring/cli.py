@@ -24,7 +24,7 @@ from .evidence import Rejection
 from .examples import run_examples
 from .outputs import Output, check_outputs, write_outputs
 from .outputs import write_atomic as write_atomic  # kept importable from here for existing callers
-from .plan import Rubric
+from .plan import CompiledIndicator, Rubric
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SHOWN_REJECTIONS = 10
@@ -187,14 +187,16 @@ def rubric_tree(rubric: Rubric) -> str:
         lines.append("phases: " + ", ".join(
             f"{name} (weight {p.weight:g}, periods {p.periods or ('mean' if name == 'process' else 'last')})"
             for name, p in m.phases.items()))
+    by_dimension: dict[int, list[CompiledIndicator]] = {}
+    for ind in rubric.indicators:  # grouped once: a scan per dimension would be quadratic
+        by_dimension.setdefault(id(ind.dimension), []).append(ind)
     for dim in m.dimension:
         kind = " bonus, capped" if dim.kind == "bonus" else ""
         phase = f" [{dim.phase}]" if dim.phase else ""
         lines.append(f"  {dim.id} {dim.title}: {dim.points:g} points{kind}{phase}")
-        for ind in rubric.indicators:
-            if ind.dimension is dim:
-                how = ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary
-                lines.append(f"    {ind.id} {ind.spec.title}: {ind.points:g}, {ind.method.name} — {how}")
+        for ind in by_dimension.get(id(dim), []):
+            how = ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary
+            lines.append(f"    {ind.id} {ind.spec.title}: {ind.points:g}, {ind.method.name} — {how}")
     for v in m.veto:
         lines.append(f"  veto {v.id} {v.title}: when {v.when} → {v.effect}")
     lines.append("  grades: " + ", ".join(f"{g.name} ≥ {g.min:g}" + (f" if {g.require}" if g.require else "")

@@ -12,14 +12,18 @@ import re
 import stat
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import scoring
 from scoring import limits
-from scoring.errors import EvidenceError, RubricError, UsageError
-from scoring.names import RESERVED_NAMES
+from scoring.errors import EvidenceError, ExpressionError, RubricError, UsageError
+from scoring.expr import compile_expression
+from scoring.names import RESERVED_NAMES, name_problem, nfkc
 from scoring.outputs import Output, check_outputs, write_outputs
 from tests.conftest import RATIO_BODY, rubric_text
 
@@ -63,7 +67,6 @@ def declared_as(kind: str, name: str) -> str:
         fields += f'{quoted} = {{ type = "count" }}\n'
     elif kind == "phase":
         head = f'[phases]\n{quoted} = {{ weight = 1, periods = "last" }}\n'
-        extra = ""
     elif kind == "dimension":
         dim = name
     elif kind == "indicator":
@@ -72,7 +75,7 @@ def declared_as(kind: str, name: str) -> str:
         extra = f'\n[[veto]]\nid = {quoted}\ntitle = "v"\nwhen = "a > 3"\n'
     elif kind == "consequence":
         extra = f'\n[[consequence]]\nid = {quoted}\ntitle = "c"\nwhen = "score > 3"\n'
-    body = ONE_CHECK.format(dim=dim, ind=ind).replace('json', 'json')
+    body = ONE_CHECK.format(dim=dim, ind=ind)
     if kind == "phase":
         body = body.replace("points = 10\n  [[", f"points = 10\nphase = {quoted}\n  [[", 1)
     return rubric_text(body + extra, fields=fields).replace("[fields]", head + "[fields]", 1)
@@ -384,3 +387,46 @@ def test_every_limit_is_documented_with_its_value():
         assert f"`{short}`" in doc, f"{name} is not in docs/limits.md"
         shown = f"{value:,}" if value != 2**53 else "2^53"
         assert shown in doc, f"{name} = {shown} is not in docs/limits.md"
+
+
+# --- properties over all inputs -------------------------------------------------------
+
+EXPRESSION_ALPHABET = st.sampled_from(list("x1 .eE_+-*/()<>=!'\"\\jJoObBfF[]\nif elsendort") + ["ｘ", "１", "\u0301"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.lists(EXPRESSION_ALPHABET, max_size=30).map("".join)))
+def test_compiling_any_text_never_warns_and_only_refuses_cleanly(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning from the parser would fail the test
+        try:
+            compile_expression(text, allowed_names={"x"})
+        except ExpressionError:
+            pass
+
+
+@given(st.text(min_size=1, max_size=12))
+def test_an_accepted_name_is_its_own_normal_form_and_no_engine_word(name):
+    if name_problem(name, "name") is None:
+        assert nfkc(name) == name and name not in RESERVED_NAMES and name.isidentifier()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list('[]{}"\\,:1 9a') + ["[" * 50, "9" * 120]), max_size=40).map("".join))
+def test_bounded_json_reading_fails_only_with_value_error(text):
+    try:
+        limits.loads_json_bounded(text)
+    except ValueError:
+        pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list("[]{}\"'#=\\\n1a ") + ['"""', "'''", "[" * 40, "9" * 120]), max_size=40)
+       .map("".join))
+def test_any_toml_text_is_parsed_or_a_rubric_error(text):
+    from scoring.rubric import parse_toml
+
+    try:
+        parse_toml(text, "t.toml")
+    except RubricError:
+        pass
