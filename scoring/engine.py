@@ -215,12 +215,12 @@ class Engine:
         if isinstance(previous, (str, Path)):
             previous = load_previous(previous)
         if previous is not None:
-            warnings += check_previous(previous, rubric.id, rubric.version, layout.unit_ids)
+            warnings += check_previous(previous, rubric, layout.unit_ids)
         earlier: list[Previous] = []
         if history is not None:
             for h in [history] if isinstance(history, (str, Path)) else history:  # oldest first
                 earlier += [h] if isinstance(h, Previous) else load_history([h])
-            warnings += check_history(earlier, rubric.id, rubric.version, layout.unit_ids)
+            warnings += check_history(earlier, rubric, layout.unit_ids)
             if previous is None and earlier:
                 previous = earlier[-1]
         looking_back = previous_columns(previous, layout.unit_ids)

@@ -31,19 +31,22 @@ Only the columns a rubric names are built.
 
 from __future__ import annotations
 
-import json
 import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import EvidenceError
+from .limits import loads_json_bounded
 from .model import RubricModel
 from .previous import Previous, check_previous, load_previous, previous_columns
+
+if TYPE_CHECKING:
+    from .plan import Rubric
 
 MAX_YEARS = 10
 PER_YEAR = {"score": np.ones(1), "grade": np.array(["x"]), "rank": np.ones(1), "vetoed": np.ones(1, dtype=bool)}
@@ -101,7 +104,8 @@ def load_history(sources: Sequence[str | Path]) -> list[Previous]:
 
 def _indicators(path: Path) -> dict[str, dict[str, tuple[float, float]]]:
     """Each unit's indicators as (points, value); NaN where absent or not a number."""
-    doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    # load_previous has read this file within the size and nesting limits.
+    doc = loads_json_bounded(path.read_text(encoding="utf-8-sig"))
     out: dict[str, dict[str, tuple[float, float]]] = {}
     for unit in doc["units"]:
         items = unit.get("indicators")
@@ -120,16 +124,14 @@ def _number(x: Any) -> float:
     return math.nan
 
 
-def check_history(history: Sequence[Previous], rubric_id: str, rubric_version: str,
-                  unit_ids: np.ndarray) -> list[str]:
+def check_history(history: Sequence[Previous], rubric: Rubric, unit_ids: np.ndarray) -> list[str]:
     """Refuse another rubric's results; warn, per file, about versions, departures and arrivals."""
     if len(history) > MAX_YEARS:
         raise EvidenceError(f"{len(history)} earlier results given; at most {MAX_YEARS} are read — give the most "
                             "recent ones", path=history[0].source)
     warnings = []
     for earlier in history:
-        warnings += [f"history {earlier.source}: {w}" for w in check_previous(earlier, rubric_id, rubric_version,
-                                                                                unit_ids)]
+        warnings += [f"history {earlier.source}: {w}" for w in check_previous(earlier, rubric, unit_ids)]
     return warnings
 
 
