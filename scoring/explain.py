@@ -25,6 +25,7 @@ from .consequences import (
 from .indicators import combiner_of, run_method
 from .layout import Layout
 from .methods import expression_params
+from .payouts import PaidUnit
 from .plan import CompiledIndicator
 
 if TYPE_CHECKING:
@@ -245,13 +246,14 @@ def consequence_reason(result: Result, i: int, j: int) -> str:
     parts = [f"`{spec.when}` holds"]
     if spec.quota is not None:
         parts.append(f"rank {_g(float(rank))} within quota {int(cq.quota_size[i, j])}{group}")
-    pool = cq.pools[j]
-    if pool is not None:
-        parts.append(f"share of the pool of {pool.total:,.2f}, {pool.rule}")
-    elif isinstance(spec.amount, dict):
-        parts.append(f"amount by grade: {result.grades[i]} → {_g(float(cq.amounts[i, j]), 2)}")
-    elif isinstance(spec.amount, str):
-        parts.append(f"amount {spec.amount}")
+    payout = result.rubric.payouts[j]
+    if payout is not None and status == GRANTED:
+        grade = result.grades[i]
+        paid = PaidUnit(id=str(result.layout.unit_ids[i]), score=float(result.decisions.score[i]), grade=grade,
+                        rank=float(result.decisions.rank[i]), amount=float(cq.amounts[i, j]), budget=cq.budgets[j])
+        said = payout.kind.explain(payout.params, paid) if payout.kind.explain is not None else ""
+        if said:
+            parts.append(said)
     return "; ".join(parts)
 
 
@@ -261,7 +263,7 @@ def _consequence_section(result: Result, i: int) -> Section:
     for j, c in enumerate(model.consequence):
         reason = consequence_reason(result, i, j)
         if cq.status[i, j] == GRANTED:
-            amount = f", amount {_g(float(cq.amounts[i, j]), 2)}" if c.amount is not None or c.pool is not None else ""
+            amount = f", amount {_g(float(cq.amounts[i, j]), 2)}" if result.rubric.payouts[j] is not None else ""
             who = f" (to the {c.person_role})" if c.applies_to == "person" else ""
             sec.lines.append(f"{c.id} — {c.title}{who}: granted{amount}; {reason}")
         else:
