@@ -166,7 +166,7 @@ def cmd_check(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
 def cmd_schema(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     from .schema import schema_text
 
-    sys.stdout.write(schema_text(engine.registry.methods))
+    sys.stdout.write(schema_text(engine.registry.methods, engine.registry.payout_kinds))
     return EXIT_OK
 
 
