@@ -229,7 +229,8 @@ def cmd_plugins(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     for p in engine.plugins():
         dist = f"{p.distribution} {p.version}".strip() or "(registered in code)"
         print(f"{p.name}\t{dist}")
-        for label, names in (("methods", p.methods), ("loaders", p.loaders), ("writers", p.writers)):
+        for label, names in (("methods", p.methods), ("payout kinds", p.payout_kinds), ("loaders", p.loaders),
+                             ("writers", p.writers)):
             if names:
                 print(f"  {label}: {', '.join(names)}")
     return EXIT_OK
