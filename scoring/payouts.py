@@ -10,7 +10,7 @@ core knows none of them by name.
 In a rubric a consequence names its kind in a `payout` table whose other keys
 are the kind's parameters:
 
-    payout = { kind = "rank_bands", bands = [{ to = 3, amount = 10000 }, { to = 10, amount = 5000 }] }
+    payout = { kind = "per_point", rate = 100, above = 60 }
 
 A kind may also claim a shorthand key of the consequence (`amount = 5000`,
 `pool = { ... }`), so rubrics written before payout kinds existed keep working.
@@ -160,6 +160,7 @@ def payout_source(spec: Any, kinds: Mapping[str, PayoutKind]) -> tuple[str, str,
     if spec.payout is not None:
         params = dict(spec.payout.model_extra or {})
         return spec.payout.kind, "payout", params
+    # The shorthand keys are keys of the format (ConsequenceSpec); the kinds say which is theirs.
     for key in ("amount", "pool"):
         value: Any = getattr(spec, key)
         if value is None:
