@@ -215,11 +215,12 @@ def _pay(rubric: Rubric, c: int, payout: CompiledPayout, inp: PayoutInput,
         broken = np.flatnonzero(inp.granted & ~(np.abs(value) < MAX_AMOUNT))
     if broken.size:
         first = float(value[broken[0]])
-        why = "is not a finite number (a division by zero?)" if not np.isfinite(first) else \
-            f"reaches the limit of {MAX_AMOUNT:,.0f} (docs/money.md)"
+        finite = bool(np.isfinite(first))
+        why = f"reaches the limit of {MAX_AMOUNT:,.0f} (docs/money.md)" if finite else "is not a finite number"
+        what = f"{first:g}; lower the figures" if finite else "a division by zero?; guard the expression"
         raise RubricError(
             f"the amount of consequence {rubric.model.consequence[c].id!r} {why} for {broken.size} unit(s), "
-            f"first {layout.unit_ids[broken[0]]} ({first:g}); guard the expression or lower the figures",
+            f"first {layout.unit_ids[broken[0]]} ({what})",
             key=payout.key, path=str(rubric.path) if rubric.path else None,
         )
     paid = np.where(inp.granted, value, 0.0)
