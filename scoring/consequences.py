@@ -26,7 +26,7 @@ import numpy as np
 
 from .aggregate import Totals
 from .decide import Decisions, build_env, holds
-from .errors import RubricError
+from .errors import PluginError, RubricError
 from .layout import Layout
 from .model import ConsequenceSpec, QuotaSpec
 from .payouts import MAX_AMOUNT, MONEY_PLACES, Budget, CompiledPayout, PayoutInput
@@ -208,9 +208,9 @@ def _pay(rubric: Rubric, c: int, payout: CompiledPayout, inp: PayoutInput,
         raise RubricError(f"payout {payout.kind.name!r} of consequence {rubric.model.consequence[c].id!r}: {exc}",
                           key=payout.key, path=str(rubric.path) if rubric.path else None) from None
     value = np.asarray(answer.amounts, dtype=np.float64)
-    if value.shape != (inp.n,):
-        raise RubricError(f"payout kind {payout.kind.name!r} (plugin {payout.kind.plugin or '?'}) returned "
-                          f"{value.shape} amounts for {inp.n} units", key=payout.key)
+    if value.shape != (inp.n,):  # a plugin's bug, not the rubric's
+        raise PluginError(f"payout kind {payout.kind.name!r}{f' of plugin {payout.kind.plugin!r}' if payout.kind.plugin else ''} "
+                          f"returned {value.shape} amounts for {inp.n} units; it must return one per unit")
     with np.errstate(invalid="ignore"):
         broken = np.flatnonzero(inp.granted & ~(np.abs(value) < MAX_AMOUNT))
     if broken.size:

@@ -221,6 +221,11 @@ def _rank_section(result: Result, i: int) -> Section:
     return sec
 
 
+def _quota(count: int | None, size: float) -> int:
+    # A count is shown as written: 2**63 - 1 would come back from a float as 2**63.
+    return count if count is not None else int(size)
+
+
 def consequence_reason(result: Result, i: int, j: int) -> str:
     """Why unit `i` did or did not receive consequence `j`, in one line."""
     model, cq = result.rubric.model, result.consequences
@@ -237,7 +242,7 @@ def consequence_reason(result: Result, i: int, j: int) -> str:
     if status == OUTSIDE_QUOTA and spec.quota and spec.quota.within and np.isnan(cq.quota_size[i, j]):
         return f"no {spec.quota.within} value, so no place in any {spec.quota.within}'s quota"
     if status == OUTSIDE_QUOTA:
-        size, cut = int(cq.quota_size[i, j]), cq.quota_cut[i, j]
+        size, cut = _quota(spec.quota.count, cq.quota_size[i, j]), cq.quota_cut[i, j]
         tie = "; tied at the cut, and ties are excluded" if rank == cut else ""
         return f"rank {_g(float(rank))}, quota {size}{group}{tie}"
     if status == COUNTED_ONCE:
@@ -245,7 +250,7 @@ def consequence_reason(result: Result, i: int, j: int) -> str:
         return f"the same achievement ({spec.achievement}) is rewarded once, by {kept.id} at the higher amount"
     parts = [f"`{spec.when}` holds"]
     if spec.quota is not None:
-        parts.append(f"rank {_g(float(rank))} within quota {int(cq.quota_size[i, j])}{group}")
+        parts.append(f"rank {_g(float(rank))} within quota {_quota(spec.quota.count, cq.quota_size[i, j])}{group}")
     payout = result.rubric.payouts[j]
     if payout is not None and status == GRANTED:
         grade = result.grades[i]

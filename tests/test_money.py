@@ -294,6 +294,8 @@ def test_a_huge_quota_count_keeps_everybody(tmp_path):
     assert {u["id"]: [c["id"] for c in u["consequences"]] for u in doc["units"]} == \
         {"u1": ["award"], "u2": ["award"], "u3": []}
     assert doc["summary"]["consequences"]["award"]["amount"] == 200.0
+    explained = scoring_cli("explain", str(rubric), str(evidence), "u1")
+    assert f"within quota {2**63 - 1}" in explained.stdout, explained.stderr
 
 
 def test_a_share_quota_is_multiplied_out_exactly(engine):

@@ -184,3 +184,15 @@ def test_plugins_command_lists_payout_kinds():
 def test_paid_unit_is_what_explain_gets():
     unit = PaidUnit(id="u", score=90.0, grade="A", rank=1.0, amount=5.0, budget=None)
     assert unit.amount == 5.0 and json.dumps(unit.__dict__)
+
+
+def test_a_kind_returning_the_wrong_shape_is_a_plugin_error_not_a_crash():
+    class Broken:
+        @scoring.hookimpl
+        def scoring_register_payout_kinds(self) -> list[PayoutKind]:
+            return [PayoutKind("broken", PerPointParams, lambda p, inp: Payout(np.zeros(inp.n + 1)))]
+
+    engine = scoring.Engine(plugins=[Broken()])
+    r = rubric(engine, 'payout = { kind = "broken", rate = 1 }')
+    with pytest.raises(scoring.PluginError, match="payout kind 'broken' returned"):
+        engine.score(r, [{"id": "u", "x": 50}])
