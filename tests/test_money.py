@@ -303,3 +303,28 @@ def test_a_share_quota_is_multiplied_out_exactly(engine):
     rubric = money_rubric(engine, 'quota = { share = 0.1, rounding = "ceil" }\namount = 1')
     res = engine.score(rubric, [{"id": f"u{k:02d}", "x": 100 - k} for k in range(30)])
     assert sum(1 for u in res.units() if u.consequences) == 3
+
+
+# --- a total made by the engine ------------------------------------------------------------
+
+POINTS = [20, 20, 15, 15, 10, 10, 5, 5]
+
+
+@pytest.fixture(scope="module")
+def sum_rubric() -> tuple[scoring.Engine, scoring.Rubric]:
+    engine = scoring.Engine()
+    fields = "\n[fields]\n" + "".join(f'v{k} = {{ type = "number" }}\n' for k in range(len(POINTS)))
+    body = '\n[[dimension]]\nid = "d"\npoints = 100\n' + "".join(
+        f'  [[dimension.indicator]]\n  id = "i{k}"\n  points = {p}\n  method = "expression"\n  value = "v{k}"\n'
+        for k, p in enumerate(POINTS))
+    return engine, engine.rubric_from_text(rubric_text(body, fields=fields))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_an_engine_total_rounds_as_the_exact_sum_of_its_item_points(sum_rubric, data):
+    engine, rubric = sum_rubric
+    values = [data.draw(st.decimals(min_value=0, max_value=p, places=2)) for p in POINTS]
+    res = engine.score(rubric, [{"id": "u", **{f"v{k}": float(v) for k, v in enumerate(values)}}])
+    # scale 100 of 100 points: the score is the sum of the item points, rounded half-up to 1 place
+    assert res.unit("u").score == typed_half_up(str(sum(values, Decimal(0))), 1)
