@@ -38,6 +38,8 @@ _FAST_LOW, _FAST_HIGH = 1e-8, 1e15
 _POW10 = np.array([float(f"1e{i}") for i in range(-10, 25)])
 _POW10_OFFSET = 10
 _INT_POW10 = np.array([10**i for i in range(19)], dtype=np.int64)
+# Half of 10**i, the threshold for rounding up i dropped digits; i = 0 drops nothing.
+_HALF = np.array([2**62] + [5 * 10 ** (i - 1) for i in range(1, 19)], dtype=np.int64)
 _SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's splitter for doubles
 _CONTEXT = Context(prec=1000, Emax=10_000, Emin=-10_000)
 _QUANTA = [Decimal(1).scaleb(-p) for p in range(23)]
@@ -119,18 +121,21 @@ def round_half_up(values: ArrayLike, precision: int) -> NDArray[np.float64]:
         slow = np.isfinite(x) & ~fast_or_zero
     else:
         slow = np.isfinite(x) & ~fast & ~tiny
-    if fast.any():
-        n, k = _significand(a[fast])
-        shift = k - precision  # digits of N below the quantum 10**-precision
-        kept = np.where(shift > 0, n // _INT_POW10[np.clip(shift, 0, 18)], n)
-        dropped = np.where(shift > 0, n - kept * _INT_POW10[np.clip(shift, 0, 18)], 0)
-        half = np.where(shift > 0, 5 * _INT_POW10[np.clip(shift - 1, 0, 18)], 1)
-        kept = kept + (dropped >= half)
-        # shift > 15: the value is below a tenth of the quantum and rounds to 0.
-        kept = np.where(shift > SIGNIFICANT, 0, kept)
-        rounded = np.where(shift > 0, kept / _POW10[precision + _POW10_OFFSET],
-                           n / _POW10[k + _POW10_OFFSET])
-        out[fast] = np.copysign(rounded, x[fast])
+    every = bool(fast.all())  # the usual case: no masks to gather and scatter through
+    if every or fast.any():
+        n, k = _significand(a if every else a[fast])
+        # N has `shift` digits below the quantum 10**-precision: drop them half-up. With
+        # shift <= 0 nothing is dropped (divisor 1, a half never reached); past 15 digits
+        # everything is (the value is below a tenth of the quantum and rounds to 0).
+        shift = np.clip(k - precision, 0, SIGNIFICANT + 1)
+        kept, dropped = np.divmod(n, _INT_POW10[shift])
+        kept += dropped >= _HALF[shift]
+        # kept counts units of 10**-(k - shift): 10**-precision, or N's own unit.
+        rounded = kept / _POW10[k - shift + _POW10_OFFSET]
+        if every:
+            out = np.copysign(rounded, x)
+        else:
+            out[fast] = np.copysign(rounded, x[fast])
     for i in np.flatnonzero(slow):
         out.flat[i] = _exact_one(float(x.flat[i]), precision)
     # -0.0 prints as "-0.0" in JSON; a score is never negative zero.
