@@ -19,8 +19,10 @@ veto major_accident".
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 
@@ -52,22 +54,33 @@ class Consequences:
         return out
 
 
-_QUOTA_ROUNDING = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "ceil": ROUND_CEILING}
-
-
 def quota_sizes(quota: QuotaSpec, population: np.ndarray) -> np.ndarray:
     """The quota of each group, from its number of assessed units.
 
-    A share is multiplied out exactly (the share's decimal figure times a whole
-    count), so 0.1 x 30 is 3 places, not the 3.0000000000000004 of floats. One
-    Python step per group, and groups are few.
+    A share is multiplied out exactly: the share's decimal figure as a fraction
+    S / 10**q times a whole count, in integers, so 0.1 x 30 is 3 places, not the
+    3.0000000000000004 of floats.
     """
     if quota.count is not None:
         return np.full(population.shape, float(quota.count))
     share = decimal_figure(float(quota.share or 0.0))
-    mode = _QUOTA_ROUNDING[quota.rounding]
-    return np.array([float((share * int(p)).to_integral_value(mode)) for p in population.tolist()],
-                    dtype=np.float64).reshape(population.shape)
+    exponent = int(share.as_tuple().exponent)
+    places = max(-exponent, 0)
+    numerator, denominator = int(share.scaleb(places)), 10**places
+    count = np.rint(population).astype(np.int64)  # whole numbers of units, held as floats
+    if numerator * int(count.max(initial=0)) >= 2**62:  # beyond int64: Python integers, group by group
+        exact = [Fraction(numerator * int(c), denominator) for c in count.tolist()]
+        table = {"floor": math.floor, "ceil": math.ceil, "half_up": lambda f: math.floor(f + Fraction(1, 2))}
+        return np.array([float(table[quota.rounding](f)) for f in exact], dtype=np.float64).reshape(count.shape)
+    product = count * numerator
+    if quota.rounding == "floor":
+        sizes = product // denominator
+    elif quota.rounding == "ceil":
+        sizes = -((-product) // denominator)
+    else:  # half up: non-negative, so add half the denominator and floor
+        sizes = (2 * product + denominator) // (2 * denominator)
+    out: np.ndarray = sizes.astype(np.float64)
+    return out
 
 
 def apply_quota(

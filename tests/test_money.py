@@ -328,3 +328,17 @@ def test_an_engine_total_rounds_as_the_exact_sum_of_its_item_points(sum_rubric, 
     res = engine.score(rubric, [{"id": "u", **{f"v{k}": float(v) for k, v in enumerate(values)}}])
     # scale 100 of 100 points: the score is the sum of the item points, rounded half-up to 1 place
     assert res.unit("u").score == typed_half_up(str(sum(values, Decimal(0))), 1)
+
+
+@given(st.decimals(min_value=0, max_value=1, places=6), st.sampled_from(["floor", "ceil", "half_up"]),
+       st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=20))
+def test_share_quotas_match_decimal(share, rounding, populations):
+    from decimal import ROUND_CEILING, ROUND_FLOOR
+
+    from scoring.consequences import quota_sizes
+    from scoring.model import QuotaSpec
+
+    quota = QuotaSpec(share=float(share), rounding=rounding)
+    mode = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "half_up": ROUND_HALF_UP}[rounding]
+    expected = [float((share * p).to_integral_value(mode)) for p in populations]
+    assert quota_sizes(quota, np.array(populations, dtype=np.float64)).tolist() == expected
