@@ -71,7 +71,9 @@ def quota_sizes(quota: QuotaSpec, population: np.ndarray) -> np.ndarray:
     if numerator * int(count.max(initial=0)) >= 2**62:  # beyond int64: Python integers, group by group
         exact = [Fraction(numerator * int(c), denominator) for c in count.tolist()]
         table = {"floor": math.floor, "ceil": math.ceil, "half_up": lambda f: math.floor(f + Fraction(1, 2))}
-        return np.array([float(table[quota.rounding](f)) for f in exact], dtype=np.float64).reshape(count.shape)
+        big: np.ndarray = np.array([float(table[quota.rounding](f)) for f in exact], dtype=np.float64)
+        shaped: np.ndarray = big.reshape(count.shape)
+        return shaped
     product = count * numerator
     if quota.rounding == "floor":
         sizes = product // denominator

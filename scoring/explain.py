@@ -242,7 +242,8 @@ def consequence_reason(result: Result, i: int, j: int) -> str:
     if status == OUTSIDE_QUOTA and spec.quota and spec.quota.within and np.isnan(cq.quota_size[i, j]):
         return f"no {spec.quota.within} value, so no place in any {spec.quota.within}'s quota"
     if status == OUTSIDE_QUOTA:
-        size, cut = _quota(spec.quota.count, cq.quota_size[i, j]), cq.quota_cut[i, j]
+        size = _quota(spec.quota.count if spec.quota else None, cq.quota_size[i, j])
+        cut = cq.quota_cut[i, j]
         tie = "; tied at the cut, and ties are excluded" if rank == cut else ""
         return f"rank {_g(float(rank))}, quota {size}{group}{tie}"
     if status == COUNTED_ONCE:

@@ -11,6 +11,7 @@ fen; a pool is shared in whole integers (numbers of its `unit`), never floats.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -48,7 +49,7 @@ def _fixed(p: FixedParams, inp: PayoutInput) -> Payout:
     return Payout(np.full(inp.n, p.amount))
 
 
-def _validate_fixed(p: FixedParams, grades: tuple[str, ...]) -> None:
+def _validate_fixed(p: FixedParams, grades: Sequence[str]) -> None:
     check_amounts([p.amount], "amount:")
 
 
@@ -74,7 +75,7 @@ class GradeTableParams(Params):
     amounts: dict[str, float]
 
 
-def _validate_table(p: GradeTableParams, grades: tuple[str, ...]) -> None:
+def _validate_table(p: GradeTableParams, grades: Sequence[str]) -> None:
     for name in p.amounts:
         if name not in grades:
             raise ValueError(f"{name}: amount table names {name!r}, which is not a grade ({', '.join(grades)})")
@@ -103,7 +104,7 @@ class PoolParams(Params):
     unit: float = Field(default=0.01, gt=0)
 
 
-def _validate_pool(p: PoolParams, grades: tuple[str, ...]) -> None:
+def _validate_pool(p: PoolParams, grades: Sequence[str]) -> None:
     if p.by == "grade":
         if not p.weights:
             raise ValueError('weights: a pool with by = "grade" needs weights = { grade = weight, ... }')
@@ -170,10 +171,10 @@ def _pool(p: PoolParams, inp: PayoutInput) -> Payout:
         big = [int(w) * steps for w in weights.tolist()]
         quotient = [b // weight_sum for b in big]
         left = steps - sum(quotient)
-        eligible = [i for i in range(inp.n) if weights[i] > 0]
-        rank = np.nan_to_num(inp.rank, nan=np.inf)
-        eligible.sort(key=lambda i: (-(big[i] % weight_sum), float(rank[i]), str(inp.unit_ids[i])))
-        for i in eligible[:left]:
+        ranks = np.nan_to_num(inp.rank, nan=np.inf).tolist()
+        waiting = sorted((i for i in range(inp.n) if weights[i] > 0),
+                         key=lambda i: (-(big[i] % weight_sum), ranks[i], str(inp.unit_ids[i])))
+        for i in waiting[:left]:
             quotient[i] += 1
         shares = np.array(quotient, dtype=np.int64)  # each share is at most `steps`, below 2**53
     amounts = units_to_float(shares * unit_fen, 2)
@@ -209,7 +210,7 @@ class RankBandsParams(Params):
     bands: list[RankBand] = Field(min_length=1)
 
 
-def _validate_bands(p: RankBandsParams, grades: tuple[str, ...]) -> None:
+def _validate_bands(p: RankBandsParams, grades: Sequence[str]) -> None:
     for k in range(1, len(p.bands)):
         if p.bands[k].to <= p.bands[k - 1].to:
             raise ValueError(f"bands[{k}].to: bands go down the ranking: each `to` must be greater than the one "
