@@ -221,10 +221,8 @@ def check_model(m: RubricModel, path: str) -> None:
             fail(f"give one of amount, pool or payout, not {' and '.join(written)}", key)
         if cons.achievement and labels.count(cons.achievement) > 1:
             # Which of two rewards for one achievement a unit keeps is decided
-            # last; a pool, a quota or a block would have acted on the other by then.
-            if cons.pool is not None:
-                fail("a pooled consequence cannot share its achievement with another: the pool would no longer "
-                     "add up", f"{key}.achievement")
+            # last; a quota or a block would have acted on the other by then (and a
+            # shared budget would no longer add up: checked with the payout kinds).
             if cons.quota is not None:
                 fail("a consequence with a quota cannot share its achievement with another: a place could go to "
                      "a unit that keeps the other reward; put the quota on a consequence of its own",
