@@ -151,16 +151,17 @@ def round_scalar(value: float, precision: int) -> float:
 
 def to_minor_units(values: ArrayLike, places: int) -> NDArray[np.int64]:
     """Each value as a whole number of 10**-places (fen at places = 2), half-up on its
-    decimal figure. |value| * 10**places must stay below 2**53 (ValueError otherwise);
-    NaN is refused too: money is never unknown."""
+    decimal figure. |value| * 10**places must stay below 2**50, about 1.1e15 (ValueError
+    otherwise), where scaling the float back is exact; NaN is refused too: money is
+    never unknown."""
     x = round_half_up(values, places)
     if not np.isfinite(x).all():
         raise ValueError("an amount is not a finite number")
     scaled = x * _POW10[places + _POW10_OFFSET]
-    if (np.abs(scaled) >= 2.0**53).any():
-        raise ValueError(f"an amount is too large to count exactly in units of 10^-{places}")
+    if (np.abs(scaled) >= 2.0**50).any():
+        raise ValueError(f"a figure is too large to count exactly in units of 10^-{places}")
     # x is the double nearest a decimal of at most `places` places, so the scaled
-    # value is within a tiny fraction of the whole number it stands for.
+    # value is within 2**-52 of its size (below 0.25 here) of the whole number it stands for.
     units: NDArray[np.int64] = np.rint(scaled).astype(np.int64)
     return units
 
