@@ -16,8 +16,10 @@ The reading is relative to the value's magnitude, unlike a snap to a fixed
 number of decimal places, which stops removing noise (and starts inventing
 digits) once values grow past a few million.
 
-The work is vectorised and exact: each value is scaled by a power of ten
-(exact up to 10**22) into a 15-digit integer; the scaling's rounding error is
+The work is vectorised and exact. Values whose scaled fraction is clearly
+away from one half are decided by the float product itself (the bound below
+covers both the product's error and the 15-digit reading). The rest are
+scaled by a power of ten (exact up to 10**22) into a 15-digit integer; the scaling's rounding error is
 recovered exactly with Dekker's error-free product, so the carry decision at
 the 16th digit, and the half-up decision at the requested precision, are made
 on the exact value, in integer arithmetic. Values outside [1e-8, 1e15), which
@@ -100,6 +102,20 @@ def decimal_figure(value: float) -> Decimal:
     return _read(value).normalize(_CONTEXT) if value else Decimal(0)
 
 
+def _round_exactly(a: NDArray[np.float64], precision: int) -> NDArray[np.float64]:
+    """Positive values in [1e-8, 1e15) read to 15 digits and rounded half-up, in integers."""
+    n, k = _significand(a)
+    # N has `shift` digits below the quantum 10**-precision: drop them half-up. With
+    # shift <= 0 nothing is dropped (divisor 1, a half never reached); past 15 digits
+    # everything is (the value is below a tenth of the quantum and rounds to 0).
+    shift = np.clip(k - precision, 0, SIGNIFICANT + 1)
+    kept, dropped = np.divmod(n, _INT_POW10[shift])
+    kept += dropped >= _HALF[shift]
+    # kept counts units of 10**-(k - shift): 10**-precision, or N's own unit.
+    out: NDArray[np.float64] = kept / _POW10[k - shift + _POW10_OFFSET]
+    return out
+
+
 def round_half_up(values: ArrayLike, precision: int) -> NDArray[np.float64]:
     """Round to `precision` decimals (0..22), halves away from zero, on each value's
     15-significant-digit decimal figure; NaN and inf pass through unchanged."""
@@ -123,15 +139,19 @@ def round_half_up(values: ArrayLike, precision: int) -> NDArray[np.float64]:
         slow = np.isfinite(x) & ~fast & ~tiny
     every = bool(fast.all())  # the usual case: no masks to gather and scatter through
     if every or fast.any():
-        n, k = _significand(a if every else a[fast])
-        # N has `shift` digits below the quantum 10**-precision: drop them half-up. With
-        # shift <= 0 nothing is dropped (divisor 1, a half never reached); past 15 digits
-        # everything is (the value is below a tenth of the quantum and rounds to 0).
-        shift = np.clip(k - precision, 0, SIGNIFICANT + 1)
-        kept, dropped = np.divmod(n, _INT_POW10[shift])
-        kept += dropped >= _HALF[shift]
-        # kept counts units of 10**-(k - shift): 10**-precision, or N's own unit.
-        rounded = kept / _POW10[k - shift + _POW10_OFFSET]
+        af = a if every else a[fast]
+        # Most values are nowhere near a half at the precision: for them the float
+        # product decides. y is within y * 2**-53 of a * 10**precision, and the 15-digit
+        # reading moves a by at most half a unit of its 15th digit (a * 5e-15), so a
+        # fraction further than y * 1e-14 from one half rounds the same way exactly.
+        scale = _POW10[precision + _POW10_OFFSET]
+        y = af * scale
+        whole = np.floor(y)
+        fraction = y - whole
+        rounded = (whole + (fraction > 0.5)) / scale
+        near = np.abs(fraction - 0.5) <= y * 1e-14
+        if near.any():
+            rounded[near] = _round_exactly(af[near], precision)
         if every:
             out = np.copysign(rounded, x)
         else:
