@@ -204,8 +204,9 @@ def rubric_tree(rubric: Rubric) -> str:
         lines.append(f"  veto {v.id} {v.title}: when {v.when} → {v.effect}")
     lines.append("  grades: " + ", ".join(f"{g.name} ≥ {g.min:g}" + (f" if {g.require}" if g.require else "")
                                           for g in m.grade))
-    for c in m.consequence:
-        lines.append(f"  consequence {c.id} {c.title}: when {c.when}")
+    for c, payout in zip(m.consequence, rubric.payouts):
+        paid = f"; paid by {payout.kind.name} ({payout.kind.summary})" if payout is not None else ""
+        lines.append(f"  consequence {c.id} {c.title}: when {c.when}{paid}")
     return "\n".join(lines) + "\n"
 
 
