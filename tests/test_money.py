@@ -88,6 +88,20 @@ def test_whole_columns_match_one_by_one(values, precision):
     assert [float(v) for v in column] == [float(reference(v, precision)) for v in values]
 
 
+@settings(max_examples=400)
+@given(st.integers(min_value=0, max_value=10**14), st.integers(min_value=0, max_value=6),
+       st.integers(min_value=-64, max_value=64))
+def test_floats_a_few_ulps_from_a_half_round_as_decimal_says(whole, precision, ulps):
+    # k + 0.5 units of the precision, moved by a few ulps: where the float shortcut
+    # must hand over to the exact path.
+    half = float((Decimal(whole) + Decimal("0.5")).scaleb(-precision))
+    x = half
+    for _ in range(abs(ulps)):
+        x = float(np.nextafter(x, np.inf if ulps > 0 else -np.inf))
+    column = round_half_up(np.full(12, x), precision)
+    assert column[0] == float(reference(x, precision)) == round_scalar(x, precision)
+
+
 @st.composite
 def typed_figures(draw: st.DrawFn, max_digits: int = SIGNIFICANT, max_value: int = 10**13) -> str:
     """A decimal as a user types it: at most 15 significant digits, up to the amount limit."""

@@ -196,3 +196,10 @@ def test_a_kind_returning_the_wrong_shape_is_a_plugin_error_not_a_crash():
     r = rubric(engine, 'payout = { kind = "broken", rate = 1 }')
     with pytest.raises(scoring.PluginError, match="payout kind 'broken' returned"):
         engine.score(r, [{"id": "u", "x": 50}])
+
+
+def test_rubrics_show_names_the_payout_kind():
+    proc = scoring_cli("rubrics", "show", "department-safety-target")
+    assert proc.returncode == 0, proc.stderr
+    assert "consequence ranking_award 年度考核排名奖励: when" in proc.stdout
+    assert "paid by rank_bands (a stepped amount by rank band)" in proc.stdout
