@@ -53,6 +53,11 @@ class Consequences:
         out: np.ndarray = self.status == GRANTED
         return out
 
+    @property
+    def pools(self) -> tuple[Budget | None, ...]:
+        """The former name of `budgets` (a pool's total, used, units and rule), kept for callers."""
+        return self.budgets
+
 
 def quota_sizes(quota: QuotaSpec, population: np.ndarray) -> np.ndarray:
     """The quota of each group, from its number of assessed units.
