@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
@@ -379,3 +380,8 @@ def test_a_total_of_many_items_rounds_as_their_exact_sum(engine):
     res = engine.score(rubric, rows)
     got = dict(zip(res.layout.unit_ids.tolist(), res.decisions.score.tolist()))
     assert {u: got[u] for u in expected if got[u] != expected[u]} == {}
+
+
+def test_the_money_limit_is_in_docs_limits():
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert "`MAX_AMOUNT`" in doc and f"{int(MAX_AMOUNT):,}" in doc
