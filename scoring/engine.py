@@ -25,7 +25,6 @@ from .evidence import Evidence, OnError, type_arrays, type_table
 from .indicators import score_indicators
 from .layout import build_layout
 from .amend import Amendment, amend_table, load_amendments
-from .expr import Expression
 from .history import check_history, history_columns, load_history
 from .overrides import CommitteeDecision, load_decisions, overridden
 from .plan import Rubric, compile_rubric
@@ -226,7 +225,7 @@ class Engine:
                 previous = earlier[-1]
         looking_back = previous_columns(previous, layout.unit_ids)
         read = set().union(*(e.names for e in rubric.consequence_when),
-                           *(a.names for a in rubric.consequence_amount if isinstance(a, Expression)))
+                           *(p.names for p in rubric.payouts if p is not None))
         more = history_columns(earlier, layout.unit_ids, rubric.model, read)  # only the history.* names read
         looking_back = ({**looking_back[0], **more[0]}, {**looking_back[1], **more[1]})
         consequences = decide_consequences(rubric, layout, totals, decisions, looking_back)

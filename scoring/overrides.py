@@ -169,10 +169,11 @@ def apply_decisions(rule: Result, decisions: list[CommitteeDecision],
         if d.target not in cons_ids:
             raise _fail(d, f"the target is neither `grade` nor a consequence of the rubric ({', '.join(cons_ids)})")
         j = cons_ids.index(d.target)
-        spec = model.consequence[j]
         if d.action == "set":
-            if spec.pool is not None:
-                raise _fail(d, "a pool share is computed from the pool; grant or deny the unit instead of setting it")
+            payout = rule.rubric.payouts[j]
+            if payout is not None and payout.kind.budget:
+                raise _fail(d, f"a share of a budget ({payout.kind.name}) is computed from the budget; grant or deny "
+                               "the unit instead of setting its amount")
             amounts[(i, j)] = _amount(d)
             grant[i, j] = True
         elif d.action == "grant":
@@ -191,9 +192,8 @@ def apply_decisions(rule: Result, decisions: list[CommitteeDecision],
         cons.amounts[i, j] = float(round_half_up(np.array([value]), 2)[0]) if cons.status[i, j] == GRANTED else 0.0
 
     def side(result_cons: Consequences, i: int, j: int, why: str | None) -> dict[str, Any]:
-        spec = model.consequence[j]
         granted = bool(result_cons.status[i, j] == GRANTED)
-        paid = spec.amount is not None or spec.pool is not None or (i, j) in amounts
+        paid = rule.rubric.payouts[j] is not None or (i, j) in amounts
         out: dict[str, Any] = {"granted": granted, "amount": float(result_cons.amounts[i, j]) if paid else None}
         if why is not None:
             out["why"] = why

@@ -76,7 +76,7 @@ def test_set_an_amount_and_refuse_it_on_a_pool(engine):
     rubric = engine.rubric_from_text(body)
     res = engine.score(rubric, rows(10, 8), committee=[decision("u1", "refund", "set", "15,000.005")])
     assert holders(res, "refund") == {"u0": 20000.0, "u1": 15000.01}
-    with pytest.raises(EvidenceError, match="a pool share is computed"):
+    with pytest.raises(EvidenceError, match="a share of a budget .pool. is computed"):
         engine.score(rubric, rows(10, 8), committee=[decision("u1", "fund", "set", "10")])
 
 
