@@ -51,21 +51,7 @@ def max_score(rubric: Rubric) -> float:
 
 
 def fields_read(rubric: Rubric) -> set[str]:
-    model = rubric.model
-    names: set[str] = set()
-    for ind in rubric.indicators:
-        names.update(ind.inputs)
-        names.update(ind.member_inputs)
-    for expr in (*rubric.vetoes, *(r for r in rubric.requires if r is not None), *rubric.consequence_when,
-                 *(a for a in rubric.consequence_amount if hasattr(a, "names"))):
-        names.update(getattr(expr, "names", ()))
-    for spec in model.fields.values():
-        names.update(b for b in (spec.min, spec.max, spec.weight) if isinstance(b, str))
-    if model.rank.within:
-        names.add(model.rank.within)
-    for c in model.consequence:
-        names.update(n for n in (c.quota.within if c.quota else None, c.person_field) if n)
-    return names
+    return set(rubric.fields_read)
 
 
 def lint(rubric: Rubric) -> list[Finding]:

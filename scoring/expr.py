@@ -178,7 +178,7 @@ class _Compiler:
             raise self.error(f"no value is given for name {name!r}", position)
         raw = env[name]
         value = raw if isinstance(raw, np.ndarray) else np.asarray(raw)
-        if value.dtype.kind == "T":  # numpy 2 StringDType: same meaning as '<U'
+        if value.dtype.kind in "TO":  # numpy 2 StringDType, or evidence text kept as objects: same meaning as '<U'
             value = value.astype(np.str_)
         if value.dtype.kind not in "biufU":
             raise self.error(f"value {name!r} has unsupported type {value.dtype}", position)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ExpressionError, RubricError
 from .expr import Expression, compile_expression
+from .headers import header_names
 from .methods import Method, expression_params, field_params
 from .model import DimensionSpec, IndicatorSpec, RubricModel
 from .rubric import validation_error
@@ -73,9 +74,38 @@ class Rubric:
         return self.model.rubric.title
 
     @property
+    def fields_read(self) -> frozenset[str]:
+        """Fields that an indicator, veto, grade, rank, consequence or another field's bound reads."""
+        return frozenset(fields_read(self))
+
+    @property
+    def optional_fields(self) -> frozenset[str]:
+        """Fields read by nothing: evidence may leave them out or blank, whatever their missing policy."""
+        return frozenset(self.model.fields) - self.fields_read
+
+    @property
     def member_fields(self) -> frozenset[str]:
         """Fields read from member rows by member-row methods (besides roll-ups)."""
         return frozenset(f for ind in self.indicators for f in ind.member_inputs)
+
+
+def fields_read(rubric: Rubric) -> set[str]:
+    model = rubric.model
+    names: set[str] = set()
+    for ind in rubric.indicators:
+        names.update(ind.inputs)
+        names.update(ind.member_inputs)
+    for expr in (*rubric.vetoes, *(r for r in rubric.requires if r is not None), *rubric.consequence_when,
+                 *(a for a in rubric.consequence_amount if hasattr(a, "names"))):
+        names.update(getattr(expr, "names", ()))
+    for spec in model.fields.values():
+        names.update(b for b in (spec.min, spec.max, spec.weight) if isinstance(b, str))
+    if model.rank.within:
+        names.add(model.rank.within)
+    names.update(model.rank.tie_break)
+    for c in model.consequence:
+        names.update(n for n in (c.quota.within if c.quota else None, c.person_field) if n)
+    return names & set(model.fields)
 
 
 def _compile(
@@ -117,6 +147,10 @@ def compile_rubric(
     model: RubricModel, methods: dict[str, Method], *, path: Path | None, sha256: str, name: str | None = None
 ) -> Rubric:
     where = name or (str(path) if path else "rubric")
+    try:
+        header_names(model)  # every header (id, title, alias) must name one column only
+    except ValueError as exc:
+        raise RubricError(str(exc), path=where, key="fields") from None
     fields = set(model.fields)
     types = sample_types(model)
     compiled: list[CompiledIndicator] = []
