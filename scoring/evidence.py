@@ -158,7 +158,7 @@ def _apply_missing(
 
     With member rows, a row is only asked for the fields that will be read from
     it: a member row for fields with a roll-up, the unit's own row for the rest.
-    An `optional` field (read by nothing, or a label) is never asked for.
+    An `optional` field (read by nothing) is never asked for.
     """
     if not missing.any():
         return missing
@@ -259,7 +259,7 @@ def type_table(
 
     `member_fields` are fields read from member rows (by a member-row method)
     besides those with a `rollup`: a member row is asked for them, the unit's
-    own row is not. `optional` fields (read by nothing, or labels) may be
+    own row is not. `optional` fields (read by nothing) may be
     absent or blank whatever their missing policy.
     """
     info = rubric.rubric
@@ -279,7 +279,7 @@ def type_table(
             path=source,
         )
     absent_required = [f for f, s in rubric.fields.items()
-                       if f not in position and s.missing == "error" and f not in optional and not s.label]
+                       if f not in position and s.missing == "error" and f not in optional]
     if absent_required:
         shown = ", ".join(f"{f} ({rubric.fields[f].title})" if rubric.fields[f].title else f
                           for f in absent_required[:10]) + (" ..." if len(absent_required) > 10 else "")
@@ -340,7 +340,7 @@ def type_table(
         column = texts.get(name, blank)
         values, empty = _type_texts(name, spec, column, out)
         missing[name] = _apply_missing(name, spec, values, empty, out, None if parents is None else parents != "",
-                                       name in member_fields, name in optional or spec.label)
+                                       name in member_fields, name in optional)
         columns[name] = values
     return _finish(
         rubric, out, ids, periods, parents, columns, missing, lambda f, i: str(texts.get(f, blank)[i]),
@@ -370,7 +370,7 @@ def type_arrays(
     n = id_arr.shape[0]
     out = _Collector(None, id_arr)
     absent = [f for f, spec in rubric.fields.items()
-              if f not in columns and spec.missing == "error" and f not in optional and not spec.label]
+              if f not in columns and spec.missing == "error" and f not in optional]
     if absent:
         raise EvidenceError(f"no column for field(s) {', '.join(absent)} declared in the rubric's [fields]", path=source)
     typed: dict[str, np.ndarray] = {}
@@ -417,7 +417,7 @@ def type_arrays(
                 out.reject(bad, name, texts[bad].tolist(), why)
         missing[name] = _apply_missing(name, spec, values, empty, out,
                                        None if parent_arr is None else parent_arr != "", name in member_fields,
-                                       name in optional or spec.label)
+                                       name in optional)
         typed[name] = values
     out.reject(np.flatnonzero(id_arr == ""), rubric.rubric.id_column, None, "no unit id")
     hasher = hashlib.sha256(id_arr.tobytes())
@@ -491,8 +491,6 @@ def _finish(
         raise EvidenceError(
             f"no {info.unit} to score: all {n} rows were rejected. First: {rejected[0]}", path=source, rejected=rejected,
         )
-    if periods is not None:
-        warnings.extend(_blank_in_some_periods(rubric, ids, periods, parents, missing, keep, optional))
 
     def pick(a: np.ndarray) -> np.ndarray:
         return a if everything else a[keep]
@@ -511,38 +509,6 @@ def _finish(
         warnings=warnings,
         notes=list(notes or []),
     )
-
-
-def _blank_in_some_periods(
-    rubric: RubricModel, ids: np.ndarray, periods: np.ndarray, parents: np.ndarray | None,
-    missing: Mapping[str, np.ndarray], keep: np.ndarray, optional: frozenset[str],
-) -> list[Notice]:
-    """A unit whose not-applicable field is blank in some periods but filled in others.
-
-    Its blank periods are scored as not applicable and rescaled away, which can
-    raise its score over the periods where the figure was given.
-    """
-    own = keep if parents is None else keep & (parents == "")
-    found: list[Notice] = []
-    for name, spec in rubric.fields.items():
-        if spec.missing != "not_applicable" or name in optional or spec.label or not missing[name][own].any():
-            continue
-        rows = np.flatnonzero(own)
-        unit_code, unit_ids = _codes(ids[rows])
-        blank = missing[name][rows]
-        blanks = np.bincount(unit_code, weights=blank.astype(np.float64), minlength=unit_ids)
-        filled = np.bincount(unit_code, weights=(~blank).astype(np.float64), minlength=unit_ids)
-        for k in np.flatnonzero((blanks > 0) & (filled > 0)).tolist():
-            mine = rows[(unit_code == k) & blank]
-            unit = str(ids[mine[0]])
-            which = ", ".join(sorted(str(p) for p in periods[mine]))
-            title = f" ({spec.title})" if spec.title else ""
-            found.append(Notice(
-                f"unit {unit}: field {name}{title} is blank for {which} but filled in its other periods; the blank "
-                "periods count as not applicable, which can raise the score; fill them in if the figure exists",
-                "blank_in_some_periods", unit=unit, field=name,
-            ))
-    return found
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:

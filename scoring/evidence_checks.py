@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .indicators import combiner_of
 from .layout import Layout
 from .notices import Notice
 from .plan import Rubric
@@ -55,5 +56,45 @@ def two_lead_schools(rubric: Rubric, layout: Layout) -> list[Notice]:
     return found
 
 
+def blank_in_some_periods(rubric: Rubric, layout: Layout) -> list[Notice]:
+    """A not-applicable field left blank in a period that is read, while the unit's other periods have it.
+
+    The blank period's items drop out and are rescaled away, which can raise the
+    score. A field read by a combined phase (mean, min, max over periods) is read
+    in every period; one read only at the year end ("last") only in the final one.
+    """
+    if layout.single_period:
+        return []
+    every: set[str] = set()
+    for ind in rubric.indicators:
+        if combiner_of(rubric.model, ind.dimension.phase) != "last":
+            every.update(ind.inputs)
+    found: list[Notice] = []
+    starts = layout.starts
+    for name in sorted(rubric.fields_read):
+        spec = rubric.model.fields[name]
+        if spec.missing != "not_applicable" or spec.rollup is not None:
+            continue
+        blank = layout.missing[name]
+        filled_frames = np.add.reduceat((~blank).astype(np.int64), starts)
+        if name in every:
+            blank_frames = np.add.reduceat(blank.astype(np.int64), starts)
+            flagged = np.flatnonzero((blank_frames > 0) & (filled_frames > 0))
+        else:
+            flagged = np.flatnonzero(blank[layout.last] & (filled_frames > 0))
+        title = f" ({spec.title})" if spec.title else ""
+        for k in flagged.tolist():
+            frames = np.arange(starts[k], layout.last[k] + 1)
+            frames = frames[blank[frames]] if name in every else np.array([layout.last[k]])
+            unit = str(layout.unit_ids[k])
+            which = ", ".join(str(p) for p in layout.frame_period[frames].tolist())
+            found.append(Notice(
+                f"unit {unit}: field {name}{title} is blank for {which} but filled in another period; the blank "
+                "counts as not applicable and is rescaled away, which can raise the score; fill it in if the figure exists",
+                "blank_in_some_periods", unit=unit, field=name,
+            ))
+    return found
+
+
 def check_layout(rubric: Rubric, layout: Layout) -> list[Notice]:
-    return groups_without_members(rubric, layout) + two_lead_schools(rubric, layout)
+    return groups_without_members(rubric, layout) + two_lead_schools(rubric, layout) + blank_in_some_periods(rubric, layout)

@@ -51,7 +51,8 @@ class FieldSpec(_Strict):
     unit: str = ""
     # Other headers this column may carry in evidence (besides its id and title).
     aliases: list[str] = []
-    # A label (a name, an industry): shown in reports beside the unit, never scored, never required.
+    # A label (a name, an industry): reports show it beside the unit. Like any field no rule reads,
+    # it may be left out or blank.
     label: bool = False
 
     @property
