@@ -214,15 +214,15 @@ def _find_header(table: RawTable, names: dict[str, str], notes: list[str]) -> Ra
     """The table with its header row: the first row, unless a row below it names more columns.
 
     A sheet often has a title ("2026年度考核汇总表") or a row of group headings
-    above the real header; the header is the row among the first ten that names
-    the most fields and key columns, and the rows above it are skipped (said in a note).
+    (merged over the columns below) above the real header; the header is the
+    row among the first eleven that names the most fields and key columns, the
+    first of equals, and the rows above it are skipped (said in a note).
     """
-    if headers.ID in {names.get(headers.normalise(str(c))) for c in table.columns}:
-        return table
     best, best_k = headers.recognised(table.columns, names), -1
-    width = len(table.columns)
+    if best == len(table.columns):
+        return table
     for k in range(min(10, table.n_rows)):
-        score = headers.recognised([table.column(j)[k] for j in range(width)], names)
+        score = headers.recognised(table.row(k), names)
         if score > best:
             best, best_k = score, k
     if best_k < 0:

@@ -74,27 +74,20 @@ def resolve(model: RubricModel, header: Sequence[str], names: dict[str, str], *,
             path=source,
         )
     position: dict[str, int] = {}
-    seen: dict[str, int] = {}
     ignored: list[str] = []
     for j, raw in enumerate(header):
         text = normalise(str(raw))
-        if text:
-            first = seen.setdefault(text, j)
-            if first != j:
-                raise EvidenceError(
-                    f"column {shorten(text)!r} appears twice in the header (columns {first + 1} and {j + 1}); keep one",
-                    path=source,
-                )
         target = names.get(text)
         if target is None:
-            if text:
+            if text and text not in ignored[-1:]:
                 ignored.append(text)
             continue
         before = position.setdefault(target, j)
         if before != j:
+            first = shorten(normalise(str(header[before])))
             raise EvidenceError(
-                f"columns {shorten(normalise(str(header[before])))!r} (column {before + 1}) and {shorten(text)!r} "
-                f"(column {j + 1}) both name {shown_target(model, target)}; keep one",
+                f"columns {first!r} (column {before + 1}) and {shorten(text)!r} (column {j + 1}) both name "
+                f"{shown_target(model, target)}; keep one",
                 path=source,
             )
     return Columns(position, ignored)

@@ -60,6 +60,12 @@ class RawTable:
             return self.data[j]
         return [row[j] if j < len(row) else "" for row in self.rows]
 
+    def row(self, i: int) -> list[object]:
+        """The cells of row `i` (for looking at a few rows, such as finding the header)."""
+        if self.data is not None:
+            return [column[i] for column in self.data]
+        return list(self.rows[i])
+
     def ragged(self) -> dict[int, str]:
         """Rows whose cell count differs from the header's, with the reason (row-major tables)."""
         if self.data is not None:
