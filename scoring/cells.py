@@ -143,7 +143,8 @@ def numbers(texts: np.ndarray, kind: str) -> tuple[np.ndarray, Bad]:
     if present.size == 0:
         return values, (present, [])
     sub = texts[present]
-    if set("".join(sub.tolist())) <= _FAST:
+    listed = sub.tolist()
+    if set("".join(listed)) <= _FAST and max(map(len, listed)) <= MAX_NUMBER_CHARS:
         # Plain decimal text throughout: numpy converts the column in one call.
         try:
             converted = sub.astype(np.float64)
