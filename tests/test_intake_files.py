@@ -218,3 +218,17 @@ def test_template_round_trip(engine, tmp_path, rubric_id):
             csv.writer(buf).writerows([[str(c) for c in table.columns], *filled])
             out.write_text(buf.getvalue(), encoding="utf-8-sig")
         assert scores(engine.score(rubric, out)) == scores(engine.score(rubric, rubric.sample)), suffix
+
+
+def test_the_readme_shows_the_evaluators_path_first_with_the_forms_own_headers(engine):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## For the evaluator")
+    assert start < readme.index("## Two commands")
+    section = readme[start:readme.index("\n## ", start + 1)]
+    header = next(line for line in section.splitlines() if line.startswith("| 企业编号"))
+    from scoring.template import form_columns
+
+    form = [c.header for c in form_columns(engine.load_rubric("enterprise-safety-target"))]
+    shown = [h.strip() for h in header.strip("|").split("|") if h.strip() != "…"]
+    assert shown and all(h in form for h in shown)
+    assert "scoring template enterprise-safety-target" in section and "scoring run enterprise-safety-target" in section
