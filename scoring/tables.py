@@ -76,9 +76,12 @@ class RawTable:
 
     def without_rows_above(self, k: int) -> RawTable:
         """The table whose header is data row `k` (rows before it dropped): for a title above the header."""
-        header = [_header_text(c[k]) for c in (self.column(j) for j in range(len(self.columns)))]
-        data = [list(self.column(j))[k + 1:] for j in range(len(self.columns))]
         broken = {i - k - 1: why for i, why in self.broken.items() if i > k}
+        header = [_header_text(c) for c in self.row(k)]
+        if self.data is None:  # row-major: the new header sets the width that rows are checked against
+            return RawTable(columns=header, rows=list(self.rows)[k + 1:], row_labels=list(self.row_labels)[k + 1:],
+                            broken=broken, notes=self.notes)
+        data = [list(column)[k + 1:] for column in self.data]
         return RawTable.from_columns(header, data, list(self.row_labels)[k + 1:], broken=broken, notes=self.notes)
 
 

@@ -232,3 +232,13 @@ def test_the_readme_shows_the_evaluators_path_first_with_the_forms_own_headers(e
     shown = [h.strip() for h in header.strip("|").split("|") if h.strip() != "…"]
     assert shown and all(h in form for h in shown)
     assert "scoring template enterprise-safety-target" in section and "scoring run enterprise-safety-target" in section
+
+
+def test_a_csv_title_row_above_the_header_is_skipped(engine, tmp_path):
+    rubric = engine.rubric_from_text(rubric_text(RATIO_BODY))
+    path = tmp_path / "e.csv"
+    path.write_text("2026年度考核汇总表\nid,a,b,flag\nu1,10,9,是\nu2,4,5,否\n", encoding="utf-8")
+    with pytest.raises(EvidenceError) as err:
+        engine.load_evidence(rubric, path)
+    [r] = err.value.rejected
+    assert r.row == "row 4" and r.field == "b"  # the file's own line numbers
