@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from . import headers
 from .cells import texts_of
 from .errors import EvidenceError, UsageError
-from .model import FieldSpec, RubricModel
-from .periods import describe as describe_periods
+from .model import FieldSpec, RubricInfo, RubricModel
+from .periods import describe as describe_periods, example_labels
 from .plan import Rubric
 from .tables import read_with
 
@@ -230,7 +230,7 @@ def _workbook(rubric: Rubric, cols: list[Column], rows: list[dict[str, str]]) ->
         spec = col.spec
         if spec is None:
             what = {headers.ID: ("编号，每行必填" if zh else "unit id, required"),
-                    headers.PERIOD: describe_periods(info),
+                    headers.PERIOD: _periods_text(info, zh),
                     headers.PARENT: ("所属单位的编号(成员行)" if zh else "the unit a member row belongs to")}[col.target]
             name = {headers.ID: info.id_column, headers.PERIOD: info.period_column,
                     headers.PARENT: info.parent_column}[col.target]
@@ -248,6 +248,16 @@ def _workbook(rubric: Rubric, cols: list[Column], rows: list[dict[str, str]]) ->
         r += 1
     book.close()
     return buffer.getvalue()
+
+
+def _periods_text(info: RubricInfo, zh: bool) -> str:
+    if not zh:
+        return describe_periods(info)
+    if info.periods:
+        return "考核期，填其一：" + "、".join(info.periods)
+    if info.period_pattern:
+        return "考核期，形如 " + "、".join(example_labels(info, 2))
+    return "考核期"
 
 
 def _unit_word(model: RubricModel) -> str:
