@@ -214,6 +214,12 @@ class Engine:
             evidence = self.evidence_from_frame(rubric, evidence, on_error=on_error)
         elif not isinstance(evidence, Evidence):
             evidence = self.evidence_from_rows(rubric, evidence, on_error=on_error)
+        if evidence.rows == 0:
+            # Whatever on_error says: a job that scores nobody must not look like one that succeeded.
+            word = rubric.model.rubric.unit
+            why = ("the evidence has a header but no rows" if evidence.rows_read == 0 else
+                   f"all {evidence.rows_read} rows were rejected. First: {evidence.rejected[0]}")
+            raise EvidenceError(f"no {word} to score: {why}", path=evidence.source, rejected=evidence.rejected)
         layout = build_layout(evidence, rubric.model)
         items = score_indicators(rubric, layout)
         totals = aggregate(rubric, items, layout.n_units)

@@ -485,12 +485,6 @@ def _finish(
     keep = ~out.bad
     everything = bool(keep.all())
     rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
-    if n == 0:
-        raise EvidenceError(f"no {info.unit} to score: the evidence has a header but no rows", path=source)
-    if not keep.any():
-        raise EvidenceError(
-            f"no {info.unit} to score: all {n} rows were rejected. First: {rejected[0]}", path=source, rejected=rejected,
-        )
 
     def pick(a: np.ndarray) -> np.ndarray:
         return a if everything else a[keep]

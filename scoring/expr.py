@@ -181,7 +181,8 @@ class _Compiler:
         if value.dtype.kind == "T":  # numpy 2 StringDType: same meaning as '<U'
             value = value.astype(np.str_)
         # Evidence text is kept as Python strings (kind "O"), never widened to the longest cell.
-        if value.dtype.kind not in "biufUO":
+        if value.dtype.kind not in "biufUO" or (value.dtype.kind == "O"
+                                                 and not all(type(v) is str for v in value.reshape(-1).tolist())):
             raise self.error(f"value {name!r} has unsupported type {value.dtype}", position)
         if value.ndim != 0 and value.shape != (n,):
             raise self.error(f"value {name!r} has shape {value.shape}, expected ({n},)", position)
