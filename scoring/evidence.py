@@ -236,7 +236,7 @@ def _find_header(table: RawTable, names: dict[str, str], notes: list[str]) -> Ra
 def _key_column(texts: np.ndarray, what: str, out: _Collector | None, rejects: list[tuple[int, str, str]]) -> np.ndarray:
     """Unit ids, periods or parents: NFKC, trimmed, as fixed-width text (bounded by MAX_KEY_CHARS) for sorting."""
     normal = np.empty(texts.shape[0], dtype=object)
-    normal[:] = [headers.normalise(t) if not t.isascii() else t for t in texts.tolist()]
+    normal[:] = [period_labels.normalise(t) if not t.isascii() else t for t in texts.tolist()]
     lengths = np.fromiter(map(len, normal.tolist()), dtype=np.int64, count=normal.shape[0])
     for i in np.flatnonzero(lengths > MAX_KEY_CHARS).tolist():
         rejects.append((i, str(normal[i]), f"a {what} of {int(lengths[i]):,} characters; the limit is "

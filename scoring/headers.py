@@ -4,8 +4,8 @@ Bureau staff keep their figures under Chinese headers (the field titles), so a
 column may be named by the field's id (`deaths`), its `title` (`死亡人数`) or
 any of its `aliases`; the unit-id, period and parent columns likewise by their
 name, `id_title`/`period_title`/`parent_title` and `*_aliases`. Headers compare
-after NFKC normalisation and trimming, so full-width letters, a stray space or
-a BOM do not hide a column. Every check here is linear in the header's width.
+after NFKC normalisation, trimming and case folding, so full-width letters,
+`ID` for `id`, a stray space or a BOM do not hide a column. Every check here is linear in the header's width.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ ID, PERIOD, PARENT = "<id>", "<period>", "<parent>"
 
 
 def normalise(header: str) -> str:
-    return unicodedata.normalize("NFKC", header).strip().lstrip("\ufeff").strip()
+    """NFKC, trimmed, case-folded: `ＩＤ `, `Id` and `id` are one header."""
+    return unicodedata.normalize("NFKC", header).strip().lstrip("\ufeff").strip().casefold()
 
 
 def header_names(model: RubricModel) -> dict[str, str]:
@@ -46,7 +47,7 @@ def header_names(model: RubricModel) -> dict[str, str]:
                 continue
             other = names.setdefault(key, target)
             if other != target:
-                raise ValueError(f"header {key!r} would name both {shown_target(model, other)} and "
+                raise ValueError(f"header {header.strip()!r} would name both {shown_target(model, other)} and "
                                  f"{shown_target(model, target)}; give one of them another title or alias")
     return names
 
@@ -76,17 +77,17 @@ def resolve(model: RubricModel, header: Sequence[str], names: dict[str, str], *,
     position: dict[str, int] = {}
     ignored: list[str] = []
     for j, raw in enumerate(header):
-        text = normalise(str(raw))
-        target = names.get(text)
+        shown = str(raw).strip()
+        target = names.get(normalise(shown))
         if target is None:
-            if text and text not in ignored[-1:]:
-                ignored.append(text)
+            if shown and shown not in ignored[-1:]:
+                ignored.append(shown)
             continue
         before = position.setdefault(target, j)
         if before != j:
-            first = shorten(normalise(str(header[before])))
+            first = shorten(str(header[before]).strip())
             raise EvidenceError(
-                f"columns {first!r} (column {before + 1}) and {shorten(text)!r} (column {j + 1}) both name "
+                f"columns {first!r} (column {before + 1}) and {shorten(shown)!r} (column {j + 1}) both name "
                 f"{shown_target(model, target)}; keep one",
                 path=source,
             )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import resource
-import time
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +11,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import scoring
+import scoring.tables
 from scoring import EvidenceError
 from scoring.cells import Refused, bools, numbers, parse_number
 from scoring.evidence_limits import MAX_CELL_CHARS, MAX_COLUMNS
@@ -247,3 +246,47 @@ def test_a_group_without_member_rows_and_two_lead_schools_are_warned(engine):
     assert ("no_members", lonely) in codes and ("two_leads", doubled) in codes
     with pytest.raises(EvidenceError, match="--strict"):
         engine.score(rubric, kept, on_error="skip", strict=True)
+
+
+@given(st.lists(st.text(max_size=12), max_size=12), st.sampled_from(["count", "number", "rate"]))
+def test_any_text_is_a_number_or_a_named_refusal_never_a_crash(texts, kind):
+    values, (bad, why) = numbers(column([t.strip() for t in texts]), kind)
+    refused = dict(zip(bad.tolist(), why))
+    for i, text in enumerate(t.strip() for t in texts):
+        if text == "":
+            assert math.isnan(values[i]) and i not in refused
+            continue
+        try:
+            expected = parse_number(text, kind)
+        except Refused as exc:
+            assert refused[i] == str(exc)
+        else:
+            assert i not in refused and values[i] == expected and math.isfinite(values[i])
+
+
+HEADER_FORMS = {"a": ["a", "隐患数", "排查隐患数", "ａ"], "b": ["b", "已整改数", " b "], "id": ["id", "编号", "ＩＤ"]}
+
+
+@given(st.permutations(["id", "a", "b"]), st.data())
+def test_any_accepted_header_in_any_order_reads_the_same(order, data):
+    engine = scoring.Engine()
+    rubric = engine.rubric_from_text(rubric_text(RATIO_BODY + VETO, fields=FIELDS, head='id_title = "编号"\n'))
+    rows = {"id": ["u1", "u2"], "a": ["10", "1,000"], "b": ["9", "１０"]}
+    header = [data.draw(st.sampled_from(HEADER_FORMS[c])) for c in order]
+    table = scoring.tables.RawTable.from_columns(header, [rows[c] for c in order], ["row 2", "row 3"])
+    from scoring.evidence import type_table
+
+    ev = type_table(table, rubric.model, source="t", data=b"", optional=rubric.optional_fields)
+    assert ev.unit_ids.tolist() == ["u1", "u2"]
+    assert ev.columns["a"].tolist() == [10.0, 1000.0] and ev.columns["b"].tolist() == [9.0, 10.0]
+
+
+def test_a_file_over_the_byte_limit_is_refused_before_reading(engine, tmp_path, monkeypatch):
+    import scoring.engine as engine_module
+
+    rubric = engine.rubric_from_text(rubric_text(RATIO_BODY))
+    path = tmp_path / "e.csv"
+    path.write_text("id,a,b,flag\nu1,1,1,是\n")
+    monkeypatch.setattr(engine_module, "MAX_EVIDENCE_BYTES", 10)
+    with pytest.raises(EvidenceError, match="MAX_EVIDENCE_BYTES = 10"):
+        engine.load_evidence(rubric, path)
