@@ -39,6 +39,7 @@ ROWS_VALIDATED = 2000  # rows below the header that carry the validation when th
 TYPE_NAMES = {"count": "计数(非负整数)", "number": "数值", "rate": "比率(0–1 或百分比)", "bool": "是/否",
               "enum": "选项", "text": "文本"}
 MISSING_NAMES = {"error": "必填", "zero": "空白按 0 / 否 计", "not_applicable": "空白为不适用(缺项折算)"}
+MISSING_WORDS = {"error": "required", "zero": "blank counts as 0 / no", "not_applicable": "blank: not applicable (rescaled)"}
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ def _workbook(rubric: Rubric, cols: list[Column], rows: list[dict[str, str]]) ->
             bounds = [f"≥ {spec.min}" if spec.min is not None else "", f"≤ {spec.max}" if spec.max is not None else ""]
             allowed = allowed or " ".join(b for b in bounds if b)
             optional = col.target in rubric.optional_fields
-            missing = ("可不填" if zh else "optional") if optional else MISSING_NAMES[spec.missing] if zh else spec.missing
+            missing = ("可不填" if zh else "optional") if optional else (MISSING_NAMES if zh else MISSING_WORDS)[spec.missing]
             cells = [col.header, col.target, TYPE_NAMES[spec.type] if zh else spec.type, spec.unit, allowed, missing,
                      ", ".join(readers.get(col.target, []))]
         for j, value in enumerate(cells):
