@@ -1,8 +1,11 @@
 """Typing and checking evidence against a rubric's `[fields]`.
 
-A loader plugin gives a `RawTable` of cells; this module turns it into one
-numpy array per field plus a missing mask, and names every refused row (row,
-unit id, field, value, why). Nothing is dropped silently: rows read = rows
+A loader plugin gives a `RawTable` of cells; this module finds the header row,
+maps its columns to fields by id, title or alias (`scoring.headers`), types each
+column as a whole (`scoring.cells`: numbers, yes/no and choices as people type
+them), checks the period labels (`scoring.periods`) and the input limits
+(`scoring.evidence_limits`), and gives one numpy array per field plus a missing
+mask, naming every refused row (row, unit id, field, value, why). Nothing is dropped silently: rows read = rows
 kept + rows rejected. When one row of a unit is refused, the unit's other rows
 are refused with it, because scoring a unit on part of its periods would give
 it a result nobody asked for.
