@@ -242,3 +242,25 @@ def test_a_csv_title_row_above_the_header_is_skipped(engine, tmp_path):
         engine.load_evidence(rubric, path)
     [r] = err.value.rejected
     assert r.row == "row 4" and r.field == "b"  # the file's own line numbers
+
+
+def test_workbook_dates_and_booleans_read_as_the_sheet_shows_them(engine, tmp_path):
+    import datetime as dt
+
+    import xlsxwriter
+
+    fields = ('[fields]\na = { type = "count" }\nb = { type = "count", max = "a" }\nflag = { type = "bool" }\n'
+              'signed = { type = "text", missing = "zero" }\n')
+    rubric = engine.rubric_from_text(rubric_text(RATIO_BODY + '\n[[veto]]\nid = "v"\ntitle = "v"\n'
+                                                 'when = "flag and signed == \'2026-03-31\'"\n', fields=fields))
+    path = tmp_path / "d.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    ws.write_row(0, 0, ["id", "a", "b", "flag", "signed"])
+    ws.write_row(1, 0, ["u1", 10, 9])
+    ws.write_boolean(1, 3, True)
+    ws.write_datetime(1, 4, dt.datetime(2026, 3, 31), book.add_format({"num_format": "yyyy-mm-dd"}))
+    book.close()
+    ev = engine.load_evidence(rubric, path)
+    assert ev.columns["signed"].tolist() == ["2026-03-31"] and ev.columns["flag"].tolist() == [True]
+    assert engine.score(rubric, ev).unit("u1").vetoes  # the veto read the date as written
