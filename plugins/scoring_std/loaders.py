@@ -147,6 +147,9 @@ def read_json(path: Path, data: bytes, encoding: str | None = None) -> RawTable:
         raise EvidenceError(f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}", path=str(path)) from None
     except ValueError as exc:  # an integer of thousands of digits, say
         raise EvidenceError(f"cannot read the JSON: {shorten(str(exc))}", path=str(path)) from None
+    if isinstance(doc, _Row) and doc.duplicate is not None:
+        raise EvidenceError(f"key {shorten(doc.duplicate)!r} appears twice in the top-level object; keep one",
+                            path=str(path))
     if isinstance(doc, dict) and "rows" in doc:
         doc = doc["rows"]
     if not isinstance(doc, list):
