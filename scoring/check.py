@@ -78,10 +78,12 @@ def lint(rubric: Rubric) -> list[Finding]:
             if all(v <= 0 for v in table.values()) and getattr(params, "default") <= 0:
                 out.append(Finding("error", "lint", f"indicator {ind.id!r}: every entry of its table pays 0 or "
                                    "less, so its points can never be earned", f"{ind.key}.table"))
-    unread = sorted(set(model.fields) - fields_read(rubric))
+    # Labels (label = true) are declared for reports to show; any other unread field is suspect.
+    unread = sorted(f for f in set(model.fields) - fields_read(rubric) if not model.fields[f].label)
     if unread:
         out.append(Finding("warning", "lint", f"field(s) declared but never read: {', '.join(unread)} "
-                           "(fine for names shown in reports; otherwise a typo or a forgotten indicator)", "fields"))
+                           "(mark names shown in reports with label = true; otherwise a typo or a forgotten "
+                           "indicator); evidence may leave them out", "fields"))
     return out
 
 
