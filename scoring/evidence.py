@@ -116,8 +116,7 @@ def _type_texts(
     name: str, spec: FieldSpec, texts: np.ndarray, out: _Collector
 ) -> tuple[np.ndarray, np.ndarray]:
     """Typed values and the empty mask of one column of cell texts; bad cells are rejected."""
-    empty = texts == ""
-    empty = np.asarray(empty, dtype=bool)
+    empty = np.asarray(texts == "", dtype=bool)
     if spec.numeric:
         values, (bad, why) = cells.numbers(texts, spec.type)
         out.reject(bad, name, texts[bad].tolist(), [f"{w} (field type {spec.type})" for w in why])
@@ -236,8 +235,9 @@ def _find_header(table: RawTable, names: dict[str, str], notes: list[str]) -> Ra
     return found
 
 
-def _key_column(texts: np.ndarray, what: str, out: _Collector | None, rejects: list[tuple[int, str, str]]) -> np.ndarray:
-    """Unit ids, periods or parents: NFKC, trimmed, as fixed-width text (bounded by MAX_KEY_CHARS) for sorting."""
+def _key_column(texts: np.ndarray, what: str, rejects: list[tuple[int, str, str]]) -> np.ndarray:
+    """Unit ids, periods or parents: NFKC, trimmed, as fixed-width text (bounded by MAX_KEY_CHARS) for sorting;
+    an over-long cell is cut and added to `rejects` (row, value, why)."""
     normal = np.empty(texts.shape[0], dtype=object)
     normal[:] = [period_labels.normalise(t) if not t.isascii() else t for t in texts.tolist()]
     lengths = np.fromiter(map(len, normal.tolist()), dtype=np.int64, count=normal.shape[0])
@@ -315,7 +315,7 @@ def type_table(
     blank[:] = [""] * n
 
     key_rejects: list[tuple[int, str, str]] = []
-    ids = _key_column(texts[headers.ID], "unit id", None, key_rejects)
+    ids = _key_column(texts[headers.ID], "unit id", key_rejects)
     out = _Collector(labels, ids)
     for i, value, why in key_rejects:
         out.reject([i], info.id_column, [value], why)
@@ -330,7 +330,7 @@ def type_table(
         if target not in position:
             return None
         rejects: list[tuple[int, str, str]] = []
-        values = _key_column(texts[target], what, out, rejects)
+        values = _key_column(texts[target], what, rejects)
         for i, value, why in rejects:
             out.reject([i], column, [value], why)
         return values
