@@ -290,3 +290,50 @@ def test_a_file_over_the_byte_limit_is_refused_before_reading(engine, tmp_path, 
     monkeypatch.setattr(engine_module, "MAX_EVIDENCE_BYTES", 10)
     with pytest.raises(EvidenceError, match="MAX_EVIDENCE_BYTES = 10"):
         engine.load_evidence(rubric, path)
+
+
+CELL = st.one_of(st.text(max_size=8), st.sampled_from(["1,234", "¥5", "95%", "是", "√", "nan", "1_0", "2026Q1", ""]))
+
+
+@given(st.lists(st.sampled_from(["id", "编号", "a", "隐患数", "b", "period", "parent", "x", "", "ＩＤ"]), min_size=1,
+                max_size=6),
+       st.lists(st.lists(CELL, max_size=7), max_size=6), st.sampled_from(["fail", "skip"]))
+def test_any_csv_is_evidence_or_a_named_error(header, rows, policy):
+    import csv
+    import io
+    import tempfile
+
+    engine = scoring.Engine()
+    rubric = engine.rubric_from_text(rubric_text(RATIO_BODY + VETO, fields=FIELDS, head='id_title = "编号"\n'))
+    buf = io.StringIO()
+    csv.writer(buf).writerows([header, *rows])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "e.csv"
+        path.write_text(buf.getvalue(), encoding="utf-8")
+        try:
+            ev = engine.load_evidence(rubric, path, on_error=policy)
+        except scoring.ScoringError:
+            return
+        # Nothing lost: every row read is kept or named in a rejection.
+        assert ev.rows + len({r.row for r in ev.rejected}) == ev.rows_read
+        if ev.rows:
+            engine.score(rubric, ev)
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["id", "a", "b", "x"]),
+                                                                                 inner, max_size=4),
+                    max_leaves=12))
+def test_any_json_is_evidence_or_a_named_error(doc):
+    import tempfile
+
+    engine = scoring.Engine()
+    rubric = engine.rubric_from_text(rubric_text(RATIO_BODY + VETO, fields=FIELDS))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "e.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        try:
+            ev = engine.load_evidence(rubric, path, on_error="skip")
+        except scoring.ScoringError:
+            return
+        assert ev.rows + len({r.row for r in ev.rejected}) == ev.rows_read
