@@ -57,11 +57,15 @@ def two_lead_schools(rubric: Rubric, layout: Layout) -> list[Notice]:
 
 
 def blank_in_some_periods(rubric: Rubric, layout: Layout) -> list[Notice]:
-    """A not-applicable field left blank in a period that is read, while the unit's other periods have it.
+    """A not-applicable field left blank by one unit in a period where other units filled it in,
+    while the unit has it in its other periods.
 
     The blank period's items drop out and are rescaled away, which can raise the
-    score. A field read by a combined phase (mean, min, max over periods) is read
-    in every period; one read only at the year end ("last") only in the final one.
+    score. A blank that every unit shares (no exam in the summer quarter) or that
+    a unit has in every period (a kindergarten with no exams) is the rubric's
+    design, not an omission, and is not warned about. A field read by a combined
+    phase (mean, min, max over periods) is read in every period; one read only
+    at the year end ("last") only in the final one.
     """
     if layout.single_period:
         return []
@@ -71,26 +75,30 @@ def blank_in_some_periods(rubric: Rubric, layout: Layout) -> list[Notice]:
             every.update(ind.inputs)
     found: list[Notice] = []
     starts = layout.starts
+    _, period_code = np.unique(layout.frame_period, return_inverse=True)
+    period_code = period_code.reshape(-1)
+    final = np.zeros(layout.n_frames, dtype=bool)
+    final[layout.last] = True
     for name in sorted(rubric.fields_read):
         spec = rubric.model.fields[name]
         if spec.missing != "not_applicable" or spec.rollup is not None:
             continue
         blank = layout.missing[name]
+        filled_in_period = np.bincount(period_code, weights=(~blank).astype(np.float64))
         filled_frames = np.add.reduceat((~blank).astype(np.int64), starts)
-        if name in every:
-            blank_frames = np.add.reduceat(blank.astype(np.int64), starts)
-            flagged = np.flatnonzero((blank_frames > 0) & (filled_frames > 0))
-        else:
-            flagged = np.flatnonzero(blank[layout.last] & (filled_frames > 0))
+        suspect = blank & (filled_in_period[period_code] > 0) & (filled_frames[layout.frame_unit] > 0)
+        if name not in every:
+            suspect &= final
         title = f" ({spec.title})" if spec.title else ""
-        for k in flagged.tolist():
-            frames = np.arange(starts[k], layout.last[k] + 1)
-            frames = frames[blank[frames]] if name in every else np.array([layout.last[k]])
+        flagged = np.flatnonzero(suspect)  # frames are sorted by unit: each unit's are one run
+        units, first = np.unique(layout.frame_unit[flagged], return_index=True)
+        for k, frames in zip(units.tolist(), np.split(flagged, first[1:])):
             unit = str(layout.unit_ids[k])
             which = ", ".join(str(p) for p in layout.frame_period[frames].tolist())
             found.append(Notice(
-                f"unit {unit}: field {name}{title} is blank for {which} but filled in another period; the blank "
-                "counts as not applicable and is rescaled away, which can raise the score; fill it in if the figure exists",
+                f"unit {unit}: field {name}{title} is blank for {which}, where other units filled it in and this "
+                "unit did in another period; the blank counts as not applicable and is rescaled away, which can "
+                "raise the score; fill it in if the figure exists",
                 "blank_in_some_periods", unit=unit, field=name,
             ))
     return found

@@ -337,3 +337,17 @@ def test_any_json_is_evidence_or_a_named_error(doc):
         except scoring.ScoringError:
             return
         assert ev.rows + len({r.row for r in ev.rejected}) == ev.rows_read
+
+
+def test_a_blank_every_unit_shares_is_the_rubrics_design_not_a_warning(engine):
+    """No exam in the summer quarter: every group leaves it blank, nobody is warned; one group alone is."""
+    rubric = engine.load_rubric("group-school-supervision")
+    import csv
+
+    with open(rubric.sample, encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert not [w for w in engine.score(rubric, rows).warnings if w.code == "blank_in_some_periods"]
+    own = [r for r in rows if r["period"] == "2026Q2" and not r["parent"] and r["unified_exams"]]
+    own[0]["unified_exams"] = ""
+    [w] = [w for w in engine.score(rubric, rows).warnings if w.code == "blank_in_some_periods"]
+    assert w.unit == own[0]["id"] and w.field == "unified_exams" and "2026Q2" in w.message
