@@ -61,7 +61,10 @@ def texts_of(cells: object) -> np.ndarray:
     """A column of raw cells as an object array of stripped text (never fixed-width: one long cell costs only itself)."""
     items = list(cells)  # type: ignore[call-overload]
     out = np.empty(len(items), dtype=object)
-    out[:] = [cell_text(c) for c in items]
+    try:
+        out[:] = [c.strip() for c in items]  # a text file's cells are all str: the common case, 3x faster
+    except (AttributeError, TypeError):
+        out[:] = [cell_text(c) for c in items]
     return out
 
 
