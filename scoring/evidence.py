@@ -265,12 +265,27 @@ def type_table(
     own row is not. `optional` fields (read by nothing) may be
     absent or blank whatever their missing policy.
     """
+    notes = list(table.notes)
+    try:
+        return _type_table(table, rubric, notes, source=source, data=data, on_error=on_error,
+                           member_fields=member_fields, optional=optional)
+    except EvidenceError as exc:
+        if not notes:
+            raise
+        # How the file was read (its encoding, its header row) may be why it was refused: say so.
+        told = "; ".join(n.removeprefix(f"{source}: ") for n in notes)
+        raise EvidenceError(f"{exc.message} [note: {told}]", path=exc.path, rejected=exc.rejected) from None
+
+
+def _type_table(
+    table: RawTable, rubric: RubricModel, notes: list[str], *, source: str, data: bytes, on_error: OnError,
+    member_fields: frozenset[str], optional: frozenset[str],
+) -> Evidence:
     info = rubric.rubric
     try:
         names = headers.header_names(rubric)
     except ValueError as exc:
         raise EvidenceError(str(exc), path=source) from None
-    notes = list(table.notes)
     table = _find_header(table, names, notes)
     found = headers.resolve(rubric, table.columns, names, source=source)
     position = found.position
@@ -472,8 +487,6 @@ def _finish(
     _reject_duplicates(ids, periods, parents, out, info.id_column)
     if parents is not None:
         _check_members(rubric, ids, periods, parents, out, member_fields)
-    if periods is not None:
-        warnings.extend(Notice(w, "periods_missing") for w in _period_gaps(ids, periods, parents, out.bad))
 
     if out.items and on_error == "fail":
         rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
@@ -485,6 +498,8 @@ def _finish(
             rejected=rejected,
         )
     _spread_to_unit(ids, parents, out)
+    if periods is not None:  # after the spread: a rejected unit's periods are not "missing"
+        warnings.extend(Notice(w, "periods_missing") for w in _period_gaps(ids, periods, parents, out.bad))
     keep = ~out.bad
     everything = bool(keep.all())
     rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
