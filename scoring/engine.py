@@ -228,8 +228,7 @@ class Engine:
         if isinstance(previous, (str, Path)):
             previous = load_previous(previous)
         if previous is not None:
-            warnings += [as_notice(w, "previous") for w in check_previous(previous, rubric.id, rubric.version,
-                                                                         layout.unit_ids)]
+            warnings += [as_notice(w, "previous") for w in check_previous(previous, rubric, layout.unit_ids)]
         if strict and warnings:
             shown = "; ".join(w.message for w in warnings[:5]) + (" ..." if len(warnings) > 5 else "")
             raise EvidenceError(f"--strict: {len(warnings)} warning(s), nothing was scored: {shown}",

@@ -23,7 +23,8 @@ import numpy as np
 from . import cells, headers, periods as period_labels
 from .cells import cell_text
 from .errors import EvidenceError
-from .evidence_limits import MAX_CELL_CHARS, MAX_KEY_CHARS, shorten
+from .evidence_limits import MAX_CELL_CHARS, MAX_KEY_CHARS
+from .limits import clip, shorten
 from .model import FieldSpec, RubricModel
 from .notices import Notice
 from .tables import RawTable
@@ -43,9 +44,11 @@ class Rejection:
     reason: str
 
     def __str__(self) -> str:
-        who = f" (unit {shorten(self.unit)})" if self.unit else ""
+        # Shortened: a 40 MB cell quoted whole would bury the message (the
+        # rejects file and the JSON result keep the whole value).
+        who = f" (unit {clip(self.unit)})" if self.unit else ""
         what = f", field {self.field}" if self.field else ""
-        val = f", value {shorten(self.value)!r}" if self.value not in (None, "") else ""
+        val = f", value {shorten(self.value)}" if self.value not in (None, "") else ""
         return f"{self.row}{who}{what}{val}: {self.reason}"
 
 
@@ -103,7 +106,7 @@ class _Collector:
                reason: str | Sequence[str]) -> None:
         for k, i in enumerate(np.asarray(rows, dtype=np.int64).tolist()):
             unit = str(self.units[i]) or None
-            value = shorten(values[k]) if values is not None else None
+            value = values[k] if values is not None else None  # whole: __str__ shortens it for messages
             why = reason if isinstance(reason, str) else reason[k]
             self.items.append((i, Rejection(self.label(i), unit, fieldname, value, why)))
             self.bad[i] = True
@@ -309,7 +312,7 @@ def _type_table(
         )
     warnings: list[Notice] = []
     if found.ignored:
-        shown_cols = ", ".join(shorten(c, 40) for c in found.ignored[:10]) + (" ..." if len(found.ignored) > 10 else "")
+        shown_cols = ", ".join(clip(c, 40) for c in found.ignored[:10]) + (" ..." if len(found.ignored) > 10 else "")
         warnings.append(Notice(f"{len(found.ignored)} column(s) not in the rubric's [fields] were ignored: {shown_cols}",
                                "columns_ignored"))
 

@@ -3,10 +3,17 @@
 An evidence file comes from outside (a reporting unit's workbook, a script's
 export), so no size of it may crash the job, eat the machine's memory or fill
 the terminal. Each limit is far above any real assessment; past it the job
-stops with exit 1 and the limit's name. docs/evidence.md lists them.
+stops with exit 1 (or the row is rejected) and the limit's name.
+docs/evidence.md lists them. JSON nesting and number size are bounded by
+`scoring.limits` (MAX_NESTING, MAX_NUMBER_DIGITS), as for `--previous`, and
+values echoed in messages are cut by its `clip` (MAX_ECHO characters).
 """
 
 from __future__ import annotations
+
+from .limits import clip as shorten
+
+__all__ = ["MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_EVIDENCE_BYTES", "MAX_KEY_CHARS", "MAX_NUMBER_CHARS", "shorten"]
 
 # Bytes of one evidence file (CSV, JSON, workbook), checked before it is read.
 MAX_EVIDENCE_BYTES = 1 << 30
@@ -18,14 +25,3 @@ MAX_CELL_CHARS = 32_767
 MAX_KEY_CHARS = 100
 # Characters in a cell of a numeric field; a longer one is not a number anybody typed.
 MAX_NUMBER_CHARS = 64
-# Nesting of a JSON evidence document: rows are flat objects in an array, maybe in {"rows": [...]}.
-MAX_JSON_DEPTH = 64
-# Characters of a value or column name echoed in an error message.
-SHOWN_CHARS = 80
-
-
-def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
-    """`text`, cut to `limit` characters with a note of its full length, for messages."""
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… ({len(text):,} characters)"

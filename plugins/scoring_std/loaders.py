@@ -6,14 +6,12 @@ import codecs
 import csv
 import io
 import json
-import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from scoring.errors import EvidenceError, UsageError
-from scoring.evidence_limits import MAX_JSON_DEPTH, shorten
+from scoring.evidence_limits import shorten
+from scoring.limits import json_nesting_problem
 from scoring.tables import Loader, RawTable
 
 from .workbook import read_workbook
@@ -80,28 +78,6 @@ def read_csv(path: Path, data: bytes, encoding: str | None = None) -> RawTable:
 
 # --- JSON ----------------------------------------------------------------------
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-
-
-def json_depth(text: str) -> int:
-    """The deepest nesting of arrays and objects in `text`, strings skipped; linear time, no recursion."""
-    skeleton = _STRING.sub("", text).encode("ascii", "ignore")
-    codes = np.frombuffer(skeleton, dtype=np.uint8)
-    step = np.isin(codes, (ord("["), ord("{"))).astype(np.int64) - np.isin(codes, (ord("]"), ord("}")))
-    return int(np.cumsum(step).max(initial=0))
-
-
-def _check_depth(path: Path, text: str) -> None:
-    # Python's JSON reader recurses once a level: a 100,000-deep document would crash it.
-    depth = json_depth(text)
-    if depth > MAX_JSON_DEPTH:
-        raise EvidenceError(
-            f"the JSON is nested {depth:,} levels deep; evidence is an array of flat row objects, and the "
-            f"limit is MAX_JSON_DEPTH = {MAX_JSON_DEPTH}",
-            path=str(path),
-        )
-
-
 class _Row(dict[str, Any]):
     """A JSON object that remembers the first key it saw twice (the last one would win silently)."""
 
@@ -118,6 +94,10 @@ def _pairs(pairs: list[tuple[str, Any]]) -> _Row:
 
 
 def _loads(text: str) -> Any:
+    """json.loads after the nesting and number-size checks of scoring.limits, remembering keys seen twice."""
+    problem = json_nesting_problem(text)
+    if problem:
+        raise ValueError(problem)
     return json.loads(text, object_pairs_hook=_pairs)
 
 
@@ -140,9 +120,8 @@ def _objects_to_table(path: Path, items: list[tuple[str, object]], notes: list[s
 
 def read_json(path: Path, data: bytes, encoding: str | None = None) -> RawTable:
     text, notes = decode(path, data, encoding)
-    _check_depth(path, text)
     try:
-        doc = _loads(text)
+        doc = _loads(text)  # nesting and number size checked first
     except json.JSONDecodeError as exc:
         raise EvidenceError(f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}", path=str(path)) from None
     except ValueError as exc:  # an integer of thousands of digits, say
@@ -161,7 +140,6 @@ def read_json(path: Path, data: bytes, encoding: str | None = None) -> RawTable:
 
 def read_jsonl(path: Path, data: bytes, encoding: str | None = None) -> RawTable:
     text, notes = decode(path, data, encoding)
-    _check_depth(path, text)
     items: list[tuple[str, object]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
