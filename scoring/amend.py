@@ -27,8 +27,11 @@ from typing import Any
 
 import numpy as np
 
+from . import headers, periods as period_labels
+from .cells import texts_of
 from .errors import EvidenceError
 from .evidence import Evidence, OnError
+from .evidence import _find_header as find_header  # the header row exactly as typing finds it
 from .model import RubricModel
 from .sidefiles import Record, read_records
 from .tables import RawTable
@@ -96,66 +99,92 @@ def _fail(a: Amendment, message: str) -> EvidenceError:
                          f"{message}; nothing was scored", path=a.file or None)
 
 
+def _key(text: str) -> str:
+    """A unit id or period as typing reads it (NFKC, trimmed), so `Ｅ０２３` finds E023."""
+    return period_labels.normalise(text)
+
+
 def amend_table(table: RawTable, model: RubricModel, amendments: Sequence[Amendment], typer: Typer) -> RawTable:
-    """The table with every amendment's cell set to its new value, once each old value is checked."""
+    """The table with every amendment's cell set to its new value, once each old value is checked.
+
+    Columns are found as typing finds them (a field's id, title or alias; a
+    header row below a title), so an amendment names the field by its id
+    whatever the sheet's headers say.
+    """
     if not amendments:
         return table
-    info = model.rubric
-    header = [c.strip().lstrip("\ufeff") for c in table.columns]
-    position = {c: j for j, c in enumerate(header)}
-    if info.id_column not in position:
-        return table  # typing the table refuses it with its own message
+    try:
+        names = headers.header_names(model)
+        found = find_header(table, names, [])
+        position = headers.resolve(model, found.columns, names, source="").position
+    except (ValueError, EvidenceError):
+        return table  # typing refuses the table with its own message
+    if headers.ID not in position:
+        return table
+    offset = table.n_rows - found.n_rows  # rows above the header (titles) that typing skips
+    texts: dict[int, np.ndarray] = {}
 
-    def cells_of(col: str) -> np.ndarray:
-        j = position.get(col)
-        return np.array(["" if j is None or j >= len(r) else str(r[j] if r[j] is not None else "").strip()
-                         for r in table.rows], dtype=str)
+    def column(j: int) -> np.ndarray:
+        if j not in texts:
+            texts[j] = texts_of(found.column(j))
+        return texts[j]
 
-    ids = cells_of(info.id_column)
-    periods = cells_of(info.period_column) if info.period_column in position else None
-    where: dict[tuple[int, int], Amendment] = {}
+    ids = np.array([_key(str(t)) for t in column(position[headers.ID]).tolist()], dtype=object)
+    periods = (np.array([_key(str(t)) for t in column(position[headers.PERIOD]).tolist()], dtype=object)
+               if headers.PERIOD in position else None)
+    where: dict[tuple[int, int], Amendment] = {}   # (row of `table`, column) -> amendment
     for a in amendments:
         if a.field not in model.fields:
             raise _fail(a, f"{a.field!r} is not a field of the rubric's [fields]")
         if a.field not in position:
-            raise _fail(a, f"the evidence has no {a.field!r} column")
-        rows = ids == a.unit
+            raise _fail(a, f"the evidence has no column for field {a.field!r}")
+        rows = ids == _key(a.unit)
         if a.period:
             if periods is None:
                 raise _fail(a, "a period is given, but the evidence has no period column")
-            rows &= periods == a.period
-        found = np.flatnonzero(rows)
-        if found.size == 0:
+            rows &= periods == _key(a.period)
+        hits = np.flatnonzero(rows)
+        if hits.size == 0:
             raise _fail(a, "no row of this unit" + (" in that period" if a.period else "") + " in the evidence")
-        if found.size > 1:
-            listed = sorted(set(periods[found].tolist())) if periods is not None else []
-            raise _fail(a, f"the unit has {found.size} rows" + (f" (periods {', '.join(listed)})" if listed else "")
+        if hits.size > 1:
+            listed = sorted(set(periods[hits].tolist())) if periods is not None else []
+            raise _fail(a, f"the unit has {hits.size} rows" + (f" (periods {', '.join(listed)})" if listed else "")
                         + "; give the period of the row to correct")
-        key = (int(found[0]), position[a.field])
-        if len(table.rows[key[0]]) <= key[1]:
-            raise _fail(a, f"{table.row_labels[key[0]]} has fewer cells than the header; fix the row first")
-        if key in where:
-            raise _fail(a, f"the same cell is amended twice (also {where[key].row}); keep one amendment per cell")
-        where[key] = a
+        i, j = int(hits[0]) + offset, position[a.field]
+        if table.data is None and len(table.rows[i]) <= j:
+            raise _fail(a, f"{table.row_labels[i]} has fewer cells than the header; fix the row first")
+        if (i, j) in where:
+            raise _fail(a, f"the same cell is amended twice (also {where[(i, j)].row}); keep one amendment per cell")
+        where[(i, j)] = a
 
     def with_cells(value_of: Callable[[Amendment], str]) -> RawTable:
-        rows = list(table.rows)  # only the amended rows are copied: a table may hold millions
+        if table.data is not None:  # column-major: copy only the amended columns
+            data = list(table.data)
+            copied: set[int] = set()
+            for (i, j), a in where.items():
+                if j not in copied:
+                    data[j] = list(data[j])
+                    copied.add(j)
+                data[j][i] = value_of(a)  # type: ignore[index]
+            return RawTable.from_columns(table.columns, data, table.row_labels, broken=table.broken,
+                                         notes=table.notes)
+        rows = list(table.rows)  # row-major: copy only the amended rows
         for (i, j), a in where.items():
             row = list(rows[i])
             row[j] = value_of(a)
             rows[i] = row
-        return RawTable(list(table.columns), rows, list(table.row_labels))
+        return RawTable(columns=table.columns, rows=rows, row_labels=table.row_labels, broken=table.broken,
+                        notes=table.notes)
 
     def text(i: int, j: int) -> str:
-        row = table.rows[i]
-        return "" if j >= len(row) or row[j] is None else str(row[j]).strip()
+        return str(column(j)[i - offset])
 
     mismatched = [(key, a) for key, a in where.items() if text(*key) != a.old.strip()]
     if mismatched:
         # Not the same text: compare as the field's type reads both.
         as_is, as_old = typer(table, "skip"), typer(with_cells(lambda a: a.old), "skip")
         for (i, j), a in mismatched:
-            if not _same(as_is, as_old, i, a.field):
+            if not _same(as_is, as_old, i - offset, a.field):
                 raise _fail(a, f"the old value {a.old!r} does not match the evidence, which holds "
                                f"{text(i, j)!r} ({table.row_labels[i]}); the amendment was refused — check "
                                "which figure it corrects, and against which version of the evidence")

@@ -140,3 +140,14 @@ def test_cli_an_appeal_moves_a_third_unit_across_the_cut_and_every_pool_share(tm
     assert "Traceback" not in bad.stderr
     ex = scoring_cli("explain", "r.toml", "e.csv", "u3", "--amend", "fix.csv", cwd=tmp_path)
     assert ex.returncode == 0 and "a: 7 → 10 — 复核认定整改到位 (approved by 督导室 李四)" in ex.stdout
+
+
+def test_columns_are_found_as_typing_finds_them(engine, tmp_path: Path):
+    # The sheet has a title row above its header, and heads the field by its Chinese title;
+    # the amendment names the field by its id and the unit in full-width letters.
+    rubric = engine.rubric_from_text(RUBRIC.replace('a = { type = "count" }', 'a = { type = "count", title = "完成数" }'))
+    (tmp_path / "e.csv").write_text("2026年度考核汇总表,\nid,完成数\nu0,10\nu1,9\n", encoding="utf-8")
+    res = engine.score(rubric, tmp_path / "e.csv", amendments=[fix("ｕ１", "9", "10")])
+    assert res.unit("u1").score == 100.0
+    with pytest.raises(EvidenceError, match=r"which holds '9' \(row 4\)"):
+        engine.score(rubric, tmp_path / "e.csv", amendments=[fix("u1", "8", "10")])
