@@ -7,8 +7,9 @@ whose outcome changed, so this compares the two JSON results unit by unit on
 what decides money and standing: status, score, grade, rank, vetoes, each
 consequence and its amount. A unit whose own figures (indicator points or
 values) changed, or that carries an amendment or a committee decision, is
-marked as its own change; any other changed unit moved because of someone
-else's correction, and is marked so.
+marked as its own change; any other changed unit moved without a change of
+its own (someone else's correction or decision, or different earlier results
+read by `previous.*` or `history.*`), and is marked so.
 
 Results are read as the JSON documents `scoring run --format json` writes, so
 two runs on different machines or engine versions can be compared.
@@ -85,8 +86,8 @@ class ResultDiff:
         c = self.counts()
         if self.empty:
             return "no unit changed"
-        return (f"{c['changed']} unit(s) changed ({c['own']} by their own correction, {c['knock_on']} moved by "
-                f"others'), {c['added']} added, {c['removed']} removed")
+        return (f"{c['changed']} unit(s) changed ({c['own']} by their own correction, {c['knock_on']} moved without "
+                f"a change of their own), {c['added']} added, {c['removed']} removed")
 
     def to_text(self) -> str:
         lines = [f"{self.before} → {self.after} (rubric {self.rubric}): {self.headline()}"]
@@ -119,7 +120,7 @@ def _label(u: UnitDiff) -> str:
         return "new in the later result"
     if u.kind == "removed":
         return "not in the later result"
-    return "own correction" if u.cause == "own" else "moved by another unit's correction"
+    return "own correction" if u.cause == "own" else "moved, nothing of its own changed"
 
 
 def _show(value: Any) -> str:

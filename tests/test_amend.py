@@ -117,7 +117,7 @@ def test_cli_an_appeal_moves_a_third_unit_across_the_cut_and_every_pool_share(tm
     assert diff.stdout.splitlines()[1:] == [
         "total grade A (units): 2 → 3",
         "total grade B (units): 2 → 1",
-        "u0 (moved by another unit's correction)",
+        "u0 (moved, nothing of its own changed)",
         "  amount fund: 357.14 → 294.12",
         "u3 (own correction)",
         "  score: 70 → 100",
@@ -125,11 +125,11 @@ def test_cli_an_appeal_moves_a_third_unit_across_the_cut_and_every_pool_share(tm
         "  rank: 4 → 1",
         "  consequence advanced: not granted → granted",
         "  amount fund: 142.86 → 294.12",
-        "u1 (moved by another unit's correction)",
+        "u1 (moved, nothing of its own changed)",
         "  rank: 2 → 3",
         "  consequence advanced: granted → not granted",
         "  amount fund: 285.71 → 235.29",
-        "u2 (moved by another unit's correction)",
+        "u2 (moved, nothing of its own changed)",
         "  rank: 3 → 4",
         "  amount fund: 214.29 → 176.47",
     ]

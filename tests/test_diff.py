@@ -61,7 +61,7 @@ def test_a_correction_moves_others_and_the_diff_names_them(engine):
                              ("amount fund", 285.71, 235.29)}
     assert changes["u0"] == {("amount fund", 357.14, 294.12)}
     assert changes["u2"] == {("rank", 3, 4), ("amount fund", 214.29, 176.47)}
-    assert "4 unit(s) changed (1 by their own correction, 3 moved by others')" in d.to_text()
+    assert "4 unit(s) changed (1 by their own correction, 3 moved without a change of their own)" in d.to_text()
     # The pool still adds up to 1,000 and two units still hold 先进: only the grade counts moved.
     assert [(c.what, c.before, c.after) for c in d.totals] == [("grade A (units)", 2, 3), ("grade B (units)", 2, 1)]
     assert "total grade A (units): 2 → 3" in d.to_text()
@@ -112,7 +112,7 @@ def test_cli_diff_in_three_formats(engine, tmp_path: Path):
     (tmp_path / "after.json").write_text(json.dumps(result(engine, 10, 9, 8, 10), ensure_ascii=False), encoding="utf-8")
     text = scoring_cli("diff", "before.json", "after.json", cwd=tmp_path)
     assert text.returncode == 0, text.stderr
-    assert "u1 (moved by another unit's correction)\n  rank: 2 → 3\n" in text.stdout
+    assert "u1 (moved, nothing of its own changed)\n  rank: 2 → 3\n" in text.stdout
     assert "  amount fund: 285.71 → 235.29" in text.stdout
     js = scoring_cli("diff", "before.json", "after.json", "--format", "json", cwd=tmp_path)
     doc = json.loads(js.stdout)
