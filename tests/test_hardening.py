@@ -228,6 +228,37 @@ def test_a_failed_run_replaces_nothing(job):
     assert [p.name for p in job.iterdir() if p.name.endswith(".tmp")] == []  # no temporary left behind
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_failing_device_output_replaces_no_file(job):
+    # The device is written before any rename: a full disk there must not leave
+    # a new -o beside a missing --rejects (it used to replace last.json first).
+    old = (job / "last.json").read_bytes()
+    proc = scoring_cli("run", "r.toml", "e.csv", "-o", "last.json", "--rejects", "/dev/full", cwd=job)
+    assert proc.returncode == 1, proc.stderr
+    assert "/dev/full: cannot write --rejects: No space left on device" in proc.stderr
+    assert (job / "last.json").read_bytes() == old
+    assert [p.name for p in job.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("target, message", [
+    ("no-such-dir/out.json", "no-such-dir/out.json: cannot write -o: No such file or directory "
+                             "(the folder 'no-such-dir' does not exist: create it first)"),
+    ("adir", "adir: cannot write -o: Is a directory"),
+])
+def test_an_unwritable_output_is_named_as_given_not_as_a_temporary(job, target, message):
+    (job / "adir").mkdir()
+    proc = scoring_cli("run", "r.toml", "e.csv", "-o", target, "--format", "json", cwd=job)
+    assert proc.returncode == 1 and message in proc.stderr, proc.stderr
+    assert ".tmp" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_hardlink_to_the_evidence_is_the_evidence(job):
+    os.link(job / "e.csv", job / "hard.csv")
+    proc = scoring_cli("run", "r.toml", "e.csv", "-o", "hard.csv", "--format", "csv", cwd=job)
+    assert proc.returncode == 2 and "the same file as the evidence" in proc.stderr, proc.stderr
+    assert (job / "e.csv").read_text(encoding="utf-8").startswith("id,a,b,flag")
+
+
 def test_special_files_are_written_directly_not_renamed_over(job):
     proc = scoring_cli("run", "r.toml", "e.csv", "-o", "/dev/null", "--format", "json", "--rejects", "/dev/null",
                        cwd=job)
