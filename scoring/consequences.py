@@ -33,7 +33,7 @@ from .layout import Layout
 from .model import ConsequenceSpec, QuotaSpec
 from .payouts import MAX_AMOUNT, MONEY_PLACES, Budget, CompiledPayout, PayoutInput
 from .plan import Rubric
-from .rounding import decimal_figure, exact_sum, round_half_up, to_minor_units
+from .rounding import decimal_figure, exact_sum, figure_text, round_half_up, to_minor_units
 
 GRANTED, NOT_ELIGIBLE, BLOCKED_BY_VETO, BLOCKED_BY_CONSEQUENCE, OUTSIDE_QUOTA, COUNTED_ONCE = range(6)
 
@@ -237,7 +237,7 @@ def _pay(rubric: Rubric, c: int, payout: CompiledPayout, inp: PayoutInput,
         first = float(value[broken[0]])
         finite = bool(np.isfinite(first))
         why = f"reaches the limit of {MAX_AMOUNT:,.0f} (docs/money.md)" if finite else "is not a finite number"
-        what = f"{first:g}; lower the figures" if finite else "a division by zero?; guard the expression"
+        what = f"{figure_text(first)}; lower the figures" if finite else "a division by zero?; guard the expression"
         raise RubricError(
             f"the amount of consequence {rubric.model.consequence[c].id!r} {why} for {broken.size} unit(s), "
             f"first {layout.unit_ids[broken[0]]} ({what})",
