@@ -73,7 +73,9 @@ def quota_sizes(quota: QuotaSpec, population: np.ndarray) -> np.ndarray:
     places = max(-exponent, 0)
     numerator, denominator = int(share.scaleb(places)), 10**places
     count = np.rint(population).astype(np.int64)  # whole numbers of units, held as floats
-    if numerator * int(count.max(initial=0)) >= 2**62:  # beyond int64: Python integers, group by group
+    # int64 holds 2 * product + denominator (the half-up step) only below 2**63: past 2**61
+    # for either (a share of 1e-320 has a denominator of 10**335), Python integers, group by group.
+    if numerator * int(count.max(initial=0)) >= 2**61 or denominator >= 2**61:
         exact = [Fraction(numerator * int(c), denominator) for c in count.tolist()]
         table = {"floor": math.floor, "ceil": math.ceil, "half_up": lambda f: math.floor(f + Fraction(1, 2))}
         big: np.ndarray = np.array([float(table[quota.rounding](f)) for f in exact], dtype=np.float64)
