@@ -336,6 +336,7 @@ def _type_table(
         texts[target] = column
     blank = np.empty(n, dtype=object)
     blank[:] = [""] * n
+    _check_parent_column(rubric, position, texts, member_fields, optional, source)
 
     key_rejects: list[tuple[int, str, str]] = []
     ids = _key_column(texts[headers.ID], "unit id", key_rejects)
@@ -463,6 +464,30 @@ def type_arrays(
         source=source, sha256=hasher.hexdigest(), warnings=[], on_error=on_error, member_fields=member_fields,
         optional=optional,
     )
+
+
+def _check_parent_column(rubric: RubricModel, position: Mapping[str, int], texts: Mapping[str, np.ndarray],
+                         member_fields: frozenset[str], optional: frozenset[str], source: str) -> None:
+    """Refuse a file with no parent column whose required member-row fields are blank.
+
+    Without the column every member row is read as a unit of its own, and each
+    blank member-row cell on a unit's row is refused: hundreds of messages that
+    never name the real problem, a missing or mistyped parent header.
+    """
+    if headers.PARENT in position:
+        return
+    info = rubric.rubric
+    blank = [f for f, spec in rubric.fields.items()
+             if (f in member_fields or spec.rollup) and spec.missing == "error" and f not in optional
+             and f in texts and bool((texts[f] == "").any())]
+    if blank:
+        also = f" or {info.parent_title!r}" if info.parent_title else ""
+        raise EvidenceError(
+            f"no {info.parent_column!r}{also} column, yet the member-row field(s) {', '.join(blank[:5])} are blank "
+            f"on some rows: each member row names its {info.unit} in that column (blank on the {info.unit}'s own "
+            "row); add the column or fix its header",
+            path=source,
+        )
 
 
 def _finish(

@@ -84,3 +84,18 @@ def test_template_refuses_a_units_list_that_would_make_a_refused_form(tmp_path: 
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "名单.csv" in proc.stderr and said in proc.stderr
     assert not (tmp_path / "form.xlsx").exists()
+
+
+def test_missing_parent_column_is_named_not_hundreds_of_blank_cells(tmp_path: Path) -> None:
+    # The parent column's header mistyped: every member row would otherwise be refused field by field.
+    group = scoring.Engine().load_rubric("group-school-supervision")
+    head, body = chinese_table(group)
+    head[head.index("所属集团编号")] = "所属集团"
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n").writerows([head, *body])
+    (tmp_path / "groups.csv").write_bytes(text.getvalue().encode("gbk"))
+    proc = scoring_cli("run", "group-school-supervision", "groups.csv", "--on-error", "skip", "-o", "out.json",
+                       cwd=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "no 'parent' or '所属集团编号' column, yet the member-row field(s) enrolment" in proc.stderr
+    assert "rejected row" not in proc.stderr
