@@ -31,7 +31,7 @@ from . import headers, periods as period_labels
 from .cells import texts_of
 from .errors import EvidenceError
 from .evidence import Evidence, OnError
-from .evidence import _find_header as find_header  # the header row exactly as typing finds it
+from .evidence import find_header  # the header row exactly as typing finds it
 from .model import RubricModel
 from .sidefiles import Record, read_records
 from .tables import RawTable
