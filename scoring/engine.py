@@ -55,8 +55,8 @@ class Engine:
     def __init__(
         self, *, plugins: Sequence[object] = (), entry_points: bool = True, block: Sequence[str] = ()
     ) -> None:
-        self._pm = make_manager(plugins, entry_points, block)
-        self.registry: Registry = build_registry(self._pm)
+        self._pm, dists = make_manager(plugins, entry_points, block)
+        self.registry: Registry = build_registry(self._pm, dists)
         self._bundled: list[BundledRubric] | None = None
 
     # --- plugins -------------------------------------------------------------
@@ -100,7 +100,8 @@ class Engine:
     def _compile(self, text: str, data: bytes, path: Path | None, name: str | None = None) -> Rubric:
         where = str(path) if path else (name or "<rubric>")
         model = build_model(parse_toml(text, where), where)
-        rubric = compile_rubric(model, self.registry.methods, path=path, sha256=sha256_hex(data), name=where)
+        rubric = compile_rubric(model, self.registry.methods, path=path, sha256=sha256_hex(data), name=where,
+                                functions=self.registry.functions)
         self._pm.hook.scoring_rubric_loaded(rubric=rubric)
         return rubric
 

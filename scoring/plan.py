@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from .errors import ExpressionError, RubricError
-from .expr import Expression, compile_expression
+from .expr import NO_FUNCTIONS, Expression, FunctionTable, compile_expression
 from .methods import Method, expression_params, field_params
 from .model import DimensionSpec, IndicatorSpec, RubricModel
 from .rubric import validation_error
@@ -79,13 +79,14 @@ class Rubric:
 
 
 def _compile(
-    source: str, allowed: set[str], path: str, key: str, types: dict[str, np.ndarray], kind: str
+    source: str, allowed: set[str], path: str, key: str, types: dict[str, np.ndarray], kind: str,
+    functions: FunctionTable = NO_FUNCTIONS,
 ) -> Expression:
     """Compile once, then evaluate on one typed sample row, so that a type error
     (`industry > 3` on a text field) is refused now, with its key, and not in
     the middle of a scoring job."""
     try:
-        expr = compile_expression(source, allowed_names=allowed)
+        expr = compile_expression(source, allowed_names=allowed, functions=functions)
         env = {name: types[name] for name in expr.names if name in types}
         (expr.evaluate_bool if kind == "bool" else expr.evaluate_number)(env, 1)
     except ExpressionError as exc:
@@ -114,9 +115,15 @@ def result_names(model: RubricModel) -> set[str]:
 
 
 def compile_rubric(
-    model: RubricModel, methods: dict[str, Method], *, path: Path | None, sha256: str, name: str | None = None
+    model: RubricModel, methods: dict[str, Method], *, path: Path | None, sha256: str, name: str | None = None,
+    functions: FunctionTable = NO_FUNCTIONS,
 ) -> Rubric:
+    """`functions` are those rubric expressions may call: the engine's registered ones."""
     where = name or (str(path) if path else "rubric")
+
+    def expression(source: str, allowed: set[str], key: str, kind: str) -> Expression:
+        return _compile(source, allowed, where, key, types, kind, functions)
+
     fields = set(model.fields)
     types = sample_types(model)
     compiled: list[CompiledIndicator] = []
@@ -170,7 +177,7 @@ def compile_rubric(
                 source = getattr(params, pname)
                 if source is None:
                     continue
-                expr = _compile(source, fields, where, f"{key}.{pname}", types, kind.kind)
+                expr = expression(source, fields, f"{key}.{pname}", kind.kind)
                 expressions[pname] = expr
                 inputs.extend(sorted(expr.names))
             compiled.append(
@@ -181,18 +188,18 @@ def compile_rubric(
                 )
             )
     results = result_names(model)
-    vetoes = tuple(_compile(v.when, fields, where, f"veto[{i}].when", types, "bool") for i, v in enumerate(model.veto))
+    vetoes = tuple(expression(v.when, fields, f"veto[{i}].when", "bool") for i, v in enumerate(model.veto))
     requires = tuple(
-        None if g.require is None else _compile(g.require, fields | results, where, f"grade[{i}].require", types, "bool")
+        None if g.require is None else expression(g.require, fields | results, f"grade[{i}].require", "bool")
         for i, g in enumerate(model.grade)
     )
     cons_names = fields | results | {"grade", "rank"} | set(PREVIOUS_NAMES)
-    when = tuple(_compile(c.when, cons_names, where, f"consequence[{i}].when", types, "bool")
+    when = tuple(expression(c.when, cons_names, f"consequence[{i}].when", "bool")
                  for i, c in enumerate(model.consequence))
     amounts: list[Expression | float | dict[str, float] | None] = []
     for i, c in enumerate(model.consequence):
         if isinstance(c.amount, str):
-            amounts.append(_compile(c.amount, cons_names, where, f"consequence[{i}].amount", types, "number"))
+            amounts.append(expression(c.amount, cons_names, f"consequence[{i}].amount", "number"))
         else:
             amounts.append(c.amount)
     sample = None

@@ -5,8 +5,7 @@
 
 from __future__ import annotations
 
-from scoring.hookspecs import hookimpl
-from scoring.methods import Method
+from scoring.plugin import Method, hookimpl
 
 from .methods import METHODS
 

@@ -7,8 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from scoring.errors import EvidenceError
-from scoring.tables import Loader, RawTable
+from scoring.plugin import EvidenceError, Loader, RawTable
 
 
 def _text(path: Path, data: bytes) -> str:
@@ -48,15 +47,17 @@ def read_csv(path: Path, data: bytes) -> RawTable:
 
 def _objects_to_table(path: Path, items: list[tuple[str, object]]) -> RawTable:
     columns: dict[str, None] = {}
+    objects: list[dict[object, object]] = []
     for label, item in items:
         if not isinstance(item, dict):
             raise EvidenceError(f"{label} is not an object of field names and values", path=str(path))
+        objects.append(item)
         for key, value in item.items():
             if isinstance(value, (dict, list)):
                 raise EvidenceError(f"{label}, key {key!r}: nested values are not evidence; give a plain value", path=str(path))
             columns.setdefault(str(key), None)
     names = list(columns)
-    rows = [[item.get(c) for c in names] for _, item in items]  # type: ignore[union-attr]
+    rows = [[item.get(c) for c in names] for item in objects]
     return RawTable(columns=names, rows=rows, row_labels=[label for label, _ in items])
 
 

@@ -1,0 +1,75 @@
+"""Everything a scoring plugin needs, from one module.
+
+    from scoring.plugin import hookimpl, Method, MethodInput, NumericField, Params, Scored
+
+A plugin imports only from here (the built-in plugins `scoring_std`,
+`scoring_schools` and `scoring_safety` do too), so the engine's internal
+modules can be reorganised without breaking anyone's plugin. What each hook
+expects is documented in `scoring.hookspecs`; docs/guide-writing-a-plugin.md
+walks from an empty package to a published plugin.
+
+What is here, by hook:
+
+- `scoring_register_methods`: `Method`, `Params`, `MethodInput`, `MemberRows`,
+  `Scored`, `Lint`, `ExampleFields`, and the parameter annotations
+  (`NumericField`, `BoolField`, `ChoiceField`, `FieldName`, `MemberNumericField`,
+  `MemberChoiceField`, `Condition`, `NumberExpression`, `OptionalCondition`,
+  `FieldRef`, `ExpressionRef` to make your own), `FieldSpec` (a rubric field,
+  for `Method.validate`).
+- `scoring_register_functions`: `Function`.
+- `scoring_register_checks`: `EvidenceCheck`, `EvidenceRows`, `CheckReport`,
+  `Refusal`.
+- `scoring_register_loaders`: `Loader`, `RawTable`.
+- `scoring_register_writers`: `Writer`, `Result`.
+- `scoring_register_rubrics`: paths; nothing to import.
+- lifecycle hooks: `Rubric`, `Result`.
+- errors to raise: `EvidenceError` (a loader's broken file), `RubricError` (a
+  policy refusing a rubric), `PluginError`; `round_half_up` for money and scores.
+"""
+
+# TODO(money): re-export the payout kind type once branch `money` (consequence
+# kinds as plugins, issue 14 part 1) is merged.
+
+from __future__ import annotations
+
+from .errors import EvidenceError, ExpressionError, PluginError, RubricError, ScoringError
+from .evidence_checks import CheckReport, EvidenceCheck, EvidenceRows, Refusal
+from .functions import Function
+from .hookspecs import hookimpl
+from .methods import (
+    BoolArray,
+    BoolField,
+    ChoiceField,
+    Condition,
+    ExampleFields,
+    ExpressionRef,
+    FieldName,
+    FieldRef,
+    FloatArray,
+    Lint,
+    MemberChoiceField,
+    MemberNumericField,
+    MemberRows,
+    Method,
+    MethodInput,
+    NumberExpression,
+    NumericField,
+    OptionalCondition,
+    Params,
+    Scored,
+)
+from .model import FieldSpec
+from .plan import Rubric
+from .result import Result
+from .rounding import round_half_up
+from .tables import Loader, RawTable
+from .writers import Writer
+
+__all__ = [
+    "BoolArray", "BoolField", "CheckReport", "ChoiceField", "Condition", "EvidenceCheck", "EvidenceError",
+    "EvidenceRows", "ExampleFields", "ExpressionError", "ExpressionRef", "FieldName", "FieldRef", "FieldSpec",
+    "FloatArray", "Function", "Lint", "Loader", "MemberChoiceField", "MemberNumericField", "MemberRows",
+    "Method", "MethodInput", "NumberExpression", "NumericField", "OptionalCondition", "Params", "PluginError",
+    "RawTable", "Refusal", "Result", "Rubric", "RubricError", "Scored", "ScoringError", "Writer", "hookimpl",
+    "round_half_up",
+]
