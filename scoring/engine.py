@@ -28,6 +28,7 @@ from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
 from .registry import PluginInfo, Registry, build_registry, distribution_version, make_manager
 from .result import Provenance, Result
+from .row_checks import RowChecks, bind
 from .rubric import build_model, parse_toml, read_rubric_source, sha256_hex
 from .tables import RawTable
 
@@ -106,6 +107,10 @@ class Engine:
         return rubric
 
     # --- evidence ------------------------------------------------------------
+    def _row_checks(self, rubric: Rubric) -> RowChecks | None:
+        """The plugins' checks across evidence rows, for this rubric."""
+        return bind(list(self.registry.checks.values()), rubric)
+
     def load_evidence(self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail") -> Evidence:
         path = Path(source)
         loader = next((ld for ld in self.registry.loaders.values() if path.suffix.lower() in ld.suffixes), None)
@@ -118,7 +123,7 @@ class Engine:
             raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
         table = loader.read(path, data)
         return type_table(table, rubric.model, source=str(path), data=data, on_error=on_error,
-                          member_fields=rubric.member_fields)
+                          member_fields=rubric.member_fields, checks=self._row_checks(rubric))
 
     def evidence_from_rows(
         self, rubric: Rubric, rows: Sequence[Mapping[str, Any]], *, on_error: OnError = "fail", name: str = "<rows>"
@@ -133,7 +138,7 @@ class Engine:
         table = RawTable(names, [[row.get(c) for c in names] for row in rows], [f"row {i + 1}" for i in range(len(rows))])
         data = repr([sorted(r.items()) for r in rows]).encode("utf-8")
         return type_table(table, rubric.model, source=name, data=data, on_error=on_error,
-                          member_fields=rubric.member_fields)
+                          member_fields=rubric.member_fields, checks=self._row_checks(rubric))
 
     def evidence_from_arrays(
         self,
@@ -148,7 +153,7 @@ class Engine:
     ) -> Evidence:
         """Evidence from whole columns in memory (one array per field), checked like a file."""
         return type_arrays(rubric.model, ids, columns, periods=periods, parents=parents, source=name,
-                           on_error=on_error, member_fields=rubric.member_fields)
+                           on_error=on_error, member_fields=rubric.member_fields, checks=self._row_checks(rubric))
 
     # --- scoring -------------------------------------------------------------
     def score(

@@ -21,6 +21,7 @@ import numpy as np
 
 from .errors import EvidenceError
 from .model import FieldSpec, RubricModel
+from .row_checks import RowChecks
 from .tables import RawTable
 
 TRUE_WORDS = frozenset({"是", "true", "1", "yes", "y", "t"})
@@ -261,8 +262,12 @@ def type_table(
     data: bytes,
     on_error: OnError = "fail",
     member_fields: frozenset[str] = frozenset(),
+    checks: RowChecks | None = None,
 ) -> Evidence:
     """Type and check `table` against `rubric`; raise or reject per `on_error`.
+
+    `checks` runs the plugins' checks across rows (`scoring.row_checks`) once
+    the cells are typed; the rows they refuse are rejected like bad cells.
 
     `member_fields` are fields read from member rows (by a member-row method)
     besides those with a `rollup`: a member row is asked for them, the unit's
@@ -325,6 +330,7 @@ def type_table(
     return _finish(
         rubric, out, ids, periods, parents, columns, missing, lambda f, i: cells[f][i],
         source=source, sha256=sha256_of(data), warnings=warnings, on_error=on_error, member_fields=member_fields,
+        checks=checks,
     )
 
 
@@ -338,6 +344,7 @@ def type_arrays(
     source: str = "<arrays>",
     on_error: OnError = "fail",
     member_fields: frozenset[str] = frozenset(),
+    checks: RowChecks | None = None,
 ) -> Evidence:
     """Evidence from whole columns already in memory (numpy arrays or lists).
 
@@ -405,6 +412,7 @@ def type_arrays(
         parent_arr,
         typed, missing, lambda f, i: _cell_text(typed[f][i].item()),
         source=source, sha256=hasher.hexdigest(), warnings=[], on_error=on_error, member_fields=member_fields,
+        checks=checks,
     )
 
 
@@ -423,6 +431,7 @@ def _finish(
     warnings: list[str],
     on_error: OnError,
     member_fields: frozenset[str] = frozenset(),
+    checks: RowChecks | None = None,
 ) -> Evidence:
     """Checks across fields and rows, then the policy: raise, or keep the valid units."""
     info = rubric.rubric
@@ -434,6 +443,12 @@ def _finish(
     _reject_duplicates(ids, periods, parents, out, info.id_column)
     if parents is not None:
         _check_members(rubric, ids, periods, parents, out, member_fields)
+    if checks is not None:
+        found = checks(ids, periods, parents, columns, missing, out.bad.copy(), out.label)
+        for rows, fieldname, reason in found.refuse:
+            shown_values = None if fieldname is None else [shown(fieldname, i) for i in rows.tolist()]
+            out.reject(rows, fieldname, shown_values, reason)
+        warnings.extend(found.warnings)
     if periods is not None:
         warnings.extend(_period_gaps(ids, periods, parents, out.bad))
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from .evidence_checks import EvidenceCheck
+    from .row_checks import EvidenceCheck
     from .functions import Function
     from .methods import Method
     from .result import Result
@@ -100,7 +100,7 @@ def scoring_register_checks() -> list[EvidenceCheck]:  # type: ignore[empty-body
     """Checks across evidence rows (a school group with two lead schools).
 
     Called: once, when an `Engine` is created.
-    Returns: a list of `scoring.evidence_checks.EvidenceCheck`.
+    Returns: a list of `scoring.row_checks.EvidenceCheck`.
     The engine: runs every check on each evidence table after its cells are
     typed; rows a check refuses are rejected like any bad row (named, with the
     check's reason; the whole unit with them), and its warnings are reported

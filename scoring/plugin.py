@@ -33,7 +33,7 @@ What is here, by hook:
 from __future__ import annotations
 
 from .errors import EvidenceError, ExpressionError, PluginError, RubricError, ScoringError
-from .evidence_checks import CheckReport, EvidenceCheck, EvidenceRows, Refusal
+from .row_checks import CheckReport, EvidenceCheck, EvidenceRows, Refusal
 from .functions import Function
 from .hookspecs import hookimpl
 from .methods import (

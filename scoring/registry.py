@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from importlib import metadata
@@ -27,7 +28,7 @@ from pydantic import BaseModel
 
 from . import hookspecs
 from .errors import PluginError
-from .evidence_checks import EvidenceCheck
+from .row_checks import EvidenceCheck
 from .functions import Function
 from .methods import Method
 from .tables import Loader
@@ -102,7 +103,11 @@ def _register(pm: _Manager, plugin: object, name: str) -> None:
     try:
         pm.register(plugin, name=name)
     except (pluggy.PluginValidationError, ValueError) as exc:
-        raise PluginError(f"plugin {name!r} cannot be registered: {exc}", plugin=name) from None
+        # pluggy's message spans lines; the command line prints one paragraph.
+        text = " ".join(str(exc).split())
+        hook = re.search(r"for hook '(\w+)'", text)
+        raise PluginError(f"plugin {name!r} cannot be registered: {text}", plugin=name,
+                          hook=hook.group(1) if hook else None) from None
 
 
 def make_manager(

@@ -88,6 +88,28 @@ class CheckOutcome:
     warnings: list[str]
 
 
+# What the evidence typing calls: (ids, periods, parents, columns, missing,
+# refused, label) -> the checks' outcome; `bind` makes one for a rubric.
+RowChecks = Callable[
+    [np.ndarray, "np.ndarray | None", "np.ndarray | None", Mapping[str, np.ndarray], Mapping[str, np.ndarray],
+     np.ndarray, Callable[[int], str]],
+    CheckOutcome,
+]
+
+
+def bind(checks: Sequence[EvidenceCheck], rubric: Rubric) -> RowChecks | None:
+    """The registered checks, bound to the rubric they check evidence for (None: no checks)."""
+    if not checks:
+        return None
+
+    def run(ids: np.ndarray, periods: np.ndarray | None, parents: np.ndarray | None,
+            columns: Mapping[str, np.ndarray], missing: Mapping[str, np.ndarray], refused: np.ndarray,
+            label: Callable[[int], str]) -> CheckOutcome:
+        rows = EvidenceRows(rubric, ids, periods, parents, columns, missing, refused, label)
+        return run_checks(checks, rows)
+    return run
+
+
 def run_checks(checks: Sequence[EvidenceCheck], rows: EvidenceRows) -> CheckOutcome:
     """Run each check; a check that breaks its contract is the plugin's error, named."""
     refuse: list[tuple[np.ndarray, str | None, str]] = []

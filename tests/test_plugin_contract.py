@@ -1,0 +1,291 @@
+"""The plugin contract: every mistake a plugin can make is a PluginError naming
+the plugin and the hook, exit 1 from the command line (never 3); registration
+goes through pluggy's hook calls; the core names no built-in."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import scoring
+from scoring.errors import PluginError
+from scoring.plugin import EvidenceCheck, Function, Method, hookimpl
+from tests.conftest import rubric_text, single_indicator
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def engine_with(*plugins: object) -> scoring.Engine:
+    return scoring.Engine(plugins=list(plugins))
+
+
+# --- refusals, through the library -------------------------------------------------
+
+
+def test_a_misspelt_hook_is_refused_with_the_plugin_and_a_suggestion() -> None:
+    class Typo:
+        @hookimpl
+        def scoring_register_method(self) -> list[Method]:
+            return []
+
+    with pytest.raises(PluginError, match=r"plugin 'Typo' implements scoring_register_method, which is not a "
+                                          r"scoring hook; did you mean 'scoring_register_methods'\?") as info:
+        engine_with(Typo())
+    assert (info.value.plugin, info.value.hook) == ("Typo", "scoring_register_method")
+
+
+def test_a_hook_function_not_marked_is_refused() -> None:
+    class Unmarked:
+        def scoring_register_methods(self) -> list[Method]:
+            return []
+
+    with pytest.raises(PluginError, match="plugin 'Unmarked' defines scoring_register_methods but does not mark "
+                                          "it with @hookimpl"):
+        engine_with(Unmarked())
+
+
+def test_an_unmarked_function_named_like_no_hook_is_refused() -> None:
+    class Odd:
+        def scoring_register_functoins(self) -> list[Function]:
+            return []
+
+    with pytest.raises(PluginError, match="did you mean 'scoring_register_functions'"):
+        engine_with(Odd())
+
+
+def test_a_wrong_argument_name_is_refused() -> None:
+    class Wrong:
+        @hookimpl
+        def scoring_rubric_loaded(self, rubrik: object) -> None:
+            return None
+
+    with pytest.raises(PluginError, match="plugin 'Wrong' cannot be registered: .*rubrik") as info:
+        engine_with(Wrong())
+    assert "\n" not in str(info.value) and info.value.hook == "scoring_rubric_loaded"
+
+
+@pytest.mark.parametrize(("answer", "message"), [
+    ({"name": "x"}, r"item 1 is str 'name', not a scoring.plugin.Method"),
+    ("deduction", "returned str, not a list"),
+    (42, "returned int, not a list"),
+    ([lambda p, inp: None], "item 1 is function"),
+])
+def test_a_wrong_object_is_refused_naming_plugin_and_hook(answer: object, message: str) -> None:
+    class Sloppy:
+        @hookimpl
+        def scoring_register_methods(self) -> object:
+            return answer
+
+    with pytest.raises(PluginError, match=message) as info:
+        engine_with(Sloppy())
+    assert "plugin 'Sloppy', hook scoring_register_methods" in str(info.value)
+    assert (info.value.plugin, info.value.hook) == ("Sloppy", "scoring_register_methods")
+
+
+def test_a_method_whose_params_are_not_a_model_is_refused() -> None:
+    class NoModel:
+        @hookimpl
+        def scoring_register_methods(self) -> list[Method]:
+            return [Method("odd", dict, lambda p, inp: None)]  # type: ignore[arg-type]
+
+    with pytest.raises(PluginError, match="plugin 'NoModel', hook scoring_register_methods: method 'odd' has "
+                                          "params <class 'dict'>, not a Params model"):
+        engine_with(NoModel())
+
+
+def test_a_badly_declared_function_is_refused() -> None:
+    class BadFunction:
+        @hookimpl
+        def scoring_register_functions(self) -> list[Function]:
+            return [Function("twice", ("numbr",), "number", lambda x: 2 * x)]  # type: ignore[arg-type]
+
+    with pytest.raises(PluginError, match="plugin 'BadFunction', hook scoring_register_functions: function "
+                                          "'twice' declares kind 'numbr'"):
+        engine_with(BadFunction())
+
+
+def test_a_registration_hook_that_raises_is_named() -> None:
+    class Broken:
+        @hookimpl
+        def scoring_register_writers(self) -> list[object]:
+            raise KeyError("config")
+
+    with pytest.raises(PluginError, match=r"plugin 'Broken', hook scoring_register_writers: raised KeyError"):
+        engine_with(Broken())
+
+
+@pytest.mark.parametrize(("hook", "item", "label"), [
+    ("scoring_register_functions", Function("clip", ("number",), "number", np.abs), "function 'clip'"),
+    ("scoring_register_checks", EvidenceCheck("lead_schools", lambda rows: None), "evidence check 'lead_schools'"),
+])
+def test_a_duplicate_name_names_both_plugins(hook: str, item: object, label: str) -> None:
+    class Again:
+        pass
+
+    setattr(Again, hook, hookimpl(lambda self: [item]))
+    with pytest.raises(PluginError) as info:
+        engine_with(Again())
+    owner = "scoring_std" if hook == "scoring_register_functions" else "scoring_schools"
+    message = str(info.value)
+    assert f"{label} is registered by both plugin" in message
+    assert f"plugin {owner!r}" in message and "plugin 'Again'" in message and hook in message
+
+
+def test_two_plugin_objects_of_one_class_get_distinct_names() -> None:
+    class Quiet:
+        @hookimpl
+        def scoring_result_ready(self, result: scoring.Result) -> None:
+            return None
+
+    names = [p.name for p in engine_with(Quiet(), Quiet()).plugins()]
+    assert "Quiet" in names and "Quiet#2" in names
+
+
+# --- registration goes through pluggy's hook call ------------------------------------
+
+
+def test_a_hook_wrapper_sees_and_may_change_what_is_registered() -> None:
+    seen: list[list[str]] = []
+
+    class Policy:
+        """A site policy: no `sqrt` in this bureau's rubrics."""
+
+        @hookimpl(wrapper=True)
+        def scoring_register_functions(self):  # type: ignore[no-untyped-def]
+            answers = yield
+            seen.append(sorted(f.name for answer in answers for f in answer))
+            return [[f for f in answer if f.name != "sqrt"] for answer in answers]
+
+    engine = engine_with(Policy())
+    assert "sqrt" in seen[0] and "sqrt" not in engine.registry.functions
+    assert engine.registry.functions["clip"].plugin == "scoring_std"
+    with pytest.raises(scoring.RubricError, match="calling 'sqrt' is not allowed"):
+        engine.rubric_from_text(rubric_text(single_indicator(10, "expression", 'value = "sqrt(a)"')))
+
+
+def test_registered_objects_carry_their_plugin() -> None:
+    engine = scoring.Engine()
+    assert engine.registry.methods["gap_to_lead"].plugin == "scoring_schools"
+    assert engine.registry.functions["coalesce"].plugin == "scoring_std"
+
+
+# --- refusals, through the command line ------------------------------------------------
+
+
+def install_fake_plugin(site: Path, name: str, source: str) -> dict[str, str]:
+    """A plugin 'installed' as an entry point (a module and its .dist-info on PYTHONPATH)."""
+    site.mkdir(parents=True, exist_ok=True)
+    (site / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    info = site / f"{name}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(f"[scoring]\n{name} = {name}\n", encoding="utf-8")
+    return {**os.environ, "PYTHONPATH": str(site), "PYTHONIOENCODING": "utf-8"}
+
+
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("scoring")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("""
+     from scoring.plugin import hookimpl
+     @hookimpl
+     def scoring_register_method():
+         return []
+     """, "plugin 'bureau_extras' implements scoring_register_method, which is not a scoring hook; "
+          "did you mean 'scoring_register_methods'?"),
+    ("""
+     from scoring.plugin import hookimpl
+     @hookimpl
+     def scoring_register_methods():
+         return [{"name": "step"}]
+     """, "plugin 'bureau_extras', hook scoring_register_methods: item 1 is dict"),
+    ("""
+     from scoring.plugin import Function, hookimpl
+     import numpy as np
+     @hookimpl
+     def scoring_register_functions():
+         return [Function("clip", ("number",), "number", np.abs)]
+     """, "function 'clip' is registered by both plugin 'scoring_std' and plugin 'bureau_extras'"),
+    ("""
+     raise RuntimeError("missing licence file")
+     """, "plugin 'bureau_extras' (entry point 'bureau_extras' of bureau_extras) cannot be imported: "
+          "RuntimeError: missing licence file"),
+])
+def test_the_cli_refuses_a_broken_plugin_with_exit_1_naming_it(tmp_path: Path, source: str, expected: str) -> None:
+    env = install_fake_plugin(tmp_path / "site", "bureau_extras", source)
+    done = cli(env, "plugins")
+    assert done.returncode == 1, done.stderr
+    assert expected in done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_function_that_breaks_its_declaration_is_named_at_rubric_load(tmp_path: Path) -> None:
+    env = install_fake_plugin(tmp_path / "site", "bureau_functions", """
+        from scoring.plugin import Function, hookimpl
+        @hookimpl
+        def scoring_register_functions():
+            return [Function("halve", ("number",), "number", lambda x: "half")]
+        """)
+    rubric = tmp_path / "r.toml"
+    rubric.write_text(rubric_text(single_indicator(10, "expression", 'value = "halve(a)"')), encoding="utf-8")
+    done = cli(env, "validate", str(rubric))
+    assert done.returncode == 1
+    assert "function 'halve' from plugin 'bureau_functions' returned <U4 values" in done.stderr
+
+
+# --- the core names no built-in ------------------------------------------------------------
+
+
+CORE = ROOT / "scoring"
+
+
+def _literals(path: Path) -> set[str]:
+    """The text constants of a module, but for docstrings and `__all__` (the core's own
+    `round_half_up` is exported under the name the expression function shares)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            skip.update(id(c) for c in ast.walk(node.value))
+    return {node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip}
+
+
+def test_the_core_names_no_built_in_method_or_function() -> None:
+    engine = scoring.Engine()
+    builtin = {"scoring_std", "scoring_schools", "scoring_safety"}
+    names = {name for p in engine.plugins() if p.name in builtin for name in (*p.methods, *p.functions, *p.checks)}
+    assert {"bands", "lookup", "gap_to_lead", "clip", "coalesce", "lead_schools"} <= names
+    # Words that are also a built-in's name but mean something else where they appear.
+    # min/max/floor/ceil are also words of the rubric format itself (a field's bounds, a roll-up,
+    # how periods combine, a quota's rounding), and `check` is a subcommand.
+    format_words = {"min", "max", "floor", "ceil"}
+    homonyms = {("cli.py", "check")}
+    for module in sorted(CORE.glob("*.py")):
+        named = {n for n in names & _literals(module) - format_words if (module.name, n) not in homonyms}
+        assert not named, f"{module.name} names built-in(s) {sorted(named)}; declare it on the method instead"
+        text = module.read_text(encoding="utf-8")
+        for name in names:
+            assert f".name == {name!r}" not in text and f'.name == "{name}"' not in text, (module.name, name)
+
+
+def test_built_in_plugins_import_only_from_the_public_module() -> None:
+    for module in sorted((ROOT / "plugins").rglob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "scoring":
+                assert node.module == "scoring.plugin", f"{module}: from {node.module} import ..."
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("scoring.") for a in node.names), module
