@@ -20,13 +20,13 @@ import numpy as np
 from .aggregate import aggregate
 from .consequences import decide_consequences
 from .decide import decide
-from .errors import EvidenceError, RubricError, UsageError
+from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Evidence, OnError, type_arrays, type_table
 from .indicators import score_indicators
 from .layout import build_layout
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
-from .registry import PluginInfo, Registry, build_registry, distribution_version, make_manager
+from .registry import PluginInfo, Registry, build_registry, call_hook, distribution_version, make_manager
 from .result import Provenance, Result
 from .row_checks import RowChecks, bind
 from .rubric import build_model, parse_toml, read_rubric_source, sha256_hex
@@ -103,7 +103,7 @@ class Engine:
         model = build_model(parse_toml(text, where), where)
         rubric = compile_rubric(model, self.registry.methods, path=path, sha256=sha256_hex(data), name=where,
                                 functions=self.registry.functions)
-        self._pm.hook.scoring_rubric_loaded(rubric=rubric)
+        call_hook(self._pm, "scoring_rubric_loaded", rubric=rubric)
         return rubric
 
     # --- evidence ------------------------------------------------------------
@@ -121,7 +121,12 @@ class Engine:
             data = path.read_bytes()
         except OSError as exc:
             raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
-        table = loader.read(path, data)
+        try:
+            table = loader.read(path, data)
+        except (ScoringError, OSError, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a loader's bug is its plugin's, named
+            raise self.registry.plugin_error("loaders", loader.name, exc) from exc
         return type_table(table, rubric.model, source=str(path), data=data, on_error=on_error,
                           member_fields=rubric.member_fields, checks=self._row_checks(rubric))
 
@@ -196,7 +201,7 @@ class Engine:
         )
         result = Result(rubric, evidence, layout, items, totals, decisions, consequences, provenance,
                         tuple(warnings))
-        self._pm.hook.scoring_result_ready(result=result)
+        call_hook(self._pm, "scoring_result_ready", result=result)
         return result
 
     # --- writing -------------------------------------------------------------
@@ -204,4 +209,9 @@ class Engine:
         writer = self.registry.writers.get(format)
         if writer is None:
             raise UsageError(f"no writer {format!r}; writers are: {', '.join(sorted(self.registry.writers))}")
-        return writer.write(result)
+        try:
+            return writer.write(result)
+        except (ScoringError, OSError, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a writer's bug is its plugin's, named
+            raise self.registry.plugin_error("writers", writer.name, exc) from exc

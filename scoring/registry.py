@@ -21,13 +21,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pluggy
 from pydantic import BaseModel
 
 from . import hookspecs
-from .errors import PluginError
+from .errors import PluginError, ScoringError
 from .row_checks import EvidenceCheck
 from .functions import Function
 from .methods import Method
@@ -60,6 +60,12 @@ class Registry:
     plugins: list[PluginInfo] = field(default_factory=list)
     functions: dict[str, Function] = field(default_factory=dict)
     checks: dict[str, EvidenceCheck] = field(default_factory=dict)
+
+    def plugin_error(self, kind: Literal["loaders", "writers"], name: str, exc: Exception) -> PluginError:
+        """A loader's or writer's unexpected exception, as the error of the plugin that registered it."""
+        plugin = next((p.name for p in self.plugins if name in getattr(p, kind)), "(unnamed)")
+        return PluginError(f"{kind[:-1]} {name!r} of plugin {plugin!r} raised {type(exc).__name__}: {exc}; "
+                           "this is a bug in the plugin", plugin=plugin, hook=f"scoring_register_{kind}")
 
 
 # --- the manager ------------------------------------------------------------
@@ -242,52 +248,69 @@ def _items(answer: object, plugin: str, hook: str, kind: type | tuple[type, ...]
     return items
 
 
-def call_registration(
-    pm: pluggy.PluginManager, hook: str, kind: type | tuple[type, ...], label: str
-) -> list[tuple[str, object]]:
-    """Call `hook` through pluggy (so tryfirst/trylast and wrappers apply) and
-    return each registered object with the name of the plugin that gave it.
+def call_hook(
+    pm: pluggy.PluginManager, hook: str, on_answer: Callable[[str, Any], None] | None = None, **kwargs: Any
+) -> Any:
+    """Call `hook` through pluggy (so tryfirst/trylast and wrappers apply), with
+    every implementation's exception named as its plugin's `PluginError`.
 
-    pluggy hands back only the answers, not who gave them, so for the length
-    of the call each implementation is wrapped to note its plugin; a plugin's
-    exception is turned into a `PluginError` naming it there too.
+    pluggy reports neither who raised nor who answered what, so for the length
+    of the call each implementation is wrapped to know its plugin;
+    `on_answer(plugin, answer)` sees each answer. A `ScoringError` a plugin
+    raises on purpose (a policy refusing a rubric) passes through unchanged.
     """
     caller = getattr(pm.hook, hook)
-    given: dict[int, str] = {}
     swapped = []
     for impl in caller.get_hookimpls():
         if impl.hookwrapper or impl.wrapper:
             continue
         plugin = pm.get_name(impl.plugin) or impl.plugin_name
 
-        def noting(*args: Any, _fn: Callable[..., Any] = impl.function, _plugin: str = plugin) -> Any:
+        def naming(*args: Any, _fn: Callable[..., Any] = impl.function, _plugin: str = plugin) -> Any:
             try:
                 answer = _fn(*args)
-            except PluginError:
+            except ScoringError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a plugin's bug, named
                 raise PluginError(f"plugin {_plugin!r}, hook {hook}: raised {type(exc).__name__}: {exc}",
                                   plugin=_plugin, hook=hook) from exc
-            if answer is not None:
-                for item in _items(answer, _plugin, hook, kind, label):
-                    given.setdefault(id(item), _plugin)
+            if on_answer is not None and answer is not None:
+                on_answer(_plugin, answer)
             return answer
 
         swapped.append((impl, impl.function))
-        impl.function = noting
+        impl.function = naming
     try:
-        answers = caller()
-    except PluginError:
+        return caller(**kwargs)
+    except ScoringError:
         raise
     except Exception as exc:  # noqa: BLE001 - raised by a hook wrapper
-        wrappers = [pm.get_name(i.plugin) for i in caller.get_hookimpls() if i.hookwrapper or i.wrapper]
-        raise PluginError(f"a wrapper of hook {hook} (plugin {', '.join(map(repr, wrappers))}) raised "
-                          f"{type(exc).__name__}: {exc}", plugin=", ".join(map(str, wrappers)), hook=hook) from exc
+        wrappers = _wrappers(pm, hook)
+        raise PluginError(f"a wrapper of hook {hook} (plugin {wrappers}) raised {type(exc).__name__}: {exc}",
+                          plugin=wrappers, hook=hook) from exc
     finally:
         for impl, function in swapped:
             impl.function = function
-    wrappers = [pm.get_name(i.plugin) for i in caller.get_hookimpls() if i.hookwrapper or i.wrapper]
-    by_wrapper = ", ".join(map(str, wrappers)) or "(unknown)"
+
+
+def _wrappers(pm: pluggy.PluginManager, hook: str) -> str:
+    names = [str(pm.get_name(i.plugin)) for i in getattr(pm.hook, hook).get_hookimpls() if i.hookwrapper or i.wrapper]
+    return ", ".join(names) or "(unknown)"
+
+
+def call_registration(
+    pm: pluggy.PluginManager, hook: str, kind: type | tuple[type, ...], label: str
+) -> list[tuple[str, object]]:
+    """Call a registration hook and return each registered object with the name
+    of the plugin that gave it, every object checked for its type."""
+    given: dict[int, str] = {}
+
+    def note(plugin: str, answer: Any) -> None:
+        for item in _items(answer, plugin, hook, kind, label):
+            given.setdefault(id(item), plugin)
+
+    answers = call_hook(pm, hook, note)
+    by_wrapper = _wrappers(pm, hook)
     out: list[tuple[str, object]] = []
     for answer in answers:
         # A wrapper may have added to or changed the answers: check them again.

@@ -16,7 +16,9 @@ import pytest
 
 import scoring
 from scoring.errors import PluginError
-from scoring.plugin import EvidenceCheck, Function, Method, hookimpl
+from scoring.plugin import (
+    EvidenceCheck, Function, Loader, Method, MethodInput, NumericField, Params, RawTable, Scored, Writer, hookimpl,
+)
 from tests.conftest import rubric_text, single_indicator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,3 +291,77 @@ def test_built_in_plugins_import_only_from_the_public_module() -> None:
                 assert node.module == "scoring.plugin", f"{module}: from {node.module} import ..."
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("scoring.") for a in node.names), module
+
+
+# --- a plugin's bug at work is its own error too ---------------------------------------
+
+
+class _Params(Params):
+    field: NumericField
+
+
+def test_a_method_that_raises_or_answers_wrongly_is_named() -> None:
+    def boom(p: _Params, inp: MethodInput) -> Scored:
+        raise ZeroDivisionError("oops")
+
+    def short(p: _Params, inp: MethodInput) -> Scored:
+        return Scored(points=np.zeros(inp.n + 1))
+
+    class Buggy:
+        @hookimpl
+        def scoring_register_methods(self) -> list[Method]:
+            return [Method("boom", _Params, boom), Method("short", _Params, short)]
+
+    engine = engine_with(Buggy())
+    rows = [{"id": "u", "a": 1, "b": 0, "flag": True}]
+    for name, message in (("boom", "raised ZeroDivisionError: oops"),
+                          ("short", r"returned points of shape \(2,\) for 1 rows")):
+        rubric = engine.rubric_from_text(rubric_text(single_indicator(10, name, 'field = "a"')))
+        with pytest.raises(PluginError, match=f"method {name!r} of plugin 'Buggy' {message}") as info:
+            engine.score(rubric, rows)
+        assert info.value.hook == "scoring_register_methods"
+
+
+def test_a_loader_or_lifecycle_hook_that_raises_is_named(tmp_path: Path) -> None:
+    def read(path: Path, data: bytes) -> RawTable:
+        return RawTable(["id"], [[data.decode("ascii")]], ["row 2"])  # a bug: decodes without a care
+
+    class Sloppy:
+        @hookimpl
+        def scoring_register_loaders(self) -> list[Loader]:
+            return [Loader("odd", (".odd",), read)]
+
+        @hookimpl
+        def scoring_result_ready(self, result: scoring.Result) -> None:
+            raise AttributeError("no archive configured")
+
+    engine = engine_with(Sloppy())
+    rubric = engine.rubric_from_text(rubric_text(single_indicator(10, "check", 'field = "flag"')))
+    (tmp_path / "e.odd").write_bytes("一".encode())
+    with pytest.raises(PluginError, match="loader 'odd' of plugin 'Sloppy' raised UnicodeDecodeError"):
+        engine.load_evidence(rubric, tmp_path / "e.odd")
+    with pytest.raises(PluginError, match="plugin 'Sloppy', hook scoring_result_ready: raised AttributeError"):
+        engine.score(rubric, [{"id": "u", "a": 1, "b": 0, "flag": True}])
+
+
+def test_a_writer_that_raises_is_named() -> None:
+    class Sloppy:
+        @hookimpl
+        def scoring_register_writers(self) -> list[Writer]:
+            return [Writer("odd", ".odd", lambda result: str(1 / 0))]
+
+    engine = engine_with(Sloppy())
+    rubric = engine.rubric_from_text(rubric_text(single_indicator(10, "check", 'field = "flag"')))
+    result = engine.score(rubric, [{"id": "u", "a": 1, "b": 0, "flag": True}])
+    with pytest.raises(PluginError, match="writer 'odd' of plugin 'Sloppy' raised ZeroDivisionError"):
+        engine.render(result, "odd")
+
+
+def test_a_policy_refusal_still_passes_through_as_the_rubric_error() -> None:
+    class Policy:
+        @hookimpl
+        def scoring_rubric_loaded(self, rubric: scoring.Rubric) -> None:
+            raise scoring.RubricError("local policy: precision must be 1")
+
+    with pytest.raises(scoring.RubricError, match="local policy"):
+        engine_with(Policy()).rubric_from_text(rubric_text(single_indicator(10, "check", 'field = "flag"')))
