@@ -1,8 +1,7 @@
 """Domain scoring methods and evidence checks (schools); registered through the `scoring` entry-point group.
 
 `balance_cv`, `gap_to_lead` and `improvement`: see `scoring_schools.methods`;
-the checks across a group's rows (one lead school, one group per school):
-see `scoring_schools.checks`.
+the check across a group's rows (one lead school): see `scoring_schools.checks`.
 """
 
 from __future__ import annotations

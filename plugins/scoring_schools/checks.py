@@ -2,21 +2,16 @@
 
 Rows that are each valid can still describe a group that cannot be assessed
 as the rubric means: two lead schools (龙头校), or none, leave `gap_to_lead`
-without its yardstick, and one school listed under two groups in the same
-period would count in both groups' balance and results. These rules belong to
-the school-group domain, so they live here and not in the core; each looks
-only at rubrics that use this plugin's methods.
+without its yardstick. That rule belongs to the school-group domain, so it
+lives here and not in the core, and looks only at rubrics that use
+`gap_to_lead`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from scoring.plugin import CheckReport, EvidenceCheck, EvidenceRows, Refusal
-
-from .methods import METHODS
-
-OUR_METHODS = frozenset(m.name for m in METHODS)
+from scoring.plugin import CheckReport, EvidenceCheck, EvidenceRows
 
 
 def _frame_keys(rows: EvidenceRows, who: np.ndarray, picked: np.ndarray) -> np.ndarray:
@@ -63,29 +58,6 @@ def lead_schools(rows: EvidenceRows) -> CheckReport:
     return CheckReport(warnings=warnings)
 
 
-def one_group_per_school(rows: EvidenceRows) -> CheckReport:
-    """A school listed under two groups in one period is refused: which group it belongs to is the
-    evaluator's decision, not the engine's, and counting it twice would skew both groups."""
-    if rows.parents is None or not any(ind.method.name in OUR_METHODS for ind in rows.rubric.indicators):
-        return CheckReport()
-    member = np.flatnonzero((rows.parents != "") & ~rows.refused)
-    if not member.size:
-        return CheckReport()
-    schools = _frame_keys(rows, rows.ids, member)
-    pairs = np.char.add(np.char.add(schools, "\x1e"), rows.parents[member])
-    school_of_pair = np.unique(schools[np.unique(pairs, return_index=True)[1]], return_counts=True)
-    twice = school_of_pair[0][school_of_pair[1] > 1]
-    refusals = []
-    for school in twice.tolist():
-        at = member[schools == school]
-        listed = ", ".join(f"{rows.parents[i]} ({rows.label(int(i))})" for i in at.tolist())
-        refusals.append(Refusal(at, f"school {school.partition(chr(31))[0]} is listed under more than one "
-                                    f"group in one period: {listed}; a school belongs to one education group"))
-    return CheckReport(refuse=refusals)
-
-
 CHECKS: tuple[EvidenceCheck, ...] = (
     EvidenceCheck("lead_schools", lead_schools, "warn of groups with no lead school, or more than one"),
-    EvidenceCheck("one_group_per_school", one_group_per_school,
-                  "refuse a school listed under two groups in the same period"),
 )
