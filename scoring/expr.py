@@ -374,7 +374,7 @@ class _Compiler:
             args = [self.argument(part(env, n), where, kind, name, k)
                     for k, (part, where, kind) in enumerate(parts)]
             values = [a for a, (_, _, kind) in zip(args, parts) if kind == "value"]
-            if values and len({a.dtype.kind == "U" for a in values}) > 1:
+            if values and len({a.dtype.kind in "UO" for a in values}) > 1:
                 raise self.error(f"the arguments of {name}() that give its result must be all text "
                                  "or all numbers", position)
             try:
@@ -394,7 +394,7 @@ class _Compiler:
             value = self.number(value, position, f"argument {k + 1} of {name}()")
         elif kind == "bool":
             value = self.truth(value, position)
-        elif kind == "text" and value.dtype.kind != "U":
+        elif kind == "text" and value.dtype.kind not in "UO":  # "O": text kept as Python strings
             raise self.error(f"argument {k + 1} of {name}() must be text", position)
         view: Array = value.view()
         view.flags.writeable = False
@@ -405,8 +405,8 @@ class _Compiler:
         plugin's bug, named as such, not a wrong figure in someone's result."""
         want = spec.returns
         if want == "value":
-            want = "text" if values and values[0].dtype.kind == "U" else "number"
-        kinds = {"number": "biuf", "bool": "b", "text": "U"}[want]
+            want = "text" if values and values[0].dtype.kind in "UO" else "number"
+        kinds = {"number": "biuf", "bool": "b", "text": "UO"}[want]
         if out.dtype.kind not in kinds or (out.ndim != 0 and out.shape != (n,)):
             raise PluginError(
                 f"function {spec.name!r} from plugin {spec.plugin or '(unnamed)'!r} returned "

@@ -57,7 +57,9 @@ def _if_else(condition: Array, yes: Array, no: Array) -> Array:
 
 
 def _missing(x: Array) -> Array:
-    return (x == "") if x.dtype.kind == "U" else np.isnan(x.astype(np.float64))
+    if x.dtype.kind in "UO":  # text: numpy's, or Python strings
+        return np.asarray(x == "")
+    return np.isnan(x.astype(np.float64))
 
 
 def _coalesce(*xs: Array) -> Array:
