@@ -16,6 +16,7 @@ evaluate an expression more than once (checks, explanations).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -75,6 +76,9 @@ class Function:
         out: list[str] = []
         if not self.name.isidentifier() or self.name.startswith("_"):
             out.append(f"function name {self.name!r} is not a plain name (letters, digits, _; not starting with _)")
+        elif not unicodedata.is_normalized("NFKC", self.name):
+            # Python reads identifiers in NFKC form: a rubric could never call this name as written.
+            out.append(f"function name {self.name!r} is not in NFKC form; write {unicodedata.normalize('NFKC', self.name)!r}")
         if not self.args and self.variadic:
             out.append(f"function {self.name!r} is variadic but declares no argument to repeat")
         bad = [k for k in self.args if k not in ARG_KINDS]

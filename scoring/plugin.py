@@ -19,7 +19,8 @@ What is here, by hook:
 - `scoring_register_functions`: `Function`.
 - `scoring_register_checks`: `EvidenceCheck`, `EvidenceRows`, `CheckReport`,
   `Refusal`.
-- `scoring_register_loaders`: `Loader`, `RawTable`.
+- `scoring_register_loaders`: `Loader`, `RawTable`, `loads_json_bounded` (JSON
+  read with the engine's nesting and number-size limits, for a JSON-based format).
 - `scoring_register_writers`: `Writer`, `Result`.
 - `scoring_register_rubrics`: paths; nothing to import.
 - lifecycle hooks: `Rubric`, `Result`.
@@ -35,6 +36,7 @@ from __future__ import annotations
 from .errors import EvidenceError, ExpressionError, PluginError, RubricError, ScoringError
 from .row_checks import CheckReport, EvidenceCheck, EvidenceRows, Refusal
 from .functions import Function
+from .limits import loads_json_bounded
 from .hookspecs import hookimpl
 from .methods import (
     BoolArray,
@@ -71,5 +73,5 @@ __all__ = [
     "FloatArray", "Function", "Lint", "Loader", "MemberChoiceField", "MemberNumericField", "MemberRows",
     "Method", "MethodInput", "NumberExpression", "NumericField", "OptionalCondition", "Params", "PluginError",
     "RawTable", "Refusal", "Result", "Rubric", "RubricError", "Scored", "ScoringError", "Writer", "hookimpl",
-    "round_half_up",
+    "loads_json_bounded", "round_half_up",
 ]

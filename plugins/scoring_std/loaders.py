@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from scoring.plugin import EvidenceError, Loader, RawTable
+from scoring.plugin import EvidenceError, Loader, RawTable, loads_json_bounded
 
 
 def _text(path: Path, data: bytes) -> str:
@@ -63,7 +63,7 @@ def _objects_to_table(path: Path, items: list[tuple[str, object]]) -> RawTable:
 
 def read_json(path: Path, data: bytes) -> RawTable:
     try:
-        doc = json.loads(_text(path, data))
+        doc = loads_json_bounded(_text(path, data))  # nesting and number size checked first
     except json.JSONDecodeError as exc:
         raise EvidenceError(f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}", path=str(path)) from None
     except ValueError as exc:  # an integer of thousands of digits, say
@@ -83,7 +83,7 @@ def read_jsonl(path: Path, data: bytes) -> RawTable:
         if not line.strip():
             continue
         try:
-            items.append((f"line {number}", json.loads(line)))
+            items.append((f"line {number}", loads_json_bounded(line)))
         except json.JSONDecodeError as exc:
             raise EvidenceError(f"line {number}, column {exc.colno}: JSON syntax error: {exc.msg}", path=str(path)) from None
         except ValueError as exc:
