@@ -113,6 +113,16 @@ def test_a_badly_declared_function_is_refused() -> None:
         engine_with(BadFunction())
 
 
+def test_a_function_name_a_rubric_could_never_call_is_refused() -> None:
+    class FullWidth:
+        @hookimpl
+        def scoring_register_functions(self) -> list[Function]:
+            return [Function("ｃｌｉｐ２", ("number",), "number", np.abs)]
+
+    with pytest.raises(PluginError, match="is not in NFKC form; write 'clip2'"):
+        engine_with(FullWidth())
+
+
 def test_a_registration_hook_that_raises_is_named() -> None:
     class Broken:
         @hookimpl
