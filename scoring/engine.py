@@ -102,7 +102,7 @@ class Engine:
         where = str(path) if path else (name or "<rubric>")
         model = build_model(parse_toml(text, where), where)
         rubric = compile_rubric(model, self.registry.methods, path=path, sha256=sha256_hex(data), name=where,
-                                functions=self.registry.functions)
+                                functions=self.registry.functions, payout_kinds=self.registry.payout_kinds)
         call_hook(self._pm, "scoring_rubric_loaded", rubric=rubric)
         return rubric
 

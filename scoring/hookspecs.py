@@ -1,10 +1,10 @@
 """The hooks a scoring plugin may implement.
 
-Every method, loader, writer, expression function and evidence check, the
-built-in ones included, arrives through these hooks, from a plugin registered
-under the entry-point group `scoring`. Registration hooks return lists (in the
-style of datasette's `register_*` hooks); a name registered twice is an error
-that names both plugins.
+Every method, payout kind, loader, writer, expression function and evidence
+check, the built-in ones included, arrives through these hooks, from a plugin
+registered under the entry-point group `scoring`. Registration hooks return
+lists (in the style of datasette's `register_*` hooks); a name registered
+twice is an error that names both plugins.
 
 The contract is strict, because a plugin's slip would otherwise surface as a
 wrong figure or a crash far from its cause: a function named like a hook that
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .row_checks import EvidenceCheck
     from .functions import Function
     from .methods import Method
+    from .payouts import PayoutKind
     from .result import Result
     from .plan import Rubric
     from .tables import Loader
@@ -68,6 +69,18 @@ def scoring_register_writers() -> list[Writer]:  # type: ignore[empty-body]
     Called: once, when an `Engine` is created.
     Returns: a list of `scoring.writers.Writer`.
     The engine: offers them by name (`scoring run --format NAME`).
+    """
+
+
+@hookspec
+def scoring_register_payout_kinds() -> list[PayoutKind]:  # type: ignore[empty-body]
+    """Payout kinds this plugin provides: how a granted consequence becomes money.
+
+    Called: once, when an `Engine` is created.
+    Returns: a list of `scoring.payouts.PayoutKind`.
+    The engine: indexes them by name; a rubric's consequence names one in
+    `payout = { kind = "..." }` or through a kind's shorthand key (`amount`,
+    `pool`); the core pays each granted unit the kind's amount, half-up to the fen.
     """
 
 

@@ -158,7 +158,7 @@ class ExampleFields:
     count: str = "n"            # a count; lower is better
     limit: str = "limit"        # a count; blank means 0
     total: str = "found"        # a count
-    part: str = "fixed"         # a count at most `total`; higher is better
+    part: str = "rectified"     # a count at most `total`; higher is better
     rate: str = "share"         # a rate in [0, 1]; may be blank (not applicable)
     flag: str = "ok"            # yes/no; yes is better
     choice: str = "level"       # an enum with `choices`

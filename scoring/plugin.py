@@ -16,6 +16,10 @@ What is here, by hook:
   `MemberChoiceField`, `Condition`, `NumberExpression`, `OptionalCondition`,
   `FieldRef`, `ExpressionRef` to make your own), `FieldSpec` (a rubric field,
   for `Method.validate`).
+- `scoring_register_payout_kinds`: `PayoutKind`, `PayoutInput`, `Payout`,
+  `PaidUnit`, `Budget`, `Shorthand`, and for exact money `check_amounts`,
+  `decimal_figure`, `exact_sum`, `to_minor_units`, `units_to_float`
+  (docs/money.md).
 - `scoring_register_functions`: `Function`.
 - `scoring_register_checks`: `EvidenceCheck`, `EvidenceRows`, `CheckReport`,
   `Refusal`.
@@ -27,9 +31,6 @@ What is here, by hook:
 - errors to raise: `EvidenceError` (a loader's broken file), `RubricError` (a
   policy refusing a rubric), `PluginError`; `round_half_up` for money and scores.
 """
-
-# TODO(money): re-export the payout kind type once branch `money` (consequence
-# kinds as plugins, issue 14 part 1) is merged.
 
 from __future__ import annotations
 
@@ -61,13 +62,16 @@ from .methods import (
     Scored,
 )
 from .model import FieldSpec
+from .payouts import Budget, PaidUnit, Payout, PayoutInput, PayoutKind, Shorthand, check_amounts
 from .plan import Rubric
 from .result import Result
-from .rounding import round_half_up
+from .rounding import decimal_figure, exact_sum, round_half_up, to_minor_units, units_to_float
 from .tables import Loader, RawTable
 from .writers import Writer
 
 __all__ = [
+    "Budget", "PaidUnit", "Payout", "PayoutInput", "PayoutKind", "Shorthand", "check_amounts", "decimal_figure",
+    "exact_sum", "to_minor_units", "units_to_float",
     "BoolArray", "BoolField", "CheckReport", "ChoiceField", "Condition", "EvidenceCheck", "EvidenceError",
     "EvidenceRows", "ExampleFields", "ExpressionError", "ExpressionRef", "FieldName", "FieldRef", "FieldSpec",
     "FloatArray", "Function", "Lint", "Loader", "MemberChoiceField", "MemberNumericField", "MemberRows",

@@ -31,6 +31,7 @@ from .errors import PluginError, ScoringError
 from .row_checks import EvidenceCheck
 from .functions import Function
 from .methods import Method
+from .payouts import PayoutKind
 from .tables import Loader
 from .writers import Writer
 
@@ -49,6 +50,7 @@ class PluginInfo:
     rubrics: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
+    payout_kinds: tuple[str, ...] = ()
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Registry:
     plugins: list[PluginInfo] = field(default_factory=list)
     functions: dict[str, Function] = field(default_factory=dict)
     checks: dict[str, EvidenceCheck] = field(default_factory=dict)
+    payout_kinds: dict[str, PayoutKind] = field(default_factory=dict)
 
     def plugin_error(self, kind: Literal["loaders", "writers"], name: str, exc: Exception) -> PluginError:
         """A loader's or writer's unexpected exception, as the error of the plugin that registered it."""
@@ -211,6 +214,17 @@ def _check_check(c: EvidenceCheck) -> str | None:
     return None if callable(c.run) else f"evidence check {c.name!r} has a run that cannot be called"
 
 
+def _check_payout_kind(k: PayoutKind) -> str | None:
+    if not (isinstance(k.params, type) and issubclass(k.params, BaseModel)):
+        return f"payout kind {k.name!r} has params {k.params!r}, not a Params model (class ...(Params))"
+    if not callable(k.pay):
+        return f"payout kind {k.name!r} has a pay that cannot be called"
+    for hook in ("explain", "validate"):
+        if getattr(k, hook) is not None and not callable(getattr(k, hook)):
+            return f"payout kind {k.name!r} has a {hook} that is neither a function nor None"
+    return None
+
+
 @dataclass(frozen=True)
 class _Kind:
     """One registration hook: what it returns and how each item is checked."""
@@ -227,6 +241,7 @@ KINDS: tuple[_Kind, ...] = (
     _Kind("scoring_register_writers", "writer", Writer, _check_writer),
     _Kind("scoring_register_functions", "function", Function, _check_function),
     _Kind("scoring_register_checks", "evidence check", EvidenceCheck, _check_check),
+    _Kind("scoring_register_payout_kinds", "payout kind", PayoutKind, _check_payout_kind),
 )
 
 
@@ -370,6 +385,7 @@ def build_registry(pm: pluggy.PluginManager, dists: dict[str, tuple[str, str]] |
             methods=names("scoring_register_methods", name), loaders=names("scoring_register_loaders", name),
             writers=names("scoring_register_writers", name), rubrics=tuple(rubrics_by.get(name, ())),
             functions=names("scoring_register_functions", name), checks=names("scoring_register_checks", name),
+            payout_kinds=names("scoring_register_payout_kinds", name),
         ))
     return Registry(
         methods=tables["scoring_register_methods"],  # type: ignore[arg-type]
@@ -379,6 +395,7 @@ def build_registry(pm: pluggy.PluginManager, dists: dict[str, tuple[str, str]] |
         checks=tables["scoring_register_checks"],  # type: ignore[arg-type]
         rubric_files=rubric_files,
         plugins=infos,
+        payout_kinds=tables["scoring_register_payout_kinds"],  # type: ignore[arg-type]
     )
 
 

@@ -275,15 +275,16 @@ def _literals(path: Path) -> set[str]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip}
 
 
-def test_the_core_names_no_built_in_method_or_function() -> None:
+def test_the_core_names_no_built_in_method_function_check_or_payout_kind() -> None:
     engine = scoring.Engine()
     builtin = {"scoring_std", "scoring_schools", "scoring_safety"}
-    names = {name for p in engine.plugins() if p.name in builtin for name in (*p.methods, *p.functions, *p.checks)}
-    assert {"bands", "lookup", "gap_to_lead", "clip", "coalesce", "lead_schools"} <= names
+    names = {name for p in engine.plugins() if p.name in builtin
+             for name in (*p.methods, *p.functions, *p.checks, *p.payout_kinds)}
+    assert {"bands", "lookup", "gap_to_lead", "clip", "coalesce", "lead_schools", "rank_bands", "pool"} <= names
     # Words that are also a built-in's name but mean something else where they appear.
-    # min/max/floor/ceil are also words of the rubric format itself (a field's bounds, a roll-up,
-    # how periods combine, a quota's rounding), and `check` is a subcommand.
-    format_words = {"min", "max", "floor", "ceil"}
+    # min/max/floor/ceil/pool are also words of the rubric format itself (a field's bounds, a roll-up,
+    # how periods combine, a quota's rounding, a consequence's `pool` key), and `check` is a subcommand.
+    format_words = {"min", "max", "floor", "ceil", "pool"}
     homonyms = {("cli.py", "check")}
     for module in sorted(CORE.glob("*.py")):
         named = {n for n in names & _literals(module) - format_words if (module.name, n) not in homonyms}
