@@ -57,19 +57,27 @@ def test_the_example_plugin_as_a_separate_distribution(tmp_path: Path) -> None:
     assert "bureau_extras\tscoring-bureau-extras 1.0.0" in plugins.stdout
     assert "methods: rate_per" in plugins.stdout
     assert "growth(number, number) -> number" in plugins.stdout
+    assert "payout kinds: per_head" in plugins.stdout
 
     scored = run("-m", "scoring.cli", "run", "tests/district-safety.toml", "tests/sample.csv", "--format", "csv")
     assert scored.returncode == 0, scored.stderr
-    assert scored.stdout.splitlines()[1:] == ["E2,100,合格,1,60,40,,", "E1,70,合格,2,50,20,,", "E3,0,不合格,3,0,0,,"]
+    assert scored.stdout.splitlines()[1:] == ["E2,100,合格,1,60,40,,safety_award", "E1,70,合格,2,50,20,,",
+                                             "E3,0,不合格,3,0,0,,"]
 
     explained = run("-m", "scoring.cli", "explain", "tests/district-safety.toml", "tests/sample.csv", "E1")
     assert explained.returncode == 0, explained.stderr
     assert "60 − 2 × accidents per 10000 workers" in explained.stdout
 
+    awarded = run("-m", "scoring.cli", "explain", "tests/district-safety.toml", "tests/sample.csv", "E2")
+    assert awarded.returncode == 0, awarded.stderr
+    assert "granted, amount 10000" in awarded.stdout and "20 per head of workers, at most 30,000.00" in awarded.stdout
+
     tested = run("-m", "pytest", "-v", "-p", "no:cacheprovider")
     assert tested.returncode == 0, tested.stdout + tested.stderr
     for item in ("test_bureau_extras.py::test_rate_per_by_hand PASSED", "district-safety.toml::lint PASSED",
                  "district-safety.toml::example 0: 1 accident among 2,000 workers, training up 20% PASSED",
+                 "district-safety.toml::example 1: no accident among 2,000 workers: 20 per head, at most "
+                 "30,000 PASSED",
                  "district-safety.toml::property monotone accidents PASSED"):
         assert item in tested.stdout, item
 

@@ -376,3 +376,35 @@ def test_a_policy_refusal_still_passes_through_as_the_rubric_error() -> None:
 
     with pytest.raises(scoring.RubricError, match="local policy"):
         engine_with(Policy()).rubric_from_text(rubric_text(single_indicator(10, "check", 'field = "flag"')))
+
+
+def test_a_payout_kind_that_is_malformed_or_raises_is_named() -> None:
+    from scoring.plugin import Payout, PayoutInput, PayoutKind
+
+    class Flat(Params):
+        amount: float
+
+    class NoModel:
+        @hookimpl
+        def scoring_register_payout_kinds(self) -> list[PayoutKind]:
+            return [PayoutKind("flat", dict, lambda p, inp: Payout(np.zeros(inp.n)))]  # type: ignore[arg-type]
+
+    with pytest.raises(PluginError, match="plugin 'NoModel', hook scoring_register_payout_kinds: payout kind "
+                                          "'flat' has params <class 'dict'>, not a Params model"):
+        engine_with(NoModel())
+
+    def pay(p: Flat, inp: PayoutInput) -> Payout:
+        raise KeyError("budget")
+
+    class Raises:
+        @hookimpl
+        def scoring_register_payout_kinds(self) -> list[PayoutKind]:
+            return [PayoutKind("flat", Flat, pay)]
+
+    engine = engine_with(Raises())
+    text = rubric_text(single_indicator(10, "check", 'field = "flag"')) + (
+        '\n[[consequence]]\nid = "award"\ntitle = "奖励"\nwhen = "score > 0"\npayout = { kind = "flat", amount = 5 }\n')
+    rubric = engine.rubric_from_text(text)
+    with pytest.raises(PluginError, match="payout kind 'flat' of plugin 'Raises' raised KeyError") as info:
+        engine.score(rubric, [{"id": "u", "a": 1, "b": 0, "flag": True}])
+    assert info.value.hook == "scoring_register_payout_kinds"

@@ -1,4 +1,4 @@
-"""A district safety bureau's additions to scoring: a method and a function."""
+"""A district safety bureau's additions to scoring: a method, a payout kind and a function."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ from scoring.plugin import (
     Lint,
     Method,
     MethodInput,
+    NumberExpression,
     NumericField,
+    PaidUnit,
     Params,
+    Payout,
+    PayoutInput,
+    PayoutKind,
     Scored,
     hookimpl,
 )
@@ -64,6 +69,28 @@ RATE_PER = Method(
 )
 
 
+# --- a payout kind: so much per head, up to a cap ------------------------------
+
+
+class PerHeadParams(Params):
+    heads: NumberExpression             # an expression over the fields: "workers"
+    rate: float = Field(gt=0)           # yuan per head
+    cap: float = Field(gt=0)            # at most this much per unit
+
+
+def per_head(p: PerHeadParams, inp: PayoutInput) -> Payout:
+    # Only granted units are paid; the core rounds each amount half-up to the fen.
+    return Payout(np.minimum(inp.expression("heads") * p.rate, p.cap))
+
+
+def explain_per_head(p: PerHeadParams, unit: PaidUnit) -> str:
+    return f"{p.rate:g} per head of {p.heads}, at most {p.cap:,.2f}"
+
+
+PER_HEAD = PayoutKind("per_head", PerHeadParams, per_head, "so much per head, up to a cap",
+                      explain=explain_per_head)
+
+
 # --- a function: growth over last year ----------------------------------------
 
 
@@ -80,6 +107,11 @@ GROWTH = Function("growth", ("number", "number"), "number", growth,
 @hookimpl
 def scoring_register_methods() -> list[Method]:
     return [RATE_PER]
+
+
+@hookimpl
+def scoring_register_payout_kinds() -> list[PayoutKind]:
+    return [PER_HEAD]
 
 
 @hookimpl

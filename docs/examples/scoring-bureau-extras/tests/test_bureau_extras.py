@@ -22,6 +22,7 @@ def test_the_plugin_is_found_through_its_entry_point(scoring_engine):
     info = next(p for p in scoring_engine.plugins() if p.name == "bureau_extras")
     assert info.distribution == "scoring-bureau-extras"
     assert info.methods == ("rate_per",) and info.functions == ("growth",)
+    assert info.payout_kinds == ("per_head",)
 
 
 def test_rate_per_by_hand(scoring_engine):
@@ -33,6 +34,15 @@ def test_rate_per_by_hand(scoring_engine):
     # no training last year → growth is missing → 0 of 40 → 0 / 40 × 100 = 0
     assert result.unit("E3").indicators["accident_rate"].status == "not_applicable"
     assert result.unit("E3").score == 0.0
+
+
+def test_per_head_pays_up_to_its_cap(scoring_engine):
+    rubric = scoring_engine.load_rubric(HERE / "district-safety.toml")
+    result = scoring_engine.score(rubric, HERE / "sample.csv")
+    # E2: no accident, 合格: 500 workers × 20 = 10,000 (under the cap); E1 had an accident
+    assert [(c.id, c.amount) for c in result.unit("E2").consequences] == [("safety_award", 10000.0)]
+    assert result.unit("E1").consequences == []
+    assert "20 per head of workers, at most 30,000.00" in result.explain("E2").to_text()
 
 
 def test_a_typo_in_the_methods_parameters_is_refused(scoring_engine):
