@@ -22,9 +22,11 @@ What is here, by hook:
   (docs/money.md).
 - `scoring_register_functions`: `Function`.
 - `scoring_register_checks`: `EvidenceCheck`, `EvidenceRows`, `CheckReport`,
-  `Refusal`.
-- `scoring_register_loaders`: `Loader`, `RawTable`, `loads_json_bounded` (JSON
-  read with the engine's nesting and number-size limits, for a JSON-based format).
+  `Refusal`, and `Notice` (a warning with a code, unit and field).
+- `scoring_register_loaders`: `Loader`, `RawTable`, `loads_json_bounded` and
+  `json_nesting_problem` (JSON read within the engine's nesting and number-size
+  limits), `shorten` (a bad value cut for an error message), `UsageError`
+  (an option that does not apply).
 - `scoring_register_writers`: `Writer`, `Result`.
 - `scoring_register_rubrics`: paths; nothing to import.
 - lifecycle hooks: `Rubric`, `Result`.
@@ -34,10 +36,11 @@ What is here, by hook:
 
 from __future__ import annotations
 
-from .errors import EvidenceError, ExpressionError, PluginError, RubricError, ScoringError
+from .errors import EvidenceError, ExpressionError, PluginError, RubricError, ScoringError, UsageError
 from .row_checks import CheckReport, EvidenceCheck, EvidenceRows, Refusal
 from .functions import Function
-from .limits import loads_json_bounded
+from .evidence_limits import shorten
+from .limits import json_nesting_problem, loads_json_bounded
 from .hookspecs import hookimpl
 from .methods import (
     BoolArray,
@@ -62,6 +65,7 @@ from .methods import (
     Scored,
 )
 from .model import FieldSpec
+from .notices import Notice
 from .payouts import Budget, PaidUnit, Payout, PayoutInput, PayoutKind, Shorthand, check_amounts
 from .plan import Rubric
 from .result import Result
@@ -77,5 +81,5 @@ __all__ = [
     "FloatArray", "Function", "Lint", "Loader", "MemberChoiceField", "MemberNumericField", "MemberRows",
     "Method", "MethodInput", "NumberExpression", "NumericField", "OptionalCondition", "Params", "PluginError",
     "RawTable", "Refusal", "Result", "Rubric", "RubricError", "Scored", "ScoringError", "Writer", "hookimpl",
-    "loads_json_bounded", "round_half_up",
+    "Notice", "UsageError", "json_nesting_problem", "loads_json_bounded", "round_half_up", "shorten",
 ]

@@ -64,7 +64,12 @@ class Refusal:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """A check's answer: rows to refuse and warnings to report."""
+    """A check's answer: rows to refuse and warnings to report.
+
+    A warning is text, or better a `scoring.notices.Notice` (text with a
+    stable `code`, the `unit` and `field` it is about), which the JSON result
+    keeps structured and `--strict` turns into an error like any other.
+    """
 
     refuse: Sequence[Refusal] = ()
     warnings: Sequence[str] = ()

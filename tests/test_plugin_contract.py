@@ -283,9 +283,10 @@ def test_the_core_names_no_built_in_method_function_check_or_payout_kind() -> No
     assert {"bands", "lookup", "gap_to_lead", "clip", "coalesce", "lead_schools", "rank_bands", "pool"} <= names
     # Words that are also a built-in's name but mean something else where they appear.
     # min/max/floor/ceil/pool are also words of the rubric format itself (a field's bounds, a roll-up,
-    # how periods combine, a quota's rounding, a consequence's `pool` key), and `check` is a subcommand.
+    # how periods combine, a quota's rounding, a consequence's `pool` key); `check` is a subcommand and
+    # `between` a spreadsheet validation the evidence template writes.
     format_words = {"min", "max", "floor", "ceil", "pool"}
-    homonyms = {("cli.py", "check")}
+    homonyms = {("cli.py", "check"), ("template.py", "between")}
     for module in sorted(CORE.glob("*.py")):
         named = {n for n in names & _literals(module) - format_words if (module.name, n) not in homonyms}
         assert not named, f"{module.name} names built-in(s) {sorted(named)}; declare it on the method instead"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scoring.plugin import CheckReport, EvidenceCheck, EvidenceRows
+from scoring.plugin import CheckReport, EvidenceCheck, EvidenceRows, Notice
 
 
 def _frame_keys(rows: EvidenceRows, who: np.ndarray, picked: np.ndarray) -> np.ndarray:
@@ -38,7 +38,7 @@ def lead_schools(rows: EvidenceRows) -> CheckReport:
     if rows.parents is None:
         return CheckReport()
     member = np.flatnonzero((rows.parents != "") & ~rows.refused)
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     done: set[tuple[str, str]] = set()
     for ind in rows.rubric.indicators:
         if ind.method.name != "gap_to_lead":
@@ -52,9 +52,10 @@ def lead_schools(rows: EvidenceRows) -> CheckReport:
         leads = np.bincount(inverse.reshape(-1), weights=is_lead.astype(np.float64), minlength=groups.size)
         for key, count in zip(groups[leads != 1].tolist(), leads[leads != 1].tolist()):
             what = "no member row has" if count == 0 else f"{int(count)} member rows have"
-            warnings.append(
+            warnings.append(Notice(
                 f"{_where(rows, key)}: {what} {role} = {lead!r}; indicator {ind.id!r} needs exactly one lead "
-                "school and is not applicable to this group, which can raise its score")
+                "school and is not applicable to this group, which can raise its score",
+                "no_lead" if count == 0 else "two_leads", unit=key.partition("\x1f")[0], field=role))
     return CheckReport(warnings=warnings)
 
 
