@@ -18,7 +18,7 @@ What is here, by hook:
   for `Method.validate`).
 - `scoring_register_payout_kinds`: `PayoutKind`, `PayoutInput`, `Payout`,
   `PaidUnit`, `Budget`, `Shorthand`, and for exact money `check_amounts`,
-  `decimal_figure`, `exact_sum`, `to_minor_units`, `units_to_float`
+  `decimal_figure`, `exact_sum`, `figure_text`, `to_minor_units`, `units_to_float`
   (docs/money.md).
 - `scoring_register_functions`: `Function`.
 - `scoring_register_checks`: `EvidenceCheck`, `EvidenceRows`, `CheckReport`,
@@ -69,13 +69,13 @@ from .notices import Notice
 from .payouts import Budget, PaidUnit, Payout, PayoutInput, PayoutKind, Shorthand, check_amounts
 from .plan import Rubric
 from .result import Result
-from .rounding import decimal_figure, exact_sum, round_half_up, to_minor_units, units_to_float
+from .rounding import decimal_figure, exact_sum, figure_text, round_half_up, to_minor_units, units_to_float
 from .tables import Loader, RawTable
 from .writers import Writer
 
 __all__ = [
     "Budget", "PaidUnit", "Payout", "PayoutInput", "PayoutKind", "Shorthand", "check_amounts", "decimal_figure",
-    "exact_sum", "to_minor_units", "units_to_float",
+    "exact_sum", "figure_text", "to_minor_units", "units_to_float",
     "BoolArray", "BoolField", "CheckReport", "ChoiceField", "Condition", "EvidenceCheck", "EvidenceError",
     "EvidenceRows", "ExampleFields", "ExpressionError", "ExpressionRef", "FieldName", "FieldRef", "FieldSpec",
     "FloatArray", "Function", "Lint", "Loader", "MemberChoiceField", "MemberNumericField", "MemberRows",
