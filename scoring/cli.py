@@ -15,7 +15,7 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -24,18 +24,21 @@ from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
 from .examples import run_examples
 from .plan import Rubric
+from .report.escape import csv_text
+from .writers import Writer, WriteOptions
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SHOWN_REJECTIONS = 10
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
     path = path.resolve()
+    data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp makes the file private (0600); give it the mode a plain open()
@@ -58,7 +61,9 @@ def rejects_csv(rejected: Sequence[Rejection]) -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["row", "unit", "field", "value", "reason"])
     for r in rejected:
-        w.writerow([r.row, r.unit or "", r.field or "", r.value or "", r.reason])
+        # Cells come from the evidence: keep a spreadsheet from running them as formulas.
+        w.writerow([r.row, csv_text(r.unit or ""), csv_text(r.field or ""), csv_text(r.value or ""),
+                    csv_text(r.reason)])
     return out.getvalue()
 
 
@@ -76,9 +81,7 @@ def _evidence_path(rubric: Rubric, given: str | None, sample: bool) -> str:
 def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
-    fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if args.output else "") or "json"
-    if fmt not in engine.registry.writers:
-        raise UsageError(f"no writer for format {fmt!r}; use --format {' or '.join(sorted(engine.registry.writers))}")
+    fmt = engine.writer_for(format=args.format, output=args.output).name
     try:
         evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error)
     except EvidenceError as exc:
@@ -92,11 +95,11 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     result = engine.score(rubric, evidence, previous=args.previous)
     for warning in result.warnings:
         print(f"warning: {warning}", file=err)
-    text = engine.render(result, fmt)  # everything rendered before anything is written
+    text = engine.render(result, fmt, write_options(args))  # everything rendered before anything is written
     if args.output:
         write_atomic(Path(args.output), text)
     else:
-        sys.stdout.write(text)
+        write_stdout(text)
     if args.rejects:
         write_atomic(Path(args.rejects), rejects_csv(result.rejected))
     for r in result.rejected[:SHOWN_REJECTIONS]:
@@ -109,6 +112,39 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     pv = result.provenance
     print(f"rows: {pv.rows_read} read, {pv.rows_scored} scored, {pv.rows_rejected} rejected; "
           f"units: {result.layout.n_units} scored", file=err)
+    return EXIT_OK
+
+
+def write_options(args: argparse.Namespace) -> WriteOptions:
+    return WriteOptions(bom=not args.no_bom, headers=args.headers)
+
+
+def write_stdout(text: str | bytes) -> None:
+    if isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_render(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    """A report from a saved JSON result, the same bytes `scoring run` would have written."""
+    where = args.result
+    try:
+        doc = json.loads(Path(where).read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise EvidenceError(f"cannot read the result: {exc.strerror or exc}", path=where) from None
+    except ValueError as exc:
+        raise EvidenceError(f"the result is not JSON: {exc}", path=where) from None
+    if not isinstance(doc, dict):
+        raise EvidenceError("not a JSON result written by `scoring run`", path=where)
+    fmt = engine.writer_for(format=args.format, output=args.output).name
+    text = engine.render_saved(doc, fmt, write_options(args), source=where)
+    if args.output:
+        write_atomic(Path(args.output), text)
+    else:
+        write_stdout(text)
     return EXIT_OK
 
 
@@ -235,7 +271,25 @@ def cmd_plugins(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _writer_help(writers: Mapping[str, Writer] | None) -> str:
+    if not writers:
+        return "the output format; default from OUT's suffix, else json"
+    listed = "; ".join(f"{w.name} ({w.suffix}): {w.summary}" if w.summary else f"{w.name} ({w.suffix})"
+                       for w in writers.values())
+    return f"the output format, default from OUT's suffix, else json. Writers: {listed}"
+
+
+def output_args(p: argparse.ArgumentParser, writers: Mapping[str, Writer] | None) -> None:
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output); "
+                   "its suffix picks the writer (.json .csv .md .xlsx .html ...)")
+    p.add_argument("--format", help=_writer_help(writers).replace("%", "%%"))
+    p.add_argument("--no-bom", action="store_true", help="CSV without the byte-order mark (for programs; "
+                   "Excel needs the mark to read UTF-8)")
+    p.add_argument("--headers", choices=["titles", "ids"], default="titles",
+                   help="report column headers: the rubric's titles in its language (default) or ids")
+
+
+def build_parser(writers: Mapping[str, Writer] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scoring", description="Score evidence against an assessment rubric.")
     parser.add_argument("--version", action="version", version=f"scoring {ENGINE_VERSION}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
@@ -252,10 +306,14 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="score evidence and write the result")
     evidence_args(run)
     run.add_argument("evidence", metavar="EVIDENCE", nargs="?", help="evidence file (.csv, .json, .jsonl)")
-    run.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
-    run.add_argument("--format", help="json (default), csv or md; default from OUT's suffix")
+    output_args(run, writers)
     run.add_argument("--rejects", metavar="FILE", help="write rejected rows to FILE as CSV")
     run.set_defaults(func=cmd_run)
+
+    render = sub.add_parser("render", help="remake a report from a saved JSON result (no rescoring)")
+    render.add_argument("result", metavar="RESULT.json", help="a JSON result written by `scoring run`")
+    output_args(render, writers)
+    render.set_defaults(func=cmd_render)
 
     validate = sub.add_parser("validate", help="check rubrics and their worked examples")
     validate.add_argument("rubrics", metavar="RUBRIC", nargs="+")
@@ -287,11 +345,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    try:  # made first for --format's help (the registered writers); a broken plugin is reported below
+        ready: Engine | None = Engine()
+    except Exception:
+        ready = None
+    parser = build_parser(ready.registry.writers if ready else None)
     args = parser.parse_args(argv)
     err = sys.stderr
     try:
-        engine = Engine()
+        engine = ready or Engine()
         code: int = args.func(engine, args, err)
         return code
     except UsageError as exc:

@@ -27,9 +27,11 @@ from .layout import build_layout
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
 from .registry import PluginInfo, Registry, build_registry, distribution_version, make_manager
+from .report import Report
 from .result import Provenance, Result
 from .rubric import build_model, parse_toml, read_rubric_source, sha256_hex
 from .tables import RawTable
+from .writers import Writer, WriteOptions
 
 ENGINE_VERSION = distribution_version("scoring")
 
@@ -194,8 +196,35 @@ class Engine:
         return result
 
     # --- writing -------------------------------------------------------------
-    def render(self, result: Result, format: str) -> str:
-        writer = self.registry.writers.get(format)
-        if writer is None:
-            raise UsageError(f"no writer {format!r}; writers are: {', '.join(sorted(self.registry.writers))}")
+    def writer_for(self, *, format: str | None = None, output: str | Path | None = None) -> Writer:
+        """The writer named `format`, else the one whose suffix ends `output`, else JSON."""
+        writers = self.registry.writers
+        known = ", ".join(f"{w.name} ({w.suffix})" for w in writers.values())
+        if format:
+            if format not in writers:
+                raise UsageError(f"no writer {format!r}; writers are: {known}")
+            return writers[format]
+        if output:
+            suffix = Path(output).suffix.lower()
+            for writer in writers.values():
+                if writer.suffix.lower() == suffix:
+                    return writer
+            raise UsageError(f"no writer for {suffix or 'a name without a suffix'!r} ({output}); "
+                             f"give --format or an output named with one of: {known}")
+        return writers["json"]
+
+    def render(self, result: Result, format: str, options: WriteOptions | None = None) -> str | bytes:
+        writer = self.writer_for(format=format)
+        if writer.report is not None:
+            return writer.report(Report.from_result(result), options or WriteOptions())
         return writer.write(result)
+
+    def render_saved(self, doc: Mapping[str, Any], format: str, options: WriteOptions | None = None,
+                     *, source: str = "<result>") -> str | bytes:
+        """A report from a saved JSON result (`scoring render`), the same bytes `render` gave."""
+        writer = self.writer_for(format=format)
+        if writer.report is None:
+            raise UsageError(f"the {writer.name} writer needs a scored result, not a saved one; "
+                             "render makes reports (" + ", ".join(
+                                 w.name for w in self.registry.writers.values() if w.report) + ")")
+        return writer.report(Report.from_dict(doc, source), options or WriteOptions())

@@ -68,6 +68,11 @@ class RubricInfo(_Strict):
     id_column: str = "id"
     period_column: str = "period"
     parent_column: str = "parent"
+    # Reports: their language ("zh" or "en") for built-in words, the text field
+    # that names a unit in tables, and the fields reports filter and chart by.
+    language: Literal["zh", "en"] = "en"
+    name: str | None = None
+    groups: list[str] = []
 
 
 class PhaseSpec(_Strict):

@@ -24,6 +24,7 @@ from .evidence import Evidence, Rejection
 from .indicators import IndicatorColumns
 from .layout import Layout
 from .plan import Rubric
+from .report.data import report_block, run_time
 from .rounding import round_half_up
 
 Status = Literal["scored", "not_applicable"]
@@ -134,6 +135,8 @@ class Result:
     provenance: Provenance
     warnings: tuple[str, ...] = ()
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    # When the result was made (UTC; SOURCE_DATE_EPOCH fixes it), for the reports' 说明.
+    created: str = field(default_factory=run_time, compare=False)
 
     # --- columns -----------------------------------------------------------
     @property
@@ -274,6 +277,9 @@ class Result:
         out["units"] = [u.to_dict() for u in self.units()]
         out["rejected"] = [vars(r) for r in self.rejected]
         out["summary"] = self.summary()
+        # Everything the reports need beyond the figures above (names, titles,
+        # reason phrases), so `scoring render` can remake them from this file.
+        out["report"] = report_block(self)
         return out
 
     def summary(self) -> dict[str, Any]:

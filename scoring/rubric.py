@@ -285,6 +285,12 @@ def check_model(m: RubricModel, path: str) -> None:
     for i, name in enumerate(m.rank.tie_break):
         if name not in rankable:
             fail(f"tie_break {name!r} is not a phase or dimension id ({', '.join(sorted(rankable))})", f"rank.tie_break[{i}]")
+    if info.name is not None and (info.name not in m.fields or m.fields[info.name].type != "text"):
+        fail(f"name {info.name!r} must name a text field (the unit's name, shown in reports)", "rubric.name")
+    for i, group in enumerate(info.groups):
+        if group not in m.fields or m.fields[group].type not in ("enum", "text"):
+            fail(f"groups: {group!r} must name an enum or text field (reports filter and chart by it)",
+                 f"rubric.groups[{i}]")
     if m.rank.within is not None:
         within = m.fields.get(m.rank.within)
         if within is None or within.type not in ("enum", "text"):

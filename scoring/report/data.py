@@ -1,0 +1,349 @@
+"""What every human-facing report is made from: one columnar `Report`.
+
+A report is built either from a live `Result` (`Report.from_result`, column by
+column, so a million-unit CSV costs arrays plus the formatting of each row) or
+from a saved JSON result (`Report.from_dict`, for `scoring render`). Both give
+the same values, so a report rendered later is byte-for-byte the one `scoring
+run` would have written; a test compares them for every bundled rubric.
+
+The JSON result carries what the reports need beyond the units' figures in one
+key, `report` (see `report_block`): the rubric's titles and language, and, in
+the units' order, each unit's name, grouping values and reason phrase.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import EvidenceError
+from ..rounding import round_half_up
+from .labels import labels_for
+
+if TYPE_CHECKING:
+    from ..result import Result
+
+REPORT_FORMAT = 1
+
+
+def run_time() -> str:
+    """Now, in UTC; `SOURCE_DATE_EPOCH` fixes it for reproducible outputs."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    stamp = int(epoch) if epoch.isdigit() else int(time.time())
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(stamp))
+
+
+@dataclass(frozen=True)
+class Table:
+    """An extra section of a report (statistics, an analysis): a title and rows.
+
+    Writers show each as a sheet (xlsx) or a table (HTML, Markdown) after the
+    built-in ones, in order. Cells are text or numbers.
+    """
+
+    title: str
+    headers: list[str]
+    rows: list[list[str | float | int | None]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "headers": self.headers, "rows": self.rows}
+
+
+@dataclass(frozen=True)
+class Details:
+    """The per-cell parts of a report, built only when a writer asks for them."""
+
+    ind_points: dict[str, np.ndarray]
+    ind_na: dict[str, np.ndarray]
+    ind_values: dict[str, list[Any]]
+    cons_reasons: dict[tuple[int, int], str]
+    cons_persons: dict[tuple[int, int], str]
+    members: list[list[dict[str, Any]]]
+
+
+def humanize(expression: str, titles: Mapping[str, str], language: str) -> str:
+    """A rubric condition with field names shown as their titles: `deaths == 0` → `死亡人数 = 0`."""
+    text = re.sub(r"[A-Za-z_][A-Za-z0-9_.]*", lambda m: titles.get(m.group(0), m.group(0)), expression)
+    text = text.replace("==", "=")
+    if language == "zh":
+        text = re.sub(r"\band\b", "且", text)
+        text = re.sub(r"\bor\b", "或", text)
+        text = re.sub(r"\bnot\b", "非", text)
+    return text
+
+
+def fmt_fixed(x: float, places: int) -> str:
+    return f"{x:.{places}f}"
+
+
+def report_block(result: Result) -> dict[str, Any]:
+    """The `report` key of the JSON result: titles, language and per-unit columns in reading order."""
+    model = result.rubric.model
+    info = model.rubric
+    labels = labels_for(info.language)
+    layout = result.layout
+    order = result.order()
+    d = result.decisions
+
+    def final_text(name: str) -> list[str]:
+        values = layout.final(name)[order]
+        missing = layout.final_missing(name)[order]
+        return ["" if miss else str(v) for v, miss in zip(values.tolist(), missing.tolist())]
+
+    names = final_text(info.name) if info.name else [""] * len(order)
+    groups = {g: final_text(g) for g in info.groups}
+
+    reasons = [""] * len(order)
+    vetoes = d.vetoes[order]
+    sep = "、" if info.language == "zh" else ", "
+    for k in np.flatnonzero(vetoes.any(axis=1)).tolist():
+        titles = sep.join(v.title for j, v in enumerate(model.veto) if vetoes[k, j])
+        reasons[k] = labels["reason_veto"].format(titles=titles)
+    failed = d.grade_failed_require[order]
+    field_titles = {n: f.title or n for n, f in model.fields.items()}
+    for k in np.flatnonzero(failed.any(axis=1) & ~vetoes.any(axis=1)).tolist():
+        g = int(np.flatnonzero(failed[k])[0])
+        band = model.grade[g]
+        reasons[k] = labels["reason_require"].format(
+            grade=band.name, min=f"{band.min:g}", require=humanize(band.require or "", field_titles, info.language))
+
+    describe = {ind.id: (ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary)
+                for ind in result.rubric.indicators}
+    return {
+        "format": REPORT_FORMAT,
+        "created": result.created,
+        "language": info.language,
+        "title": info.title,
+        "unit": info.unit,
+        "scale": info.scale,
+        "precision": info.precision,
+        "detail_precision": result.detail_precision,
+        "name": ({"id": info.name, "title": model.fields[info.name].title or info.name} if info.name else None),
+        "groups": [{"id": g, "title": model.fields[g].title or g} for g in info.groups],
+        "phases": list(model.phases),
+        "dimensions": [{"id": dim.id, "title": dim.title or dim.id, "points": dim.points, "kind": dim.kind,
+                        "phase": dim.phase} for dim in model.dimension],
+        "indicators": [{"id": ind.id, "title": ind.spec.title or ind.id, "dimension": ind.dimension.id,
+                        "points": ind.points, "method": ind.method.name, "rule": describe[ind.id]}
+                       for ind in result.rubric.indicators],
+        "vetoes": [{"id": v.id, "title": v.title, "effect": v.effect, "grade": v.grade} for v in model.veto],
+        "grades": [{"name": g.name, "min": g.min,
+                    "require": humanize(g.require, field_titles, info.language) if g.require else None}
+                   for g in model.grade],
+        "consequences": [{"id": c.id, "title": c.title, "paid": c.amount is not None or c.pool is not None}
+                         for c in model.consequence],
+        "names": names,
+        "group_values": groups,
+        "reasons": reasons,
+        "extra": [],
+    }
+
+
+def _rounded(values: np.ndarray, places: int, *, zero_nan: bool) -> np.ndarray:
+    out = round_half_up(values, places)
+    return (np.where(np.isnan(out), 0.0, out) + 0.0) if zero_nan else out
+
+
+@dataclass
+class Report:
+    """One result, ready for people: columns in reading order (rank, then id)."""
+
+    meta: dict[str, Any]
+    header: dict[str, Any]
+    summary: dict[str, Any]
+    rejected: list[dict[str, Any]]
+    ids: list[str]
+    status: list[str]
+    score: np.ndarray
+    rank: np.ndarray
+    grade: list[str | None]
+    dims: dict[str, np.ndarray]
+    dim_max: dict[str, np.ndarray]
+    vetoes: np.ndarray
+    granted: np.ndarray
+    amounts: np.ndarray
+    _details: Callable[[], Details] = field(repr=False)
+
+    # --- the rubric's words ---------------------------------------------------
+    @property
+    def labels(self) -> Mapping[str, str]:
+        return labels_for(str(self.meta["language"]))
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.meta["names"])
+
+    @property
+    def has_names(self) -> bool:
+        return self.meta["name"] is not None
+
+    @property
+    def reasons(self) -> list[str]:
+        return list(self.meta["reasons"])
+
+    @property
+    def precision(self) -> int:
+        return int(self.meta["precision"])
+
+    @property
+    def detail_precision(self) -> int:
+        return int(self.meta["detail_precision"])
+
+    @property
+    def extra(self) -> list[Table]:
+        return [Table(t["title"], t["headers"], t["rows"]) for t in self.meta.get("extra", [])]
+
+    @cached_property
+    def details(self) -> Details:
+        return self._details()
+
+    def dim_na(self, dim_id: str) -> np.ndarray:
+        """Where a base dimension has no applicable item for the unit (shown as —, never 0)."""
+        kind = next(d["kind"] for d in self.meta["dimensions"] if d["id"] == dim_id)
+        out: np.ndarray = (self.dim_max[dim_id] == 0) if kind == "base" else np.zeros(self.n, dtype=bool)
+        return out
+
+    # --- builders -------------------------------------------------------------
+    @classmethod
+    def from_result(cls, result: Result) -> Report:
+        from ..consequences import GRANTED
+        from ..explain import consequence_reason
+        from ..result import _value
+
+        model = result.rubric.model
+        order = result.order()
+        d, t, cq = result.decisions, result.totals, result.consequences
+        p, dp = model.rubric.precision, result.detail_precision
+        assessable = t.assessable[order]
+        names = [g.name for g in model.grade]
+        grade_index = d.grade[order]
+        grades = [names[g] if 0 <= g < len(names) else None for g in grade_index.tolist()]
+        paid = np.array([c.amount is not None or c.pool is not None for c in model.consequence], dtype=bool)
+        granted = (cq.status == GRANTED)[order] if model.consequence else np.zeros((len(order), 0), dtype=bool)
+        amounts = np.where(granted & paid[None, :], cq.amounts[order].astype(float), np.nan) \
+            if model.consequence else np.zeros((len(order), 0))
+
+        def details() -> Details:
+            reasons: dict[tuple[int, int], str] = {}
+            persons: dict[tuple[int, int], str] = {}
+            for k, j in zip(*np.nonzero(granted)):
+                reasons[(int(k), int(j))] = consequence_reason(result, int(order[k]), int(j))
+                c = model.consequence[int(j)]
+                if c.applies_to == "person":
+                    named = cq.persons[int(j)]
+                    persons[(int(k), int(j))] = (f"{c.person_role} {named[order[k]]}".strip()
+                                                 if named is not None else str(c.person_role))
+            return Details(
+                ind_points={ind.id: _rounded(col.points[order], dp, zero_nan=True)
+                            for ind, col in zip(result.rubric.indicators, result.items)},
+                ind_na={ind.id: ~col.applicable[order] for ind, col in zip(result.rubric.indicators, result.items)},
+                ind_values={ind.id: [_value(v) for v in col.value[order].tolist()]
+                            for ind, col in zip(result.rubric.indicators, result.items)},
+                cons_reasons=reasons,
+                cons_persons=persons,
+                members=[result._members_of(int(i)) for i in order.tolist()] if result.layout.members is not None
+                else [[] for _ in range(len(order))],
+            )
+
+        return cls(
+            meta=report_block(result),
+            header=result.header(),
+            summary=result.summary(),
+            rejected=[vars(r) for r in result.rejected],
+            ids=[str(u) for u in result.layout.unit_ids[order].tolist()],
+            status=np.where(assessable, "scored", "not_assessable").tolist(),
+            score=round_half_up(d.score[order], p),
+            rank=d.rank[order].astype(float),
+            grade=grades,
+            dims={dim.id: _rounded(t.dimension_points[dim.id][order], dp, zero_nan=True) for dim in model.dimension},
+            dim_max={dim.id: (t.dimension_max[dim.id][order].astype(float) if dim.kind == "base"
+                              else np.full(len(order), float(dim.points))) for dim in model.dimension},
+            vetoes=d.vetoes[order] if model.veto else np.zeros((len(order), 0), dtype=bool),
+            granted=granted,
+            amounts=amounts,
+            _details=details,
+        )
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any], source: str = "<result>") -> Report:
+        """A report from a JSON result written by `scoring run` (for `scoring render`)."""
+        try:
+            return cls._from_dict(doc)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            raise EvidenceError(
+                f"not a JSON result written by `scoring run` with reports ({type(exc).__name__}: {exc}); "
+                "render needs the JSON result of this version of scoring: rerun `scoring run ... -o result.json`",
+                path=source) from None
+
+    @classmethod
+    def _from_dict(cls, doc: Mapping[str, Any]) -> Report:
+        meta = dict(doc["report"])
+        if meta.get("format") != REPORT_FORMAT:
+            raise ValueError(f"report format {meta.get('format')!r}, expected {REPORT_FORMAT}")
+        units = list(doc["units"])
+        n = len(units)
+        dims = [x["id"] for x in meta["dimensions"]]
+        vetoes = [x["id"] for x in meta["vetoes"]]
+        cons = [x["id"] for x in meta["consequences"]]
+
+        def num(x: Any) -> float:
+            return float("nan") if x is None else float(x)
+
+        veto_m = np.zeros((n, len(vetoes)), dtype=bool)
+        granted = np.zeros((n, len(cons)), dtype=bool)
+        amounts = np.full((n, len(cons)), np.nan)
+        for k, u in enumerate(units):
+            for v in u["vetoes"]:
+                veto_m[k, vetoes.index(v["id"])] = True
+            for c in u["consequences"]:
+                j = cons.index(c["id"])
+                granted[k, j] = True
+                if c["amount"] is not None:
+                    amounts[k, j] = float(c["amount"])
+
+        def details() -> Details:
+            inds = [x["id"] for x in meta["indicators"]]
+            reasons, persons = {}, {}
+            for k, u in enumerate(units):
+                for c in u["consequences"]:
+                    reasons[(k, cons.index(c["id"]))] = str(c["reason"])
+                    if c.get("person") is not None:
+                        persons[(k, cons.index(c["id"]))] = str(c["person"])
+            return Details(
+                ind_points={i: np.array([float(u["indicators"][i]["points"]) for u in units]) for i in inds},
+                ind_na={i: np.array([u["indicators"][i]["status"] == "not_applicable" for u in units], dtype=bool)
+                        for i in inds},
+                ind_values={i: [u["indicators"][i]["value"] for u in units] for i in inds},
+                cons_reasons=reasons,
+                cons_persons=persons,
+                members=[list(u.get("members", [])) for u in units],
+            )
+
+        return cls(
+            meta=meta,
+            header={k: doc[k] for k in ("rubric", "engine", "evidence", "warnings")},
+            summary=dict(doc["summary"]),
+            rejected=[dict(r) for r in doc["rejected"]],
+            ids=[str(u["id"]) for u in units],
+            status=[str(u["status"]) for u in units],
+            score=np.array([num(u["score"]) for u in units], dtype=float),
+            rank=np.array([num(u["rank"]) for u in units], dtype=float),
+            grade=[u["grade"] for u in units],
+            dims={x: np.array([float(u["dimensions"][x]["points"]) for u in units], dtype=float) for x in dims},
+            dim_max={x: np.array([float(u["dimensions"][x]["max"]) for u in units], dtype=float) for x in dims},
+            vetoes=veto_m,
+            granted=granted,
+            amounts=amounts,
+            _details=details,
+        )
