@@ -50,7 +50,7 @@ FONTS = ('"Microsoft YaHei","PingFang SC","Hiragino Sans GB","Noto Sans CJK SC",
 CSS = """
 :root{--ink:#1d2733;--muted:#5b6675;--line:#d5dbe3;--head:#eef2f7;--accent:#2f5d8a}
 *{box-sizing:border-box}
-body{font-family:%(fonts)s;color:var(--ink);margin:0 auto;max-width:1180px;padding:16px 24px;font-size:14px;line-height:1.5}
+body{font-family:%(fonts)s;color:var(--ink);margin:0 auto;max-width:1400px;padding:16px 24px;font-size:14px;line-height:1.5}
 h1{font-size:22px;margin:8px 0 4px}h2{font-size:18px;border-bottom:2px solid var(--accent);padding-bottom:4px;margin-top:28px}
 .meta{color:var(--muted);font-size:12px;margin:0}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
@@ -61,6 +61,10 @@ th,td{border:1px solid var(--line);padding:3px 6px;vertical-align:top}
 th{background:var(--head);font-weight:600;text-align:left}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.na{text-align:center;color:var(--muted)}
+#ranking-table td{white-space:nowrap}
+td.wrap{white-space:normal!important;min-width:9em}
+.scroll{overflow-x:auto}
+#ranking-table th{font-size:12px}
 tr.vetoed td{background:#fff1f0}
 #ranking-table th{cursor:pointer;user-select:none;position:sticky;top:0}
 #ranking-table th[aria-sort=ascending]::after{content:" ▲"}#ranking-table th[aria-sort=descending]::after{content:" ▼"}
@@ -74,16 +78,18 @@ details{border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 
 summary{cursor:pointer;font-weight:600}
 .reason{color:#a8071a}
 .note{color:var(--muted);font-size:12px}
-@page{size:A4;margin:12mm}
+@page{size:A4 landscape;margin:10mm}
 @media print{
  body{max-width:none;padding:0;font-size:9.5pt}
  .filters,.no-print{display:none!important}
+ .scroll{overflow:visible}
+ #ranking-table{font-size:8pt}
  h2{break-after:avoid}
  tr,figure,.card{break-inside:avoid}
  thead{display:table-header-group}
  #ranking-table th{position:static}
- .chart,.chart.wide{width:680px;height:300px}
- .charts{display:block}figure{margin-bottom:8px}
+ .chart{width:480px;height:280px}.chart.wide{width:1000px;height:300px}
+ figure{margin-bottom:8px}
  details{break-inside:avoid-page;border:none;padding:0}
  section#units{break-before:page}
  a{color:inherit;text-decoration:none}
@@ -107,14 +113,14 @@ if(g){charts.push(bar(g,{grid:{left:48,right:16,top:24,bottom:32},tooltip:{},
   series:[{type:"bar",data:data.grades.counts,label:{show:true,position:"top"},itemStyle:{color:"#2f5d8a"}}]}));}
 var l=document.getElementById("chart-lost");
 if(l){charts.push(bar(l,{grid:{left:8,right:40,top:8,bottom:24,containLabel:true},tooltip:{},
-  xAxis:{type:"value",name:data.labels.lost_axis,nameLocation:"middle",nameGap:22},
+  xAxis:{type:"value"},
   yAxis:{type:"category",inverse:true,data:data.lost.names,axisLabel:{width:200,overflow:"truncate"}},
   series:[{type:"bar",data:data.lost.values,label:{show:true,position:"right"},itemStyle:{color:"#c0504d"}}]}));}
 var b=document.getElementById("chart-lost-group");
 if(b){charts.push(bar(b,{grid:{left:8,right:16,top:40,bottom:24,containLabel:true},tooltip:{trigger:"axis"},
   legend:{type:"scroll",top:0},
   xAxis:{type:"category",data:data.by_group.names,axisLabel:{interval:0,width:110,overflow:"break"}},
-  yAxis:{type:"value",name:data.labels.lost_axis},
+  yAxis:{type:"value"},
   series:data.by_group.series.map(function(s){return {type:"bar",name:s.name,data:s.values};})}));}
 window.addEventListener("beforeprint",function(){
   document.querySelectorAll("details").forEach(function(d){d.open=true;});
@@ -165,7 +171,8 @@ def _echarts() -> str:
 def _lost(report: Report) -> tuple[list[str], np.ndarray]:
     """Points each unit lost on each indicator (0 where it does not apply): titles and an (n, m) matrix."""
     det = report.details
-    inds = report.meta["indicators"]
+    bonus = {d["id"] for d in report.meta["dimensions"] if d["kind"] == "bonus"}
+    inds = [i for i in report.meta["indicators"] if i["dimension"] not in bonus]  # an unearned bonus is no loss
     lost = np.zeros((report.n, len(inds)))
     for j, ind in enumerate(inds):
         lost[:, j] = np.where(det.ind_na[ind["id"]], 0.0, float(ind["points"]) - det.ind_points[ind["id"]])
@@ -202,10 +209,14 @@ def chart_data(report: Report) -> dict[str, Any]:
     return data
 
 
+WRAPPED = ("consequences", "reason", "rule", "vetoes")  # long text columns; the others stay on one line
+
+
 def _cell(value: Any, col: Column) -> str:
     sort = "" if value is None or value is NA else str(value)
     text = fmt_cell(value, col, thousands=col.kind == "amount")
-    cls = ' class="na"' if value is NA else (' class="n"' if col.kind != "text" else "")
+    cls = ' class="na"' if value is NA else (' class="n"' if col.kind != "text" else
+                                             (' class="wrap"' if col.id in WRAPPED else ""))
     return f'<td{cls} data-v="{e(sort)}">{e(text)}</td>'
 
 
@@ -232,18 +243,19 @@ def _summary(report: Report) -> str:
 
 def _charts(report: Report, data: dict[str, Any]) -> str:
     lab = report.labels
+    axis = ("，" if report.meta["language"] == "zh" else ", ") + lab["lost_axis"]
     figs = [f'<figure><figcaption>{e(lab["grade_distribution"])}</figcaption><div class="chart" id="chart-grades"></div></figure>']
     if data["lost"]["names"]:
-        figs.append(f'<figure><figcaption>{e(lab["lost_overall"])}</figcaption><div class="chart" id="chart-lost"></div></figure>')
+        figs.append(f'<figure><figcaption>{e(lab["lost_overall"])}{e(axis)}</figcaption><div class="chart" id="chart-lost"></div></figure>')
     if data["by_group"]:
-        caption = lab["lost_by_group"].format(group=data["by_group"]["group"])
+        caption = lab["lost_by_group"].format(group=data["by_group"]["group"]) + axis
         figs.append(f'<figure><figcaption>{e(caption)}</figcaption><div class="chart wide" id="chart-lost-group"></div></figure>')
     return '<div class="charts">' + "".join(figs) + "</div>"
 
 
 def _ranking(report: Report) -> str:
     lab, meta = report.labels, report.meta
-    columns = ranking_columns(report)
+    columns = ranking_columns(report, merged=True)
     filters = []
     grade_names = [g["name"] for g in meta["grades"]]
     filters.append((lab["grade"], "grade", grade_names))
@@ -270,8 +282,8 @@ def _ranking(report: Report) -> str:
         if vetoed[k]:
             attrs += ' class="vetoed"'
         body.append(f"<tr{attrs}>" + "".join(cell_rows[k]) + "</tr>")
-    return ("".join(controls) + f'<table id="ranking-table"><thead><tr>{head}</tr></thead><tbody>'
-            + "".join(body) + "</tbody></table>")
+    return ("".join(controls) + f'<div class="scroll"><table id="ranking-table"><thead><tr>{head}</tr></thead><tbody>'
+            + "".join(body) + "</tbody></table></div>")
 
 
 def _unit_sections(report: Report) -> str:

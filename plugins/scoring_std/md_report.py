@@ -62,7 +62,7 @@ def write_markdown(report: Report, options: WriteOptions) -> str:
         f"{lab['about_rejected']} {ev['rejected']}; {lab['about_engine']} {h['engine']['version']}; "
         f"{lab['about_created']} {meta['created']}.",
         "",
-        *md_table(ranking_columns(report), options.headers == "ids"),
+        *md_table(ranking_columns(report, merged=True), options.headers == "ids"),
     ]
     lines += _members(report)
     lines += ["", f"## {lab['grade_distribution']}", ""]

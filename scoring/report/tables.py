@@ -48,8 +48,13 @@ def _numbers(values: np.ndarray, na: np.ndarray | None = None) -> list[Any]:
     return out
 
 
-def ranking_columns(report: Report) -> list[Column]:
-    """One row per unit: rank, id, name, score, grade, groups, dimensions, vetoes, consequences, reason."""
+def ranking_columns(report: Report, *, merged: bool = False) -> list[Column]:
+    """One row per unit: rank, id, name, score, grade, groups, dimensions, vetoes, consequences, reason.
+
+    Consequences get a column each (amounts as numbers) unless `merged`, where
+    one text column lists the granted ones with their amounts, for pages that
+    must fit a screen or A4 (HTML, Markdown).
+    """
     lab, meta = report.labels, report.meta
     p, dp = report.precision, report.detail_precision
     cols = [
@@ -68,7 +73,8 @@ def ranking_columns(report: Report) -> list[Column]:
     for g in meta["groups"]:
         cols.append(Column(g["id"], g["title"], "text", list(meta["group_values"][g["id"]])))
     for dim in meta["dimensions"]:
-        cols.append(Column(dim["id"], dim["title"], "number", _numbers(report.dims[dim["id"]], report.dim_na(dim["id"])), dp))
+        title = f"{dim['title']}({dim['points']:g})" if meta["language"] == "zh" else f"{dim['title']} ({dim['points']:g})"
+        cols.append(Column(dim["id"], title, "number", _numbers(report.dims[dim["id"]], report.dim_na(dim["id"])), dp))
     if meta["vetoes"]:
         sep = "、" if meta["language"] == "zh" else ", "
         titles = [v["title"] for v in meta["vetoes"]]
@@ -76,7 +82,15 @@ def ranking_columns(report: Report) -> list[Column]:
         for k in np.flatnonzero(report.vetoes.any(axis=1)).tolist():
             joined[k] = sep.join(t for t, hit in zip(titles, report.vetoes[k].tolist()) if hit)
         cols.append(Column("vetoes", lab["vetoes"], "text", joined))
-    for j, c in enumerate(meta["consequences"]):
+    if merged and meta["consequences"]:
+        sep = "；" if meta["language"] == "zh" else "; "
+        listed = [""] * report.n
+        for k in np.flatnonzero(report.granted.any(axis=1)).tolist():
+            listed[k] = sep.join(
+                c["title"] + (f" {report.amounts[k, j]:,.2f}" if report.amounts[k, j] == report.amounts[k, j] else "")
+                for j, c in enumerate(meta["consequences"]) if report.granted[k, j])
+        cols.append(Column("consequences", lab["consequences"], "text", listed))
+    for j, c in enumerate([] if merged else meta["consequences"]):
         if c["paid"]:
             values = _numbers(report.amounts[:, j])
             cols.append(Column(c["id"], f"{c['title']} {lab['amount']}", "amount", values, 2))
@@ -95,7 +109,10 @@ def deduction_rows(report: Report) -> list[Column]:
     unit_k: list[int] = []
     ind_k: list[int] = []
     inds = meta["indicators"]
+    bonus = {d["id"] for d in meta["dimensions"] if d["kind"] == "bonus"}
     for j, ind in enumerate(inds):
+        if ind["dimension"] in bonus:
+            continue  # a bonus not earned is not a deduction
         points = det.ind_points[ind["id"]]
         lost = np.flatnonzero(~det.ind_na[ind["id"]] & (points < float(ind["points"]) - 1e-9))
         unit_k += lost.tolist()
@@ -167,7 +184,8 @@ def consequence_totals(report: Report) -> list[Column]:
     lab, meta = report.labels, report.meta
     summ = report.summary["consequences"]
     rows = [summ[c["id"]] for c in meta["consequences"]]
-    return [
+    pools = any("pool" in r for r in rows)
+    cols = [
         Column("consequence", lab["consequences"], "text", [c["title"] for c in meta["consequences"]]),
         Column("units", lab["units"], "int", [int(r["units"]) for r in rows]),
         Column("amount", lab["amount"], "amount",
@@ -178,6 +196,7 @@ def consequence_totals(report: Report) -> list[Column]:
                [float(r["pool"]["used"]) if "pool" in r else None for r in rows], 2),
         Column("rule", lab["rule"], "text", [str(r["pool"]["rule"]) if "pool" in r else "" for r in rows]),
     ]
+    return cols if pools else cols[:3]
 
 
 def veto_rows(report: Report) -> list[Column]:
