@@ -72,6 +72,7 @@ def humanize(expression: str, titles: Mapping[str, str], language: str) -> str:
     """A rubric condition with field names shown as their titles: `deaths == 0` → `死亡人数 = 0`."""
     text = re.sub(r"[A-Za-z_][A-Za-z0-9_.]*", lambda m: titles.get(m.group(0), m.group(0)), expression)
     text = text.replace("==", "=")
+    text = re.sub(r"'([^']*)'|\"([^\"]*)\"", lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
     if language == "zh":
         text = re.sub(r"\band\b", "且", text)
         text = re.sub(r"\bor\b", "或", text)

@@ -46,7 +46,7 @@ EN: dict[str, str] = {
 ZH: dict[str, str] = {
     "rank": "排名", "id": "编号", "name": "名称", "score": "得分", "grade": "等级",
     "vetoes": "否决", "consequences": "奖惩", "not_applicable": "不适用",
-    "na_mark": "—", "reason": "原因", "amount": "金额(元)", "total": "合计", "units": "单位数",
+    "na_mark": "—", "reason": "原因", "amount": "金额", "total": "合计", "units": "单位数",
     "dimension": "维度", "indicator": "指标", "points": "得分", "max": "满分",
     "lost": "扣分", "value": "数值", "explanation": "说明", "effect": "后果",
     "row": "行", "unit": "单位", "field": "字段", "cell": "值", "granted": "是",

@@ -93,7 +93,7 @@ def ranking_columns(report: Report, *, merged: bool = False) -> list[Column]:
     for j, c in enumerate([] if merged else meta["consequences"]):
         if c["paid"]:
             values = _numbers(report.amounts[:, j])
-            cols.append(Column(c["id"], f"{c['title']} {lab['amount']}", "amount", values, 2))
+            cols.append(Column(c["id"], c["title"], "amount", values, 2))
         else:
             marks = np.where(report.granted[:, j], lab["granted"], "").tolist()
             cols.append(Column(c["id"], c["title"], "text", marks))
