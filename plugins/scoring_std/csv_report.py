@@ -14,7 +14,7 @@ import io
 
 from scoring.report import Report
 from scoring.report.escape import csv_text
-from scoring.report.tables import Column, fmt_cell, ranking_columns
+from scoring.report.tables import Column, ranking_columns
 from scoring.writers import WriteOptions
 
 
@@ -30,7 +30,7 @@ def csv_table(columns: list[Column], options: WriteOptions) -> str:
         if c.kind == "text":
             cells.append([csv_text(v) if v else "" for v in c.values])
         else:
-            cells.append([fmt_cell(v, c) for v in c.values])
+            cells.append(c.texts())
     w.writerows(zip(*cells))
     return out.getvalue()
 

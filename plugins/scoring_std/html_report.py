@@ -272,7 +272,7 @@ def _ranking(report: Report) -> str:
     head = "".join(f'<th{" class=n" if c.kind != "text" else ""} scope="col">{e(c.title)}</th>' for c in columns)
     names = report.names
     group_cols = [(g["id"], meta["group_values"][g["id"]]) for g in meta["groups"]]
-    vetoed = report.vetoes.any(axis=1).tolist() if report.vetoes.size else [False] * report.n
+    vetoed: list[bool] = np.asarray(report.vetoes.any(axis=1), dtype=bool).tolist() if report.vetoes.size else [False] * report.n
     body = []
     cell_rows = list(zip(*([_cell(v, c) for v in c.values] for c in columns)))
     for k in range(report.n):

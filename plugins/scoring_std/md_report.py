@@ -15,7 +15,6 @@ from scoring.report.escape import md_text
 from scoring.report.tables import (
     Column,
     consequence_totals,
-    fmt_cell,
     ranking_columns,
     rejected_rows,
     show_value,
@@ -26,7 +25,7 @@ from scoring.writers import WriteOptions
 def md_table(columns: list[Column], ids: bool = False) -> list[str]:
     head = "| " + " | ".join(md_text(c.header(ids)) for c in columns) + " |"
     rule = "|" + "|".join("---:" if c.kind != "text" else "---" for c in columns) + "|"
-    cells = [[md_text(fmt_cell(v, c, thousands=c.kind == "amount")) for v in c.values] for c in columns]
+    cells = [[md_text(t) for t in c.texts(thousands=c.kind == "amount")] for c in columns]
     return [head, rule] + ["| " + " | ".join(row) + " |" for row in zip(*cells)]
 
 

@@ -48,7 +48,7 @@ def _width(text: str) -> int:
 
 class _Book:
     def __init__(self, report: Report) -> None:
-        import xlsxwriter  # a dependency of scoring; imported here to keep `import scoring` light
+        import xlsxwriter  # type: ignore[import-untyped]  # a dependency of scoring; imported here to keep `import scoring` light
 
         self.out = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self.out, {"in_memory": True, "strings_to_formulas": False,

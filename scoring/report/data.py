@@ -56,16 +56,68 @@ class Table:
         return {"title": self.title, "headers": self.headers, "rows": self.rows}
 
 
-@dataclass(frozen=True)
-class Details:
-    """The per-cell parts of a report, built only when a writer asks for them."""
+IndicatorCells = tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, list[Any]]]
+ConsequenceCells = tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]
 
-    ind_points: dict[str, np.ndarray]
-    ind_na: dict[str, np.ndarray]
-    ind_values: dict[str, list[Any]]
-    cons_reasons: dict[tuple[int, int], str]
-    cons_persons: dict[tuple[int, int], str]
-    members: list[list[dict[str, Any]]]
+
+class Details:
+    """The per-cell parts of a report, each built only when a writer first asks for it.
+
+    A CSV needs none of them; Markdown only the members; Excel and HTML the rest.
+    """
+
+    def __init__(self, indicators: Callable[[], IndicatorCells], consequences: Callable[[], ConsequenceCells],
+                 members: Callable[[], list[list[dict[str, Any]]]]) -> None:
+        self._indicators, self._consequences, self._members = indicators, consequences, members
+
+    @cached_property
+    def _ind(self) -> IndicatorCells:
+        return self._indicators()
+
+    @cached_property
+    def _cons(self) -> ConsequenceCells:
+        return self._consequences()
+
+    @property
+    def ind_points(self) -> dict[str, np.ndarray]:
+        """Each indicator's points per unit, at the detail precision (0 where it does not apply)."""
+        return self._ind[0]
+
+    @property
+    def ind_na(self) -> dict[str, np.ndarray]:
+        return self._ind[1]
+
+    @property
+    def ind_values(self) -> dict[str, list[Any]]:
+        return self._ind[2]
+
+    @property
+    def cons_reasons(self) -> dict[tuple[int, int], str]:
+        return self._cons[0]
+
+    @property
+    def cons_persons(self) -> dict[tuple[int, int], str]:
+        return self._cons[1]
+
+    @cached_property
+    def members(self) -> list[list[dict[str, Any]]]:
+        return self._members()
+
+
+def value_column(values: np.ndarray) -> list[Any]:
+    """An indicator's values as the JSON result holds them (see result._value), a whole column at once."""
+    from ..result import _value
+
+    if values.dtype.kind == "b":
+        return [bool(v) for v in values.tolist()]
+    if values.dtype.kind in "fiu":
+        x = values.astype(float)
+        rounded = round_half_up(x, 4)
+        out: list[Any] = rounded.tolist()
+        for k in np.flatnonzero(~np.isfinite(x)).tolist():
+            out[k] = None
+        return out
+    return [_value(v) for v in values.tolist()]
 
 
 def humanize(expression: str, titles: Mapping[str, str], language: str) -> str:
@@ -104,16 +156,21 @@ def report_block(result: Result) -> dict[str, Any]:
     reasons = [""] * len(order)
     vetoes = d.vetoes[order]
     sep = "、" if info.language == "zh" else ", "
+    phrases: dict[tuple[bool, ...], str] = {}  # one phrase per combination of vetoes, not per unit
     for k in np.flatnonzero(vetoes.any(axis=1)).tolist():
-        titles = sep.join(v.title for j, v in enumerate(model.veto) if vetoes[k, j])
-        reasons[k] = labels["reason_veto"].format(titles=titles)
+        hits = tuple(vetoes[k].tolist())
+        if hits not in phrases:
+            titles = sep.join(v.title for v, hit in zip(model.veto, hits) if hit)
+            phrases[hits] = labels["reason_veto"].format(titles=titles)
+        reasons[k] = phrases[hits]
     failed = d.grade_failed_require[order]
     field_titles = {n: f.title or n for n, f in model.fields.items()}
+    capped = [labels["reason_require"].format(grade=band.name, min=f"{band.min:g}",
+                                              require=humanize(band.require or "", field_titles, info.language))
+              for band in model.grade]
+    best_failed = np.argmax(failed, axis=1) if failed.size else np.zeros(len(order), dtype=int)
     for k in np.flatnonzero(failed.any(axis=1) & ~vetoes.any(axis=1)).tolist():
-        g = int(np.flatnonzero(failed[k])[0])
-        band = model.grade[g]
-        reasons[k] = labels["reason_require"].format(
-            grade=band.name, min=f"{band.min:g}", require=humanize(band.require or "", field_titles, info.language))
+        reasons[k] = capped[int(best_failed[k])]
 
     describe = {ind.id: (ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary)
                 for ind in result.rubric.indicators}
@@ -235,7 +292,13 @@ class Report:
         amounts = np.where(granted & paid[None, :], cq.amounts[order].astype(float), np.nan) \
             if model.consequence else np.zeros((len(order), 0))
 
-        def details() -> Details:
+        def indicators() -> IndicatorCells:
+            pairs = list(zip(result.rubric.indicators, result.items))
+            return ({ind.id: _rounded(col.points[order], dp, zero_nan=True) for ind, col in pairs},
+                    {ind.id: ~col.applicable[order] for ind, col in pairs},
+                    {ind.id: value_column(np.asarray(col.value)[order]) for ind, col in pairs})
+
+        def consequences() -> ConsequenceCells:
             reasons: dict[tuple[int, int], str] = {}
             persons: dict[tuple[int, int], str] = {}
             for k, j in zip(*np.nonzero(granted)):
@@ -245,17 +308,12 @@ class Report:
                     named = cq.persons[int(j)]
                     persons[(int(k), int(j))] = (f"{c.person_role} {named[order[k]]}".strip()
                                                  if named is not None else str(c.person_role))
-            return Details(
-                ind_points={ind.id: _rounded(col.points[order], dp, zero_nan=True)
-                            for ind, col in zip(result.rubric.indicators, result.items)},
-                ind_na={ind.id: ~col.applicable[order] for ind, col in zip(result.rubric.indicators, result.items)},
-                ind_values={ind.id: [_value(v) for v in col.value[order].tolist()]
-                            for ind, col in zip(result.rubric.indicators, result.items)},
-                cons_reasons=reasons,
-                cons_persons=persons,
-                members=[result._members_of(int(i)) for i in order.tolist()] if result.layout.members is not None
-                else [[] for _ in range(len(order))],
-            )
+            return reasons, persons
+
+        def members() -> list[list[dict[str, Any]]]:
+            if result.layout.members is None:
+                return [[] for _ in range(len(order))]
+            return [result._members_of(int(i)) for i in order.tolist()]
 
         return cls(
             meta=report_block(result),
@@ -273,7 +331,7 @@ class Report:
             vetoes=d.vetoes[order] if model.veto else np.zeros((len(order), 0), dtype=bool),
             granted=granted,
             amounts=amounts,
-            _details=details,
+            _details=lambda: Details(indicators, consequences, members),
         )
 
     @classmethod
@@ -313,23 +371,26 @@ class Report:
                 if c["amount"] is not None:
                     amounts[k, j] = float(c["amount"])
 
-        def details() -> Details:
-            inds = [x["id"] for x in meta["indicators"]]
-            reasons, persons = {}, {}
+        inds = [x["id"] for x in meta["indicators"]]
+
+        def indicators() -> IndicatorCells:
+            return ({i: np.array([float(u["indicators"][i]["points"]) for u in units], dtype=float) for i in inds},
+                    {i: np.array([u["indicators"][i]["status"] == "not_applicable" for u in units], dtype=bool)
+                     for i in inds},
+                    {i: [u["indicators"][i]["value"] for u in units] for i in inds})
+
+        def consequences() -> ConsequenceCells:
+            reasons: dict[tuple[int, int], str] = {}
+            persons: dict[tuple[int, int], str] = {}
             for k, u in enumerate(units):
                 for c in u["consequences"]:
                     reasons[(k, cons.index(c["id"]))] = str(c["reason"])
                     if c.get("person") is not None:
                         persons[(k, cons.index(c["id"]))] = str(c["person"])
-            return Details(
-                ind_points={i: np.array([float(u["indicators"][i]["points"]) for u in units]) for i in inds},
-                ind_na={i: np.array([u["indicators"][i]["status"] == "not_applicable" for u in units], dtype=bool)
-                        for i in inds},
-                ind_values={i: [u["indicators"][i]["value"] for u in units] for i in inds},
-                cons_reasons=reasons,
-                cons_persons=persons,
-                members=[list(u.get("members", [])) for u in units],
-            )
+            return reasons, persons
+
+        def members() -> list[list[dict[str, Any]]]:
+            return [list(u.get("members", [])) for u in units]
 
         return cls(
             meta=meta,
@@ -346,5 +407,5 @@ class Report:
             vetoes=veto_m,
             granted=granted,
             amounts=amounts,
-            _details=details,
+            _details=lambda: Details(indicators, consequences, members),
         )

@@ -35,9 +35,36 @@ class Column:
     kind: Kind
     values: list[Any]
     places: int = 0
+    # Number columns built from arrays keep them, so writers can format the
+    # column in one call (`texts`) instead of cell by cell.
+    array: np.ndarray | None = None
+    na: np.ndarray | None = None
 
     def header(self, ids: bool) -> str:
         return self.id if ids else self.title
+
+    def texts(self, *, na: str = "—", thousands: bool = False) -> list[str]:
+        """Every cell as text, as `fmt_cell` gives it."""
+        if self.array is None:
+            return [fmt_cell(v, self, na=na, thousands=thousands) for v in self.values]
+        arr = self.array.astype(float)
+        missing = np.isnan(arr)
+        spec = "{:" + ("," if thousands and self.kind != "int" else "") + f".{0 if self.kind == 'int' else self.places}f}}"
+        n = arr.shape[0]
+        out = (spec + "\n").format if n == 0 else ((spec + "\n") * n).format
+        texts = out(*np.where(missing, 0.0, arr).tolist()).split("\n")[:n]
+        for k in np.flatnonzero(missing).tolist():
+            texts[k] = ""
+        if self.na is not None:
+            for k in np.flatnonzero(self.na).tolist():
+                texts[k] = na
+        return texts
+
+
+def number_column(id: str, title: str, kind: Kind, values: np.ndarray, places: int,
+                  na: np.ndarray | None = None) -> Column:
+    """A number column from an array: NaN is an empty cell, `na` marks — cells."""
+    return Column(id, title, kind, _numbers(values, na), places, array=values, na=na)
 
 
 def _numbers(values: np.ndarray, na: np.ndarray | None = None) -> list[Any]:
@@ -58,12 +85,13 @@ def ranking_columns(report: Report, *, merged: bool = False) -> list[Column]:
     lab, meta = report.labels, report.meta
     p, dp = report.precision, report.detail_precision
     cols = [
-        Column("rank", lab["rank"], "int", [None if x != x else int(x) for x in report.rank.tolist()]),
+        Column("rank", lab["rank"], "int", [None if x != x else int(x) for x in report.rank.tolist()],
+               array=report.rank),
         Column("id", lab["id"], "text", report.ids),
     ]
     if report.has_names:
         cols.append(Column("name", lab["name"], "text", report.names))
-    cols.append(Column("score", lab["score"], "number", _numbers(report.score), p))
+    cols.append(number_column("score", lab["score"], "number", report.score, p))
     cols.append(Column("grade", lab["grade"], "text", [g if g is not None else "" for g in report.grade]))
     not_assessable = np.array([s == "not_assessable" for s in report.status], dtype=bool)
     if not_assessable.any():
@@ -74,7 +102,7 @@ def ranking_columns(report: Report, *, merged: bool = False) -> list[Column]:
         cols.append(Column(g["id"], g["title"], "text", list(meta["group_values"][g["id"]])))
     for dim in meta["dimensions"]:
         title = f"{dim['title']}({dim['points']:g})" if meta["language"] == "zh" else f"{dim['title']} ({dim['points']:g})"
-        cols.append(Column(dim["id"], title, "number", _numbers(report.dims[dim["id"]], report.dim_na(dim["id"])), dp))
+        cols.append(number_column(dim["id"], title, "number", report.dims[dim["id"]], dp, report.dim_na(dim["id"])))
     if meta["vetoes"]:
         sep = "、" if meta["language"] == "zh" else ", "
         titles = [v["title"] for v in meta["vetoes"]]
@@ -92,8 +120,7 @@ def ranking_columns(report: Report, *, merged: bool = False) -> list[Column]:
         cols.append(Column("consequences", lab["consequences"], "text", listed))
     for j, c in enumerate([] if merged else meta["consequences"]):
         if c["paid"]:
-            values = _numbers(report.amounts[:, j])
-            cols.append(Column(c["id"], c["title"], "amount", values, 2))
+            cols.append(number_column(c["id"], c["title"], "amount", report.amounts[:, j], 2))
         else:
             marks = np.where(report.granted[:, j], lab["granted"], "").tolist()
             cols.append(Column(c["id"], c["title"], "text", marks))
