@@ -21,6 +21,7 @@ price of opening offline.
 from __future__ import annotations
 
 from importlib.resources import files
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
@@ -333,7 +334,7 @@ def _unit_sections(report: Report) -> str:
                 money = f" {amount:,.2f}" if amount == amount else ""
                 person = det.cons_persons.get((k, j), "")
                 items.append(f"<li><b>{e(meta['consequences'][j]['title'])}</b>{e(money)}"
-                             f"{' (' + e(person) + ')' if person else ''} — {e(det.cons_reasons.get((k, j), ''))}</li>")
+                             f"{' (' + e(person) + ')' if person else ''} — {e(report.consequence_reason(k, j))}</li>")
             parts.append(f"<p>{e(lab['consequences'])}</p><ul>{''.join(items)}</ul>")
         members = det.members[k]
         if members:
@@ -371,7 +372,7 @@ def write_html(report: Report, options: WriteOptions) -> str:
     extra = _extra(report)
     sections = [
         f'<header><h1>{e(meta["title"])}</h1><p class="meta">{e(h["rubric"]["id"])} {e(h["rubric"]["version"])} · '
-        f'{e(lab["about_evidence"])} {e(h["evidence"]["source"])} · {e(lab["about_created"])} {e(meta["created"])}</p></header>',
+        f'{e(lab["about_evidence"])} {e(PurePath(str(h["evidence"]["source"])).name)} · {e(lab["about_created"])} {e(meta["created"])}</p></header>',
         f'<section id="summary"><h2>{e(lab["summary"])}</h2>{_summary(report)}{_charts(report, data)}</section>',
         f'<section id="ranking"><h2>{e(lab["ranking"])}</h2>{_ranking(report)}</section>',
         f'<section id="analysis"><h2>{e(lab["analysis"])}</h2>{extra}</section>' if extra else "",

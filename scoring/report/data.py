@@ -132,17 +132,31 @@ def humanize(expression: str, titles: Mapping[str, str], language: str) -> str:
     return text
 
 
-def fmt_fixed(x: float, places: int) -> str:
-    return f"{x:.{places}f}"
+def expression_titles(result: Result) -> dict[str, str]:
+    """What a name in a rubric expression is called in a report: a field's title, or a result's word."""
+    model = result.rubric.model
+    language = model.rubric.language
+    labels = labels_for(language)
+    words = {"score": labels["score"], "grade": labels["grade"], "rank": labels["rank"],
+             "vetoed": labels["vetoed"], "base": labels["base"], "bonus": labels["bonus"],
+             "previous.score": labels["previous_score"], "previous.grade": labels["previous_grade"],
+             "previous.rank": labels["previous_rank"], "previous.vetoed": labels["previous_vetoed"]}
+    words.update({d.id: d.title or d.id for d in model.dimension})
+    words.update({n: f.title or n for n, f in model.fields.items()})
+    return words
 
 
-def report_block(result: Result) -> dict[str, Any]:
-    """The `report` key of the JSON result: titles, language and per-unit columns in reading order."""
+def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, Any]:
+    """The `report` key of the JSON result: titles, language and per-unit columns in reading order.
+
+    `order` is `result.order()` when the caller has it already (sorting a
+    million ids takes a while).
+    """
     model = result.rubric.model
     info = model.rubric
     labels = labels_for(info.language)
     layout = result.layout
-    order = result.order()
+    order = result.order() if order is None else order
     d = result.decisions
 
     def final_text(name: str) -> list[str]:
@@ -164,7 +178,7 @@ def report_block(result: Result) -> dict[str, Any]:
             phrases[hits] = labels["reason_veto"].format(titles=titles)
         reasons[k] = phrases[hits]
     failed = d.grade_failed_require[order]
-    field_titles = {n: f.title or n for n, f in model.fields.items()}
+    field_titles = expression_titles(result)
     capped = [labels["reason_require"].format(grade=band.name, min=f"{band.min:g}",
                                               require=humanize(band.require or "", field_titles, info.language))
               for band in model.grade]
@@ -172,7 +186,8 @@ def report_block(result: Result) -> dict[str, Any]:
     for k in np.flatnonzero(failed.any(axis=1) & ~vetoes.any(axis=1)).tolist():
         reasons[k] = capped[int(best_failed[k])]
 
-    describe = {ind.id: (ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary)
+    describe = {ind.id: humanize(ind.method.describe(ind.params, ind.points) if ind.method.describe
+                                 else ind.method.summary, field_titles, "")
                 for ind in result.rubric.indicators}
     return {
         "format": REPORT_FORMAT,
@@ -195,7 +210,9 @@ def report_block(result: Result) -> dict[str, Any]:
         "grades": [{"name": g.name, "min": g.min,
                     "require": humanize(g.require, field_titles, info.language) if g.require else None}
                    for g in model.grade],
-        "consequences": [{"id": c.id, "title": c.title, "paid": c.amount is not None or c.pool is not None}
+        "consequences": [{"id": c.id, "title": c.title, "paid": c.amount is not None or c.pool is not None,
+                          "when": humanize(c.when, field_titles, info.language), "quota": c.quota is not None,
+                          "pool": c.pool is not None}
                          for c in model.consequence],
         "names": names,
         "group_values": groups,
@@ -266,6 +283,20 @@ class Report:
     def details(self) -> Details:
         return self._details()
 
+    def consequence_reason(self, k: int, j: int) -> str:
+        """Why unit `k` was granted consequence `j`, in the report's language.
+
+        English reports use the explanation's own line (with ranks and pool
+        shares); others say which condition held, from the rubric, in their words.
+        """
+        if self.meta["language"] == "en":
+            return self.details.cons_reasons.get((k, j), "")
+        c, lab = self.meta["consequences"][j], self.labels
+        parts = [lab["reason_granted"].format(when=c["when"])]
+        parts += [lab["reason_quota"]] if c["quota"] else []
+        parts += [lab["reason_pool"]] if c["pool"] else []
+        return ("；" if self.meta["language"] == "zh" else "; ").join(parts)
+
     def dim_na(self, dim_id: str) -> np.ndarray:
         """Where a base dimension has no applicable item for the unit (shown as —, never 0)."""
         kind = next(d["kind"] for d in self.meta["dimensions"] if d["id"] == dim_id)
@@ -316,7 +347,7 @@ class Report:
             return [result._members_of(int(i)) for i in order.tolist()]
 
         return cls(
-            meta=report_block(result),
+            meta=report_block(result, order),
             header=result.header(),
             summary=result.summary(),
             rejected=[vars(r) for r in result.rejected],

@@ -40,7 +40,9 @@ EN: dict[str, str] = {
     "unit_details": "Each unit", "consequence_totals": "Consequences and pools", "rejected_rows": "Rejected rows",
     "analysis": "Analysis", "count": "Count", "generated": "Generated", "print_note": "Click a header to sort.",
     "more_units": "{shown} of {total} units are detailed here; see the JSON result or `scoring explain` for the rest.",
-    "share": "share",
+    "share": "share", "vetoed": "vetoed", "previous_score": "last score", "previous_grade": "last grade",
+    "previous_rank": "last rank", "previous_vetoed": "vetoed last time",
+    "reason_granted": "{when} holds", "reason_quota": "within the quota", "reason_pool": "a share of the pool",
 }
 
 ZH: dict[str, str] = {
@@ -68,7 +70,9 @@ ZH: dict[str, str] = {
     "unit_details": "逐单位说明", "consequence_totals": "奖惩与资金", "rejected_rows": "未评数据行",
     "analysis": "分析", "count": "数量", "generated": "生成", "print_note": "点击表头可排序。",
     "more_units": "此处列出 {shown} 个单位的说明(共 {total} 个)；其余请查 JSON 结果或 `scoring explain`。",
-    "share": "占比",
+    "share": "占比", "vetoed": "被一票否决", "previous_score": "上期得分", "previous_grade": "上期等级",
+    "previous_rank": "上期排名", "previous_vetoed": "上期被否决",
+    "reason_granted": "满足条件：{when}", "reason_quota": "名额内", "reason_pool": "按资金池分配",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}

@@ -201,7 +201,7 @@ def consequence_rows(report: Report) -> list[Column]:
     amounts = [float(report.amounts[k, j]) for k, j in zip(ks_l, js_l)]
     cols += [
         Column("amount", lab["amount"], "amount", [None if a != a else a for a in amounts], 2),
-        Column("reason", lab["reason"], "text", [det.cons_reasons.get((k, j), "") for k, j in zip(ks_l, js_l)]),
+        Column("reason", lab["reason"], "text", [report.consequence_reason(k, j) for k, j in zip(ks_l, js_l)]),
     ]
     return cols
 
