@@ -66,6 +66,8 @@ td.na{text-align:center;color:var(--muted)}
 td.wrap{white-space:normal!important;min-width:9em}
 .scroll{overflow-x:auto}
 #ranking-table th{font-size:12px}
+#ranking-table th.n{min-width:4.5em}
+table.compact{width:auto;min-width:50%%}
 tr.vetoed td{background:#fff1f0}
 #ranking-table th{cursor:pointer;user-select:none;position:sticky;top:0}
 #ranking-table th[aria-sort=ascending]::after{content:" ▲"}#ranking-table th[aria-sort=descending]::after{content:" ▼"}
@@ -111,7 +113,8 @@ var charts=[];
 var g=document.getElementById("chart-grades");
 if(g){charts.push(bar(g,{grid:{left:48,right:16,top:24,bottom:32},tooltip:{},
   xAxis:{type:"category",data:data.grades.names},yAxis:{type:"value",minInterval:1,name:data.labels.count},
-  series:[{type:"bar",data:data.grades.counts,label:{show:true,position:"top"},itemStyle:{color:"#2f5d8a"}}]}));}
+  series:[{type:"bar",data:data.grades.counts.map(function(v,i){return {value:v,itemStyle:{color:data.grades.colors[i]}};}),
+    label:{show:true,position:"top"}}]}));}
 var l=document.getElementById("chart-lost");
 if(l){charts.push(bar(l,{grid:{left:8,right:40,top:8,bottom:24,containLabel:true},tooltip:{},
   xAxis:{type:"value"},
@@ -180,6 +183,17 @@ def _lost(report: Report) -> tuple[list[str], np.ndarray]:
     return [str(i["title"]) for i in inds], np.clip(lost, 0.0, None)
 
 
+GRADE_COLORS = ["#2e7d32", "#2f5d8a", "#7b8fa6", "#e0a030", "#c0392b"]  # best (green) to worst (red)
+
+
+def grade_colors(n: int) -> list[str]:
+    """One colour per grade, best first: green for the best, red for the worst, blues between."""
+    if n <= 1:
+        return GRADE_COLORS[:1]
+    picks = [round(k * (len(GRADE_COLORS) - 1) / (n - 1)) for k in range(n)]
+    return [GRADE_COLORS[p] for p in picks]
+
+
 def chart_data(report: Report) -> dict[str, Any]:
     lab, meta = report.labels, report.meta
     grades = [g["name"] for g in meta["grades"]]
@@ -191,7 +205,7 @@ def chart_data(report: Report) -> dict[str, Any]:
     data: dict[str, Any] = {
         "font": FONTS.replace('"', ""),
         "labels": {k: lab[k] for k in ("count", "lost_axis")},
-        "grades": {"names": grades, "counts": counts},
+        "grades": {"names": grades, "counts": counts, "colors": grade_colors(len(grades))},
         "lost": {"names": [titles[j] for j in top], "values": [round(float(mean[j]), 2) for j in top]},
         "by_group": None,
     }
@@ -221,11 +235,11 @@ def _cell(value: Any, col: Column) -> str:
     return f'<td{cls} data-v="{e(sort)}">{e(text)}</td>'
 
 
-def _plain_table(columns: list[Column], table_id: str = "") -> str:
+def _plain_table(columns: list[Column], table_id: str = "", compact: bool = False) -> str:
     head = "".join(f'<th{" class=n" if c.kind != "text" else ""}>{e(c.title)}</th>' for c in columns)
     rows = "".join("<tr>" + "".join(_cell(v, c) for v, c in zip(row, columns)) + "</tr>"
                    for row in zip(*(c.values for c in columns)))
-    ident = f' id="{table_id}"' if table_id else ""
+    ident = (f' id="{table_id}"' if table_id else "") + (' class="compact"' if compact else "")
     return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
@@ -238,7 +252,7 @@ def _summary(report: Report) -> str:
         cards.append((lab["not_assessable"], summ["not_assessable"]))
     out = ['<div class="cards">'] + [f'<div class="card">{e(k)}<b>{e(v)}</b></div>' for k, v in cards] + ["</div>"]
     if report.meta["consequences"]:
-        out.append(f"<h3>{e(lab['consequence_totals'])}</h3>" + _plain_table(consequence_totals(report)))
+        out.append(f"<h3>{e(lab['consequence_totals'])}</h3>" + _plain_table(consequence_totals(report), compact=True))
     return "".join(out)
 
 
@@ -256,7 +270,7 @@ def _charts(report: Report, data: dict[str, Any]) -> str:
 
 def _ranking(report: Report) -> str:
     lab, meta = report.labels, report.meta
-    columns = ranking_columns(report, merged=True)
+    columns = ranking_columns(report, merged=True, vetoes=False)
     filters = []
     grade_names = [g["name"] for g in meta["grades"]]
     filters.append((lab["grade"], "grade", grade_names))

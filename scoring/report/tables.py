@@ -75,12 +75,13 @@ def _numbers(values: np.ndarray, na: np.ndarray | None = None) -> list[Any]:
     return out
 
 
-def ranking_columns(report: Report, *, merged: bool = False) -> list[Column]:
+def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True) -> list[Column]:
     """One row per unit: rank, id, name, score, grade, groups, dimensions, vetoes, consequences, reason.
 
     Consequences get a column each (amounts as numbers) unless `merged`, where
     one text column lists the granted ones with their amounts, for pages that
-    must fit a screen or A4 (HTML, Markdown).
+    must fit a screen or A4 (HTML, Markdown). `vetoes=False` leaves the veto
+    titles to the reason phrase, which names them too.
     """
     lab, meta = report.labels, report.meta
     p, dp = report.precision, report.detail_precision
@@ -103,7 +104,7 @@ def ranking_columns(report: Report, *, merged: bool = False) -> list[Column]:
     for dim in meta["dimensions"]:
         title = f"{dim['title']}({dim['points']:g})" if meta["language"] == "zh" else f"{dim['title']} ({dim['points']:g})"
         cols.append(number_column(dim["id"], title, "number", report.dims[dim["id"]], dp, report.dim_na(dim["id"])))
-    if meta["vetoes"]:
+    if meta["vetoes"] and vetoes:
         sep = "、" if meta["language"] == "zh" else ", "
         titles = [v["title"] for v in meta["vetoes"]]
         joined = [""] * report.n
