@@ -24,7 +24,7 @@ from .evidence import Evidence, Rejection
 from .indicators import IndicatorColumns
 from .layout import Layout
 from .plan import Rubric
-from .report.data import report_block, run_time
+from .report.data import reason_phrases, report_block, run_time, unit_texts
 from .rounding import round_half_up
 
 Status = Literal["scored", "not_applicable"]
@@ -75,6 +75,10 @@ class UnitResult:
     # Member rows of the final period (the schools of a group) and what each
     # member-level method reported for them: {"id", "values": {indicator: {name: v}}}.
     members: list[dict[str, Any]] = field(default_factory=list)
+    # For people (the JSON result holds them under "report"): the unit's name
+    # (the rubric's `name` field) and why a veto or a grade's `require` set its grade.
+    name: str = ""
+    reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -241,6 +245,8 @@ class Result:
             vetoes=vetoes,
             consequences=consequences,
             members=self._members_of(i),
+            name=unit_texts(self, model.rubric.name, np.array([i]))[0] if model.rubric.name else "",
+            reason=reason_phrases(self, np.array([i]))[0],
         )
 
     def _members_of(self, i: int) -> list[dict[str, Any]]:

@@ -170,6 +170,14 @@ def test_reason_phrases_say_why_a_grade_was_capped_or_set(results: dict[str, Any
     assert {k for k, v in reasons.items() if v.startswith("一票否决")} == vetoed
 
 
+def test_library_units_carry_their_name_and_reason(results: dict[str, Any]) -> None:
+    result, doc = results["enterprise-safety-target"]
+    unit = result.unit("E067")
+    assert unit.name == "昌盛液化石油气有限公司" and unit.reason == "一票否决：瞒报、谎报事故"
+    assert [u.name for u in result.units()] == doc["report"]["names"]
+    assert [u.reason for u in result.units()] == doc["report"]["reasons"]
+
+
 def test_markdown_has_names_dashes_reasons_and_blank_member_figures(engine: scoring.Engine,
                                                                    results: dict[str, Any]) -> None:
     result, doc = results["enterprise-safety-target"]

@@ -146,29 +146,22 @@ def expression_titles(result: Result) -> dict[str, str]:
     return words
 
 
-def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, Any]:
-    """The `report` key of the JSON result: titles, language and per-unit columns in reading order.
+def unit_texts(result: Result, name: str, idx: np.ndarray) -> list[str]:
+    """Field `name` on units `idx` (their final period) as text, blank where missing."""
+    values = result.layout.final(name)[idx]
+    missing = result.layout.final_missing(name)[idx]
+    return ["" if miss else str(v) for v, miss in zip(values.tolist(), missing.tolist())]
 
-    `order` is `result.order()` when the caller has it already (sorting a
-    million ids takes a while).
-    """
+
+def reason_phrases(result: Result, idx: np.ndarray) -> list[str]:
+    """For units `idx`, why the grade is lower than the score alone gives: a veto, or a band's
+    unmet `require`, in one short phrase in the rubric's language; "" for the others."""
     model = result.rubric.model
     info = model.rubric
     labels = labels_for(info.language)
-    layout = result.layout
-    order = result.order() if order is None else order
     d = result.decisions
-
-    def final_text(name: str) -> list[str]:
-        values = layout.final(name)[order]
-        missing = layout.final_missing(name)[order]
-        return ["" if miss else str(v) for v, miss in zip(values.tolist(), missing.tolist())]
-
-    names = final_text(info.name) if info.name else [""] * len(order)
-    groups = {g: final_text(g) for g in info.groups}
-
-    reasons = [""] * len(order)
-    vetoes = d.vetoes[order]
+    reasons = [""] * len(idx)
+    vetoes = d.vetoes[idx]
     sep = "、" if info.language == "zh" else ", "
     phrases: dict[tuple[bool, ...], str] = {}  # one phrase per combination of vetoes, not per unit
     for k in np.flatnonzero(vetoes.any(axis=1)).tolist():
@@ -177,14 +170,30 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
             titles = sep.join(v.title for v, hit in zip(model.veto, hits) if hit)
             phrases[hits] = labels["reason_veto"].format(titles=titles)
         reasons[k] = phrases[hits]
-    failed = d.grade_failed_require[order]
+    failed = d.grade_failed_require[idx]
     field_titles = expression_titles(result)
     capped = [labels["reason_require"].format(grade=band.name, min=f"{band.min:g}",
                                               require=humanize(band.require or "", field_titles, info.language))
               for band in model.grade]
-    best_failed = np.argmax(failed, axis=1) if failed.size else np.zeros(len(order), dtype=int)
+    best_failed = np.argmax(failed, axis=1) if failed.size else np.zeros(len(idx), dtype=int)
     for k in np.flatnonzero(failed.any(axis=1) & ~vetoes.any(axis=1)).tolist():
         reasons[k] = capped[int(best_failed[k])]
+    return reasons
+
+
+def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, Any]:
+    """The `report` key of the JSON result: titles, language and per-unit columns in reading order.
+
+    `order` is `result.order()` when the caller has it already (sorting a
+    million ids takes a while).
+    """
+    model = result.rubric.model
+    info = model.rubric
+    order = result.order() if order is None else order
+    names = unit_texts(result, info.name, order) if info.name else [""] * len(order)
+    groups = {g: unit_texts(result, g, order) for g in info.groups}
+    reasons = reason_phrases(result, order)
+    field_titles = expression_titles(result)
 
     describe = {ind.id: humanize(ind.method.describe(ind.params, ind.points) if ind.method.describe
                                  else ind.method.summary, field_titles, "")
