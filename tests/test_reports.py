@@ -283,6 +283,18 @@ def test_the_workbook_holds_the_json_result(engine: scoring.Engine, results: dic
         assert cells["得分"].data_type == "n" and cells["得分"].value < cells["满分"].value
 
 
+def test_a_sheet_past_excels_rows_ends_with_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scoring.report.tables import Column
+    from scoring_std import xlsx_report
+
+    monkeypatch.setattr(xlsx_report, "EXCEL_ROWS", 5)
+    cols = [Column("id", "编号", "text", ["a", "b", "c", "d", "e"]), Column("n", "n", "number", [1.0] * 5, 1)]
+    cut = xlsx_report.fit_rows(cols, "… {rows} more")
+    assert cut[0].values == ["a", "b", "c", "… 2 more"] and cut[1].values == [1.0, 1.0, 1.0, None]
+    assert xlsx_report.fit_rows(cols[:1], "{rows}")[0].values == ["a", "b", "c", "2"]
+    assert cols[0].values == ["a", "b", "c", "d", "e"]  # the report's own columns are untouched
+
+
 def test_english_rubrics_get_english_sheets(engine: scoring.Engine) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     rubric = engine.rubric_from_text(rubric_text(RATIO_BODY))

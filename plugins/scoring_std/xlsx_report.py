@@ -107,6 +107,19 @@ class _Book:
         return self.out.getvalue()
 
 
+def fit_rows(columns: list[Column], note: str) -> list[Column]:
+    """At most what one sheet holds; a last row says how many rows were left out (see the CSV or JSON)."""
+    n = len(columns[0].values) if columns else 0
+    keep = EXCEL_ROWS - 2  # the header, and the note
+    if n <= keep:
+        return columns
+    cut = [Column(c.id, c.title, c.kind, c.values[:keep], c.places) for c in columns]
+    cut[0].values.append(note.format(rows=n - keep))
+    for c in cut[1:]:
+        c.values.append(None)
+    return cut
+
+
 def write_xlsx(report: Report, options: WriteOptions) -> bytes:
     if report.n + 1 > EXCEL_ROWS:
         raise UsageError(f"{report.n:,} units do not fit one Excel sheet ({EXCEL_ROWS:,} rows); "
@@ -116,7 +129,7 @@ def write_xlsx(report: Report, options: WriteOptions) -> bytes:
     book = _Book(report)
     ranking = ranking_columns(report)
     book.sheet(lab["sheet_ranking"], ranking, ids, freeze_cols=3 if report.has_names else 2)
-    book.sheet(lab["sheet_deductions"], deduction_rows(report), ids, freeze_cols=0)
+    book.sheet(lab["sheet_deductions"], fit_rows(deduction_rows(report), lab["more_rows"]), ids, freeze_cols=0)
     ws = book.sheet(lab["sheet_consequences"], consequence_rows(report), ids)
     if report.meta["consequences"]:
         # Totals per consequence and pool, below the granted rows after one blank row.
