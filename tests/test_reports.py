@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -168,6 +169,18 @@ def test_reason_phrases_say_why_a_grade_was_capped_or_set(results: dict[str, Any
     assert reasons["E067"] == "一票否决：瞒报、谎报事故"
     vetoed = {u["id"] for u in doc["units"] if u["vetoes"]}
     assert {k for k, v in reasons.items() if v.startswith("一票否决")} == vetoed
+
+
+ENGLISH_RULE_WORDS = re.compile(r"\b(all|deducted|when|if|is|yes|else|most|rate|full|linear|between|denominator|"
+                                r"applicable|zero|mean|schools?|worst|sources?|stage|fewer|than|weighted|enrolment)\b")
+
+
+def test_chinese_reports_state_every_rule_in_chinese(results: dict[str, Any]) -> None:
+    for rid in BUNDLED:
+        _, doc = results[rid]
+        for ind in doc["report"]["indicators"]:
+            assert not ENGLISH_RULE_WORDS.search(ind["rule"]), (rid, ind["id"], ind["rule"])
+            assert not re.search(r"\b[a-z]+_[a-z_]+\b", ind["rule"]), (rid, ind["rule"])  # field ids became titles
 
 
 def test_library_units_carry_their_name_and_reason(results: dict[str, Any]) -> None:

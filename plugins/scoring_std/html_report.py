@@ -29,6 +29,7 @@ import numpy as np
 from scoring.report import Report
 from scoring.report.escape import html_text as e
 from scoring.report.escape import script_json
+from scoring.report.labels import member_word
 from scoring.report.tables import (
     NA,
     Column,
@@ -312,6 +313,7 @@ def _unit_sections(report: Report) -> str:
     if shown < report.n:
         out.append(f'<p class="note">{e(lab["more_units"].format(shown=shown, total=report.n))}</p>')
     inds = meta["indicators"]
+    lang = str(meta["language"])
     dim_na = {d["id"]: report.dim_na(d["id"]) for d in meta["dimensions"]}
     for k in range(shown):
         score = report.score[k]
@@ -355,7 +357,8 @@ def _unit_sections(report: Report) -> str:
             mrows = []
             for m in members:
                 figures = "; ".join(
-                    ", ".join(f"{name} {show_value(v, report)}" for name, v in vals.items() if v is not None)
+                    ", ".join(f"{member_word(name, lang)} {show_value(v, report)}" for name, v in vals.items()
+                              if v is not None)
                     for vals in m["values"].values() if any(v is not None for v in vals.values()))
                 mrows.append(f"<tr><td>{e(m['id'])}</td><td>{e(figures)}</td></tr>")
             parts.append(f"<table><thead><tr><th>{e(lab['member'])}</th><th>{e(lab['figures'])}</th></tr></thead>"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from scoring.report import Report
 from scoring.report.escape import md_text
+from scoring.report.labels import member_word
 from scoring.report.tables import (
     Column,
     consequence_totals,
@@ -33,12 +34,13 @@ def _members(report: Report) -> list[str]:
     lab = report.labels
     inds = {i["id"]: i["title"] for i in report.meta["indicators"]}
     members = report.details.members
+    lang = str(report.meta["language"])
     lines: list[str] = []
     names = report.names
     for k, unit_members in enumerate(members):
         for m in unit_members:
             figures = "; ".join(
-                f"{inds.get(ind, ind)} " + ", ".join(f"{name} {show_value(v, report) if v is not None else ''}".rstrip()
+                f"{inds.get(ind, ind)} " + ", ".join(f"{member_word(name, lang)} {show_value(v, report) if v is not None else ''}".rstrip()
                                                    for name, v in vals.items())
                 for ind, vals in m["values"].items() if any(v is not None for v in vals.values()))
             unit = report.ids[k] + (f" {names[k]}" if names[k] else "")

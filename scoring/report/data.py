@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import EvidenceError
 from ..rounding import round_half_up
-from .labels import labels_for
+from .labels import RULES, labels_for
 
 if TYPE_CHECKING:
     from ..result import Result
@@ -132,6 +132,13 @@ def humanize(expression: str, titles: Mapping[str, str], language: str) -> str:
     return text
 
 
+def rule_text(text: str, language: str) -> str:
+    """A method's English one-line rule in the report's language, where the phrase table knows it."""
+    for pattern, replacement in RULES.get(language, []):
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
 def expression_titles(result: Result) -> dict[str, str]:
     """What a name in a rubric expression is called in a report: a field's title, or a result's word."""
     model = result.rubric.model
@@ -195,8 +202,8 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
     reasons = reason_phrases(result, order)
     field_titles = expression_titles(result)
 
-    describe = {ind.id: humanize(ind.method.describe(ind.params, ind.points) if ind.method.describe
-                                 else ind.method.summary, field_titles, "")
+    describe = {ind.id: humanize(rule_text(ind.method.describe(ind.params, ind.points) if ind.method.describe
+                                           else ind.method.summary, info.language), field_titles, "")
                 for ind in result.rubric.indicators}
     return {
         "format": REPORT_FORMAT,

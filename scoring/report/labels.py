@@ -83,3 +83,44 @@ TABLES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}
 def labels_for(language: str) -> Mapping[str, str]:
     """The built-in words of `language`; English for a language without a table."""
     return TABLES.get(language, EN)
+
+
+# How the built-in methods' one-line rules (`Method.describe`, written in
+# English) read in Chinese reports: ordered (pattern, replacement) pairs, tried
+# in turn on the whole line. A rule no pattern fits is shown as it is.
+RULES_ZH: list[tuple[str, str]] = [
+    (r"; all (\S+) deducted when (.+)$", r"；\2 时扣除全部 \1 分"),
+    (r"^(\S+) if (\S+) is yes, else (\S+)$", r"\2 为“是”得 \1 分，否则 \3 分"),
+    (r", at most (\S+)$", r"，最多 \1 分"),
+    (r"^rate = (.+?); ", r"比率 = \1；"),
+    (r"full ([-\d.]+) at ≥ ([-\d.]+), 0 at ≤ ([-\d.]+), linear between", r"≥ \2 得满分 \1，≤ \3 得 0，其间按比例"),
+    (r"full at ≤ ([-\d.]+), 0 at ≥ ([-\d.]+)", r"≤ \1 满分，≥ \2 得 0"),
+    (r"^CV of (\S+) across the member schools, weighted by enrolment; (\S+) points by stage \((.+)\), linear between;"
+     r" fewer than (\d+) schools", r"各校 \1 的差异系数(按在校生数加权)；按学段计 \2 分(\3)，其间按比例；少于 \4 所学校"),
+    (r"^CV of (\S+) across the member schools; (\S+) points by stage \((.+)\), linear between; fewer than (\d+) schools",
+     r"各校 \1 的差异系数；按学段计 \2 分(\3)，其间按比例；少于 \4 所学校"),
+    (r"other stage: not applicable", r"其他学段：不适用"),
+    (r"^mean of (\S+) / the (.+?) school's (\S+) over the other schools", r"其他各校 \1 与 \2 学校之比的平均"),
+    (r"no single lead school", r"龙头校不唯一"),
+    (r"^worst D = (.+) over the hazard sources, at most (\S+); no source, or a blank factor",
+     r"各危险源 D = \1 的最大值，最多 \2；无危险源或有因子空缺"),
+    (r"; denominator 0 → ", r"；分母为 0 → "),
+    (r"; ", r"；"),
+    (r", else (\S+)$", r"，其他 \1 分"),
+    (r"→ not applicable", r"→ 不适用"),
+    (r"→ zero$", r"→ 0 分"),
+    (r"→ full$", r"→ 满分"),
+]
+
+RULES: dict[str, list[tuple[str, str]]] = {"zh": RULES_ZH}
+
+# What the built-in member-row methods report per member (school, hazard
+# source), in each language; a name not listed is shown as it is.
+MEMBER_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"ratio": "比值", "contribution": "差异贡献", "relative": "相对均值", "D": "D值",
+           "worst": "最高(1=是)"},
+}
+
+
+def member_word(name: str, language: str) -> str:
+    return MEMBER_WORDS.get(language, {}).get(name, name)
