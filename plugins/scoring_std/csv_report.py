@@ -28,7 +28,7 @@ def csv_table(columns: list[Column], options: WriteOptions) -> str:
     cells = []
     for c in columns:
         if c.kind == "text":
-            cells.append([csv_text(v) if v else "" for v in c.values])
+            cells.append([csv_text(t) if t else "" for t in c.texts()])
         else:
             cells.append(c.texts())
     w.writerows(zip(*cells))

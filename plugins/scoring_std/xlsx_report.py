@@ -91,6 +91,10 @@ class _Book:
                     continue
                 if value is NA:
                     ws.write_string(r, c, "—", self.na)
+                elif col.kind == "text" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    ws.write_number(r, c, float(value))  # a figure among text (an indicator's value)
+                    if r - top <= WIDTH_SAMPLE:
+                        width = max(width, len(f"{value:g}"))
                 elif col.kind == "text":
                     ws.write_string(r, c, str(value))
                     if r - top <= WIDTH_SAMPLE:
@@ -137,8 +141,8 @@ def write_xlsx(report: Report, options: WriteOptions) -> bytes:
     book.sheet(lab["sheet_vetoes"], veto_rows(report), ids)
     book.sheet(lab["sheet_rejected"], rejected_rows(report), ids)
     about = about_rows(report)
-    book.sheet(lab["sheet_about"], [Column("key", lab["explanation"], "text", [k for k, _ in about]),
-                                    Column("value", lab["value"], "text", [v for _, v in about])])
+    book.sheet(lab["sheet_about"], [Column("key", lab["about_key"], "text", [k for k, _ in about]),
+                                    Column("value", lab["about_value"], "text", [v for _, v in about])])
     for k, table in enumerate(report.extra):
         cols = []
         for c, header in enumerate(table.headers):

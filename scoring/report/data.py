@@ -128,7 +128,7 @@ def humanize(expression: str, titles: Mapping[str, str], language: str) -> str:
     if language == "zh":
         text = re.sub(r"\band\b", "且", text)
         text = re.sub(r"\bor\b", "或", text)
-        text = re.sub(r"\bnot\b", "非", text)
+        text = re.sub(r"\bnot\b", "非", text).replace("非 被一票否决", "未被一票否决")
     return text
 
 

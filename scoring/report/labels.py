@@ -42,6 +42,7 @@ EN: dict[str, str] = {
     "more_units": "{shown} of {total} units are detailed here; see the JSON result or `scoring explain` for the rest.",
     "share": "share", "vetoed": "vetoed", "previous_score": "last score", "previous_grade": "last grade",
     "previous_rank": "last rank", "previous_vetoed": "vetoed last time",
+    "person": "Person", "about_key": "Item", "about_value": "Value",
     "more_rows": "… {rows} more rows: one sheet holds 1,048,576; see the JSON result",
     "reason_granted": "{when} holds", "reason_quota": "within the quota", "reason_pool": "a share of the pool",
 }
@@ -73,6 +74,7 @@ ZH: dict[str, str] = {
     "more_units": "此处列出 {shown} 个单位的说明(共 {total} 个)；其余请查 JSON 结果或 `scoring explain`。",
     "share": "占比", "vetoed": "被一票否决", "previous_score": "上期得分", "previous_grade": "上期等级",
     "previous_rank": "上期排名", "previous_vetoed": "上期被否决",
+    "person": "责任人", "about_key": "项目", "about_value": "内容",
     "more_rows": "… 另有 {rows} 行未列出(单个工作表最多 1,048,576 行)，请查 JSON 结果",
     "reason_granted": "满足条件：{when}", "reason_quota": "名额内", "reason_pool": "按资金池分配",
 }

@@ -165,7 +165,9 @@ def deduction_rows(report: Report) -> list[Column]:
         Column("points", lab["points"], "number", points_v, dp),
         Column("max", lab["max"], "number", max_v, dp),
         Column("lost", lab["lost"], "number", [round(m - x, dp) for m, x in zip(max_v, points_v)], dp),
-        Column("value", lab["value"], "text", [show_value(v, report) for v in values]),
+        # Figures stay numbers (a workbook can sum them); yes/no and enum values are text.
+        Column("value", lab["value"], "text", [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                                               else show_value(v, report) for v in values]),
         Column("explanation", lab["explanation"], "text", [inds[j]["rule"] for j in ind_k]),
     ]
     return cols
@@ -198,7 +200,7 @@ def consequence_rows(report: Report) -> list[Column]:
         names = report.names
         cols.append(Column("name", lab["name"], "text", [names[k] for k in ks_l]))
     if det.cons_persons:
-        cols.append(Column("person", lab["unit"], "text", [det.cons_persons.get((k, j), "") for k, j in zip(ks_l, js_l)]))
+        cols.append(Column("person", lab["person"], "text", [det.cons_persons.get((k, j), "") for k, j in zip(ks_l, js_l)]))
     amounts = [float(report.amounts[k, j]) for k, j in zip(ks_l, js_l)]
     cols += [
         Column("amount", lab["amount"], "amount", [None if a != a else a for a in amounts], 2),
@@ -289,4 +291,6 @@ def fmt_cell(value: Any, col: Column, *, na: str = "—", thousands: bool = Fals
         return str(value)
     if col.kind in ("number", "amount"):
         return f"{value:,.{col.places}f}" if thousands else f"{value:.{col.places}f}"
+    if isinstance(value, float):  # a figure in a text column (an indicator's value): up to 4 places
+        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
     return str(value)
