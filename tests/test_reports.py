@@ -103,7 +103,7 @@ def hostile(tmp_path: Path) -> Path:
 
 
 def test_hostile_cells_are_inert_in_every_format(hostile: Path) -> None:
-    for suffix in ("csv", "md", "html"):
+    for suffix in ("csv", "md", "html", "xlsx"):
         proc = scoring_cli("run", "r.toml", "e.csv", "--on-error", "skip", "-o", f"out.{suffix}",
                            "--rejects", "rej.csv", cwd=hostile)
         assert proc.returncode == 0, proc.stderr
@@ -123,6 +123,10 @@ def test_hostile_cells_are_inert_in_every_format(hostile: Path) -> None:
     assert "<script>" not in md
     page = (hostile / "out.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    openpyxl = pytest.importorskip("openpyxl")
+    ranking = openpyxl.load_workbook(hostile / "out.xlsx")["排名"]
+    cells = {c.value: c for row in ranking.iter_rows(min_row=2) for c in row}
+    assert cells["=1+1"].data_type == "s" and cells['=HYPERLINK("http://x")'].data_type == "s"  # text, never formulas
 
 
 # --- CSV and Markdown for people ----------------------------------------------
