@@ -87,12 +87,16 @@ summary{cursor:pointer;font-weight:600}
  body{max-width:none;padding:0;font-size:9.5pt}
  .filters,.no-print{display:none!important}
  .scroll{overflow:visible}
- #ranking-table{font-size:8pt}
+ #ranking-table{font-size:7.5pt;width:100%%}
+ #ranking-table th{white-space:normal;padding:2px 3px}
+ #ranking-table td{white-space:nowrap;padding:2px 3px}
+ #ranking-table td.wrap{white-space:normal}
+ td.wrap{min-width:0}
  h2{break-after:avoid}
  tr,figure,.card{break-inside:avoid}
  thead{display:table-header-group}
  #ranking-table th{position:static}
- .chart{width:480px;height:280px}.chart.wide{width:1000px;height:300px}
+ .chart{width:440px;height:260px}.chart.wide{width:920px;height:280px}
  figure{margin-bottom:8px}
  details{break-inside:avoid-page;border:none;padding:0}
  section#units{break-before:page}
