@@ -262,8 +262,17 @@ class Result:
                 ind.id: {name: _value(arr[k]) for name, arr in col.member_values.items()}
                 for ind, col in zip(self.rubric.indicators, self.items) if col.member_values
             }
-            out.append({"id": str(m.ids[k]), "values": values})
+            named = self._member_name(k)
+            out.append({"id": str(m.ids[k]), **({"name": named} if named is not None else {}), "values": values})
         return out
+
+    def _member_name(self, k: int) -> str | None:
+        """Member row `k`'s name (the rubric's `name` field: a school's, a hazard source's), if the rubric names units."""
+        field_name = self.rubric.model.rubric.name
+        m = self.layout.members
+        if field_name is None or m is None or field_name not in m.columns:
+            return None
+        return "" if m.missing[field_name][k] else str(m.columns[field_name][k])
 
     # --- whole result ------------------------------------------------------
     def header(self) -> dict[str, Any]:

@@ -204,6 +204,9 @@ def test_markdown_has_names_dashes_reasons_and_blank_member_figures(engine: scor
     result, doc = results["group-school-supervision"]
     md = str(engine.render(result, "md"))
     assert "## 成员" in md and "None" not in md and "nan" not in md
+    schools = [m for u in doc["units"] for m in u.get("members", [])]
+    assert schools and all(m["name"] for m in schools)  # members named by the rubric's `name` field
+    assert f"| {schools[0]['id']} {schools[0]['name']} |" in md
 
 
 # --- writers by suffix, render ------------------------------------------------

@@ -364,7 +364,8 @@ def _unit_sections(report: Report) -> str:
                     ", ".join(f"{member_word(name, lang)} {show_value(v, report)}" for name, v in vals.items()
                               if v is not None)
                     for vals in m["values"].values() if any(v is not None for v in vals.values()))
-                mrows.append(f"<tr><td>{e(m['id'])}</td><td>{e(figures)}</td></tr>")
+                member = str(m["id"]) + (f" {m['name']}" if m.get("name") else "")
+                mrows.append(f"<tr><td>{e(member)}</td><td>{e(figures)}</td></tr>")
             parts.append(f"<table><thead><tr><th>{e(lab['member'])}</th><th>{e(lab['figures'])}</th></tr></thead>"
                          f"<tbody>{''.join(mrows)}</tbody></table>")
         parts.append("</details>")

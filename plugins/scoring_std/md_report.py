@@ -44,7 +44,8 @@ def _members(report: Report) -> list[str]:
                                                    for name, v in vals.items())
                 for ind, vals in m["values"].items() if any(v is not None for v in vals.values()))
             unit = report.ids[k] + (f" {names[k]}" if names[k] else "")
-            lines.append(f"| {md_text(unit)} | {md_text(str(m['id']))} | {md_text(figures)} |")
+            member = str(m["id"]) + (f" {m['name']}" if m.get("name") else "")
+            lines.append(f"| {md_text(unit)} | {md_text(member)} | {md_text(figures)} |")
     if not lines:
         return []
     return ["", f"## {lab['members']}", "", f"| {lab['unit']} | {lab['member']} | {lab['figures']} |",
