@@ -263,11 +263,11 @@ class Result:
                 for ind, col in zip(self.rubric.indicators, self.items) if col.member_values
             }
             named = self._member_name(k)
-            out.append({"id": str(m.ids[k]), **({"name": named} if named is not None else {}), "values": values})
+            out.append({"id": str(m.ids[k]), **({"name": named} if named else {}), "values": values})
         return out
 
     def _member_name(self, k: int) -> str | None:
-        """Member row `k`'s name (the rubric's `name` field: a school's, a hazard source's), if the rubric names units."""
+        """Member row `k`'s name (the rubric's `name` field: a school's, a hazard source's); None or "" when it has none."""
         field_name = self.rubric.model.rubric.name
         m = self.layout.members
         if field_name is None or m is None or field_name not in m.columns:
