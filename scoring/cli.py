@@ -11,9 +11,7 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -23,37 +21,15 @@ from .engine import ENGINE_VERSION, Engine
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
 from .examples import run_examples
-from .plan import Rubric
+from .limits import loads_json_bounded, shorten
+from .outputs import Output, check_outputs, write_outputs
+from .outputs import write_atomic as write_atomic  # kept importable from here for existing callers
+from .plan import CompiledIndicator, Rubric
 from .report.escape import csv_text
 from .writers import Writer, WriteOptions
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SHOWN_REJECTIONS = 10
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
-    path = path.resolve()
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); give it the mode a plain open()
-        # would have: the old file's, or the default under the umask.
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def rejects_csv(rejected: Sequence[Rejection]) -> str:
@@ -78,10 +54,25 @@ def _evidence_path(rubric: Rubric, given: str | None, sample: bool) -> str:
     return str(rubric.sample)
 
 
+def _outputs(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    return [(label, Path(value)) for label, value in (("-o", args.output), ("--rejects", args.rejects)) if value]
+
+
+def _inputs(rubric: Rubric, evidence_path: str, args: argparse.Namespace) -> list[tuple[str, Path]]:
+    """Every file the run reads, with the name an error message gives it."""
+    found = [("evidence", Path(evidence_path))]
+    if rubric.path is not None:
+        found.append(("rubric", rubric.path))
+    if args.previous:
+        found.append(("--previous", Path(args.previous)))
+    return found
+
+
 def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
     fmt = engine.writer_for(format=args.format, output=args.output).name
+    check_outputs(_outputs(args), _inputs(rubric, evidence_path, args))
     try:
         evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error)
     except EvidenceError as exc:
@@ -96,12 +87,10 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}", file=err)
     text = engine.render(result, fmt, write_options(args))  # everything rendered before anything is written
-    if args.output:
-        write_atomic(Path(args.output), text)
-    else:
-        write_stdout(text)
+    files = [Output("-o", Path(args.output), text)] if args.output else []
     if args.rejects:
-        write_atomic(Path(args.rejects), rejects_csv(result.rejected))
+        files.append(Output("--rejects", Path(args.rejects), rejects_csv(result.rejected)))
+    write_outputs(files, stdout=None if args.output else text)  # all files replaced, or none
     for r in result.rejected[:SHOWN_REJECTIONS]:
         print(f"  rejected {r}", file=err)
     if len(result.rejected) > SHOWN_REJECTIONS:
@@ -119,32 +108,27 @@ def write_options(args: argparse.Namespace) -> WriteOptions:
     return WriteOptions(bom=not args.no_bom, headers=args.headers)
 
 
-def write_stdout(text: str | bytes) -> None:
-    if isinstance(text, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text)
-        sys.stdout.buffer.flush()
-    else:
-        sys.stdout.write(text)
-
-
 def cmd_render(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     """A report from a saved JSON result, the same bytes `scoring run` would have written."""
     where = args.result
     try:
-        doc = json.loads(Path(where).read_text(encoding="utf-8-sig"))
+        raw = Path(where).read_bytes()
     except OSError as exc:
         raise EvidenceError(f"cannot read the result: {exc.strerror or exc}", path=where) from None
+    try:
+        doc = loads_json_bounded(raw.decode("utf-8-sig"))  # nesting and number size checked first
+    except UnicodeDecodeError as exc:
+        raise EvidenceError(f"the result is not UTF-8 text (byte {exc.start})", path=where) from None
     except ValueError as exc:
-        raise EvidenceError(f"the result is not JSON: {exc}", path=where) from None
+        raise EvidenceError(f"the result is not JSON: {shorten(str(exc))}", path=where) from None
     if not isinstance(doc, dict):
         raise EvidenceError("not a JSON result written by `scoring run`", path=where)
     fmt = engine.writer_for(format=args.format, output=args.output).name
+    outputs = [("-o", Path(args.output))] if args.output else []
+    check_outputs(outputs, [("RESULT.json", Path(where))])  # never write the report over the archive
     text = engine.render_saved(doc, fmt, write_options(args), source=where)
-    if args.output:
-        write_atomic(Path(args.output), text)
-    else:
-        write_stdout(text)
+    write_outputs([Output("-o", Path(args.output), text)] if args.output else [],
+                  stdout=None if args.output else text)
     return EXIT_OK
 
 
@@ -177,6 +161,11 @@ def cmd_validate(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
 
 
 def cmd_check(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    try:
+        import hypothesis  # noqa: F401 - a dependency; missing only from an install made without it
+    except ModuleNotFoundError:
+        raise UsageError("scoring check draws evidence with hypothesis, which is not installed here; "
+                         "install it with: pip install hypothesis (or reinstall scoring with its dependencies)") from None
     from .check import check_rubric, has_errors
 
     status = EXIT_OK
@@ -228,14 +217,16 @@ def rubric_tree(rubric: Rubric) -> str:
         lines.append("phases: " + ", ".join(
             f"{name} (weight {p.weight:g}, periods {p.periods or ('mean' if name == 'process' else 'last')})"
             for name, p in m.phases.items()))
+    by_dimension: dict[int, list[CompiledIndicator]] = {}
+    for ind in rubric.indicators:  # grouped once: a scan per dimension would be quadratic
+        by_dimension.setdefault(id(ind.dimension), []).append(ind)
     for dim in m.dimension:
         kind = " bonus, capped" if dim.kind == "bonus" else ""
         phase = f" [{dim.phase}]" if dim.phase else ""
         lines.append(f"  {dim.id} {dim.title}: {dim.points:g} points{kind}{phase}")
-        for ind in rubric.indicators:
-            if ind.dimension is dim:
-                how = ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary
-                lines.append(f"    {ind.id} {ind.spec.title}: {ind.points:g}, {ind.method.name} — {how}")
+        for ind in by_dimension.get(id(dim), []):
+            how = ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary
+            lines.append(f"    {ind.id} {ind.spec.title}: {ind.points:g}, {ind.method.name} — {how}")
     for v in m.veto:
         lines.append(f"  veto {v.id} {v.title}: when {v.when} → {v.effect}")
     lines.append("  grades: " + ", ".join(f"{g.name} ≥ {g.min:g}" + (f" if {g.require}" if g.require else "")
