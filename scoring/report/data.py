@@ -226,10 +226,10 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
         "grades": [{"name": g.name, "min": g.min,
                     "require": humanize(g.require, field_titles, info.language) if g.require else None}
                    for g in model.grade],
-        "consequences": [{"id": c.id, "title": c.title, "paid": c.amount is not None or c.pool is not None,
+        "consequences": [{"id": c.id, "title": c.title, "paid": payout is not None,
                           "when": humanize(c.when, field_titles, info.language), "quota": c.quota is not None,
-                          "pool": c.pool is not None}
-                         for c in model.consequence],
+                          "pool": payout is not None and payout.kind.budget}
+                         for c, payout in zip(model.consequence, result.rubric.payouts)],
         "names": names,
         "group_values": groups,
         "reasons": reasons,
@@ -334,7 +334,7 @@ class Report:
         names = [g.name for g in model.grade]
         grade_index = d.grade[order]
         grades = [names[g] if 0 <= g < len(names) else None for g in grade_index.tolist()]
-        paid = np.array([c.amount is not None or c.pool is not None for c in model.consequence], dtype=bool)
+        paid = np.array([payout is not None for payout in result.rubric.payouts], dtype=bool)
         granted = (cq.status == GRANTED)[order] if model.consequence else np.zeros((len(order), 0), dtype=bool)
         amounts = np.where(granted & paid[None, :], cq.amounts[order].astype(float), np.nan) \
             if model.consequence else np.zeros((len(order), 0))
