@@ -74,7 +74,8 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     fmt = engine.writer_for(format=args.format, output=args.output).name
     check_outputs(_outputs(args), _inputs(rubric, evidence_path, args))
     try:
-        evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error)
+        evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, sheet=args.sheet,
+                                        encoding=args.encoding)
     except EvidenceError as exc:
         # --on-error fail writes nothing, the rejects file included: the
         # rows are listed here, and the message says how to skip them.
@@ -83,7 +84,9 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
         if len(exc.rejected) > SHOWN_REJECTIONS:
             print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
         raise
-    result = engine.score(rubric, evidence, previous=args.previous)
+    for note in evidence.notes:
+        print(f"note: {note}", file=err)
+    result = engine.score(rubric, evidence, previous=args.previous, strict=args.strict)
     for warning in result.warnings:
         print(f"warning: {warning}", file=err)
     text = engine.render(result, fmt, write_options(args))  # everything rendered before anything is written
@@ -129,6 +132,15 @@ def cmd_render(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     text = engine.render_saved(doc, fmt, write_options(args), source=where)
     write_outputs([Output("-o", Path(args.output), text)] if args.output else [],
                   stdout=None if args.output else text)
+    return EXIT_OK
+
+
+def cmd_template(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    from .template import write_template
+
+    rubric = engine.load_rubric(args.rubric)
+    written = write_template(engine, rubric, Path(args.output), units=args.units)
+    print(f"wrote {args.output}: {written}", file=err)
     return EXIT_OK
 
 
@@ -301,12 +313,24 @@ def build_parser(writers: Mapping[str, Writer] | None = None) -> argparse.Argume
     run.add_argument("evidence", metavar="EVIDENCE", nargs="?", help="evidence file (.csv, .json, .jsonl)")
     output_args(run, writers)
     run.add_argument("--rejects", metavar="FILE", help="write rejected rows to FILE as CSV")
+    run.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read (default: the first)")
+    run.add_argument("--encoding", metavar="NAME",
+                     help="the CSV/JSON file's encoding (default: UTF-8, else GB18030/GBK with a note)")
+    run.add_argument("--strict", action="store_true",
+                     help="treat warnings (a group with no member rows, blank periods ...) as errors: exit 1")
     run.set_defaults(func=cmd_run)
 
     render = sub.add_parser("render", help="remake a report from a saved JSON result (no rescoring)")
     render.add_argument("result", metavar="RESULT.json", help="a JSON result written by `scoring run`")
     output_args(render, writers)
     render.set_defaults(func=cmd_render)
+
+    template = sub.add_parser("template", help="write the form (xlsx or csv) that evidence is filled in on")
+    template.add_argument("rubric", metavar="RUBRIC", help="a rubric file, or the id of a bundled rubric")
+    template.add_argument("-o", "--output", metavar="FORM", required=True, help="form.xlsx or form.csv")
+    template.add_argument("--units", metavar="FILE",
+                          help="a CSV or workbook of the units (id, and name if the rubric has one): one row each")
+    template.set_defaults(func=cmd_template)
 
     validate = sub.add_parser("validate", help="check rubrics and their worked examples")
     validate.add_argument("rubrics", metavar="RUBRIC", nargs="+")
