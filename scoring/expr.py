@@ -17,6 +17,7 @@ import ast
 import difflib
 import operator
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,13 @@ import numpy as np
 import numpy.typing as npt
 
 from scoring.errors import ExpressionError
+
+# CPython 3.11's AST constructor keeps its recursion counter in state that all
+# threads share (python/cpython#106905), so two threads parsing at once can
+# fail with "SystemError: AST constructor recursion depth mismatch". Parsing
+# one expression at a time costs microseconds and keeps library use in threads
+# safe; the lock holds no data.
+_PARSE_LOCK = threading.Lock()
 
 __all__ = [
     "FUNCTIONS", "MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES",
@@ -523,7 +531,8 @@ def compile_expression(source: str, *, allowed_names: Collection[str] | None = N
     # change them for every thread of the host process.
     _check_lexical(text, source, lead)
     try:
-        tree = ast.parse(text, mode="eval")
+        with _PARSE_LOCK:
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) else 1
         line = line if 1 <= line <= len(compiler.lines) else 1
