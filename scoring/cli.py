@@ -35,11 +35,11 @@ SHOWN_REJECTIONS = 10
 def rejects_csv(rejected: Sequence[Rejection]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["row", "unit", "field", "value", "reason"])
+    w.writerow(["row", "unit", "field", "value", "reason", "column"])  # column: as the sheet shows it
     for r in rejected:
         # Cells come from the evidence: keep a spreadsheet from running them as formulas.
         w.writerow([r.row, csv_text(r.unit or ""), csv_text(r.field or ""), csv_text(r.value or ""),
-                    csv_text(r.reason)])
+                    csv_text(r.reason), csv_text(r.column or "")])
     return out.getvalue()
 
 
@@ -210,7 +210,9 @@ def cmd_schema(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
 def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
-    result = engine.score(rubric, evidence_path, on_error=args.on_error, previous=args.previous)
+    evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, sheet=args.sheet,
+                                    encoding=args.encoding)
+    result = engine.score(rubric, evidence, previous=args.previous)
     explanation = result.explain(args.unit)
     if args.format == "json":
         sys.stdout.write(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -307,15 +309,16 @@ def build_parser(writers: Mapping[str, Writer] | None = None) -> argparse.Argume
                        help="on invalid rows: fail (default, nothing written) or skip them and list them")
         p.add_argument("--previous", metavar="LAST.json",
                        help="last period's JSON result, for consequences that read previous.grade etc.")
+        # explain reads the same files as run, so it needs the same ways of reading them.
+        p.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read (default: the first)")
+        p.add_argument("--encoding", metavar="NAME",
+                       help="the CSV/JSON file's encoding (default: UTF-8, else GB18030/GBK with a note)")
 
     run = sub.add_parser("run", help="score evidence and write the result")
     evidence_args(run)
-    run.add_argument("evidence", metavar="EVIDENCE", nargs="?", help="evidence file (.csv, .json, .jsonl)")
+    run.add_argument("evidence", metavar="EVIDENCE", nargs="?", help="evidence file (.xlsx, .xls, .ods, .csv, .json, .jsonl)")
     output_args(run, writers)
     run.add_argument("--rejects", metavar="FILE", help="write rejected rows to FILE as CSV")
-    run.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read (default: the first)")
-    run.add_argument("--encoding", metavar="NAME",
-                     help="the CSV/JSON file's encoding (default: UTF-8, else GB18030/GBK with a note)")
     run.add_argument("--strict", action="store_true",
                      help="treat warnings (a group with no member rows, blank periods ...) as errors: exit 1")
     run.set_defaults(func=cmd_run)
@@ -347,7 +350,7 @@ def build_parser(writers: Mapping[str, Writer] | None = None) -> argparse.Argume
 
     explain = sub.add_parser("explain", help="explain one unit's result line by line")
     evidence_args(explain)
-    explain.add_argument("evidence", metavar="EVIDENCE", nargs="?")
+    explain.add_argument("evidence", metavar="EVIDENCE", nargs="?", help="evidence file, as for run")
     explain.add_argument("unit", metavar="UNIT_ID")
     explain.add_argument("--format", choices=["text", "json"], default="text")
     explain.set_defaults(func=cmd_explain)
