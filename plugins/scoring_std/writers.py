@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 
-from scoring.result import Result
-from scoring.writers import Writer
+from scoring.plugin import Result, Writer
 
 from .csv_report import write_csv
 from .html_report import write_html
