@@ -12,10 +12,10 @@ from __future__ import annotations
 import csv
 import io
 
-from scoring.report import Report
-from scoring.report.escape import csv_text
-from scoring.report.tables import Column, ranking_columns
-from scoring.writers import WriteOptions
+from scoring.plugin import Report
+from scoring.plugin import csv_text
+from scoring.plugin import Column, ranking_columns
+from scoring.plugin import WriteOptions
 
 
 def csv_table(columns: list[Column], options: WriteOptions) -> str:

@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from scoring.report import Report
-from scoring.report.escape import html_text as e
-from scoring.report.escape import script_json
-from scoring.report.labels import member_word
-from scoring.report.tables import (
+from scoring.plugin import Report
+from scoring.plugin import html_text as e  # noqa: N813
+from scoring.plugin import script_json
+from scoring.plugin import member_word
+from scoring.plugin import (
     NA,
     Column,
     about_rows,
@@ -40,7 +40,7 @@ from scoring.report.tables import (
     rejected_rows,
     show_value,
 )
-from scoring.writers import WriteOptions
+from scoring.plugin import WriteOptions
 
 UNIT_SECTIONS = 500   # units explained in full; the rest are in the JSON result
 TOP_INDICATORS = 12   # bars in the "where points are lost" chart

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 
 
-from scoring.report import Report
-from scoring.report.escape import md_text
-from scoring.report.labels import member_word
-from scoring.report.tables import (
+from scoring.plugin import Report
+from scoring.plugin import md_text
+from scoring.plugin import member_word
+from scoring.plugin import (
     Column,
     consequence_totals,
     ranking_columns,
     rejected_rows,
     show_value,
 )
-from scoring.writers import WriteOptions
+from scoring.plugin import WriteOptions
 
 
 def md_table(columns: list[Column], ids: bool = False) -> list[str]:

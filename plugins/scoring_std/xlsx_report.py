@@ -22,9 +22,9 @@ import io
 import unicodedata
 from typing import Any
 
-from scoring.errors import UsageError
-from scoring.report import Report
-from scoring.report.tables import (
+from scoring.plugin import UsageError
+from scoring.plugin import Report
+from scoring.plugin import (
     NA,
     Column,
     about_rows,
@@ -35,7 +35,7 @@ from scoring.report.tables import (
     rejected_rows,
     veto_rows,
 )
-from scoring.writers import WriteOptions
+from scoring.plugin import WriteOptions
 
 EXCEL_ROWS = 1_048_576
 WIDTH_SAMPLE = 2000  # rows looked at to fit a column's width
