@@ -163,6 +163,9 @@ def explain_unit(result: Result, i: int) -> Explanation:
         sections.append(_rank_section(result, i))
     if model.consequence:
         sections.append(_consequence_section(result, i))
+    if unit.status != "not_assessable":
+        # How close to the next grade and to each quota's cut (scoring.analysis.margins).
+        sections.append(Section("Margins", result.margins().lines(i)))
     return Explanation(unit.id, sections)
 
 

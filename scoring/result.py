@@ -16,6 +16,8 @@ from typing import Any, Literal
 import numpy as np
 
 from .aggregate import Totals
+from .analysis.margins import Margins, unit_margins
+from .analysis.stats import Statistics, statistics
 from .consequences import GRANTED, Consequences
 from .explain import Explanation, consequence_reason, explain_unit
 from .decide import NO_GRADE, Decisions
@@ -74,6 +76,8 @@ class UnitResult:
     # Member rows of the final period (the schools of a group) and what each
     # member-level method reported for them: {"id", "values": {indicator: {name: v}}}.
     members: list[dict[str, Any]] = field(default_factory=list)
+    # Distance to the next grade and to each quota's cut (scoring.analysis.margins).
+    margins: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +94,7 @@ class UnitResult:
             "vetoes": [vars(v) for v in self.vetoes],
             "consequences": [vars(c) for c in self.consequences],
             **({"members": self.members} if self.members else {}),
+            **({"margins": self.margins} if self.margins is not None else {}),
         }
 
 
@@ -133,7 +138,10 @@ class Result:
     consequences: Consequences
     provenance: Provenance
     warnings: tuple[str, ...] = ()
+    # The grouping field of the summary's statistics by group (`scoring run --by`).
+    group_by: str | None = None
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # --- columns -----------------------------------------------------------
     @property
@@ -238,6 +246,7 @@ class Result:
             vetoes=vetoes,
             consequences=consequences,
             members=self._members_of(i),
+            margins=self.margins().unit_entry(i),
         )
 
     def _members_of(self, i: int) -> list[dict[str, Any]]:
@@ -289,13 +298,29 @@ class Result:
             if pool is not None:
                 entry["pool"] = {"total": pool.total, "used": pool.used, "units": pool.units, "rule": pool.rule}
             cons[c.id] = entry
-        return {
+        out = {
             "units": int(self.layout.n_units),
             "not_assessable": int((~self.totals.assessable).sum()),
             "vetoed": int(self.decisions.vetoed.sum()),
             "grades": grades,
             "consequences": cons,
+            "statistics": self.statistics().to_dict(),
         }
+        if self.group_by:
+            out["statistics_by"] = self.statistics(self.group_by).to_dict()
+        return out
+
+    # --- analysis (scoring.analysis) ----------------------------------------
+    def statistics(self, by: str | None = None) -> Statistics:
+        """Indicator, dimension, veto and grade statistics, overall or by field `by`."""
+        return statistics(self, by)
+
+    def margins(self) -> Margins:
+        """Each unit's distance to the next grade and to every quota's cut (computed once)."""
+        if "margins" not in self._cache:
+            self._cache["margins"] = unit_margins(self)
+        found: Margins = self._cache["margins"]
+        return found
 
     def explain(self, unit_id: str) -> Explanation:
         return explain_unit(self, self.index_of(unit_id))
