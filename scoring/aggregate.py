@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .indicators import IndicatorColumns
+from .model import RubricModel
 from .plan import Rubric
 
 
@@ -31,7 +32,6 @@ class Totals:
 
 def aggregate(rubric: Rubric, items: list[IndicatorColumns], n_units: int) -> Totals:
     model = rubric.model
-    scale = model.rubric.scale
     dim_points: dict[str, np.ndarray] = {d.id: np.zeros(n_units) for d in model.dimension}
     dim_max: dict[str, np.ndarray] = {d.id: np.zeros(n_units) for d in model.dimension}
     dim_full: dict[str, float] = {d.id: 0.0 for d in model.dimension}
@@ -39,7 +39,17 @@ def aggregate(rubric: Rubric, items: list[IndicatorColumns], n_units: int) -> To
         dim_points[ind.dimension.id] += col.points
         dim_max[ind.dimension.id] += np.where(col.applicable, ind.points, 0.0)
         dim_full[ind.dimension.id] += ind.points
+    return combine_dimensions(model, dim_points, dim_max, dim_full, n_units)
 
+
+def combine_dimensions(model: RubricModel, dim_points: dict[str, np.ndarray], dim_max: dict[str, np.ndarray],
+                       dim_full: dict[str, float], n_units: int) -> Totals:
+    """Phases, base, bonus and total from each dimension's earned and applicable points.
+
+    Separate from `aggregate` so that `scoring sensitivity` can combine
+    dimensions under perturbed weights exactly as a scoring job does.
+    """
+    scale = model.rubric.scale
     # Phases, or one implicit phase holding every base dimension.
     phases: list[str] = list(model.phases) or [""]
     phase_scores: dict[str, np.ndarray] = {}

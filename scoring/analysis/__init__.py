@@ -17,7 +17,7 @@ from __future__ import annotations
 
 #from .impact import Impact, compare_results
 from .margins import Margins, unit_margins
-#from .sensitivity import Sensitivity, sensitivity
+from .sensitivity import Sensitivity, sensitivity
 from .stats import Statistics, statistics
 
 __all__ = ["Impact", "Margins", "Sensitivity", "Statistics", "compare_results", "sensitivity", "statistics",
