@@ -15,7 +15,7 @@ terminal table) and tables as dicts of equal-length columns, which
 
 from __future__ import annotations
 
-#from .impact import Impact, compare_results
+from .impact import Impact, compare_results
 from .margins import Margins, unit_margins
 from .sensitivity import Sensitivity, sensitivity
 from .stats import Statistics, statistics
