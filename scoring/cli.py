@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from .analysis.commands import add_commands as add_analysis_commands
 from .engine import ENGINE_VERSION, Engine
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
@@ -90,6 +92,9 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
             print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
         raise
     result = engine.score(rubric, evidence, previous=args.previous)
+    if args.by:
+        result.statistics(args.by)  # an unknown field is a usage error before anything is written
+        result = dataclasses.replace(result, group_by=args.by)
     for warning in result.warnings:
         print(f"warning: {warning}", file=err)
     text = engine.render(result, fmt)  # everything rendered before anything is written
@@ -255,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
     run.add_argument("--format", help="json (default), csv or md; default from OUT's suffix")
     run.add_argument("--rejects", metavar="FILE", help="write rejected rows to FILE as CSV")
+    run.add_argument("--by", metavar="FIELD", help="add indicator statistics by FIELD (e.g. industry) to the summary")
     run.set_defaults(func=cmd_run)
 
     validate = sub.add_parser("validate", help="check rubrics and their worked examples")
@@ -281,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     rubrics.add_argument("action", nargs="?", metavar="show")
     rubrics.add_argument("rubric", nargs="?", metavar="RUBRIC")
     rubrics.set_defaults(func=cmd_rubrics)
+    add_analysis_commands(sub, evidence_args)  # stats, sensitivity, impact
     plugins = sub.add_parser("plugins", help="list the loaded plugins and what they provide")
     plugins.set_defaults(func=cmd_plugins)
     return parser
