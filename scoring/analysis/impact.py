@@ -121,8 +121,9 @@ class Impact:
 
     @property
     def changed(self) -> np.ndarray:
-        return (self.in_old != self.in_new) | self.score_changed | self.grade_changed | self.rank_changed \
-            | self.veto_changed | self.consequence_changed.any(axis=1)
+        out: np.ndarray = (self.in_old != self.in_new) | self.score_changed | self.grade_changed \
+            | self.rank_changed | self.veto_changed | self.consequence_changed.any(axis=1)
+        return out
 
     def columns(self, only_changed: bool = True) -> Columns:
         """One row per unit (the changed ones by default); consequences as `<id>_old`, `<id>_new`."""

@@ -92,7 +92,7 @@ class Margins:
 
     def flagged(self) -> np.ndarray:
         """Units whose grade or a quota place hinges on rounding or a tie-break."""
-        out = self.grade_by_rounding.copy()
+        out: np.ndarray = self.grade_by_rounding.copy()
         for q in self.quotas:
             out |= q.tie | q.rounding
         return out

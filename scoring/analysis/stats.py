@@ -78,7 +78,8 @@ class Statistics:
 
     def _group_entry(self, g: int) -> dict[str, Any]:
         def rows(table: Columns) -> list[int]:
-            return np.flatnonzero(table["group"] == self.groups[g]).tolist()
+            found: list[int] = np.flatnonzero(table["group"] == self.groups[g]).tolist()
+            return found
 
         def entry(table: Columns, k: int, skip: tuple[str, ...]) -> dict[str, Any]:
             out: dict[str, Any] = {}
