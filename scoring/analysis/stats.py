@@ -108,14 +108,23 @@ class Statistics:
             return self._group_entry(0)
         return {"by": self.by, "groups": {label: self._group_entry(g) for g, label in enumerate(self.groups)}}
 
-    def losing_most(self, group: str = ALL, top: int = 10) -> list[tuple[str, str, float]]:
-        """(indicator, title, mean points lost per assessed unit), the costliest first."""
+    def _ordered(self, group: str) -> np.ndarray:
+        """Rows of `group`, base items by points lost per assessed unit (most first), bonus items last.
+
+        A bonus item not earned is not a loss, so it never heads the list.
+        """
         t = self.indicators
         rows = np.flatnonzero(t["group"] == group)
-        per_unit = t["lost_total"][rows] / np.maximum(self.units[self.groups.index(group)], 1)
-        order = rows[np.lexsort((t["indicator"][rows], -per_unit))][:top]
-        return [(str(t["indicator"][k]), str(t["title"][k]),
-                 float(t["lost_total"][k]) / max(int(self.units[self.groups.index(group)]), 1)) for k in order]
+        per_unit = t["lost_total"][rows] / max(int(self.units[self.groups.index(group)]), 1)
+        order: np.ndarray = rows[np.lexsort((t["indicator"][rows], -per_unit, t["kind"][rows] == "bonus"))]
+        return order
+
+    def losing_most(self, group: str = ALL, top: int = 10) -> list[tuple[str, str, float]]:
+        """(indicator, title, mean points lost per assessed unit) of base items, the costliest first."""
+        t = self.indicators
+        units = max(int(self.units[self.groups.index(group)]), 1)
+        return [(str(t["indicator"][k]), str(t["title"][k]), float(t["lost_total"][k]) / units)
+                for k in self._ordered(group).tolist() if t["kind"][k] != "bonus"][:top]
 
     def to_text(self) -> str:
         t = self.indicators
@@ -130,21 +139,26 @@ class Statistics:
                    for k in np.flatnonzero(self.vetoes["group"] == label).tolist() if self.vetoes["units"][k]]
             if hit:
                 lines.append(f"  vetoes: {', '.join(hit)}")
-            lines.append(f"  {'indicator':<26} {'points':>6} {'mean':>7} {'lost':>7} {'lost/unit':>9} "
+            lines.append(f"  {'indicator':<34} {'points':>6} {'mean':>7} {'lost':>7} {'per unit':>9} "
                          f"{'full':>6} {'zero':>6} {'n/a':>6}")
-            rows = np.flatnonzero(t["group"] == label)
-            per_unit = t["lost_total"][rows] / max(int(self.units[g]), 1)
-            for k in rows[np.lexsort((t["indicator"][rows], -per_unit))].tolist():
+            for k in self._ordered(label).tolist():
                 def pct(x: float) -> str:
                     return "—" if math.isnan(x) else f"{x:.0%}"
 
                 def num(x: float) -> str:
                     return "—" if math.isnan(x) else f"{x:.2f}"
 
+                name = str(t["indicator"][k]) + (" (bonus)" if t["kind"][k] == "bonus" else "")
                 lines.append(
-                    f"  {str(t['indicator'][k]):<26} {t['points'][k]:>6g} {num(t['mean_points'][k]):>7} "
+                    f"  {name:<34} {t['points'][k]:>6g} {num(t['mean_points'][k]):>7} "
                     f"{num(t['mean_lost'][k]):>7} {num(t['lost_total'][k] / max(int(self.units[g]), 1)):>9} "
                     f"{pct(t['full'][k]):>6} {pct(t['zero'][k]):>6} {pct(t['not_applicable'][k]):>6}")
+            dims = self.dimensions
+            for k in np.flatnonzero(dims["group"] == label).tolist():
+                lost = dims["lost_total"][k] / max(int(self.units[g]), 1)
+                kind = " (bonus)" if dims["kind"][k] == "bonus" else ""
+                lines.append(f"  dimension {dims['dimension'][k]}{kind}: mean {dims['mean_points'][k]:.2f} "
+                             f"of {dims['points'][k]:g}, {lost:.2f} lost per unit")
         return "\n".join(lines) + "\n"
 
 
