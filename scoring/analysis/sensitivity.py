@@ -230,18 +230,22 @@ def _stacked_model(model: RubricModel) -> RubricModel:
 
 
 def _draw_groups(layout: Layout, within: str | None, t: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per stacked frame, the label of (draw, own group); "" and missing where the own group is."""
+    """Per stacked frame, an integer code of (draw, own group), and where the own group is missing.
+
+    Integers, not text: ranking groups them with np.unique, which is several
+    times faster on integers. A blank group keeps its own code (ranks treat it
+    as a group, as the scoring job does) and is marked missing (quotas give it
+    no place, as the scoring job does).
+    """
     f = layout.n_frames
     draw = np.repeat(np.arange(t, dtype=np.int64), f)
     if within is None:
-        return draw.astype(str), np.zeros(t * f, dtype=bool)
+        return draw, np.zeros(t * f, dtype=bool)
     values, missing = layout.columns[within], layout.missing[within]
-    codes = np.unique(values, return_inverse=True)[1].reshape(-1)
+    codes = np.unique(values, return_inverse=True)[1].reshape(-1).astype(np.int64)
     blank = missing | (values == "") if values.dtype.kind in "UO" else missing
     k = int(codes.max(initial=-1)) + 1
-    label = (draw * max(k, 1) + np.tile(codes, t)).astype(str)
-    lost = np.tile(blank, t)
-    return np.where(lost, "", label), lost
+    return draw * max(k, 1) + np.tile(codes, t), np.tile(blank, t)
 
 
 def _needed_fields(rubric: Rubric) -> set[str]:
@@ -279,18 +283,19 @@ def _stacked_layout(layout: Layout, rubric: Rubric, t: int) -> Layout:
 def _stacked_totals(result: Result, mult: np.ndarray, of_indicator: np.ndarray) -> Totals:
     """Totals of every (draw, unit) with each indicator's points scaled by its draw's factor."""
     model, n, t = result.rubric.model, result.layout.n_units, mult.shape[0]
-    size = n * t
-    dim_points = {d.id: np.zeros(size) for d in model.dimension}
-    dim_max = {d.id: np.zeros(size) for d in model.dimension}
+    dim_points = {d.id: np.zeros((t, n)) for d in model.dimension}
+    dim_max = {d.id: np.zeros((t, n)) for d in model.dimension}
     dim_full = {d.id: 0.0 for d in model.dimension}
+    ones = np.ones(t)
     # Indicator by indicator, in the rubric's order, as `aggregate` adds them:
     # at factor 1.0 the sums are the scoring job's to the last bit.
     for k, (ind, col) in enumerate(zip(result.rubric.indicators, result.items)):
-        factor = np.repeat(mult[:, of_indicator[k]], n) if of_indicator[k] >= 0 else 1.0
-        dim_points[ind.dimension.id] += np.tile(col.points, t) * factor
-        dim_max[ind.dimension.id] += np.tile(np.where(col.applicable, ind.points, 0.0), t) * factor
+        factor = mult[:, of_indicator[k]] if of_indicator[k] >= 0 else ones
+        dim_points[ind.dimension.id] += np.multiply.outer(factor, col.points)
+        dim_max[ind.dimension.id] += np.multiply.outer(factor, np.where(col.applicable, ind.points, 0.0))
         dim_full[ind.dimension.id] += ind.points
-    return combine_dimensions(model, dim_points, dim_max, dim_full, size)
+    flat = {k: v.reshape(-1) for k, v in dim_points.items()}
+    return combine_dimensions(model, flat, {k: v.reshape(-1) for k, v in dim_max.items()}, dim_full, n * t)
 
 
 @dataclass(frozen=True)
