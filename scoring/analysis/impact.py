@@ -188,10 +188,10 @@ class Impact:
         if self.renamed:
             lines.append("renamed: " + ", ".join(f"{old} → {new}" for new, old in self.renamed.items()))
         lines.append("grades: " + ", ".join(f"{g} {a} → {b}" for g, (a, b) in self.grades.items()))
-        lines.append("consequences (units, amount):")
+        lines.append("consequences (units granted, amount paid):")
         for cid, t in self.totals.items():
-            lines.append(f"  {cid} {t['title']}: {t['units'][0]} → {t['units'][1]} unit(s), "
-                         f"{_money(t['amount'][0])} → {_money(t['amount'][1])}")
+            money = "" if t["amount"] is None else f", {_money(t['amount'][0])} → {_money(t['amount'][1])}"
+            lines.append(f"  {cid} {t['title']}: {t['units'][0]} → {t['units'][1]} unit(s){money}")
         rows = np.flatnonzero(self.changed)
         if rows.size:
             lines += ["", "changed units:"]
@@ -221,14 +221,20 @@ def _money(x: Any) -> str:
     return str(x)
 
 
+def _pays(result: Result) -> set[str]:
+    """Ids of the consequences that pay an amount (the others only grant)."""
+    return {c.id for c in result.rubric.model.consequence if c.amount is not None or c.pool is not None}
+
+
 def _totals(old: Result, new: Result) -> dict[str, dict[str, Any]]:
     before, after = old.summary()["consequences"], new.summary()["consequences"]
+    paid = _pays(old) | _pays(new)
     out: dict[str, dict[str, Any]] = {}
     for cid in list(before) + [c for c in after if c not in before]:
         a, b = before.get(cid, {}), after.get(cid, {})
         out[cid] = {"title": b.get("title", a.get("title", "")),
                     "units": [a.get("units", 0), b.get("units", 0)],
-                    "amount": [a.get("amount"), b.get("amount")]}
+                    "amount": [a.get("amount"), b.get("amount")] if cid in paid else None}
     return out
 
 
