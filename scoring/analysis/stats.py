@@ -168,20 +168,29 @@ def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
     return out
 
 
-def _item_rows(codes: np.ndarray, k: int, assessed: np.ndarray, points: np.ndarray, applicable: np.ndarray,
-               full_marks: np.ndarray | float) -> dict[str, np.ndarray]:
+def _per_group(codes: np.ndarray, k: int, values: np.ndarray) -> np.ndarray:
+    """Sum of `values` (bool: count) per group; a plain sum when there is one group (no bincount)."""
+    if k == 1:
+        total = np.count_nonzero(values) if values.dtype == np.bool_ else values.sum()
+        return np.array([float(total)])
+    out: np.ndarray = np.bincount(codes, weights=values.astype(np.float64, copy=False), minlength=k)
+    return out
+
+
+def _item_rows(codes: np.ndarray, k: int, units: np.ndarray, assessed: np.ndarray, points: np.ndarray,
+               applicable: np.ndarray, full_marks: np.ndarray | float) -> dict[str, np.ndarray]:
     """One item's figures per group (k rows)."""
     app = applicable & assessed
-    units = np.bincount(codes, weights=assessed.astype(np.float64), minlength=k)
-    n_app = np.bincount(codes, weights=app.astype(np.float64), minlength=k)
-    earned = np.bincount(codes, weights=np.where(app, points, 0.0), minlength=k)
-    possible = np.bincount(codes, weights=np.where(app, full_marks, 0.0), minlength=k)
-    full = np.bincount(codes, weights=(app & (points >= np.asarray(full_marks) - EPS)).astype(np.float64), minlength=k)
-    zero = np.bincount(codes, weights=(app & (points <= EPS)).astype(np.float64), minlength=k)
-    mean = _ratio(earned, n_app)
+    n_app = _per_group(codes, k, app)
+    earned_each = np.where(app, points, 0.0)
+    earned = _per_group(codes, k, earned_each)
+    possible = _per_group(codes, k, np.where(app, full_marks, 0.0)) if not np.isscalar(full_marks) \
+        else n_app * float(full_marks)
+    full = _per_group(codes, k, app & (points >= np.asarray(full_marks) - EPS))
+    zero = _per_group(codes, k, app & (points <= EPS))
     return {
         "applicable": n_app.astype(np.int64),
-        "mean_points": mean,
+        "mean_points": _ratio(earned, n_app),
         "mean_lost": _ratio(possible - earned, n_app),
         "lost_share": _ratio(possible - earned, possible),
         "lost_total": possible - earned,
@@ -213,10 +222,11 @@ def statistics(result: Result, by: str | None = None) -> Statistics:
     k = len(labels)
     t, d = result.totals, result.decisions
     assessed = t.assessable
-    units = np.bincount(codes, weights=assessed.astype(np.float64), minlength=k).astype(np.int64)
+    units_f = _per_group(codes, k, assessed)
+    units = units_f.astype(np.int64)
 
     inds = result.rubric.indicators
-    ind_parts = [_item_rows(codes, k, assessed, col.points, col.applicable, ind.points)
+    ind_parts = [_item_rows(codes, k, units_f, assessed, col.points, col.applicable, ind.points)
                  for ind, col in zip(inds, result.items)]
     indicators = _stack(ind_parts, labels, [i.id for i in inds], "indicator", {
         "title": [i.spec.title for i in inds], "dimension": [i.dimension.id for i in inds],
@@ -227,17 +237,16 @@ def statistics(result: Result, by: str | None = None) -> Statistics:
         earned = t.dimension_points[dim.id]
         if dim.kind == "bonus":
             # A bonus dimension is capped; "full" is reaching the cap.
-            dim_parts.append(_item_rows(codes, k, assessed, np.minimum(earned, dim.points),
+            dim_parts.append(_item_rows(codes, k, units_f, assessed, np.minimum(earned, dim.points),
                                         np.ones(earned.shape, dtype=bool), dim.points))
         else:
             possible = t.dimension_max[dim.id]
-            dim_parts.append(_item_rows(codes, k, assessed, earned, possible > 0, possible))
+            dim_parts.append(_item_rows(codes, k, units_f, assessed, earned, possible > 0, possible))
     dimensions = _stack(dim_parts, labels, [x.id for x in model.dimension], "dimension", {
         "title": [x.title for x in model.dimension], "kind": [x.kind for x in model.dimension],
         "points": [float(x.points) for x in model.dimension]})
 
-    veto_counts = [np.bincount(codes, weights=d.vetoes[:, j].astype(np.float64), minlength=k).astype(np.int64)
-                   for j in range(len(model.veto))]
+    veto_counts = [_per_group(codes, k, d.vetoes[:, j]).astype(np.int64) for j in range(len(model.veto))]
     vetoes = _stack([{"units": c} for c in veto_counts], labels, [v.id for v in model.veto], "veto",
                     {"title": [v.title for v in model.veto]})
 
