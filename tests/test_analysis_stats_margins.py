@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import scoring
 from tests.conftest import rubric_text
@@ -227,3 +230,39 @@ def test_margins_in_the_json_and_in_explain(score):
     assert unit["margins"]["quotas"]["award"]["place"] == "outside"
     text = result.explain("low").to_text()
     assert "Margins" in text and "A: 30.0 point(s) to go" in text and "behind the last unit let in" in text
+
+
+def test_a_quota_of_none(score):
+    rows = [{"id": "a", "p": 50, "q": 50, "flag": True}, {"id": "b", "p": 10, "q": 10, "flag": True}]
+    result, m = margins_of(score, rows, count=0)
+    [q] = m.quotas
+    assert q.competing.all() and not q.inside.any() and np.isnan(q.margin).all() and np.isnan(q.cut_rank).all()
+    assert result.unit("a").to_dict()["margins"]["quotas"]["award"] == {
+        "place": "outside", "rank": 1, "cut_rank": None, "margin": None, "tie": False, "rounding": False}
+    assert "nobody was let in" in result.explain("a").to_text()
+
+
+PROPERTY_GRADES = MARGIN_GRADES.replace(
+    'quota = {{ count = {count}, ties = "{ties}" }}', 'quota = {{ count = {count}, ties = "{ties}"{within} }}')
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"p": st.integers(0, 500).map(lambda x: x / 10),
+                                       "q": st.integers(0, 50), "flag": st.booleans(),
+                                       "region": st.sampled_from(["n", "s"])}), min_size=1, max_size=12),
+       st.integers(0, 5), st.sampled_from(["include", "exclude"]), st.booleans())
+def test_margin_invariants(engine, rows, count, ties, within):
+    fields = MARGIN_FIELDS + 'region = { type = "enum", values = ["n", "s"] }\n'
+    grades = PROPERTY_GRADES.format(count=count, ties=ties, within=', within = "region"' if within else "")
+    rubric = engine.rubric_from_text(rubric_text(MARGIN_BODY, fields=fields, grades=grades))
+    result = engine.score(rubric, [{"id": f"u{k:02d}", **r} for k, r in enumerate(rows)])
+    m = result.margins()
+    assert (m.above_floor >= 0).all() and np.allclose(m.floor + m.above_floor, result.scores)
+    has_next = (m.next_grade >= 0) & (m.blocked == "")
+    assert (m.to_next[has_next] > 0).all() and np.isnan(m.to_next[~has_next]).all()
+    [q] = m.quotas
+    inside, outside = q.competing & q.inside, q.competing & ~q.inside
+    assert not (q.margin[inside] < 0).any() and not (q.margin[outside] > 0).any()
+    assert q.tie[q.competing & (q.margin == 0)].all()
+    assert int(q.inside.sum()) == result.summary()["consequences"]["award"]["units"]
+    json.dumps([result.unit(str(u)).to_dict()["margins"] for u in result.unit_ids], allow_nan=False)

@@ -185,13 +185,19 @@ def _quota_margins(result: Result, c: int, raw: np.ndarray) -> QuotaMargins:
         codes = np.zeros(result.layout.n_units, dtype=np.int64)
     k = int(codes.max(initial=-1)) + 1
     score, rank = d.score, d.overall_rank
-    last_in = _group_extreme(codes, k, inside, score, high=False)[codes]
-    first_out = _group_extreme(codes, k, outside, score, high=True)[codes]
+    # The other side of the cut in the quota's own order (overall rank, where
+    # vetoed units may come last whatever their score): the last unit let in
+    # and the first left out, and their scores.
+    last_rank = _group_extreme(codes, k, inside, rank, high=True)[codes]
+    first_rank = _group_extreme(codes, k, outside, rank, high=False)[codes]
+    last_in = _group_extreme(codes, k, inside & (rank == last_rank), score, high=False)[codes]
+    first_out = _group_extreme(codes, k, outside & (rank == first_rank), score, high=True)[codes]
     with np.errstate(invalid="ignore"):
         margin = np.where(inside, score - first_out, score - last_in)
     margin = np.where(competing & np.isfinite(margin), round_half_up(margin, result.rubric.model.rubric.precision),
                       np.nan)
     cut = cq.quota_cut[:, c]
+    cut = np.where(np.isfinite(cut), cut, np.nan)  # a quota of 0 cuts above every rank: no cut rank to show
     # Several competitors on the cut's rank: the quota's ties rule decided.
     at_cut = competing & (rank == cut)
     crowd = np.bincount(codes[at_cut], minlength=k)[codes] if k else np.zeros(0, dtype=np.int64)

@@ -182,10 +182,11 @@ def _item_rows(codes: np.ndarray, k: int, units: np.ndarray, assessed: np.ndarra
     """One item's figures per group (k rows)."""
     app = applicable & assessed
     n_app = _per_group(codes, k, app)
-    earned_each = np.where(app, points, 0.0)
-    earned = _per_group(codes, k, earned_each)
-    possible = _per_group(codes, k, np.where(app, full_marks, 0.0)) if not np.isscalar(full_marks) \
-        else n_app * float(full_marks)
+    earned = _per_group(codes, k, np.where(app, points, 0.0))
+    if isinstance(full_marks, np.ndarray):
+        possible = _per_group(codes, k, np.where(app, full_marks, 0.0))
+    else:
+        possible = n_app * float(full_marks)
     full = _per_group(codes, k, app & (points >= np.asarray(full_marks) - EPS))
     zero = _per_group(codes, k, app & (points <= EPS))
     return {
