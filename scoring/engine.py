@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .aggregate import aggregate
+from .analysis.impact import Impact, compare_results
 from .consequences import decide_consequences
 from .decide import decide
 from .errors import EvidenceError, RubricError, UsageError
@@ -192,6 +193,15 @@ class Engine:
                         tuple(warnings))
         self._pm.hook.scoring_result_ready(result=result)
         return result
+
+    # --- analysis ------------------------------------------------------------
+    def impact(
+        self, old: Rubric | str | Path, new: Rubric | str | Path, evidence: str | Path | Sequence[Mapping[str, Any]],
+        *, on_error: OnError = "fail", previous: Previous | str | Path | None = None,
+    ) -> Impact:
+        """Score `evidence` under `old` and `new` and say who changes (scoring.analysis.impact)."""
+        return compare_results(self.score(old, evidence, on_error=on_error, previous=previous),
+                               self.score(new, evidence, on_error=on_error, previous=previous))
 
     # --- writing -------------------------------------------------------------
     def render(self, result: Result, format: str) -> str:

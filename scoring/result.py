@@ -17,6 +17,7 @@ import numpy as np
 
 from .aggregate import Totals
 from .analysis.margins import Margins, unit_margins
+from .analysis.sensitivity import Sensitivity, sensitivity
 from .analysis.stats import Statistics, statistics
 from .consequences import GRANTED, Consequences
 from .explain import Explanation, consequence_reason, explain_unit
@@ -26,6 +27,7 @@ from .evidence import Evidence, Rejection
 from .indicators import IndicatorColumns
 from .layout import Layout
 from .plan import Rubric
+from .previous import Previous
 from .rounding import round_half_up
 
 Status = Literal["scored", "not_applicable"]
@@ -314,6 +316,12 @@ class Result:
     def statistics(self, by: str | None = None) -> Statistics:
         """Indicator, dimension, veto and grade statistics, overall or by field `by`."""
         return statistics(self, by)
+
+    def sensitivity(self, *, draws: int = 1000, spread: float = 0.1, seed: int = 0,
+                    level: Literal["dimension", "indicator"] = "dimension",
+                    previous: Previous | None = None) -> Sensitivity:
+        """Grade, rank and quota stability under weights perturbed within `spread` (see scoring.analysis)."""
+        return sensitivity(self, draws=draws, spread=spread, seed=seed, level=level, previous=previous)
 
     def margins(self) -> Margins:
         """Each unit's distance to the next grade and to every quota's cut (computed once)."""

@@ -125,3 +125,15 @@ def test_replaces_is_checked(engine):
     assert info.value.key == "dimension[1].indicator[0].replaces"
     with pytest.raises(scoring.RubricError, match="replaces"):
         engine.rubric_from_text(text.replace('replaces = "i"', 'replaces = "not an id"'))
+
+
+def test_the_engine_and_result_methods(engine, tmp_path):
+    old, new = rubric(engine), rubric(engine, b_min=65)
+    via_engine = engine.impact(old, new, ROWS)
+    assert isinstance(via_engine, scoring.Impact)
+    assert via_engine.to_dict() == compare_results(engine.score(old, ROWS), engine.score(new, ROWS)).to_dict()
+    result = engine.score(old, ROWS)
+    assert isinstance(result.margins(), scoring.Margins) and result.margins() is result.margins()  # computed once
+    assert isinstance(result.statistics(), scoring.Statistics)
+    s = result.sensitivity(draws=5, spread=0.2, seed=2)
+    assert isinstance(s, scoring.Sensitivity) and s.draws == 5

@@ -24,6 +24,7 @@ raw totals were not equal.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -106,30 +107,43 @@ class Margins:
                 out.append(f"{q.consequence}: place decided by a tie-break or the quota's ties rule")
         return out
 
-    def _num(self, x: float) -> float | None:
-        return None if np.isnan(x) else float(round_half_up(np.array([x]), self.precision)[0])
+    def _nums(self, values: np.ndarray) -> list[float | None]:
+        rounded = round_half_up(values, self.precision)
+        return [None if math.isnan(x) else x for x in rounded.tolist()]
+
+    def entries(self, rows: np.ndarray) -> list[dict[str, Any] | None]:
+        """The JSON of units `rows`' margins (None for a unit not assessed), each column rounded once."""
+        rows = np.asarray(rows, dtype=np.int64)
+        names = list(self.grade_names) + [None]
+        grade, nxt = self.grade[rows].tolist(), self.next_grade[rows].tolist()
+        floor, above, to_next = self.floor[rows].tolist(), self._nums(self.above_floor[rows]), \
+            self._nums(self.to_next[rows])
+        blocked, by_rounding = self.blocked[rows].tolist(), self.grade_by_rounding[rows].tolist()
+        quotas = [(q.consequence, q.competing[rows].tolist(), q.inside[rows].tolist(), q.rank[rows].tolist(),
+                   [None if c is None else int(c) for c in self._nums(q.cut_rank[rows])],
+                   self._nums(q.margin[rows]), q.tie[rows].tolist(), q.rounding[rows].tolist()) for q in self.quotas]
+        out: list[dict[str, Any] | None] = []
+        for k, i in enumerate(rows.tolist()):
+            if grade[k] == NO_GRADE:
+                out.append(None)
+                continue
+            places = {
+                cid: {"place": "inside" if inside[k] else "outside", "rank": int(rank[k]),
+                      "cut_rank": cut[k], "margin": margin[k],
+                      "tie": bool(tie[k]), "rounding": bool(rounding[k])}
+                for cid, competing, inside, rank, cut, margin, tie, rounding in quotas if competing[k]
+            }
+            out.append({
+                "grade": {"floor": float(floor[k]), "above_floor": above[k], "next": names[nxt[k]],
+                          "to_next": to_next[k], "blocked": str(blocked[k]) or None,
+                          "by_rounding": bool(by_rounding[k])},
+                "quotas": places, "flags": self.flags(i),
+            })
+        return out
 
     def unit_entry(self, i: int) -> dict[str, Any] | None:
         """The JSON of unit `i`'s margins (None when the unit is not assessed)."""
-        g = int(self.grade[i])
-        if g == NO_GRADE:
-            return None
-        nxt = int(self.next_grade[i])
-        grade = {
-            "floor": float(self.floor[i]), "above_floor": self._num(float(self.above_floor[i])),
-            "next": self.grade_names[nxt] if nxt >= 0 else None, "to_next": self._num(float(self.to_next[i])),
-            "blocked": str(self.blocked[i]) or None, "by_rounding": bool(self.grade_by_rounding[i]),
-        }
-        quotas = {}
-        for q in self.quotas:
-            if not q.competing[i]:
-                continue
-            quotas[q.consequence] = {
-                "place": "inside" if q.inside[i] else "outside", "rank": int(q.rank[i]),
-                "cut_rank": None if np.isnan(q.cut_rank[i]) else int(q.cut_rank[i]),
-                "margin": self._num(float(q.margin[i])), "tie": bool(q.tie[i]), "rounding": bool(q.rounding[i]),
-            }
-        return {"grade": grade, "quotas": quotas, "flags": self.flags(i)}
+        return self.entries(np.array([i]))[0]
 
     def lines(self, i: int) -> list[str]:
         """Unit `i`'s margins in words, for `scoring explain`."""
