@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import numpy as np
 import pytest
@@ -215,3 +216,15 @@ def test_the_library_table_and_text(engine, rubric):
     assert "Kendall's tau-b" in s.to_text() and "most influential dimensions" in s.to_text()
     with pytest.raises(scoring.UsageError):
         sensitivity(scored(engine, rubric, rows), draws=0)
+
+
+@pytest.mark.parametrize("rubric_id", [b.id for b in scoring.Engine().bundled_rubrics()])
+def test_every_bundled_rubric(engine, rubric_id):
+    bundled = engine.load_rubric(rubric_id)
+    result = engine.score(bundled, str(bundled.sample))
+    zero = result.sensitivity(draws=3, spread=0.0)
+    assessed = result.decisions.grade >= 0
+    assert (zero.keep_grade[assessed] == 1).all() and (zero.keep_quota == 1).all()
+    moved = result.sensitivity(draws=50, spread=0.2, seed=1, level="indicator")
+    json.dumps(moved.to_dict(), allow_nan=False)
+    json.dumps(result.summary(), allow_nan=False)
