@@ -34,6 +34,7 @@ from ..aggregate import Totals, combine_dimensions
 from ..consequences import COUNTED_ONCE, GRANTED, decide_consequences
 from ..decide import NO_GRADE, decide
 from ..errors import UsageError
+from ..expr import Expression
 from ..layout import Layout
 from ..model import RubricModel
 from ..plan import Rubric
@@ -252,9 +253,9 @@ def _needed_fields(rubric: Rubric) -> set[str]:
     """Fields the decisions read: vetoes, requires, consequences, groups, persons."""
     names: set[str] = set()
     exprs = [*rubric.vetoes, *(r for r in rubric.requires if r is not None), *rubric.consequence_when,
-             *(a for a in rubric.consequence_amount if hasattr(a, "names"))]
+             *(a for a in rubric.consequence_amount if isinstance(a, Expression))]
     for e in exprs:
-        names |= set(getattr(e, "names", ()))
+        names |= set(e.names)
     m = rubric.model
     names |= {x for x in (m.rank.within, *(c.quota.within for c in m.consequence if c.quota),
                           *(c.person_field for c in m.consequence)) if x}
