@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scoring
+from scoring.analysis.stats import report_table
 from tests.conftest import rubric_text
 
 # i1: 10 points, 2 off per `a`; i2: 10 points, x / 4 of them, not applicable when x is blank.
@@ -266,3 +267,12 @@ def test_margin_invariants(engine, rows, count, ties, within):
     assert q.tie[q.competing & (q.margin == 0)].all()
     assert int(q.inside.sum()) == result.summary()["consequences"]["award"]["units"]
     json.dumps([result.unit(str(u)).to_dict()["margins"] for u in result.unit_ids], allow_nan=False)
+
+
+def test_the_report_table(score):
+    result = score(STATS_BODY, STATS_ROWS)
+    table = report_table(result.statistics(), "en")
+    assert table["title"] == "Indicator statistics" and table["headers"][0] == "indicator"
+    assert table["rows"][0] == ["一", 10.0, 6.0, 4.0, 4.0, 0.25, 0.25, 0.0]  # i1 loses most: first
+    by = report_table(result.statistics("flag"))
+    assert by["title"] == "指标统计 (flag)" and {r[0] for r in by["rows"]} == {"False", "True"}

@@ -162,6 +162,32 @@ class Statistics:
         return "\n".join(lines) + "\n"
 
 
+HEADERS = {
+    "zh": ("指标统计", ["分组", "指标", "分值", "平均得分", "平均失分", "每单位失分", "满分占比", "零分占比", "不适用占比"]),
+    "en": ("Indicator statistics", ["group", "indicator", "points", "mean points", "mean lost", "lost per unit",
+                                    "full marks", "zero", "not applicable"]),
+}
+
+
+def report_table(stats: Statistics, language: str = "zh") -> dict[str, Any]:
+    """The statistics as a report's extra table ({"title", "headers", "rows"}): base items by points
+    lost per unit, bonus items after, every group in turn; figures rounded for reading."""
+    title, headers = HEADERS.get(language, HEADERS["en"])
+    t = stats.indicators
+    rows: list[list[Any]] = []
+    for g, label in enumerate(stats.groups):
+        units = max(int(stats.units[g]), 1)
+        for k in stats._ordered(label).tolist():
+            name = str(t["title"][k] or t["indicator"][k])
+            rows.append([label if stats.by else "", name + (" (+)" if t["kind"][k] == "bonus" else ""),
+                         float(t["points"][k]), _r(float(t["mean_points"][k]), 2), _r(float(t["mean_lost"][k]), 2),
+                         _r(float(t["lost_total"][k]) / units, 2), _r(float(t["full"][k]), 4),
+                         _r(float(t["zero"][k]), 4), _r(float(t["not_applicable"][k]), 4)])
+    if not stats.by:
+        headers, rows = headers[1:], [r[1:] for r in rows]
+    return {"title": title + (f" ({stats.by})" if stats.by else ""), "headers": headers, "rows": rows}
+
+
 def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         out: np.ndarray = np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1.0), np.nan)
