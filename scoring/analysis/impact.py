@@ -223,7 +223,9 @@ def _money(x: Any) -> str:
 
 def _pays(result: Result) -> set[str]:
     """Ids of the consequences that pay an amount (the others only grant)."""
-    return {c.id for c in result.rubric.model.consequence if c.amount is not None or c.pool is not None}
+    # `payout` (a named payout kind) where the rubric format has it, beside the shorthands.
+    return {c.id for c in result.rubric.model.consequence
+            if any(getattr(c, key, None) is not None for key in ("amount", "pool", "payout"))}
 
 
 def _totals(old: Result, new: Result) -> dict[str, dict[str, Any]]:

@@ -249,13 +249,34 @@ def _draw_groups(layout: Layout, within: str | None, t: int) -> tuple[np.ndarray
     return draw * max(k, 1) + np.tile(codes, t), np.tile(blank, t)
 
 
+def _expression_names(value: object, depth: int = 3) -> set[str]:
+    """Names read by every Expression in `value` (tuples, dicts, dataclass-like objects, a few levels down)."""
+    if isinstance(value, Expression):
+        return set(value.names)
+    if depth == 0 or isinstance(value, (str, bytes, int, float, np.ndarray)) or value is None:
+        return set()
+    if isinstance(value, (tuple, list)):
+        items: list[object] = list(value)
+    elif isinstance(value, dict):
+        items = list(value.values())
+    elif hasattr(value, "__dict__"):
+        items = list(vars(value).values())
+    else:
+        return set()
+    return set().union(*(_expression_names(v, depth - 1) for v in items)) if items else set()
+
+
 def _needed_fields(rubric: Rubric) -> set[str]:
-    """Fields the decisions read: vetoes, requires, consequences, groups, persons."""
+    """Fields the decisions read: vetoes, requires, consequences (conditions, amounts), groups, persons.
+
+    Every expression the rubric compiled outside its indicators counts, wherever
+    it is kept (an amount's expression sits inside its payout), so a field an
+    amount reads is never missing from the stacked table.
+    """
     names: set[str] = set()
-    exprs = [*rubric.vetoes, *(r for r in rubric.requires if r is not None), *rubric.consequence_when,
-             *(a for a in rubric.consequence_amount if isinstance(a, Expression))]
-    for e in exprs:
-        names |= set(e.names)
+    for f in dataclasses.fields(rubric):
+        if f.name not in ("model", "indicators"):
+            names |= _expression_names(getattr(rubric, f.name))
     m = rubric.model
     names |= {x for x in (m.rank.within, *(c.quota.within for c in m.consequence if c.quota),
                           *(c.person_field for c in m.consequence)) if x}
