@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,8 +70,8 @@ def test_impact_end_to_end(tmp_path):
         'id = "letter"', 'id = "responsibility_letter"\n  replaces = "letter"')
     assert new != text
     sample = REPO / "rubrics" / "samples" / f"{BUNDLED}.csv"
-    (tmp_path / "new.toml").write_text(new.replace('sample = "samples/', f'sample = "{sample.parent}/'),
-                                       encoding="utf-8")
+    # the evidence is given, so the draft needs no sample of its own (a sample must sit beside its rubric)
+    (tmp_path / "new.toml").write_text(re.sub(r'(?m)^sample = .*$', "", new), encoding="utf-8")
     proc = scoring_cli("impact", str(RUBRIC), str(tmp_path / "new.toml"), str(sample))
     assert proc.returncode == 0, proc.stderr
     assert "15 changed" in proc.stdout and "renamed: letter → responsibility_letter" in proc.stdout

@@ -46,7 +46,7 @@ name = "C"
 min = 0
 
 [[consequence]]
-id = "bonus"
+id = "reward"
 title = "奖励"
 when = "not vetoed"
 amount = {{ A = 1000, B = 300 }}
@@ -73,17 +73,17 @@ def test_a_band_moved_by_5_points_changes_exactly_the_units_in_between(engine):
     assert changed == ["u60", "u62", "u649"]
     assert sorted(impact.unit_ids[impact.grade_changed].tolist()) == changed
     assert not impact.score_changed.any() and not impact.rank_changed.any() and not impact.veto_changed.any()
-    assert impact.totals["bonus"]["units"] == [6, 6]  # granted to all not vetoed, amount 0 for C
-    assert impact.totals["bonus"]["amount"] == [2200.0, 1300.0]  # 1000 + 4 × 300 → 1000 + 300
+    assert impact.totals["reward"]["units"] == [6, 6]  # granted to all not vetoed, amount 0 for C
+    assert impact.totals["reward"]["amount"] == [2200.0, 1300.0]  # 1000 + 4 × 300 → 1000 + 300
     assert impact.grades == {"A": (1, 1), "B": (4, 1), "C": (2, 5)}
     doc = impact.to_dict()
     assert doc["counts"]["changed"] == 3
     [u62] = [u for u in doc["units"] if u["id"] == "u62"]
-    assert u62["changes"] == {"grade": ["B", "C"], "consequences": {"bonus": [300.0, 0.0]}}
+    assert u62["changes"] == {"grade": ["B", "C"], "consequences": {"reward": [300.0, 0.0]}}
     cols = impact.columns()
-    assert sorted(cols["unit"].tolist()) == changed and cols["bonus_old"].tolist() == [300.0] * 3
+    assert sorted(cols["unit"].tolist()) == changed and cols["reward_old"].tolist() == [300.0] * 3
     text = impact.to_text()
-    assert "u62: grade B → C; bonus 300.00 → 0.00" in text and "B 4 → 1" in text
+    assert "u62: grade B → C; reward 300.00 → 0.00" in text and "B 4 → 1" in text
 
 
 def test_same_rubric_no_change(engine):
