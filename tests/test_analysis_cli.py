@@ -90,3 +90,16 @@ def test_explain_shows_margins(unit):
     margins = proc.stdout.split("\nMargins\n")[1]
     assert "优秀: 3.0 above its floor 90 (the top grade)" in margins
     assert "advanced_unit (安全生产先进单位): rank 18, cut at rank 18, inside the quota, 1.0 ahead" in margins
+
+
+def test_outputs_never_clobber_an_input(tmp_path):
+    evidence = tmp_path / "e.csv"
+    evidence.write_bytes((REPO / "rubrics" / "samples" / f"{BUNDLED}.csv").read_bytes())
+    before = evidence.read_bytes()
+    for args in (("stats", BUNDLED, str(evidence)), ("sensitivity", BUNDLED, str(evidence), "--draws", "3"),
+                 ("impact", BUNDLED, BUNDLED, str(evidence))):
+        proc = scoring_cli(*args, "-o", str(evidence), "--format", "json")
+        assert proc.returncode in (1, 2) and "e.csv" in proc.stderr, (args, proc.stderr)
+        assert evidence.read_bytes() == before
+    proc = scoring_cli("stats", BUNDLED, "--format", "xml")
+    assert proc.returncode == 2 and "use --format text, json or csv" in proc.stderr

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from ..errors import UsageError
+from ..outputs import Output, check_outputs, write_outputs
 from .impact import compare_results
 from .sensitivity import parse_spread, sensitivity
 
@@ -46,18 +47,29 @@ def columns_csv(columns: Columns) -> str:
     return out.getvalue()
 
 
-def _emit(args: argparse.Namespace, text: Callable[[], str], data: Callable[[], Any], table: Callable[[], Columns]) -> None:
-    from ..cli import write_atomic
-
+def _format(args: argparse.Namespace) -> str:
     fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if args.output else "") or "text"
-    if fmt == "txt":
-        fmt = "text"
+    fmt = "text" if fmt == "txt" else fmt
     if fmt not in ("text", "json", "csv"):
         raise UsageError(f"no format {fmt!r} here; use --format text, json or csv")
+    return str(fmt)
+
+
+def _check(args: argparse.Namespace, rubrics: list[Any], evidence: str) -> None:
+    """Before any work: the format is known and -o names none of the files read (nothing clobbered)."""
+    _format(args)
+    inputs = [("evidence", Path(evidence))] + [("rubric", r.path) for r in rubrics if r.path is not None]
+    if args.previous:
+        inputs.append(("--previous", Path(args.previous)))
+    check_outputs([("-o", Path(args.output))] if args.output else [], inputs)
+
+
+def _emit(args: argparse.Namespace, text: Callable[[], str], data: Callable[[], Any], table: Callable[[], Columns]) -> None:
+    fmt = _format(args)
     body = text() if fmt == "text" else (
         json.dumps(data(), ensure_ascii=False, indent=2, allow_nan=False) + "\n" if fmt == "json" else columns_csv(table()))
     if args.output:
-        write_atomic(Path(args.output), body)
+        write_outputs([Output("-o", Path(args.output), body)])  # atomically, as `scoring run` writes
     else:
         sys.stdout.write(body)
 
@@ -67,6 +79,7 @@ def _score(engine: Any, args: argparse.Namespace, rubric_source: str) -> Any:
 
     rubric = engine.load_rubric(rubric_source)
     evidence = _evidence_path(rubric, args.evidence, args.sample)
+    _check(args, [rubric], evidence)
     return engine.score(rubric, evidence, on_error=args.on_error, previous=args.previous)
 
 
@@ -97,6 +110,7 @@ def cmd_impact(engine: Any, args: argparse.Namespace, err: TextIO) -> int:
     old = engine.load_rubric(args.old)
     new = engine.load_rubric(args.new)
     evidence = _evidence_path(old if args.evidence is None and new.sample is None else new, args.evidence, False)
+    _check(args, [old, new], evidence)
     previous = args.previous
     found = compare_results(engine.score(old, evidence, on_error=args.on_error, previous=previous),
                             engine.score(new, evidence, on_error=args.on_error, previous=previous))
