@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from decimal import Decimal
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from ..aggregate import Totals, combine_dimensions
+from ..aggregate import _Sum as ColumnSum  # the compensated column sum `aggregate` adds items with
 from ..consequences import COUNTED_ONCE, GRANTED, decide_consequences
 from ..decide import NO_GRADE, decide
 from ..errors import UsageError
@@ -305,19 +307,20 @@ def _stacked_layout(layout: Layout, rubric: Rubric, t: int) -> Layout:
 def _stacked_totals(result: Result, mult: np.ndarray, of_indicator: np.ndarray) -> Totals:
     """Totals of every (draw, unit) with each indicator's points scaled by its draw's factor."""
     model, n, t = result.rubric.model, result.layout.n_units, mult.shape[0]
-    dim_points = {d.id: np.zeros((t, n)) for d in model.dimension}
-    dim_max = {d.id: np.zeros((t, n)) for d in model.dimension}
-    dim_full = {d.id: 0.0 for d in model.dimension}
+    sums = {d.id: ColumnSum(np.zeros((t, n))) for d in model.dimension}
+    maxima = {d.id: ColumnSum(np.zeros((t, n))) for d in model.dimension}
+    full_points = {d.id: Decimal(0) for d in model.dimension}
     ones = np.ones(t)
-    # Indicator by indicator, in the rubric's order, as `aggregate` adds them:
-    # at factor 1.0 the sums are the scoring job's to the last bit.
+    # Indicator by indicator, in the rubric's order and with `aggregate`'s own
+    # compensated sums: at factor 1.0 the totals are the scoring job's to the last bit.
     for k, (ind, col) in enumerate(zip(result.rubric.indicators, result.items)):
         factor = mult[:, of_indicator[k]] if of_indicator[k] >= 0 else ones
-        dim_points[ind.dimension.id] += np.multiply.outer(factor, col.points)
-        dim_max[ind.dimension.id] += np.multiply.outer(factor, np.where(col.applicable, ind.points, 0.0))
-        dim_full[ind.dimension.id] += ind.points
-    flat = {k: v.reshape(-1) for k, v in dim_points.items()}
-    return combine_dimensions(model, flat, {k: v.reshape(-1) for k, v in dim_max.items()}, dim_full, n * t)
+        sums[ind.dimension.id].add(np.multiply.outer(factor, col.points))
+        maxima[ind.dimension.id].add(np.multiply.outer(factor, np.where(col.applicable, ind.points, 0.0)))
+        # Perturbed points add up to the same phase and dimension totals, so the rubric's stand.
+        full_points[ind.dimension.id] += Decimal(repr(ind.points))
+    return combine_dimensions(model, {k: v.value().reshape(-1) for k, v in sums.items()},
+                              {k: v.value().reshape(-1) for k, v in maxima.items()}, full_points, n * t)
 
 
 @dataclass(frozen=True)
