@@ -80,7 +80,12 @@ def _score(engine: Any, args: argparse.Namespace, rubric_source: str) -> Any:
     rubric = engine.load_rubric(rubric_source)
     evidence = _evidence_path(rubric, args.evidence, args.sample)
     _check(args, [rubric], evidence)
-    return engine.score(rubric, evidence, on_error=args.on_error, previous=args.previous)
+    return engine.score(rubric, _load(engine, rubric, evidence, args), previous=args.previous)
+
+
+def _load(engine: Any, rubric: Any, evidence: str, args: argparse.Namespace) -> Any:
+    """The evidence, read as `scoring run` reads it (--on-error, --sheet, --encoding)."""
+    return engine.load_evidence(rubric, evidence, on_error=args.on_error, sheet=args.sheet, encoding=args.encoding)
 
 
 def cmd_stats(engine: Any, args: argparse.Namespace, err: TextIO) -> int:
@@ -112,8 +117,8 @@ def cmd_impact(engine: Any, args: argparse.Namespace, err: TextIO) -> int:
     evidence = _evidence_path(old if args.evidence is None and new.sample is None else new, args.evidence, False)
     _check(args, [old, new], evidence)
     previous = args.previous
-    found = compare_results(engine.score(old, evidence, on_error=args.on_error, previous=previous),
-                            engine.score(new, evidence, on_error=args.on_error, previous=previous))
+    found = compare_results(engine.score(old, _load(engine, old, evidence, args), previous=previous),
+                            engine.score(new, _load(engine, new, evidence, args), previous=previous))
     for warning in found.warnings:
         print(f"warning: {warning}", file=err)
     _emit(args, found.to_text, found.to_dict, lambda: found.columns(only_changed=not args.all))
@@ -152,6 +157,8 @@ def add_commands(sub: Any, evidence_args: Callable[[argparse.ArgumentParser], No
                         help="evidence (default: the new rubric's sample, else the old one's)")
     impact.add_argument("--on-error", choices=["fail", "skip"], default="fail")
     impact.add_argument("--previous", metavar="LAST.json", help="last period's JSON result, for both rubrics")
+    impact.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read (default: the first)")
+    impact.add_argument("--encoding", metavar="NAME", help="the CSV/JSON file's encoding (default: UTF-8, else GBK)")
     impact.add_argument("--all", action="store_true", help="CSV: every unit, not only the changed ones")
     output_args(impact)
     impact.set_defaults(func=cmd_impact)
