@@ -22,14 +22,15 @@ from .aggregate import aggregate
 from .analysis.impact import Impact, compare_results
 from .consequences import decide_consequences
 from .decide import decide
-from .errors import EvidenceError, RubricError, UsageError
+from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Evidence, OnError, type_arrays, type_table
 from .indicators import score_indicators
 from .layout import build_layout
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
-from .registry import PluginInfo, Registry, build_registry, distribution_version, make_manager
+from .registry import PluginInfo, Registry, build_registry, call_hook, distribution_version, make_manager
 from .result import Provenance, Result
+from .row_checks import RowChecks, bind
 from .rubric import build_model, parse_toml, read_rubric_source, sha256_hex
 from .cells import cell_text
 from .evidence_checks import check_layout
@@ -74,8 +75,8 @@ class Engine:
     def __init__(
         self, *, plugins: Sequence[object] = (), entry_points: bool = True, block: Sequence[str] = ()
     ) -> None:
-        self._pm = make_manager(plugins, entry_points, block)
-        self.registry: Registry = build_registry(self._pm)
+        self._pm, dists = make_manager(plugins, entry_points, block)
+        self.registry: Registry = build_registry(self._pm, dists)
         self._bundled: list[BundledRubric] | None = None
 
     # --- plugins -------------------------------------------------------------
@@ -120,11 +121,15 @@ class Engine:
         where = str(path) if path else (name or "<rubric>")
         model = build_model(parse_toml(text, where), where)
         rubric = compile_rubric(model, self.registry.methods, path=path, sha256=sha256_hex(data), name=where,
-                                payout_kinds=self.registry.payout_kinds)
-        self._pm.hook.scoring_rubric_loaded(rubric=rubric)
+                                functions=self.registry.functions, payout_kinds=self.registry.payout_kinds)
+        call_hook(self._pm, "scoring_rubric_loaded", rubric=rubric)
         return rubric
 
     # --- evidence ------------------------------------------------------------
+    def _row_checks(self, rubric: Rubric) -> RowChecks | None:
+        """The plugins' checks across evidence rows, for this rubric."""
+        return bind(list(self.registry.checks.values()), rubric)
+
     def load_evidence(
         self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail",
         sheet: str | None = None, encoding: str | None = None,
@@ -141,9 +146,15 @@ class Engine:
             if value is not None and option not in loader.options:
                 raise UsageError(f"--{option} does not apply to {path.suffix} files (loader {loader.name!r})")
         data = read_evidence_bytes(path)
-        table = read_with(loader, path, data, options)
+        try:
+            table = read_with(loader, path, data, options)
+        except (ScoringError, OSError, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a loader's bug is its plugin's, named
+            raise self.registry.plugin_error("loaders", loader.name, exc) from exc
         return type_table(table, rubric.model, source=str(path), data=data, on_error=on_error,
-                          member_fields=rubric.member_fields, optional=rubric.optional_fields)
+                          member_fields=rubric.member_fields, optional=rubric.optional_fields,
+                          checks=self._row_checks(rubric))
 
     def evidence_from_rows(
         self, rubric: Rubric, rows: Sequence[Mapping[str, Any]], *, on_error: OnError = "fail", name: str = "<rows>"
@@ -159,7 +170,8 @@ class Engine:
                                       [f"row {i + 1}" for i in range(len(rows))])
         data = repr([sorted(r.items()) for r in rows]).encode("utf-8")
         return type_table(table, rubric.model, source=name, data=data, on_error=on_error,
-                          member_fields=rubric.member_fields, optional=rubric.optional_fields)
+                          member_fields=rubric.member_fields, optional=rubric.optional_fields,
+                          checks=self._row_checks(rubric))
 
     def evidence_from_frame(
         self, rubric: Rubric, frame: object, *, on_error: OnError = "fail", name: str = "<dataframe>"
@@ -173,7 +185,8 @@ class Engine:
         for header, column in zip(table.columns, table.data or ()):
             hasher.update(repr((header, [cell_text(v) for v in column])).encode("utf-8", "surrogatepass"))
         return type_table(table, rubric.model, source=name, data=hasher.hexdigest().encode(), on_error=on_error,
-                          member_fields=rubric.member_fields, optional=rubric.optional_fields)
+                          member_fields=rubric.member_fields, optional=rubric.optional_fields,
+                          checks=self._row_checks(rubric))
 
     def evidence_from_arrays(
         self,
@@ -188,7 +201,8 @@ class Engine:
     ) -> Evidence:
         """Evidence from whole columns in memory (one array per field), checked like a file."""
         return type_arrays(rubric.model, ids, columns, periods=periods, parents=parents, source=name,
-                           on_error=on_error, member_fields=rubric.member_fields, optional=rubric.optional_fields)
+                           on_error=on_error, member_fields=rubric.member_fields, optional=rubric.optional_fields,
+                           checks=self._row_checks(rubric))
 
     # --- scoring -------------------------------------------------------------
     def score(
@@ -247,7 +261,7 @@ class Engine:
         )
         result = Result(rubric, evidence, layout, items, totals, decisions, consequences, provenance,
                         tuple(warnings))
-        self._pm.hook.scoring_result_ready(result=result)
+        call_hook(self._pm, "scoring_result_ready", result=result)
         return result
 
     # --- analysis ------------------------------------------------------------
@@ -264,4 +278,9 @@ class Engine:
         writer = self.registry.writers.get(format)
         if writer is None:
             raise UsageError(f"no writer {format!r}; writers are: {', '.join(sorted(self.registry.writers))}")
-        return writer.write(result)
+        try:
+            return writer.write(result)
+        except (ScoringError, OSError, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a writer's bug is its plugin's, named
+            raise self.registry.plugin_error("writers", writer.name, exc) from exc

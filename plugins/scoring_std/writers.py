@@ -6,8 +6,7 @@ import csv
 import io
 import json
 
-from scoring.result import Result
-from scoring.writers import Writer
+from scoring.plugin import Result, Writer
 
 
 def write_json(result: Result) -> str:
