@@ -407,6 +407,12 @@ class Expression:
     def __repr__(self) -> str:
         return f"Expression({self.source!r})"
 
+    def __reduce__(self) -> tuple[Any, tuple[str, frozenset[str] | None]]:
+        # The compiled tree is closures, which pickle cannot carry; the source
+        # and the names it may use are enough to compile the same tree again
+        # (checked again too, so a tampered pickle is no way around the checks).
+        return _recompile, (self.source, self._compiler.allowed)
+
     def evaluate(self, env: Env, n: int) -> Array:
         try:
             rows = operator.index(n)
@@ -431,6 +437,10 @@ class Expression:
         if value.dtype.kind == "U":
             raise ExpressionError("expression gives text where a number is needed", self.source)
         return value.astype(np.float64, copy=False)
+
+
+def _recompile(source: str, allowed: frozenset[str] | None) -> Expression:
+    return compile_expression(source, allowed_names=allowed)
 
 
 def compile_expression(source: str, *, allowed_names: Collection[str] | None = None) -> Expression:

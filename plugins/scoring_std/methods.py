@@ -218,19 +218,37 @@ def _expression(p: ExpressionParams, inp: MethodInput) -> Scored:
     return Scored(points=value, value=value)
 
 
+# Module-level functions, not lambdas: a compiled rubric holds its methods and
+# is pickled with them (to worker processes, caches), and pickle finds a
+# function by its module and name.
+def _describe_per_count(p: PerCountParams, pts: float) -> str:
+    return f"{_g(p.each)} × {p.count}, at most {_g(pts)}"
+
+
+def _describe_target(p: TargetParams, pts: float) -> str:
+    return f"{_g(pts)} × min({p.field} / {_g(p.target)}, 1)"
+
+
+def _describe_check(p: CheckParams, pts: float) -> str:
+    return f"{_g(pts)} if {p.field} is {'yes' if p.expect else 'no'}, else 0"
+
+
+def _describe_expression(p: ExpressionParams, pts: float) -> str:
+    return f"{p.value}, within [0, {_g(pts)}]"
+
 
 METHODS: tuple[Method, ...] = (
     Method("deduction", DeductionParams, _deduction, "points − each × count, 扣完为止; all points when all_when", _describe_deduction),
     Method("per_count", PerCountParams, _per_count, "each × count, capped at the points",
-           lambda p, pts: f"{_g(p.each)} × {p.count}, at most {_g(pts)}"),
+           _describe_per_count),
     Method("ratio", RatioParams, _ratio, "rate numerator/denominator, linear from zero to full", _describe_ratio),
     Method("target", TargetParams, _target, "proportional to field / target, full at the target",
-           lambda p, pts: f"{_g(pts)} × min({p.field} / {_g(p.target)}, 1)"),
+           _describe_target),
     Method("bands", BandsParams, _bands, "share of points by the band the field falls in", _describe_bands),
     Method("check", CheckParams, _check, "full points when a yes/no field is yes",
-           lambda p, pts: f"{_g(pts)} if {p.field} is {'yes' if p.expect else 'no'}, else 0"),
+           _describe_check),
     Method("lookup", LookupParams, _lookup, "points from a table keyed by an enum value", _describe_lookup,
            validate=_validate_lookup),
     Method("expression", ExpressionParams, _expression, "points from an expression over the fields",
-           lambda p, pts: f"{p.value}, within [0, {_g(pts)}]"),
+           _describe_expression),
 )
