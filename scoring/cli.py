@@ -29,13 +29,13 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SHOWN_REJECTIONS = 10
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
     path = path.resolve()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp makes the file private (0600); give it the mode a plain open()
@@ -95,6 +95,11 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     text = engine.render(result, fmt)  # everything rendered before anything is written
     if args.output:
         write_atomic(Path(args.output), text)
+    elif isinstance(text, bytes):
+        if sys.stdout.isatty():
+            raise UsageError(f"{fmt} is a binary format; give an output file with -o")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
     else:
         sys.stdout.write(text)
     if args.rejects:
@@ -253,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     evidence_args(run)
     run.add_argument("evidence", metavar="EVIDENCE", nargs="?", help="evidence file (.csv, .json, .jsonl)")
     run.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
-    run.add_argument("--format", help="json (default), csv or md; default from OUT's suffix")
+    run.add_argument("--format", help="json (default), jsonl, parquet, csv or md; default from OUT's suffix")
     run.add_argument("--rejects", metavar="FILE", help="write rejected rows to FILE as CSV")
     run.set_defaults(func=cmd_run)
 

@@ -194,7 +194,7 @@ class Engine:
         return result
 
     # --- writing -------------------------------------------------------------
-    def render(self, result: Result, format: str) -> str:
+    def render(self, result: Result, format: str) -> str | bytes:
         writer = self.registry.writers.get(format)
         if writer is None:
             raise UsageError(f"no writer {format!r}; writers are: {', '.join(sorted(self.registry.writers))}")

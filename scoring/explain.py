@@ -249,7 +249,9 @@ def consequence_reason(result: Result, i: int, j: int) -> str:
     if pool is not None:
         parts.append(f"share of the pool of {pool.total:,.2f}, {pool.rule}")
     elif isinstance(spec.amount, dict):
-        parts.append(f"amount by grade: {result.grades[i]} → {_g(float(cq.amounts[i, j]), 2)}")
+        # The grade's name from the unit's own index: `result.grades` builds the whole column.
+        grade = model.grade[int(result.decisions.grade[i])].name
+        parts.append(f"amount by grade: {grade} → {_g(float(cq.amounts[i, j]), 2)}")
     elif isinstance(spec.amount, str):
         parts.append(f"amount {spec.amount}")
     return "; ".join(parts)

@@ -8,6 +8,8 @@ when asked, and `Result.explain(id)` builds a unit's explanation.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -270,11 +272,33 @@ class Result:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        out = self.header()
-        out["units"] = [u.to_dict() for u in self.units()]
-        out["rejected"] = [vars(r) for r in self.rejected]
-        out["summary"] = self.summary()
+        """The JSON document the CLI writes, as Python objects."""
+        # Parsing the column-by-column text is several times faster than
+        # building a million units' views, and gives exactly the same document.
+        out: dict[str, Any] = json.loads(self.to_json())
         return out
+
+    def to_json(self) -> str:
+        """The JSON document (indented by 2), formatted column by column (see `scoring.unit_table`)."""
+        from .unit_table import document_json
+
+        return document_json(self)
+
+    def to_arrow(self) -> Any:
+        """One row per unit, in reading order, as a `pyarrow.Table` (needs the `arrow` extra).
+
+        The columns are listed in `scoring.unit_table.arrow_table`; the header,
+        rejected rows and summary are in the schema's metadata.
+        """
+        from .unit_table import arrow_table
+
+        return arrow_table(self)
+
+    def to_pandas(self) -> Any:
+        """The table of `to_arrow()` as a pandas DataFrame (needs pandas: the `pandas` extra)."""
+        if importlib.util.find_spec("pandas") is None:
+            raise ImportError("Result.to_pandas() needs pandas: pip install 'scoring[pandas]'")
+        return self.to_arrow().to_pandas()
 
     def summary(self) -> dict[str, Any]:
         model = self.rubric.model

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Writer:
-    """Turns a result into the text of one output format."""
+    """Turns a result into the text (str) or, for binary formats such as Parquet, the bytes of one output."""
 
     name: str
     suffix: str
-    write: Callable[[Result], str]
+    write: Callable[[Result], str | bytes]
     summary: str = ""

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from scoring.result import Result
+from scoring.unit_table import document_json, jsonl_lines, parquet_bytes
 from scoring.writers import Writer
 
 
 def write_json(result: Result) -> str:
-    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return document_json(result)
+
+
+def write_jsonl(result: Result) -> str:
+    return "".join(jsonl_lines(result))
+
+
+def write_parquet(result: Result) -> bytes:
+    return parquet_bytes(result)
 
 
 def _cell(value: object) -> str:
@@ -84,6 +92,9 @@ def write_markdown(result: Result) -> str:
 
 WRITERS: tuple[Writer, ...] = (
     Writer("json", ".json", write_json, "the whole result, with provenance and rejected rows"),
+    Writer("jsonl", ".jsonl", write_jsonl, "one unit per line (JSON Lines), as in the JSON result; streamable"),
+    Writer("parquet", ".parquet", write_parquet,
+           "one row per unit: score, grade, rank, points, vetoes, consequences; rejected rows in its metadata"),
     Writer("csv", ".csv", write_csv, "one row per unit: id, score, grade, rank, phases, dimensions"),
     Writer("md", ".md", write_markdown, "a Markdown report table"),
 )

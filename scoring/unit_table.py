@@ -1,0 +1,315 @@
+"""A result's per-unit figures, rounded and formatted one column at a time.
+
+The JSON document, JSON Lines, Parquet and `Result.to_arrow()` all come from
+here, so a million units cost a few passes over arrays, not a million calls to
+a scalar rounding function:
+
+- every column (score, base, each dimension's and indicator's points) is
+  rounded half-up once, with `round_half_up` over the whole array;
+- for JSON, each column becomes a list of JSON literals (`float.__repr__`, the
+  encoder's own string escaping), and each unit's text is one `%` formatting
+  of a template built from the rubric's shape (`json.dumps` of a skeleton with
+  slots), so the text is byte for byte what `json.dumps(doc, indent=2,
+  ensure_ascii=False)` gives for the same document;
+- for Arrow, the rounded columns go straight into an Arrow table.
+
+Only vetoes, consequences and member rows, which vary in number from unit to
+unit, are built per unit, and only for units that have any.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .consequences import GRANTED
+from .decide import NO_GRADE
+from .explain import consequence_reason
+from .rounding import round_half_up
+
+if TYPE_CHECKING:
+    from .result import Result
+
+CHUNK = 16384  # units formatted at a time: bounds the memory the text of a chunk takes
+SLOT = "\u0000slot\u0000"  # a string no rubric id or JSON literal contains
+VALUE_PLACES = 4  # an indicator's measured value (a rate, a count) is shown to 4 places
+
+_encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+# --- columns as JSON literals ------------------------------------------------------
+
+
+def json_numbers(values: np.ndarray, places: int, *, missing: str = "null") -> list[str]:
+    """Half-up rounded JSON numbers; NaN (and, for values, inf) become `missing`."""
+    rounded = round_half_up(values, places)
+    out = list(map(float.__repr__, rounded.tolist()))
+    bad = ~np.isfinite(rounded)
+    if bad.any():
+        for k in np.flatnonzero(bad).tolist():
+            out[k] = missing
+    return out
+
+
+def _json_ranks(ranks: np.ndarray) -> list[str]:
+    out = list(map(int.__repr__, np.nan_to_num(ranks).astype(np.int64).tolist()))
+    for k in np.flatnonzero(np.isnan(ranks)).tolist():
+        out[k] = "null"
+    return out
+
+
+def json_texts(values: Any) -> list[str]:
+    return [_encode_text(str(v)) for v in values]
+
+
+def json_values(values: np.ndarray) -> list[str]:
+    """An indicator's measured values as JSON, as `Result` shows them one by one."""
+    kind = values.dtype.kind
+    if kind == "b":
+        return np.where(values, "true", "false").tolist()  # type: ignore[no-any-return]
+    if kind in "iuf":
+        return json_numbers(values.astype(np.float64), VALUE_PLACES)
+    if kind in "US":
+        return json_texts(values.tolist())
+    return [json.dumps(_plain_value(v), ensure_ascii=False) for v in values.tolist()]
+
+
+def _plain_value(v: object) -> float | bool | str | None:
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, (np.floating, float, np.integer, int)):
+        f = float(v)
+        return None if not math.isfinite(f) else float(round_half_up(np.array([f]), VALUE_PLACES)[0])
+    return None if v is None else str(v)
+
+
+# --- the template of one unit --------------------------------------------------------
+
+
+def _skeleton(result: Result) -> dict[str, Any]:
+    """A unit document of the rubric's shape with a slot for every figure."""
+    model = result.rubric.model
+    return {
+        "id": SLOT, "status": SLOT, "score": SLOT, "grade": SLOT, "rank": SLOT, "base": SLOT, "bonus": SLOT,
+        "phases": {name: SLOT for name in model.phases},
+        "dimensions": {d.id: {"points": SLOT, "max": SLOT} for d in model.dimension},
+        "indicators": {ind.id: {"points": SLOT, "max": SLOT, "value": SLOT, "status": SLOT}
+                       for ind in result.rubric.indicators},
+        "vetoes": SLOT,
+        "consequences": SLOT,
+    }
+
+
+def unit_template(result: Result, indent: int | None, depth: int) -> tuple[str, int]:
+    """A `%` template of one unit's JSON text, and how far its nested lists are indented.
+
+    `depth` is how many levels the unit sits inside the document (2 in the
+    JSON result: document, units list); `indent` None gives one compact line.
+    The last slot, after the consequences, takes the optional members key.
+    """
+    text = json.dumps(_skeleton(result), ensure_ascii=False, indent=indent)
+    slot = _encode_text(SLOT)
+    text = text.replace("%", "%%").replace(slot, "%s")
+    if indent is None:
+        return text[:-1] + "%s}", 0
+    pad = " " * (indent * depth)
+    text = text.replace("\n", "\n" + pad)
+    close = text.rindex("\n")
+    return text[:close] + "%s" + text[close:], indent * (depth + 1)
+
+
+def _nested(value: object, indent: int | None, pad: int) -> str:
+    """JSON of a list inside a unit, indented to sit at `pad` spaces."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
+    return text if indent is None else text.replace("\n", "\n" + " " * pad)
+
+
+# --- per-unit documents -----------------------------------------------------------------
+
+
+def veto_docs(result: Result) -> list[dict[str, Any]]:
+    return [{"id": v.id, "title": v.title, "effect": v.effect, "grade": v.grade} for v in result.rubric.model.veto]
+
+
+def consequence_doc(result: Result, i: int, j: int) -> dict[str, Any]:
+    c = result.rubric.model.consequence[j]
+    cq = result.consequences
+    paid = c.amount is not None or c.pool is not None
+    person = None
+    if c.applies_to == "person":
+        named = cq.persons[j]
+        person = f"{c.person_role} {named[i]}".strip() if named is not None else c.person_role
+    return {"id": c.id, "title": c.title, "amount": float(cq.amounts[i, j]) if paid else None,
+            "reason": consequence_reason(result, i, j), "applies_to": c.applies_to, "person": person}
+
+
+def _lists_of(flags: np.ndarray, rows: np.ndarray) -> dict[int, list[int]]:
+    """For the rows among `rows` with any flag set: position in `rows` -> the flagged columns."""
+    out: dict[int, list[int]] = {}
+    if flags.shape[1] == 0:
+        return out
+    sub = flags[rows]
+    hit_rows, hit_cols = np.nonzero(sub)
+    for k, j in zip(hit_rows.tolist(), hit_cols.tolist()):
+        out.setdefault(k, []).append(j)
+    return out
+
+
+def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk: int = CHUNK) -> Iterator[list[str]]:
+    """Each unit's JSON text, in reading order, a chunk of units at a time."""
+    model = result.rubric.model
+    d, t, cq = result.decisions, result.totals, result.consequences
+    p, dp = model.rubric.precision, result.detail_precision
+    template, pad = unit_template(result, indent, depth)
+    vetoes = veto_docs(result)
+    grade_names = json_texts(g.name for g in model.grade)
+    dim_full = [float.__repr__(float(dim.points)) for dim in model.dimension]
+    ind_max = [float.__repr__(float(ind.points)) for ind in result.rubric.indicators]
+    order = result.order()
+    members = result.layout.members is not None
+    for lo in range(0, order.shape[0], chunk):
+        rows = order[lo:lo + chunk]
+        n = rows.shape[0]
+        assessable = t.assessable[rows]
+        ranks = d.rank[rows]
+        grade_index = d.grade[rows].tolist()
+        columns: list[list[str]] = [
+            json_texts(result.layout.unit_ids[rows].tolist()),
+            np.where(assessable, '"scored"', '"not_assessable"').tolist(),
+            json_numbers(d.score[rows], p),
+            ["null" if g == NO_GRADE else grade_names[g] for g in grade_index],
+            _json_ranks(ranks),
+            json_numbers(t.base[rows], dp),
+            json_numbers(t.bonus[rows], dp),
+        ]
+        columns += [json_numbers(t.phase_scores[name][rows], dp) for name in model.phases]
+        for k, dim in enumerate(model.dimension):
+            columns.append(json_numbers(t.dimension_points[dim.id][rows], dp, missing="0.0"))
+            columns.append(list(map(float.__repr__, t.dimension_max[dim.id][rows].tolist()))
+                           if dim.kind == "base" else [dim_full[k]] * n)
+        for k, col in enumerate(result.items):
+            columns.append(json_numbers(col.points[rows], dp, missing="0.0"))
+            columns.append([ind_max[k]] * n)
+            columns.append(json_values(col.value[rows]))
+            columns.append(np.where(col.applicable[rows], '"scored"', '"not_applicable"').tolist())
+        veto_text = ["[]"] * n
+        for k, js in _lists_of(d.vetoes, rows).items():
+            veto_text[k] = _nested([vetoes[j] for j in js], indent, pad)
+        cons_text = ["[]"] * n
+        for k, js in _lists_of(cq.status == GRANTED, rows).items():
+            i = int(rows[k])
+            cons_text[k] = _nested([consequence_doc(result, i, j) for j in js], indent, pad)
+        member_text = [""] * n
+        if members:
+            sep = ", " if indent is None else ",\n" + " " * pad
+            colon = ": "
+            for k, i in enumerate(rows.tolist()):
+                listed = result._members_of(i)
+                if listed:
+                    member_text[k] = f'{sep}"members"{colon}{_nested(listed, indent, pad)}'
+        columns += [veto_text, cons_text, member_text]
+        yield [template % values for values in zip(*columns)]
+
+
+def units_json(result: Result) -> str:
+    """The "units" array of the JSON result, as it sits in the indented document."""
+    parts = [",\n    ".join(texts) for texts in unit_texts(result)]
+    if not parts:
+        return "[]"
+    return "[\n    " + ",\n    ".join(parts) + "\n  ]"
+
+
+def document_json(result: Result) -> str:
+    """The whole JSON result, indented by 2, as `json.dumps(result.to_dict(), indent=2)` would write it."""
+    doc = result.header()
+    doc["units"] = SLOT
+    doc["rejected"] = [vars(r) for r in result.rejected]
+    doc["summary"] = result.summary()
+    text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
+    head, tail = text.split(_encode_text(SLOT), 1)
+    return head + units_json(result) + tail + "\n"
+
+
+def jsonl_lines(result: Result) -> Iterator[str]:
+    """One compact JSON object per unit, in reading order, each ending in a newline."""
+    for texts in unit_texts(result, indent=None, depth=0):
+        yield "".join(text + "\n" for text in texts)
+
+
+# --- Arrow ------------------------------------------------------------------------------
+
+
+def require_pyarrow() -> Any:
+    try:
+        import pyarrow
+    except ImportError:
+        raise ImportError("Arrow and Parquet output need pyarrow: pip install 'scoring[arrow]'") from None
+    return pyarrow
+
+
+def arrow_table(result: Result) -> Any:
+    """One row per unit in reading order: the figures of the JSON result, as typed columns.
+
+    Columns: id, status, score, grade, rank, base, bonus, `phase.NAME`,
+    `dimension.ID` (points), `indicator.ID` (points), `veto.ID` (bool),
+    `consequence.ID` (bool: granted) and `consequence.ID.amount` for paid
+    consequences (null where not granted). Points are rounded half-up as in
+    the JSON result. The schema's metadata holds the result's header
+    (`scoring.header`), rejected rows (`scoring.rejected`) and summary
+    (`scoring.summary`) as JSON, so nothing of the result is lost.
+    """
+    pa = require_pyarrow()
+    model = result.rubric.model
+    d, t, cq = result.decisions, result.totals, result.consequences
+    p, dp = model.rubric.precision, result.detail_precision
+    rows = result.order()
+
+    def num(values: np.ndarray, places: int) -> Any:
+        r = round_half_up(values[rows], places)
+        return pa.array(r, mask=np.isnan(r))
+
+    ranks = d.rank[rows]
+    grades = d.grade[rows]
+    names = np.array([g.name for g in model.grade] + [""], dtype=object)
+    columns: dict[str, Any] = {
+        "id": pa.array(result.layout.unit_ids[rows].astype(str)),
+        "status": pa.array(np.where(t.assessable[rows], "scored", "not_assessable")),
+        "score": num(d.score, p),
+        "grade": pa.array(names[grades], mask=grades == NO_GRADE, type=pa.string()),
+        "rank": pa.array(np.nan_to_num(ranks).astype(np.int64), mask=np.isnan(ranks)),
+        "base": num(t.base, dp),
+        "bonus": num(t.bonus, dp),
+    }
+    for name in model.phases:
+        columns[f"phase.{name}"] = num(t.phase_scores[name], dp)
+    for dim in model.dimension:
+        columns[f"dimension.{dim.id}"] = num(t.dimension_points[dim.id], dp)
+    for ind, col in zip(result.rubric.indicators, result.items):
+        columns[f"indicator.{ind.id}"] = num(col.points, dp)
+    for j, veto in enumerate(model.veto):
+        columns[f"veto.{veto.id}"] = pa.array(d.vetoes[rows, j])
+    for j, c in enumerate(model.consequence):
+        granted = cq.status[rows, j] == GRANTED
+        columns[f"consequence.{c.id}"] = pa.array(granted)
+        if c.amount is not None or c.pool is not None:
+            columns[f"consequence.{c.id}.amount"] = pa.array(cq.amounts[rows, j], mask=~granted)
+    metadata = {
+        "scoring.header": json.dumps(result.header(), ensure_ascii=False),
+        "scoring.rejected": json.dumps([vars(r) for r in result.rejected], ensure_ascii=False),
+        "scoring.summary": json.dumps(result.summary(), ensure_ascii=False),
+    }
+    return pa.table(columns, metadata=metadata)
+
+
+def parquet_bytes(result: Result) -> bytes:
+    """The Arrow table of `result` as a Parquet file (zstd-compressed)."""
+    pa = require_pyarrow()
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(arrow_table(result), sink, compression="zstd")
+    return bytes(sink.getvalue().to_pybytes())
