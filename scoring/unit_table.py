@@ -91,13 +91,18 @@ def _plain_value(v: object) -> float | bool | str | None:
 
 
 def _skeleton(result: Result) -> dict[str, Any]:
-    """A unit document of the rubric's shape with a slot for every figure."""
+    """A unit document of the rubric's shape with a slot for every figure that varies.
+
+    The maxima of indicators and bonus dimensions are the rubric's own, the
+    same for every unit, so they are written into the template.
+    """
     model = result.rubric.model
     return {
         "id": SLOT, "status": SLOT, "score": SLOT, "grade": SLOT, "rank": SLOT, "base": SLOT, "bonus": SLOT,
         "phases": {name: SLOT for name in model.phases},
-        "dimensions": {d.id: {"points": SLOT, "max": SLOT} for d in model.dimension},
-        "indicators": {ind.id: {"points": SLOT, "max": SLOT, "value": SLOT, "status": SLOT}
+        "dimensions": {d.id: {"points": SLOT, "max": SLOT if d.kind == "base" else d.points}
+                       for d in model.dimension},
+        "indicators": {ind.id: {"points": SLOT, "max": ind.points, "value": SLOT, "status": SLOT}
                        for ind in result.rubric.indicators},
         "vetoes": SLOT,
         "consequences": SLOT,
@@ -167,10 +172,10 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
     template, pad = unit_template(result, indent, depth)
     vetoes = veto_docs(result)
     grade_names = json_texts(g.name for g in model.grade)
-    dim_full = [float.__repr__(float(dim.points)) for dim in model.dimension]
-    ind_max = [float.__repr__(float(ind.points)) for ind in result.rubric.indicators]
     order = result.order()
     members = result.layout.members is not None
+    seen_vetoes: dict[tuple[int, ...], str] = {}
+    seen_consequences: dict[tuple[tuple[tuple[str, Any], ...], ...], str] = {}
     for lo in range(0, order.shape[0], chunk):
         rows = order[lo:lo + chunk]
         n = rows.shape[0]
@@ -187,22 +192,29 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
             json_numbers(t.bonus[rows], dp),
         ]
         columns += [json_numbers(t.phase_scores[name][rows], dp) for name in model.phases]
-        for k, dim in enumerate(model.dimension):
+        for dim in model.dimension:
             columns.append(json_numbers(t.dimension_points[dim.id][rows], dp, missing="0.0"))
-            columns.append(list(map(float.__repr__, t.dimension_max[dim.id][rows].tolist()))
-                           if dim.kind == "base" else [dim_full[k]] * n)
-        for k, col in enumerate(result.items):
+            if dim.kind == "base":
+                columns.append(list(map(float.__repr__, t.dimension_max[dim.id][rows].tolist())))
+        for col in result.items:
             columns.append(json_numbers(col.points[rows], dp, missing="0.0"))
-            columns.append([ind_max[k]] * n)
             columns.append(json_values(col.value[rows]))
             columns.append(np.where(col.applicable[rows], '"scored"', '"not_applicable"').tolist())
+        # Many units share the same vetoes and consequences (same reasons,
+        # same amounts): each distinct list is encoded once.
         veto_text = ["[]"] * n
         for k, js in _lists_of(d.vetoes, rows).items():
-            veto_text[k] = _nested([vetoes[j] for j in js], indent, pad)
+            key = tuple(js)
+            if key not in seen_vetoes:
+                seen_vetoes[key] = _nested([vetoes[j] for j in js], indent, pad)
+            veto_text[k] = seen_vetoes[key]
         cons_text = ["[]"] * n
         for k, js in _lists_of(cq.status == GRANTED, rows).items():
             i = int(rows[k])
-            cons_text[k] = _nested([consequence_doc(result, i, j) for j in js], indent, pad)
+            docs = tuple(tuple(consequence_doc(result, i, j).items()) for j in js)
+            if docs not in seen_consequences:
+                seen_consequences[docs] = _nested([dict(doc) for doc in docs], indent, pad)
+            cons_text[k] = seen_consequences[docs]
         member_text = [""] * n
         if members:
             sep = ", " if indent is None else ",\n" + " " * pad
@@ -215,14 +227,6 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
         yield [template % values for values in zip(*columns)]
 
 
-def units_json(result: Result) -> str:
-    """The "units" array of the JSON result, as it sits in the indented document."""
-    parts = [",\n    ".join(texts) for texts in unit_texts(result)]
-    if not parts:
-        return "[]"
-    return "[\n    " + ",\n    ".join(parts) + "\n  ]"
-
-
 def document_json(result: Result) -> str:
     """The whole JSON result, indented by 2, as `json.dumps(result.to_dict(), indent=2)` would write it."""
     doc = result.header()
@@ -231,7 +235,13 @@ def document_json(result: Result) -> str:
     doc["summary"] = result.summary()
     text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
     head, tail = text.split(_encode_text(SLOT), 1)
-    return head + units_json(result) + tail + "\n"
+    # One join over every piece: the document is copied once, not once per step.
+    pieces = [head, "["]
+    for texts in unit_texts(result):
+        for unit in texts:
+            pieces += (",\n    " if len(pieces) > 2 else "\n    ", unit)
+    pieces += ("\n  ]" if len(pieces) > 2 else "]", tail, "\n")
+    return "".join(pieces)
 
 
 def jsonl_lines(result: Result) -> Iterator[str]:
@@ -249,6 +259,31 @@ def require_pyarrow() -> Any:
     except ImportError:
         raise ImportError("Arrow and Parquet output need pyarrow: pip install 'scoring[arrow]'") from None
     return pyarrow
+
+
+def arrow_array(values: np.ndarray, mask: np.ndarray | None = None) -> Any:
+    """A numpy column (float, int, bool or text) as an Arrow array, null where `mask`.
+
+    Built from buffers: `pyarrow.array` on a numpy array or a list imports
+    pandas to look at its argument, which costs a large job a second for nothing.
+    """
+    pa = require_pyarrow()
+    n = int(values.shape[0])
+    validity = None if mask is None or not mask.any() else pa.py_buffer(np.packbits(~mask, bitorder="little"))
+    kind = values.dtype.kind
+    if kind == "b":
+        return pa.Array.from_buffers(pa.bool_(), n, [validity, pa.py_buffer(np.packbits(values, bitorder="little"))])
+    if kind == "f":
+        return pa.Array.from_buffers(pa.float64(), n, [validity, pa.py_buffer(values.astype(np.float64))])
+    if kind in "iu":
+        return pa.Array.from_buffers(pa.int64(), n, [validity, pa.py_buffer(values.astype(np.int64))])
+    encoded = [str(v).encode("utf-8") for v in values.tolist()]
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=n), out=offsets[1:])
+    small = int(offsets[-1]) < 2**31  # Arrow's plain string type has 32-bit offsets
+    kind_type = pa.string() if small else pa.large_string()
+    return pa.Array.from_buffers(kind_type, n, [validity, pa.py_buffer(offsets.astype(np.int32) if small else offsets),
+                                                pa.py_buffer(b"".join(encoded))])
 
 
 def arrow_table(result: Result) -> Any:
@@ -270,17 +305,17 @@ def arrow_table(result: Result) -> Any:
 
     def num(values: np.ndarray, places: int) -> Any:
         r = round_half_up(values[rows], places)
-        return pa.array(r, mask=np.isnan(r))
+        return arrow_array(r, np.isnan(r))
 
     ranks = d.rank[rows]
     grades = d.grade[rows]
     names = np.array([g.name for g in model.grade] + [""], dtype=object)
     columns: dict[str, Any] = {
-        "id": pa.array(result.layout.unit_ids[rows].astype(str)),
-        "status": pa.array(np.where(t.assessable[rows], "scored", "not_assessable")),
+        "id": arrow_array(result.layout.unit_ids[rows].astype(str)),
+        "status": arrow_array(np.where(t.assessable[rows], "scored", "not_assessable")),
         "score": num(d.score, p),
-        "grade": pa.array(names[grades], mask=grades == NO_GRADE, type=pa.string()),
-        "rank": pa.array(np.nan_to_num(ranks).astype(np.int64), mask=np.isnan(ranks)),
+        "grade": arrow_array(names[grades], grades == NO_GRADE),
+        "rank": arrow_array(np.nan_to_num(ranks).astype(np.int64), np.isnan(ranks)),
         "base": num(t.base, dp),
         "bonus": num(t.bonus, dp),
     }
@@ -291,18 +326,19 @@ def arrow_table(result: Result) -> Any:
     for ind, col in zip(result.rubric.indicators, result.items):
         columns[f"indicator.{ind.id}"] = num(col.points, dp)
     for j, veto in enumerate(model.veto):
-        columns[f"veto.{veto.id}"] = pa.array(d.vetoes[rows, j])
+        columns[f"veto.{veto.id}"] = arrow_array(d.vetoes[rows, j])
     for j, c in enumerate(model.consequence):
         granted = cq.status[rows, j] == GRANTED
-        columns[f"consequence.{c.id}"] = pa.array(granted)
+        columns[f"consequence.{c.id}"] = arrow_array(granted)
         if c.amount is not None or c.pool is not None:
-            columns[f"consequence.{c.id}.amount"] = pa.array(cq.amounts[rows, j], mask=~granted)
+            columns[f"consequence.{c.id}.amount"] = arrow_array(cq.amounts[rows, j], ~granted)
     metadata = {
         "scoring.header": json.dumps(result.header(), ensure_ascii=False),
         "scoring.rejected": json.dumps([vars(r) for r in result.rejected], ensure_ascii=False),
         "scoring.summary": json.dumps(result.summary(), ensure_ascii=False),
     }
-    return pa.table(columns, metadata=metadata)
+    # from_arrays, not pa.table(dict): the latter imports pandas to check its argument.
+    return pa.Table.from_arrays(list(columns.values()), names=list(columns), metadata=metadata)
 
 
 def parquet_bytes(result: Result) -> bytes:
