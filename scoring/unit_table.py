@@ -47,11 +47,10 @@ _encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ign
 def json_numbers(values: np.ndarray, places: int, *, missing: str = "null") -> list[str]:
     """Half-up rounded JSON numbers; NaN (and, for values, inf) become `missing`."""
     rounded = round_half_up(values, places)
-    out = list(map(float.__repr__, rounded.tolist()))
-    bad = ~np.isfinite(rounded)
-    if bad.any():
-        for k in np.flatnonzero(bad).tolist():
-            out[k] = missing
+    # Points take few distinct values (10.0, 7.5, ...): format each once.
+    distinct, inverse = np.unique(rounded, return_inverse=True)
+    literals = [missing if not math.isfinite(x) else float.__repr__(x) for x in distinct.tolist()]
+    out: list[str] = np.array(literals, dtype=object)[inverse.reshape(-1)].tolist()
     return out
 
 
