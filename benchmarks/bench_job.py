@@ -151,7 +151,7 @@ def run_duckdb(src: Path, dst: Path) -> dict[str, Any]:
 
 def run_scoring(src: Path, dst: Path, fmt: str) -> dict[str, Any]:
     scoring = Path(sys.executable).with_name("scoring")
-    return measure([str(scoring), "run", RUBRIC, str(src), "--format", fmt, "-o", str(dst)])
+    return measure([str(scoring), "run", RUBRIC, str(src), "--format", fmt, "-o", str(dst), "--quiet"])
 
 
 def profile(src: Path, fmt: str, top: int) -> None:

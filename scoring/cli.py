@@ -22,6 +22,7 @@ from typing import TextIO
 from .engine import ENGINE_VERSION, Engine
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
+from .cli_progress import terminal_progress
 from .examples import run_examples
 from .plan import Rubric
 
@@ -79,8 +80,11 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if args.output else "") or "json"
     if fmt not in engine.registry.writers:
         raise UsageError(f"no writer for format {fmt!r}; use --format {' or '.join(sorted(engine.registry.writers))}")
+    progress = terminal_progress(err, args.quiet)
     try:
-        evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error)
+        evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, progress=progress)
+        result = engine.score(rubric, evidence, previous=args.previous, progress=progress)
+        text = engine.render(result, fmt, progress=progress)  # everything rendered before anything is written
     except EvidenceError as exc:
         # --on-error fail writes nothing, the rejects file included: the
         # rows are listed here, and the message says how to skip them.
@@ -89,10 +93,11 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
         if len(exc.rejected) > SHOWN_REJECTIONS:
             print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
         raise
-    result = engine.score(rubric, evidence, previous=args.previous)
+    finally:
+        if progress is not None:
+            progress.close()
     for warning in result.warnings:
         print(f"warning: {warning}", file=err)
-    text = engine.render(result, fmt)  # everything rendered before anything is written
     if args.output:
         write_atomic(Path(args.output), text)
     elif isinstance(text, bytes):
@@ -154,7 +159,13 @@ def cmd_check(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
         if rubric is None:
             status = EXIT_INVALID
             continue
-        findings = check_rubric(engine, rubric, max_examples=args.max_examples, seed=args.seed)
+        progress = terminal_progress(err, args.quiet)
+        try:
+            findings = check_rubric(engine, rubric, max_examples=args.max_examples, seed=args.seed,
+                                    progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
         for finding in findings:
             print(f"{rubric.path or source}: {finding.render()}", file=sys.stdout)
         errors = sum(f.severity == "error" for f in findings)
@@ -260,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
     run.add_argument("--format", help="json (default), jsonl, parquet, csv or md; default from OUT's suffix")
     run.add_argument("--rejects", metavar="FILE", help="write rejected rows to FILE as CSV")
+    run.add_argument("-q", "--quiet", action="store_true",
+                     help="no progress bars (they are drawn only when stderr is a terminal anyway)")
     run.set_defaults(func=cmd_run)
 
     validate = sub.add_parser("validate", help="check rubrics and their worked examples")
@@ -270,6 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("rubrics", metavar="RUBRIC", nargs="+")
     check.add_argument("--max-examples", type=int, default=100, help="evidence tables drawn per property (100)")
     check.add_argument("--seed", type=int, default=0, help="hypothesis seed, for reproducible runs (0)")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress (drawn only when stderr is a terminal anyway)")
     check.set_defaults(func=cmd_check)
 
     schema = sub.add_parser("schema", help="print the rubric format's JSON Schema (with every method's parameters)")

@@ -26,6 +26,7 @@ from .indicators import score_indicators
 from .layout import build_layout
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
+from .progress import Progress, report
 from .registry import PluginInfo, Registry, build_registry, distribution_version, make_manager
 from .result import Provenance, Result
 from .rubric import build_model, parse_toml, read_rubric_source, sha256_hex
@@ -105,7 +106,10 @@ class Engine:
         return rubric
 
     # --- evidence ------------------------------------------------------------
-    def load_evidence(self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail") -> Evidence:
+    def load_evidence(
+        self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail", progress: Progress | None = None
+    ) -> Evidence:
+        """Read and type an evidence file; `progress` hears "reading" and "typing" (see `scoring.progress`)."""
         path = Path(source)
         loader = next((ld for ld in self.registry.loaders.values() if path.suffix.lower() in ld.suffixes), None)
         if loader is None:
@@ -115,9 +119,15 @@ class Engine:
             data = path.read_bytes()
         except OSError as exc:
             raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
+        report(progress, "reading", 0, None, "rows")
         table = loader.read(path, data)
-        return type_table(table, rubric.model, source=str(path), data=data, on_error=on_error,
-                          member_fields=rubric.member_fields)
+        rows = len(table.rows)
+        report(progress, "reading", rows, rows, "rows")
+        report(progress, "typing", 0, rows, "rows")
+        evidence = type_table(table, rubric.model, source=str(path), data=data, on_error=on_error,
+                              member_fields=rubric.member_fields)
+        report(progress, "typing", rows, rows, "rows")
+        return evidence
 
     def evidence_from_rows(
         self, rubric: Rubric, rows: Sequence[Mapping[str, Any]], *, on_error: OnError = "fail", name: str = "<rows>"
@@ -157,21 +167,24 @@ class Engine:
         *,
         on_error: OnError = "fail",
         previous: Previous | str | Path | None = None,
+        progress: Progress | None = None,
     ) -> Result:
         """Score `evidence` against `rubric`; paths and bundled ids are loaded first.
 
         `previous` is last period's result (a `Previous`, or the path of a JSON
         result this engine wrote) for consequences that read `previous.*`.
+        `progress` hears each stage as it goes (see `scoring.progress`).
         """
         if not isinstance(rubric, Rubric):
             rubric = self.load_rubric(rubric)
         if isinstance(evidence, (str, Path)):
-            evidence = self.load_evidence(rubric, evidence, on_error=on_error)
+            evidence = self.load_evidence(rubric, evidence, on_error=on_error, progress=progress)
         elif not isinstance(evidence, Evidence):
             evidence = self.evidence_from_rows(rubric, evidence, on_error=on_error)
         layout = build_layout(evidence, rubric.model)
-        items = score_indicators(rubric, layout)
+        items = score_indicators(rubric, layout, progress)
         totals = aggregate(rubric, items, layout.n_units)
+        report(progress, "deciding", 0, layout.n_units, "units")
         decisions = decide(rubric, layout, totals)
         warnings = list(evidence.warnings)
         if isinstance(previous, (str, Path)):
@@ -180,6 +193,7 @@ class Engine:
             warnings += check_previous(previous, rubric.id, rubric.version, layout.unit_ids)
         consequences = decide_consequences(rubric, layout, totals, decisions,
                                            previous_columns(previous, layout.unit_ids))
+        report(progress, "deciding", layout.n_units, layout.n_units, "units")
         provenance = Provenance(
             rubric_id=rubric.id, rubric_version=rubric.version, rubric_sha256=rubric.sha256,
             evidence_source=evidence.source, evidence_sha256=evidence.sha256, rows_read=evidence.rows_read,
@@ -194,8 +208,12 @@ class Engine:
         return result
 
     # --- writing -------------------------------------------------------------
-    def render(self, result: Result, format: str) -> str | bytes:
+    def render(self, result: Result, format: str, *, progress: Progress | None = None) -> str | bytes:
         writer = self.registry.writers.get(format)
         if writer is None:
             raise UsageError(f"no writer {format!r}; writers are: {', '.join(sorted(self.registry.writers))}")
-        return writer.write(result)
+        n = result.layout.n_units
+        report(progress, "writing", 0, n, "units")
+        out = writer.write(result)
+        report(progress, "writing", n, n, "units")
+        return out
