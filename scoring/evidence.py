@@ -362,11 +362,15 @@ def type_arrays(
             raise EvidenceError(f"column {name!r} has shape {raw.shape}, expected ({n},) like the ids", path=source)
         if spec.numeric:
             try:
-                values = raw.astype(np.float64)
+                values = raw.astype(np.float64, copy=False)
             except (TypeError, ValueError):
                 raise EvidenceError(f"column {name!r} is not numeric (field type {spec.type})", path=source) from None
             empty = np.isnan(values)
-            values = values.copy()
+            if spec.missing == "zero" and values is raw and empty.any():
+                # The missing policy writes zeros into empty cells: into a copy,
+                # never into the caller's array. Otherwise a float64 column is
+                # used as given, which saves a copy of every such column.
+                values = values.copy()
             infinite = np.flatnonzero(np.isinf(values))
             out.reject(infinite, name, [_cell_text(float(values[i])) for i in infinite.tolist()], "not a finite number")
             _check_numeric(name, spec, values, np.flatnonzero(~empty & ~np.isinf(values)), out, _number_text(values))
