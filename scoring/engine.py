@@ -22,6 +22,7 @@ from .consequences import decide_consequences
 from .decide import decide
 from .errors import EvidenceError, RubricError, UsageError
 from .evidence import Evidence, OnError, type_arrays, type_table
+from .fast_csv import plain_csv_evidence
 from .indicators import score_indicators
 from .layout import build_layout
 from .plan import Rubric, compile_rubric
@@ -120,6 +121,12 @@ class Engine:
         except OSError as exc:
             raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
         report(progress, "reading", 0, None, "rows")
+        if loader.name == "csv":
+            fast = plain_csv_evidence(rubric, path, data)
+            if fast is not None:  # a plain, valid file: read and typed by whole columns
+                report(progress, "reading", fast.rows_read, fast.rows_read, "rows")
+                report(progress, "typing", fast.rows_read, fast.rows_read, "rows")
+                return fast
         table = loader.read(path, data)
         rows = len(table.rows)
         report(progress, "reading", rows, rows, "rows")

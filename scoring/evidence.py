@@ -530,11 +530,13 @@ def _period_gaps(ids: np.ndarray, periods: np.ndarray, parents: np.ndarray | Non
     """A warning naming units that lack periods other units have."""
     owner = ids if parents is None else np.where(parents != "", parents, ids)
     owner, periods = owner[~bad], periods[~bad]
-    all_periods = np.unique(periods)
+    all_periods, period_code = np.unique(periods, return_inverse=True)
     if all_periods.size <= 1:
         return []
-    pairs = np.unique(np.char.add(np.char.add(owner, "\x1f"), periods))
-    names, per_unit = np.unique(np.char.partition(pairs, "\x1f")[:, 0], return_counts=True)
+    # (unit, period) pairs as integer codes: joining the texts costs a string per row.
+    names, owner_code = np.unique(owner, return_inverse=True)
+    pairs = np.unique(owner_code.reshape(-1).astype(np.int64) * all_periods.size + period_code.reshape(-1))
+    per_unit = np.bincount(pairs // all_periods.size, minlength=names.size)
     short = names[per_unit < all_periods.size]
     if short.size == 0:
         return []

@@ -336,7 +336,7 @@ class Result:
         return document_json(self)
 
     def to_arrow(self) -> Any:
-        """One row per unit, in reading order, as a `pyarrow.Table` (needs the `arrow` extra).
+        """One row per unit, in reading order, as a `pyarrow.Table`.
 
         The columns are listed in `scoring.unit_table.arrow_table`; the header,
         rejected rows and summary are in the schema's metadata.

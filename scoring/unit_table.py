@@ -256,7 +256,7 @@ def require_pyarrow() -> Any:
     try:
         import pyarrow
     except ImportError:
-        raise ImportError("Arrow and Parquet output need pyarrow: pip install 'scoring[arrow]'") from None
+        raise ImportError("Arrow and Parquet output need pyarrow, a dependency of scoring: pip install pyarrow") from None
     return pyarrow
 
 

@@ -1,0 +1,147 @@
+"""A fast path for plain CSV evidence: Arrow's CSV reader, typed by whole columns.
+
+Most evidence files are plain: UTF-8, no quotes, the rubric's field names as
+the header, numbers written as plain decimals, yes/no cells as 是/否 or
+true/false, every row valid. For such a file the cell-by-cell reader is all
+overhead, so this module reads it with pyarrow's multi-threaded CSV parser,
+checks every column at once with Arrow's compute functions, and hands typed
+numpy columns to the same checks `Engine.evidence_from_arrays` runs (counts
+whole, rates in [0, 1], bounds, duplicates, members, missing policies).
+
+It answers only when the answer cannot differ from the careful path: on the
+first thing that is not plain (a quote, a BOM-less non-UTF-8 byte, a header
+that needs matching, a cell such as `1,234` or `55%` or `√`, a blank line of
+commas, any row the checks would refuse), it returns None and the careful path
+(`scoring.evidence.type_table` on the loader's cells) reads the file from the
+start and names every row as always. tests/test_fast_csv.py checks the two
+agree on drawn evidence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import EvidenceError
+from .evidence import Evidence, sha256_of, type_arrays
+from .plan import Rubric
+
+# Yes/no words every version of the careful path reads the same way (lowercased).
+PLAIN_TRUE = ("是", "true", "1", "yes", "y", "t")
+PLAIN_FALSE = ("否", "false", "0", "no", "n", "f")
+BOM = b"\xef\xbb\xbf"
+
+
+def _modules() -> tuple[Any, Any, Any] | None:
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:  # the careful path needs nothing beyond the standard library
+        return None
+    return pa, pc, pacsv
+
+
+def _header(data: bytes) -> list[str] | None:
+    line = data.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        names = line.decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        return None
+    if len(set(names)) != len(names) or any(n != n.strip() or not n for n in names):
+        return None
+    return names
+
+
+def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes) -> Evidence | None:
+    """Typed evidence from a plain, valid CSV file; None if anything about it needs the careful path."""
+    modules = _modules()
+    if modules is None:
+        return None
+    pa, pc, pacsv = modules
+    body = data[len(BOM):] if data.startswith(BOM) else data
+    if b'"' in body or b"\x00" in body:
+        return None  # quoting rules differ between readers; let the careful one decide
+    names = _header(body)
+    model = rubric.model
+    info = model.rubric
+    if names is None or info.id_column not in names:
+        return None
+    known = set(model.fields) | {info.id_column, info.period_column, info.parent_column}
+    extra = [c for c in names if c not in known]
+    if extra or any(f not in names and s.missing == "error" for f, s in model.fields.items()):
+        return None  # the careful path words the warning or the error
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):  # a ragged row, invalid UTF-8, ...
+        return None
+    n = table.num_rows
+    if n == 0:
+        return None
+
+    def column(name: str) -> Any:
+        return table.column(name).combine_chunks()
+
+    # Cells the careful path would strip are its business. Number, yes/no and
+    # choice cells are matched exactly below, so only text columns need a look;
+    # a row blank but for its commas has a blank id, which the checks refuse.
+    text_like = [info.id_column, info.period_column, info.parent_column]
+    text_like += [f for f, spec in model.fields.items() if spec.type == "text"]
+    for name in text_like:
+        if name in names and pc.any(pc.match_substring_regex(column(name), r"^\s|\s$")).as_py():
+            return None
+
+    def texts(name: str) -> np.ndarray:
+        return np.asarray(column(name).to_numpy(zero_copy_only=False)).astype(str)
+
+    columns: dict[str, np.ndarray] = {}
+    for name, spec in model.fields.items():
+        if name not in names:
+            continue
+        col = column(name)
+        empty = pc.equal(col, "")
+        if spec.numeric:
+            # Arrow parses decimal text exactly as Python does (correctly rounded);
+            # it refuses `1,234`, `55%`, `1_000` and the like, which sends the
+            # file to the careful path. Text it reads as NaN ("nan") is not a
+            # blank cell, so a NaN anywhere but a blank cell sends it there too.
+            try:
+                numbers = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), col), pa.float64())
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                return None
+            values = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
+            if not np.array_equal(np.isnan(values), np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)):
+                return None
+            columns[name] = values
+        elif spec.type == "bool":
+            lowered = pc.utf8_lower(col)
+            yes = pc.is_in(lowered, value_set=pa.array(PLAIN_TRUE))
+            no = pc.is_in(lowered, value_set=pa.array(PLAIN_FALSE))
+            if not pc.all(pc.or_(empty, pc.or_(yes, no))).as_py():
+                return None
+            # 1.0 / 0.0, NaN where blank: the missing policy decides, as for any empty cell.
+            flags = np.where(np.asarray(yes.to_numpy(zero_copy_only=False), dtype=bool), 1.0, 0.0)
+            flags[np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
+            columns[name] = flags
+        else:
+            if spec.type == "enum" and not pc.all(
+                    pc.or_(empty, pc.is_in(col, value_set=pa.array(spec.values or [])))).as_py():
+                return None
+            columns[name] = texts(name)
+    periods = texts(info.period_column) if info.period_column in names else None
+    parents = texts(info.parent_column) if info.parent_column in names else None
+    try:
+        evidence = type_arrays(model, texts(info.id_column), columns, periods=periods, parents=parents,
+                               source=str(path), on_error="fail", member_fields=rubric.member_fields)
+    except EvidenceError:
+        return None  # some row is refused: the careful path names it by its row in the file
+    evidence.sha256 = sha256_of(data)
+    return evidence
