@@ -44,6 +44,45 @@ def _modules() -> tuple[Any, Any, Any] | None:
     return pa, pc, pacsv
 
 
+# numpy views of Arrow arrays, read from their buffers: `to_numpy` and
+# `pyarrow.array` import pandas to look at their arguments, a second's work
+# for nothing in a job that never uses it.
+def _bits(buffer: Any, offset: int, n: int) -> np.ndarray:
+    packed = np.frombuffer(buffer, dtype=np.uint8)
+    bits: np.ndarray = np.unpackbits(packed, bitorder="little")[offset:offset + n].astype(bool)
+    return bits
+
+
+def _valid(array: Any) -> np.ndarray:
+    """Where `array` is not null."""
+    validity = array.buffers()[0]
+    if validity is None or array.null_count == 0:
+        return np.ones(len(array), dtype=bool)
+    valid: np.ndarray = _bits(validity, array.offset, len(array))
+    return valid
+
+
+def _floats(array: Any) -> np.ndarray:
+    """A float64 Arrow array as numpy, NaN where null."""
+    n = len(array)
+    values = np.frombuffer(array.buffers()[1], dtype=np.float64, count=array.offset + n)[array.offset:].copy()
+    values[~_valid(array)] = np.nan
+    return values
+
+
+def _flags(array: Any) -> np.ndarray:
+    """A boolean Arrow array as numpy, False where null."""
+    flags: np.ndarray = _bits(array.buffers()[1], array.offset, len(array)) & _valid(array)
+    return flags
+
+
+def _strings(pa: Any, words: Any) -> Any:
+    encoded = [w.encode("utf-8") for w in words]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    return pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))])
+
+
 def _header(data: bytes) -> list[str] | None:
     line = data.split(b"\n", 1)[0].rstrip(b"\r")
     try:
@@ -78,8 +117,9 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes) -> Evidence | No
             pa.py_buffer(body),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            # Every column as text (nothing guessed: "007" stays "007"); blank cells null.
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False),
+                                                 strings_can_be_null=True),
         )
     except (pa.ArrowInvalid, pa.ArrowException):  # a ragged row, invalid UTF-8, ...
         return None
@@ -100,40 +140,39 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes) -> Evidence | No
             return None
 
     def texts(name: str) -> np.ndarray:
-        return np.asarray(column(name).to_numpy(zero_copy_only=False)).astype(str)
+        return np.array(["" if v is None else v for v in column(name).to_pylist()], dtype=str)
 
     columns: dict[str, np.ndarray] = {}
     for name, spec in model.fields.items():
         if name not in names:
             continue
         col = column(name)
-        empty = pc.equal(col, "")
+        empty = ~_valid(col)
         if spec.numeric:
             # Arrow parses decimal text exactly as Python does (correctly rounded);
             # it refuses `1,234`, `55%`, `1_000` and the like, which sends the
             # file to the careful path. Text it reads as NaN ("nan") is not a
             # blank cell, so a NaN anywhere but a blank cell sends it there too.
             try:
-                numbers = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), col), pa.float64())
+                values = _floats(pc.cast(col, pa.float64()))
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 return None
-            values = np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
-            if not np.array_equal(np.isnan(values), np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)):
+            if not np.array_equal(np.isnan(values), empty):
                 return None
             columns[name] = values
         elif spec.type == "bool":
             lowered = pc.utf8_lower(col)
-            yes = pc.is_in(lowered, value_set=pa.array(PLAIN_TRUE))
-            no = pc.is_in(lowered, value_set=pa.array(PLAIN_FALSE))
-            if not pc.all(pc.or_(empty, pc.or_(yes, no))).as_py():
+            yes = _flags(pc.is_in(lowered, value_set=_strings(pa, PLAIN_TRUE)))
+            no = _flags(pc.is_in(lowered, value_set=_strings(pa, PLAIN_FALSE)))
+            if not (empty | yes | no).all():
                 return None
             # 1.0 / 0.0, NaN where blank: the missing policy decides, as for any empty cell.
-            flags = np.where(np.asarray(yes.to_numpy(zero_copy_only=False), dtype=bool), 1.0, 0.0)
-            flags[np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
+            flags = np.where(yes, 1.0, 0.0)
+            flags[empty] = np.nan
             columns[name] = flags
         else:
-            if spec.type == "enum" and not pc.all(
-                    pc.or_(empty, pc.is_in(col, value_set=pa.array(spec.values or [])))).as_py():
+            if spec.type == "enum" and not (
+                    empty | _flags(pc.is_in(col, value_set=_strings(pa, spec.values or [])))).all():
                 return None
             columns[name] = texts(name)
     periods = texts(info.period_column) if info.period_column in names else None
