@@ -65,7 +65,7 @@ def _valid(array: Any) -> np.ndarray:
 def _floats(array: Any) -> np.ndarray:
     """A float64 Arrow array as numpy, NaN where null."""
     n = len(array)
-    values = np.frombuffer(array.buffers()[1], dtype=np.float64, count=array.offset + n)[array.offset:].copy()
+    values: np.ndarray = np.frombuffer(array.buffers()[1], dtype=np.float64, count=array.offset + n)[array.offset:].copy()
     values[~_valid(array)] = np.nan
     return values
 
