@@ -15,9 +15,9 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from .engine import ENGINE_VERSION, Engine
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
@@ -30,13 +30,20 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SHOWN_REJECTIONS = 10
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
+def write_atomic(path: Path, text: str | bytes | Callable[[BinaryIO], None]) -> None:
+    """Write to a temporary file beside `path`, then rename it into place.
+
+    `text` is the whole content, or a function that writes it to the open file
+    a part at a time (a large result need not sit in memory whole).
+    """
     path = path.resolve()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
+            if callable(text):
+                text(handle)
+            else:
+                handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp makes the file private (0600); give it the mode a plain open()
@@ -84,7 +91,19 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     try:
         evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, progress=progress)
         result = engine.score(rubric, evidence, previous=args.previous, progress=progress)
-        text = engine.render(result, fmt, progress=progress)  # everything rendered before anything is written
+        writer = engine.registry.writers[fmt]
+        if args.output and writer.stream is not None:
+            # Streamed into the temporary file, renamed into place only when whole.
+            stream = writer.stream
+            n = result.layout.n_units
+            if progress is not None:
+                progress("writing", 0, n, "units")
+            write_atomic(Path(args.output), lambda handle: stream(result, handle))
+            if progress is not None:
+                progress("writing", n, n, "units")
+            text: str | bytes | None = None
+        else:
+            text = engine.render(result, fmt, progress=progress)  # everything rendered before anything is written
     except EvidenceError as exc:
         # --on-error fail writes nothing, the rejects file included: the
         # rows are listed here, and the message says how to skip them.
@@ -98,7 +117,9 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
             progress.close()
     for warning in result.warnings:
         print(f"warning: {warning}", file=err)
-    if args.output:
+    if text is None:
+        pass  # streamed above
+    elif args.output:
         write_atomic(Path(args.output), text)
     elif isinstance(text, bytes):
         if sys.stdout.isatty():

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
@@ -226,26 +226,37 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
         yield [template % values for values in zip(*columns)]
 
 
-def document_json(result: Result) -> str:
-    """The whole JSON result, indented by 2, as `json.dumps(result.to_dict(), indent=2)` would write it."""
+def document_parts(result: Result, *, chunk: int = CHUNK) -> Iterator[str]:
+    """The JSON result in pieces (the head, a chunk of units at a time, the tail), for streaming to a file."""
     doc = result.header()
     doc["units"] = SLOT
     doc["rejected"] = [vars(r) for r in result.rejected]
     doc["summary"] = result.summary()
     text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
     head, tail = text.split(_encode_text(SLOT), 1)
-    # One join over every piece: the document is copied once, not once per step.
-    pieces = [head, "["]
-    for texts in unit_texts(result):
-        for unit in texts:
-            pieces += (",\n    " if len(pieces) > 2 else "\n    ", unit)
-    pieces += ("\n  ]" if len(pieces) > 2 else "]", tail, "\n")
-    return "".join(pieces)
+    yield head + "["
+    first = True
+    for texts in unit_texts(result, chunk=chunk):
+        if texts:
+            yield ("\n    " if first else ",\n    ") + ",\n    ".join(texts)
+            first = False
+    yield ("]" if first else "\n  ]") + tail + "\n"
 
 
-def jsonl_lines(result: Result) -> Iterator[str]:
-    """One compact JSON object per unit, in reading order, each ending in a newline."""
-    for texts in unit_texts(result, indent=None, depth=0):
+def document_json(result: Result) -> str:
+    """The whole JSON result, indented by 2, as `json.dumps(result.to_dict(), indent=2)` would write it."""
+    return "".join(document_parts(result))
+
+
+def write_parts(parts: Iterator[str], handle: BinaryIO) -> None:
+    """Write text pieces to a binary file as UTF-8, one piece in memory at a time."""
+    for part in parts:
+        handle.write(part.encode("utf-8"))
+
+
+def jsonl_lines(result: Result, *, chunk: int = CHUNK) -> Iterator[str]:
+    """One compact JSON object per unit, in reading order, each ending in a newline (a chunk of units a piece)."""
+    for texts in unit_texts(result, indent=None, depth=0, chunk=chunk):
         yield "".join(text + "\n" for text in texts)
 
 

@@ -52,6 +52,25 @@ def test_json_and_jsonl_match_the_unit_views(rubric_id: str) -> None:
     assert result.to_dict() == json.loads(reference_json(result))
 
 
+def test_documents_in_small_chunks_are_the_same() -> None:
+    from scoring.unit_table import document_parts, jsonl_lines
+
+    result = sample_result("enterprise-safety-target")
+    assert "".join(document_parts(result, chunk=3)) == reference_json(result)
+    assert "".join(jsonl_lines(result, chunk=3)) == reference_jsonl(result)
+
+
+def test_cli_streams_the_same_bytes(tmp_path: Path) -> None:
+    result = sample_result("enterprise-safety-target")
+    for fmt in ("json", "jsonl"):
+        out = tmp_path / f"result.{fmt}"
+        done = scoring_cli("run", "enterprise-safety-target", "-o", str(out))
+        assert done.returncode == 0, done.stderr
+        assert out.read_bytes() == str(ENGINE.render(result, fmt)).encode("utf-8")
+        piped = scoring_cli("run", "enterprise-safety-target", "--format", fmt)
+        assert piped.stdout == ENGINE.render(result, fmt)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), rubric=rubrics(ENGINE))
 def test_json_matches_the_unit_views_for_any_rubric(data: st.DataObject, rubric: scoring.Rubric) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import BinaryIO
 
 from scoring.result import Result
-from scoring.unit_table import document_json, jsonl_lines, parquet_bytes
+from scoring.unit_table import document_json, document_parts, jsonl_lines, parquet_bytes, write_parts
 from scoring.writers import Writer
 
 
@@ -14,8 +15,16 @@ def write_json(result: Result) -> str:
     return document_json(result)
 
 
+def stream_json(result: Result, handle: BinaryIO) -> None:
+    write_parts(document_parts(result), handle)
+
+
 def write_jsonl(result: Result) -> str:
     return "".join(jsonl_lines(result))
+
+
+def stream_jsonl(result: Result, handle: BinaryIO) -> None:
+    write_parts(jsonl_lines(result), handle)
 
 
 def write_parquet(result: Result) -> bytes:
@@ -91,8 +100,9 @@ def write_markdown(result: Result) -> str:
 
 
 WRITERS: tuple[Writer, ...] = (
-    Writer("json", ".json", write_json, "the whole result, with provenance and rejected rows"),
-    Writer("jsonl", ".jsonl", write_jsonl, "one unit per line (JSON Lines), as in the JSON result; streamable"),
+    Writer("json", ".json", write_json, "the whole result, with provenance and rejected rows", stream_json),
+    Writer("jsonl", ".jsonl", write_jsonl, "one unit per line (JSON Lines), as in the JSON result; streamable",
+           stream_jsonl),
     Writer("parquet", ".parquet", write_parquet,
            "one row per unit: score, grade, rank, points, vetoes, consequences; rejected rows in its metadata"),
     Writer("csv", ".csv", write_csv, "one row per unit: id, score, grade, rank, phases, dimensions"),
