@@ -338,8 +338,12 @@ def type_arrays(
     source: str = "<arrays>",
     on_error: OnError = "fail",
     member_fields: frozenset[str] = frozenset(),
+    digest: str | None = None,
 ) -> Evidence:
     """Evidence from whole columns already in memory (numpy arrays or lists).
+
+    `digest` is the evidence's sha256 when the caller has it (the file's, for
+    a file read by whole columns); otherwise it is computed from the arrays.
 
     Numeric columns may hold NaN for an empty cell; the field's missing policy
     applies as it would to a file. The checks are the same as for a file.
@@ -399,16 +403,18 @@ def type_arrays(
                                        None if parent_arr is None else parent_arr != "", name in member_fields)
         typed[name] = values
     out.reject(np.flatnonzero(id_arr == ""), rubric.rubric.id_column, None, "no unit id")
-    hasher = hashlib.sha256(id_arr.tobytes())
-    for name in rubric.fields:
-        hasher.update(name.encode())
-        hasher.update(np.ascontiguousarray(typed[name]).tobytes())
+    if digest is None:
+        hasher = hashlib.sha256(id_arr.tobytes())
+        for name in rubric.fields:
+            hasher.update(name.encode())
+            hasher.update(np.ascontiguousarray(typed[name]).tobytes())
+        digest = hasher.hexdigest()
     return _finish(
         rubric, out, id_arr,
         None if periods is None else np.asarray(periods).astype(str),
         parent_arr,
         typed, missing, lambda f, i: _cell_text(typed[f][i].item()),
-        source=source, sha256=hasher.hexdigest(), warnings=[], on_error=on_error, member_fields=member_fields,
+        source=source, sha256=digest, warnings=[], on_error=on_error, member_fields=member_fields,
     )
 
 
@@ -474,8 +480,15 @@ def _finish(
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each value's index among the sorted distinct values, and how many there are."""
+    uniq, inverse = _distinct(values)
+    return inverse, int(uniq.shape[0])
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values and each value's index among them."""
     uniq, inverse = np.unique(values, return_inverse=True)
-    return inverse.reshape(-1).astype(np.int64), int(uniq.shape[0])
+    return uniq, inverse.reshape(-1).astype(np.int64)
 
 
 def _reject_duplicates(
@@ -530,12 +543,12 @@ def _period_gaps(ids: np.ndarray, periods: np.ndarray, parents: np.ndarray | Non
     """A warning naming units that lack periods other units have."""
     owner = ids if parents is None else np.where(parents != "", parents, ids)
     owner, periods = owner[~bad], periods[~bad]
-    all_periods, period_code = np.unique(periods, return_inverse=True)
+    all_periods, period_code = _distinct(periods)
     if all_periods.size <= 1:
         return []
     # (unit, period) pairs as integer codes: joining the texts costs a string per row.
-    names, owner_code = np.unique(owner, return_inverse=True)
-    pairs = np.unique(owner_code.reshape(-1).astype(np.int64) * all_periods.size + period_code.reshape(-1))
+    names, owner_code = _distinct(owner)
+    pairs = np.unique(owner_code * all_periods.size + period_code)
     per_unit = np.bincount(pairs // all_periods.size, minlength=names.size)
     short = names[per_unit < all_periods.size]
     if short.size == 0:

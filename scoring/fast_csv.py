@@ -140,7 +140,14 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes) -> Evidence | No
             return None
 
     def texts(name: str) -> np.ndarray:
-        return np.array(["" if v is None else v for v in column(name).to_pylist()], dtype=str)
+        # Through a dictionary: each distinct text becomes a Python string once.
+        encoded = pc.dictionary_encode(column(name))
+        words = np.array(["" if v is None else v for v in encoded.dictionary.to_pylist()] + [""], dtype=str)
+        indices = encoded.indices
+        codes = np.frombuffer(indices.buffers()[1], dtype=np.int32, count=indices.offset + n)[indices.offset:]
+        codes = np.where(_valid(indices), codes, len(words) - 1)  # null (blank) -> ""
+        picked: np.ndarray = words[codes]
+        return picked
 
     columns: dict[str, np.ndarray] = {}
     for name, spec in model.fields.items():
@@ -178,9 +185,8 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes) -> Evidence | No
     periods = texts(info.period_column) if info.period_column in names else None
     parents = texts(info.parent_column) if info.parent_column in names else None
     try:
-        evidence = type_arrays(model, texts(info.id_column), columns, periods=periods, parents=parents,
-                               source=str(path), on_error="fail", member_fields=rubric.member_fields)
+        return type_arrays(model, texts(info.id_column), columns, periods=periods, parents=parents,
+                           source=str(path), on_error="fail", member_fields=rubric.member_fields,
+                           digest=sha256_of(data))
     except EvidenceError:
         return None  # some row is refused: the careful path names it by its row in the file
-    evidence.sha256 = sha256_of(data)
-    return evidence
