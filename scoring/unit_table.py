@@ -44,37 +44,44 @@ _encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ign
 # --- columns as JSON literals ------------------------------------------------------
 
 
-def json_numbers(values: np.ndarray, places: int, *, missing: str = "null") -> list[str]:
+# Literals are UTF-8 bytes: most of a unit's text is ASCII, and bytes take a
+# byte a character where a str holding one Chinese grade name takes two.
+def json_numbers(values: np.ndarray, places: int, *, missing: bytes = b"null") -> list[bytes]:
     """Half-up rounded JSON numbers; NaN (and, for values, inf) become `missing`."""
     rounded = round_half_up(values, places)
     # Points take few distinct values (10.0, 7.5, ...): format each once.
     distinct, inverse = np.unique(rounded, return_inverse=True)
-    literals = [missing if not math.isfinite(x) else float.__repr__(x) for x in distinct.tolist()]
-    out: list[str] = np.array(literals, dtype=object)[inverse.reshape(-1)].tolist()
+    literals = [missing if not math.isfinite(x) else float.__repr__(x).encode() for x in distinct.tolist()]
+    out: list[bytes] = np.array(literals, dtype=object)[inverse.reshape(-1)].tolist()
     return out
 
 
-def _json_ranks(ranks: np.ndarray) -> list[str]:
-    out = list(map(int.__repr__, np.nan_to_num(ranks).astype(np.int64).tolist()))
+def _json_ranks(ranks: np.ndarray) -> list[bytes]:
+    out = [b"%d" % r for r in np.nan_to_num(ranks).astype(np.int64).tolist()]
     for k in np.flatnonzero(np.isnan(ranks)).tolist():
-        out[k] = "null"
+        out[k] = b"null"
     return out
 
 
-def json_texts(values: Any) -> list[str]:
-    return [_encode_text(str(v)) for v in values]
+def json_texts(values: Any) -> list[bytes]:
+    return [_encode_text(str(v)).encode() for v in values]
 
 
-def json_values(values: np.ndarray) -> list[str]:
+def _constant(flags: np.ndarray, yes: bytes, no: bytes) -> list[bytes]:
+    out: list[bytes] = np.array([no, yes], dtype=object)[flags.astype(np.intp)].tolist()
+    return out
+
+
+def json_values(values: np.ndarray) -> list[bytes]:
     """An indicator's measured values as JSON, as `Result` shows them one by one."""
     kind = values.dtype.kind
     if kind == "b":
-        return np.where(values, "true", "false").tolist()  # type: ignore[no-any-return]
+        return _constant(values, b"true", b"false")
     if kind in "iuf":
         return json_numbers(values.astype(np.float64), VALUE_PLACES)
     if kind in "US":
         return json_texts(values.tolist())
-    return [json.dumps(_plain_value(v), ensure_ascii=False) for v in values.tolist()]
+    return [json.dumps(_plain_value(v), ensure_ascii=False).encode() for v in values.tolist()]
 
 
 def _plain_value(v: object) -> float | bool | str | None:
@@ -108,7 +115,7 @@ def _skeleton(result: Result) -> dict[str, Any]:
     }
 
 
-def unit_template(result: Result, indent: int | None, depth: int) -> tuple[str, int]:
+def unit_template(result: Result, indent: int | None, depth: int) -> tuple[bytes, int]:
     """A `%` template of one unit's JSON text, and how far its nested lists are indented.
 
     `depth` is how many levels the unit sits inside the document (2 in the
@@ -119,17 +126,17 @@ def unit_template(result: Result, indent: int | None, depth: int) -> tuple[str, 
     slot = _encode_text(SLOT)
     text = text.replace("%", "%%").replace(slot, "%s")
     if indent is None:
-        return text[:-1] + "%s}", 0
+        return (text[:-1] + "%s}").encode(), 0
     pad = " " * (indent * depth)
     text = text.replace("\n", "\n" + pad)
     close = text.rindex("\n")
-    return text[:close] + "%s" + text[close:], indent * (depth + 1)
+    return (text[:close] + "%s" + text[close:]).encode(), indent * (depth + 1)
 
 
-def _nested(value: object, indent: int | None, pad: int) -> str:
+def _nested(value: object, indent: int | None, pad: int) -> bytes:
     """JSON of a list inside a unit, indented to sit at `pad` spaces."""
     text = json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
-    return text if indent is None else text.replace("\n", "\n" + " " * pad)
+    return (text if indent is None else text.replace("\n", "\n" + " " * pad)).encode()
 
 
 # --- per-unit documents -----------------------------------------------------------------
@@ -163,8 +170,8 @@ def _lists_of(flags: np.ndarray, rows: np.ndarray) -> dict[int, list[int]]:
     return out
 
 
-def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk: int = CHUNK) -> Iterator[list[str]]:
-    """Each unit's JSON text, in reading order, a chunk of units at a time."""
+def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk: int = CHUNK) -> Iterator[list[bytes]]:
+    """Each unit's JSON text (UTF-8), in reading order, a chunk of units at a time."""
     model = result.rubric.model
     d, t, cq = result.decisions, result.totals, result.consequences
     p, dp = model.rubric.precision, result.detail_precision
@@ -173,60 +180,60 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
     grade_names = json_texts(g.name for g in model.grade)
     order = result.order()
     members = result.layout.members is not None
-    seen_vetoes: dict[tuple[int, ...], str] = {}
-    seen_consequences: dict[tuple[tuple[tuple[str, Any], ...], ...], str] = {}
+    seen_vetoes: dict[tuple[int, ...], bytes] = {}
+    seen_consequences: dict[tuple[tuple[tuple[str, Any], ...], ...], bytes] = {}
     for lo in range(0, order.shape[0], chunk):
         rows = order[lo:lo + chunk]
         n = rows.shape[0]
         assessable = t.assessable[rows]
         ranks = d.rank[rows]
         grade_index = d.grade[rows].tolist()
-        columns: list[list[str]] = [
+        columns: list[list[bytes]] = [
             json_texts(result.layout.unit_ids[rows].tolist()),
-            np.where(assessable, '"scored"', '"not_assessable"').tolist(),
+            _constant(assessable, b'"scored"', b'"not_assessable"'),
             json_numbers(d.score[rows], p),
-            ["null" if g == NO_GRADE else grade_names[g] for g in grade_index],
+            [b"null" if g == NO_GRADE else grade_names[g] for g in grade_index],
             _json_ranks(ranks),
             json_numbers(t.base[rows], dp),
             json_numbers(t.bonus[rows], dp),
         ]
         columns += [json_numbers(t.phase_scores[name][rows], dp) for name in model.phases]
         for dim in model.dimension:
-            columns.append(json_numbers(t.dimension_points[dim.id][rows], dp, missing="0.0"))
+            columns.append(json_numbers(t.dimension_points[dim.id][rows], dp, missing=b"0.0"))
             if dim.kind == "base":
-                columns.append(list(map(float.__repr__, t.dimension_max[dim.id][rows].tolist())))
+                columns.append([float.__repr__(x).encode() for x in t.dimension_max[dim.id][rows].tolist()])
         for col in result.items:
-            columns.append(json_numbers(col.points[rows], dp, missing="0.0"))
+            columns.append(json_numbers(col.points[rows], dp, missing=b"0.0"))
             columns.append(json_values(col.value[rows]))
-            columns.append(np.where(col.applicable[rows], '"scored"', '"not_applicable"').tolist())
+            columns.append(_constant(col.applicable[rows], b'"scored"', b'"not_applicable"'))
         # Many units share the same vetoes and consequences (same reasons,
         # same amounts): each distinct list is encoded once.
-        veto_text = ["[]"] * n
+        veto_text = [b"[]"] * n
         for k, js in _lists_of(d.vetoes, rows).items():
             key = tuple(js)
             if key not in seen_vetoes:
                 seen_vetoes[key] = _nested([vetoes[j] for j in js], indent, pad)
             veto_text[k] = seen_vetoes[key]
-        cons_text = ["[]"] * n
+        cons_text = [b"[]"] * n
         for k, js in _lists_of(cq.status == GRANTED, rows).items():
             i = int(rows[k])
             docs = tuple(tuple(consequence_doc(result, i, j).items()) for j in js)
             if docs not in seen_consequences:
                 seen_consequences[docs] = _nested([dict(doc) for doc in docs], indent, pad)
             cons_text[k] = seen_consequences[docs]
-        member_text = [""] * n
+        member_text = [b""] * n
         if members:
             sep = ", " if indent is None else ",\n" + " " * pad
             colon = ": "
             for k, i in enumerate(rows.tolist()):
                 listed = result._members_of(i)
                 if listed:
-                    member_text[k] = f'{sep}"members"{colon}{_nested(listed, indent, pad)}'
+                    member_text[k] = f'{sep}"members"{colon}'.encode() + _nested(listed, indent, pad)
         columns += [veto_text, cons_text, member_text]
         yield [template % values for values in zip(*columns)]
 
 
-def document_parts(result: Result, *, chunk: int = CHUNK) -> Iterator[str]:
+def document_parts(result: Result, *, chunk: int = CHUNK) -> Iterator[bytes]:
     """The JSON result in pieces (the head, a chunk of units at a time, the tail), for streaming to a file."""
     doc = result.header()
     doc["units"] = SLOT
@@ -234,30 +241,30 @@ def document_parts(result: Result, *, chunk: int = CHUNK) -> Iterator[str]:
     doc["summary"] = result.summary()
     text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
     head, tail = text.split(_encode_text(SLOT), 1)
-    yield head + "["
+    yield (head + "[").encode()
     first = True
     for texts in unit_texts(result, chunk=chunk):
         if texts:
-            yield ("\n    " if first else ",\n    ") + ",\n    ".join(texts)
+            yield (b"\n    " if first else b",\n    ") + b",\n    ".join(texts)
             first = False
-    yield ("]" if first else "\n  ]") + tail + "\n"
+    yield (("]" if first else "\n  ]") + tail + "\n").encode()
 
 
 def document_json(result: Result) -> str:
     """The whole JSON result, indented by 2, as `json.dumps(result.to_dict(), indent=2)` would write it."""
-    return "".join(document_parts(result))
+    return b"".join(document_parts(result)).decode("utf-8")
 
 
-def write_parts(parts: Iterator[str], handle: BinaryIO) -> None:
-    """Write text pieces to a binary file as UTF-8, one piece in memory at a time."""
+def write_parts(parts: Iterator[bytes], handle: BinaryIO) -> None:
+    """Write UTF-8 pieces to a binary file, one piece in memory at a time."""
     for part in parts:
-        handle.write(part.encode("utf-8"))
+        handle.write(part)
 
 
-def jsonl_lines(result: Result, *, chunk: int = CHUNK) -> Iterator[str]:
+def jsonl_lines(result: Result, *, chunk: int = CHUNK) -> Iterator[bytes]:
     """One compact JSON object per unit, in reading order, each ending in a newline (a chunk of units a piece)."""
     for texts in unit_texts(result, indent=None, depth=0, chunk=chunk):
-        yield "".join(text + "\n" for text in texts)
+        yield b"\n".join(texts) + b"\n" if texts else b""
 
 
 # --- Arrow ------------------------------------------------------------------------------

@@ -56,8 +56,8 @@ def test_documents_in_small_chunks_are_the_same() -> None:
     from scoring.unit_table import document_parts, jsonl_lines
 
     result = sample_result("enterprise-safety-target")
-    assert "".join(document_parts(result, chunk=3)) == reference_json(result)
-    assert "".join(jsonl_lines(result, chunk=3)) == reference_jsonl(result)
+    assert b"".join(document_parts(result, chunk=3)).decode() == reference_json(result)
+    assert b"".join(jsonl_lines(result, chunk=3)).decode() == reference_jsonl(result)
 
 
 def test_cli_streams_the_same_bytes(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ def stream_json(result: Result, handle: BinaryIO) -> None:
 
 
 def write_jsonl(result: Result) -> str:
-    return "".join(jsonl_lines(result))
+    return b"".join(jsonl_lines(result)).decode("utf-8")
 
 
 def stream_jsonl(result: Result, handle: BinaryIO) -> None:
