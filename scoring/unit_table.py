@@ -48,7 +48,11 @@ _encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ign
 # byte a character where a str holding one Chinese grade name takes two.
 def json_numbers(values: np.ndarray, places: int, *, missing: bytes = b"null") -> list[bytes]:
     """Half-up rounded JSON numbers; NaN (and, for values, inf) become `missing`."""
-    rounded = round_half_up(values, places)
+    return json_floats(round_half_up(values, places), missing=missing)
+
+
+def json_floats(rounded: np.ndarray, *, missing: bytes = b"null") -> list[bytes]:
+    """JSON numbers of `rounded` as they are; NaN and inf become `missing`."""
     # Points take few distinct values (10.0, 7.5, ...): format each once.
     distinct, inverse = np.unique(rounded, return_inverse=True)
     literals = [missing if not math.isfinite(x) else float.__repr__(x).encode() for x in distinct.tolist()]
@@ -201,7 +205,7 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
         for dim in model.dimension:
             columns.append(json_numbers(t.dimension_points[dim.id][rows], dp, missing=b"0.0"))
             if dim.kind == "base":
-                columns.append([float.__repr__(x).encode() for x in t.dimension_max[dim.id][rows].tolist()])
+                columns.append(json_floats(t.dimension_max[dim.id][rows]))
         for col in result.items:
             columns.append(json_numbers(col.points[rows], dp, missing=b"0.0"))
             columns.append(json_values(col.value[rows]))
@@ -245,7 +249,8 @@ def document_parts(result: Result, *, chunk: int = CHUNK) -> Iterator[bytes]:
     first = True
     for texts in unit_texts(result, chunk=chunk):
         if texts:
-            yield (b"\n    " if first else b",\n    ") + b",\n    ".join(texts)
+            yield b"\n    " if first else b",\n    "  # apart from the chunk: no copy of it
+            yield b",\n    ".join(texts)
             first = False
     yield (("]" if first else "\n  ]") + tail + "\n").encode()
 
