@@ -11,54 +11,23 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TextIO
 
 from .engine import ENGINE_VERSION, Engine
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
 from .cli_progress import terminal_progress
 from .examples import run_examples
-from .plan import Rubric
+from .outputs import Content, Output, check_outputs, write_outputs
+from .outputs import write_atomic as write_atomic  # kept importable from here for existing callers
+from .plan import CompiledIndicator, Rubric
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SHOWN_REJECTIONS = 10
-
-
-def write_atomic(path: Path, text: str | bytes | Callable[[BinaryIO], None]) -> None:
-    """Write to a temporary file beside `path`, then rename it into place.
-
-    `text` is the whole content, or a function that writes it to the open file
-    a part at a time (a large result need not sit in memory whole).
-    """
-    path = path.resolve()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if callable(text):
-                text(handle)
-            else:
-                handle.write(text.encode("utf-8") if isinstance(text, str) else text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); give it the mode a plain open()
-        # would have: the old file's, or the default under the umask.
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def rejects_csv(rejected: Sequence[Rejection]) -> str:
@@ -81,55 +50,65 @@ def _evidence_path(rubric: Rubric, given: str | None, sample: bool) -> str:
     return str(rubric.sample)
 
 
+def _outputs(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    return [(label, Path(value)) for label, value in (("-o", args.output), ("--rejects", args.rejects)) if value]
+
+
+def _inputs(rubric: Rubric, evidence_path: str, args: argparse.Namespace) -> list[tuple[str, Path]]:
+    """Every file the run reads, with the name an error message gives it."""
+    found = [("evidence", Path(evidence_path))]
+    if rubric.path is not None:
+        found.append(("rubric", rubric.path))
+    if args.previous:
+        found.append(("--previous", Path(args.previous)))
+    return found
+
+
 def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
     fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if args.output else "") or "json"
     if fmt not in engine.registry.writers:
         raise UsageError(f"no writer for format {fmt!r}; use --format {' or '.join(sorted(engine.registry.writers))}")
+    check_outputs(_outputs(args), _inputs(rubric, evidence_path, args))
+    writer = engine.registry.writers[fmt]
     progress = terminal_progress(err, args.quiet)
     try:
-        evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, progress=progress)
-        result = engine.score(rubric, evidence, previous=args.previous, progress=progress)
-        writer = engine.registry.writers[fmt]
+        try:
+            evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, progress=progress)
+            result = engine.score(rubric, evidence, previous=args.previous, progress=progress)
+        except EvidenceError as exc:
+            # --on-error fail writes nothing, the rejects file included: the
+            # rows are listed here, and the message says how to skip them.
+            for r in exc.rejected[:SHOWN_REJECTIONS]:
+                print(f"  rejected {r}", file=err)
+            if len(exc.rejected) > SHOWN_REJECTIONS:
+                print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
+            raise
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=err)
+        content: Content
         if args.output and writer.stream is not None:
-            # Streamed into the temporary file, renamed into place only when whole.
+            # Streamed into the temporary file a part at a time (a large result
+            # never sits in memory whole), renamed into place only when whole.
             stream = writer.stream
-            n = result.layout.n_units
-            if progress is not None:
-                progress("writing", 0, n, "units")
-            write_atomic(Path(args.output), lambda handle: stream(result, handle))
-            if progress is not None:
-                progress("writing", n, n, "units")
-            text: str | bytes | None = None
+            content = lambda handle: stream(result, handle)  # noqa: E731
         else:
-            text = engine.render(result, fmt, progress=progress)  # everything rendered before anything is written
-    except EvidenceError as exc:
-        # --on-error fail writes nothing, the rejects file included: the
-        # rows are listed here, and the message says how to skip them.
-        for r in exc.rejected[:SHOWN_REJECTIONS]:
-            print(f"  rejected {r}", file=err)
-        if len(exc.rejected) > SHOWN_REJECTIONS:
-            print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
-        raise
+            content = engine.render(result, fmt)  # everything rendered before anything is written
+        if isinstance(content, bytes) and not args.output and sys.stdout.isatty():
+            raise UsageError(f"{fmt} is a binary format; give an output file with -o")
+        files = [Output("-o", Path(args.output), content)] if args.output else []
+        if args.rejects:
+            files.append(Output("--rejects", Path(args.rejects), rejects_csv(result.rejected)))
+        n = result.layout.n_units
+        if progress is not None:
+            progress("writing", 0, n, "units")
+        write_outputs(files, stdout=None if args.output else content)  # all files replaced, or none
+        if progress is not None:
+            progress("writing", n, n, "units")
     finally:
         if progress is not None:
             progress.close()
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=err)
-    if text is None:
-        pass  # streamed above
-    elif args.output:
-        write_atomic(Path(args.output), text)
-    elif isinstance(text, bytes):
-        if sys.stdout.isatty():
-            raise UsageError(f"{fmt} is a binary format; give an output file with -o")
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text)
-    else:
-        sys.stdout.write(text)
-    if args.rejects:
-        write_atomic(Path(args.rejects), rejects_csv(result.rejected))
     for r in result.rejected[:SHOWN_REJECTIONS]:
         print(f"  rejected {r}", file=err)
     if len(result.rejected) > SHOWN_REJECTIONS:
@@ -172,6 +151,11 @@ def cmd_validate(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
 
 
 def cmd_check(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    try:
+        import hypothesis  # noqa: F401 - a dependency; missing only from an install made without it
+    except ModuleNotFoundError:
+        raise UsageError("scoring check draws evidence with hypothesis, which is not installed here; "
+                         "install it with: pip install hypothesis (or reinstall scoring with its dependencies)") from None
     from .check import check_rubric, has_errors
 
     status = EXIT_OK
@@ -229,14 +213,16 @@ def rubric_tree(rubric: Rubric) -> str:
         lines.append("phases: " + ", ".join(
             f"{name} (weight {p.weight:g}, periods {p.periods or ('mean' if name == 'process' else 'last')})"
             for name, p in m.phases.items()))
+    by_dimension: dict[int, list[CompiledIndicator]] = {}
+    for ind in rubric.indicators:  # grouped once: a scan per dimension would be quadratic
+        by_dimension.setdefault(id(ind.dimension), []).append(ind)
     for dim in m.dimension:
         kind = " bonus, capped" if dim.kind == "bonus" else ""
         phase = f" [{dim.phase}]" if dim.phase else ""
         lines.append(f"  {dim.id} {dim.title}: {dim.points:g} points{kind}{phase}")
-        for ind in rubric.indicators:
-            if ind.dimension is dim:
-                how = ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary
-                lines.append(f"    {ind.id} {ind.spec.title}: {ind.points:g}, {ind.method.name} — {how}")
+        for ind in by_dimension.get(id(dim), []):
+            how = ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary
+            lines.append(f"    {ind.id} {ind.spec.title}: {ind.points:g}, {ind.method.name} — {how}")
     for v in m.veto:
         lines.append(f"  veto {v.id} {v.title}: when {v.when} → {v.effect}")
     lines.append("  grades: " + ", ".join(f"{g.name} ≥ {g.min:g}" + (f" if {g.require}" if g.require else "")

@@ -197,7 +197,7 @@ class Engine:
         if isinstance(previous, (str, Path)):
             previous = load_previous(previous)
         if previous is not None:
-            warnings += check_previous(previous, rubric.id, rubric.version, layout.unit_ids)
+            warnings += check_previous(previous, rubric, layout.unit_ids)
         consequences = decide_consequences(rubric, layout, totals, decisions,
                                            previous_columns(previous, layout.unit_ids))
         report(progress, "deciding", layout.n_units, layout.n_units, "units")

@@ -18,6 +18,18 @@ class ScoringError(Exception):
     """Base class of every error the engine raises on bad input."""
 
 
+# A message quotes the bad value so the user can find it; a 40 MB cell quoted
+# whole would bury the message. Sites quote values through limits.shorten;
+# this bound is the safety net for any that do not.
+MAX_MESSAGE = 4000
+
+
+def bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:MAX_MESSAGE]}... (message cut: {len(message) - MAX_MESSAGE} more characters)"
+
+
 class ExpressionError(ScoringError):
     """A rubric expression (`when`, `value`, `require`, ...) is refused.
 
@@ -51,7 +63,7 @@ class RubricError(ScoringError):
         line: int | None = None,
         column: int | None = None,
     ) -> None:
-        self.message = message
+        self.message = bounded(message)
         self.path = path
         self.key = key
         self.line = line
@@ -77,10 +89,10 @@ class EvidenceError(ScoringError):
     """
 
     def __init__(self, message: str, *, path: str | None = None, rejected: Sequence[Rejection] | None = None) -> None:
-        self.message = message
+        self.message = bounded(message)
         self.path = path
         self.rejected = list(rejected or [])
-        super().__init__(f"{path}: {message}" if path else message)
+        super().__init__(f"{path}: {self.message}" if path else self.message)
 
 
 class PluginError(ScoringError):

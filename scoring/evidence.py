@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 
 from .errors import EvidenceError
+from .limits import clip, shorten
 from .model import FieldSpec, RubricModel
 from .tables import RawTable
 
@@ -39,9 +40,11 @@ class Rejection:
     reason: str
 
     def __str__(self) -> str:
-        who = f" (unit {self.unit})" if self.unit else ""
+        # Shortened: a 40 MB cell quoted whole would bury the message (the
+        # rejects file and the JSON result keep the whole value).
+        who = f" (unit {clip(self.unit)})" if self.unit else ""
         what = f", field {self.field}" if self.field else ""
-        val = f", value {self.value!r}" if self.value not in (None, "") else ""
+        val = f", value {shorten(self.value)}" if self.value not in (None, "") else ""
         return f"{self.row}{who}{what}{val}: {self.reason}"
 
 

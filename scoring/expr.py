@@ -14,10 +14,10 @@ it is evaluated over many rows.
 from __future__ import annotations
 
 import ast
-import warnings
 import difflib
 import operator
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -136,6 +136,24 @@ class _Compiler:
         raw = self.lines[line - 1].encode("utf-8", "surrogatepass")[:col]
         return self.lead + self.starts[line - 1] + len(raw.decode("utf-8", "ignore"))
 
+    def written(self, node: ast.AST) -> str | None:
+        """The characters `node` was written with, before Python normalised its names."""
+        line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
+        end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+        if not (isinstance(line, int) and line == end_line and isinstance(col, int) and isinstance(end_col, int)
+                and 1 <= line <= len(self.lines)):
+            return None
+        return self.lines[line - 1].encode("utf-8", "surrogatepass")[col:end_col].decode("utf-8", "replace")
+
+    def check_spelling(self, node: ast.AST, name: str) -> None:
+        # Python reads identifiers in NFKC form, so a full-width `ｘ` would
+        # silently read the field `x`. Rubric names are declared in NFKC form
+        # (scoring.names); a name written any other way is refused, not guessed.
+        raw = self.written(node)
+        if raw is not None and not unicodedata.is_normalized("NFKC", raw):
+            self.fail(f"name {raw!r} is written with full-width or other look-alike characters that "
+                      f"Python reads as {name!r}; write {name!r}", node)
+
     def error(self, message: str, position: int | None) -> ExpressionError:
         return ExpressionError(message, self.source, position)
 
@@ -209,6 +227,7 @@ class _Compiler:
                 and node.value.id in QUALIFIED_NAMESPACES and not node.attr.startswith("_")):
             # `previous.grade` is one name, not attribute access: it is looked up
             # in the same table of columns as any other name.
+            self.check_spelling(node, f"{node.value.id}.{node.attr}")
             return self.name(ast.Name(id=f"{node.value.id}.{node.attr}", ctx=ast.Load(),
                                       lineno=node.lineno, col_offset=node.col_offset))
         self.fail(_REFUSED_NODES.get(type(node), f"{type(node).__name__} is not allowed"), node)
@@ -230,6 +249,7 @@ class _Compiler:
 
     def name(self, node: ast.Name) -> _Node:
         name, position = node.id, self.position(node)
+        self.check_spelling(node, name)
         if name.startswith("_"):
             self.fail(f"names starting with '_' are not allowed: {name!r}", node)
         if self.allowed is not None and name not in self.allowed:
@@ -371,6 +391,7 @@ class _Compiler:
         if not isinstance(node.func, ast.Name):
             self.fail(_REFUSED_NODES.get(type(node.func), "only named functions can be called"),
                       node.func)
+        self.check_spelling(node.func, node.func.id)
         name, spec = node.func.id, FUNCTIONS.get(node.func.id)
         if spec is None:
             self.fail(f"calling {name!r} is not allowed; functions are: {', '.join(sorted(FUNCTIONS))}",
@@ -443,6 +464,50 @@ def _recompile(source: str, allowed: frozenset[str] | None) -> Expression:
     return compile_expression(source, allowed_names=allowed)
 
 
+_DIGITS = r"[0-9](?:_?[0-9])*"
+_EXPONENT = rf"[eE][-+]?{_DIGITS}"
+_FLOAT = rf"(?:{_DIGITS}\.(?:{_DIGITS})?|\.{_DIGITS})(?:{_EXPONENT})?|{_DIGITS}{_EXPONENT}"
+# Python's numeric literals (as in the tokenize module), longest forms first.
+_NUMBER: Final = re.compile(
+    rf"(?:(?:{_FLOAT}|{_DIGITS})[jJ]|{_FLOAT}|0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+"
+    rf"|0(?:_?0)*|[1-9](?:_?[0-9])*)")
+_QUOTES: Final = ('"""', "'''", '"', "'")
+
+
+def _is_name_char(char: str) -> bool:
+    return ("a" + char).isidentifier()
+
+
+def _check_lexical(text: str, source: str, lead: int) -> None:
+    """Refuse what Python would parse only with a warning: backslashes, and a
+    number run together with a word (`1if x else 2`)."""
+    slash = text.find("\\")
+    if slash >= 0:
+        raise ExpressionError("backslashes are not allowed in expressions (no escapes or line continuations "
+                              "are needed: break lines inside parentheses)", source, lead + slash)
+    i, size = 0, len(text)
+    while i < size:
+        char = text[i]
+        quote = next((q for q in _QUOTES if text.startswith(q, i)), None)
+        if quote is not None:  # skip the string; an unclosed one is the parser's to report
+            end = text.find(quote, i + len(quote))
+            i = size if end < 0 else end + len(quote)
+            continue
+        if _is_name_char(char) and not char.isdigit():
+            while i < size and _is_name_char(text[i]):  # a whole name, digits in it included
+                i += 1
+            continue
+        number = _NUMBER.match(text, i) if char.isdigit() or (char == "." and text[i + 1:i + 2].isdigit()) else None
+        if number is not None:
+            end = number.end()
+            if end < size and _is_name_char(text[end]):
+                raise ExpressionError(f"the number {text[i:end]!r} runs into {text[end]!r}; put a space or an "
+                                      "operator between a number and a word", source, lead + end)
+            i = end
+            continue
+        i += 1
+
+
 def compile_expression(source: str, *, allowed_names: Collection[str] | None = None) -> Expression:
     """Check `source` against the allow-list and compile it, or raise ExpressionError."""
     if not isinstance(source, str):
@@ -455,17 +520,18 @@ def compile_expression(source: str, *, allowed_names: Collection[str] | None = N
     # Leading blanks are common in TOML values but make the parser expect a block.
     text = source.lstrip()
     lead = len(source) - len(text)
-    allowed = None if allowed_names is None else frozenset(allowed_names)
+    # A frozenset is used as it is: copying the caller's names for every
+    # expression made loading a rubric of n fields and n expressions O(n²).
+    allowed = (allowed_names if isinstance(allowed_names, frozenset) or allowed_names is None
+               else frozenset(allowed_names))
     compiler = _Compiler(source, lead, text, allowed)
+    # Python only warns about some malformed input ("1if x": invalid decimal
+    # literal; "\\d": invalid escape). Those are refused before parsing, so the
+    # parser never warns: changing the warning filters to catch them would
+    # change them for every thread of the host process.
+    _check_lexical(text, source, lead)
     try:
-        # Python only warns about some malformed input ("1if x": invalid
-        # decimal literal); a rubric expression must be plainly written, so
-        # those warnings are refusals too, and nothing leaks to the caller.
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", SyntaxWarning)
-            tree = ast.parse(text, mode="eval")
-    except SyntaxWarning as exc:
-        raise ExpressionError(f"syntax error: {exc}", source, lead) from None
+        tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) else 1
         line = line if 1 <= line <= len(compiler.lines) else 1

@@ -9,10 +9,11 @@ compiled (the core does not know any method's parameters).
 
 from __future__ import annotations
 
-import keyword
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from .names import name_problem
 
 
 class _Strict(BaseModel):
@@ -21,14 +22,18 @@ class _Strict(BaseModel):
 
 
 def _check_name(value: str, what: str) -> str:
-    # Names are read by rubric expressions, so they must be identifiers that
-    # cannot collide with the expression language's own words.
-    if not value.isidentifier() or keyword.iskeyword(value) or value.startswith("_"):
-        raise ValueError(
-            f"{what} {value!r} must be an identifier (letters, digits and _, not starting with a digit or _)"
-        )
+    # Names are read by rubric expressions and written as result columns, so
+    # they must be identifiers that mean one thing: see scoring.names.
+    problem = name_problem(value, what)
+    if problem:
+        raise ValueError(problem)
     return value
 
+
+# Table keys checked as names; an error's key path ends in the offending key
+# (`fields.score`), see scoring.rubric.key_path.
+FieldName = Annotated[str, AfterValidator(lambda v: _check_name(v, "field name"))]
+PhaseName = Annotated[str, AfterValidator(lambda v: _check_name(v, "phase name"))]
 
 FieldType = Literal["count", "number", "rate", "bool", "enum", "text"]
 MissingPolicy = Literal["error", "zero", "not_applicable"]
@@ -198,18 +203,11 @@ class ExampleSpec(_Strict):
 class RubricModel(_Strict):
     format: Literal[1]
     rubric: RubricInfo
-    fields: dict[str, FieldSpec]
-    phases: dict[str, PhaseSpec] = {}
+    fields: dict[FieldName, FieldSpec]
+    phases: dict[PhaseName, PhaseSpec] = {}
     dimension: list[DimensionSpec] = Field(min_length=1)
     veto: list[VetoSpec] = []
     grade: list[GradeSpec] = Field(min_length=1)
     rank: RankSpec = RankSpec()
     consequence: list[ConsequenceSpec] = []
     example: list[ExampleSpec] = []
-
-    @field_validator("fields", "phases")
-    @classmethod
-    def _table_names(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
-        for name in value:
-            _check_name(name, "field name" if info.field_name == "fields" else "phase name")
-        return value

@@ -17,8 +17,9 @@ from pydantic import BaseModel, ValidationError
 from .errors import ExpressionError, RubricError
 from .expr import Expression, compile_expression
 from .methods import Method, expression_params, field_params
+from .limits import MAX_EXPRESSIONS
 from .model import DimensionSpec, IndicatorSpec, RubricModel
-from .rubric import validation_error
+from .rubric import count_expressions, validation_error
 
 RESULT_BASE = ("score", "vetoed", "bonus", "base")
 # Last period's result (`scoring run --previous LAST.json`), readable by consequences.
@@ -79,7 +80,7 @@ class Rubric:
 
 
 def _compile(
-    source: str, allowed: set[str], path: str, key: str, types: dict[str, np.ndarray], kind: str
+    source: str, allowed: frozenset[str], path: str, key: str, types: dict[str, np.ndarray], kind: str
 ) -> Expression:
     """Compile once, then evaluate on one typed sample row, so that a type error
     (`industry > 3` on a text field) is refused now, with its key, and not in
@@ -113,12 +114,28 @@ def result_names(model: RubricModel) -> set[str]:
     return set(RESULT_BASE) | set(model.phases) | {d.id for d in model.dimension}
 
 
+def _sample_path(rubric_path: Path, sample: str, where: str) -> Path:
+    """The rubric's sample evidence, which must lie in the rubric's own folder.
+
+    A rubric may come from someone else; its `sample` must not make a run read
+    (and echo cells of) any other file on the machine, such as `../secret.csv`
+    or an absolute path. Symlinks are resolved before the check.
+    """
+    folder = rubric_path.resolve().parent
+    found = (folder / sample).resolve()
+    if not found.is_relative_to(folder):
+        raise RubricError(f"sample {sample[:200]!r} lies outside the rubric's folder ({folder}); "
+                          "put the sample file in the rubric's folder or below it", path=where, key="rubric.sample")
+    return found
+
+
 def compile_rubric(
     model: RubricModel, methods: dict[str, Method], *, path: Path | None, sha256: str, name: str | None = None
 ) -> Rubric:
     where = name or (str(path) if path else "rubric")
-    fields = set(model.fields)
+    fields = frozenset(model.fields)
     types = sample_types(model)
+    expressions_seen = count_expressions(model)
     compiled: list[CompiledIndicator] = []
     for i, dim in enumerate(model.dimension):
         for j, ind in enumerate(dim.indicator):
@@ -170,6 +187,10 @@ def compile_rubric(
                 source = getattr(params, pname)
                 if source is None:
                     continue
+                expressions_seen += 1
+                if expressions_seen > MAX_EXPRESSIONS:
+                    raise RubricError(f"the rubric has more than {MAX_EXPRESSIONS:,} expressions, the limit",
+                                      path=where, key=f"{key}.{pname}")
                 expr = _compile(source, fields, where, f"{key}.{pname}", types, kind.kind)
                 expressions[pname] = expr
                 inputs.extend(sorted(expr.names))
@@ -180,13 +201,14 @@ def compile_rubric(
                     member_inputs=tuple(dict.fromkeys(member_inputs)),
                 )
             )
-    results = result_names(model)
+    results = frozenset(result_names(model))
+    with_results = fields | results
     vetoes = tuple(_compile(v.when, fields, where, f"veto[{i}].when", types, "bool") for i, v in enumerate(model.veto))
     requires = tuple(
-        None if g.require is None else _compile(g.require, fields | results, where, f"grade[{i}].require", types, "bool")
+        None if g.require is None else _compile(g.require, with_results, where, f"grade[{i}].require", types, "bool")
         for i, g in enumerate(model.grade)
     )
-    cons_names = fields | results | {"grade", "rank"} | set(PREVIOUS_NAMES)
+    cons_names = with_results | {"grade", "rank"} | frozenset(PREVIOUS_NAMES)
     when = tuple(_compile(c.when, cons_names, where, f"consequence[{i}].when", types, "bool")
                  for i, c in enumerate(model.consequence))
     amounts: list[Expression | float | dict[str, float] | None] = []
@@ -197,7 +219,7 @@ def compile_rubric(
             amounts.append(c.amount)
     sample = None
     if model.rubric.sample and path is not None:
-        sample = (path.parent / model.rubric.sample).resolve()
+        sample = _sample_path(path, model.rubric.sample, where)
     return Rubric(
         model=model, path=path, sha256=sha256, indicators=tuple(compiled), vetoes=vetoes,
         requires=requires, consequence_when=when, consequence_amount=tuple(amounts), sample=sample,

@@ -10,15 +10,25 @@ reads them does not hold for it.
 
 from __future__ import annotations
 
-import json
+import difflib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import EvidenceError
+from .limits import MAX_PREVIOUS_BYTES, loads_json_bounded, shorten
+from .model import RubricModel
+
+if TYPE_CHECKING:
+    from .plan import Rubric
+
+
+# Ranks are compared as float64 columns: beyond 2^53 they would no longer be whole.
+MAX_RANK = 2**53
 
 
 @dataclass(frozen=True)
@@ -27,58 +37,119 @@ class Previous:
     rubric_id: str
     rubric_version: str
     units: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rubric_sha256: str = ""
 
 
 def load_previous(path: str | Path) -> Previous:
+    """Read a result file, within the limits of scoring.limits, checking each value's type."""
     where = str(path)
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_PREVIOUS_BYTES + 1)
     except OSError as exc:
         raise EvidenceError(f"cannot read the previous result: {exc.strerror or exc}", path=where) from None
+    if len(raw) > MAX_PREVIOUS_BYTES:
+        raise EvidenceError(f"the previous result is larger than the limit of {MAX_PREVIOUS_BYTES:,} bytes",
+                            path=where)
+    try:
+        # Nesting and number size are checked before json.loads, whose
+        # recursion and integer conversion would otherwise fail as a bug would.
+        doc = loads_json_bounded(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise EvidenceError(f"the previous result is not UTF-8 text (byte {exc.start})", path=where) from None
     except ValueError as exc:
-        raise EvidenceError(f"the previous result is not JSON: {exc}", path=where) from None
+        raise EvidenceError(f"the previous result is not JSON a result file can hold: {shorten(str(exc))}",
+                            path=where) from None
     try:
         rubric = doc["rubric"]
         units: dict[str, dict[str, Any]] = {}
         for k, unit in enumerate(doc["units"]):
-            uid = str(unit["id"])
+            uid = unit["id"]
+            if not isinstance(uid, str) or not uid:
+                raise EvidenceError(f"units[{k}].id = {shorten(uid)} is not a unit id (non-empty text)", path=where)
             if uid in units:
-                raise EvidenceError(f"unit {uid!r} appears twice (units[{k}]); a result lists each unit once",
+                raise EvidenceError(f"unit {shorten(uid)} appears twice (units[{k}]); a result lists each unit once",
                                     path=where)
             units[uid] = {key: _checked(unit.get(key), key, uid, where) for key in ("score", "rank", "grade", "vetoes")}
-        return Previous(where, str(rubric["id"]), str(rubric.get("version", "")), units)
+        sha = rubric.get("sha256", "")
+        return Previous(where, str(rubric["id"]), str(rubric.get("version", "")), units,
+                        sha if isinstance(sha, str) else "")
     except (KeyError, TypeError, AttributeError):
         raise EvidenceError(
             "not a result file written by `scoring run --format json` (it needs rubric.id and units[].id)", path=where
         ) from None
 
 
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
 def _checked(value: Any, key: str, unit: str, where: str) -> Any:
     """A previous unit's value, of the type a result file holds, or an error naming it."""
     if value is None:
         return None
-    ok = {
-        "score": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
-        "rank": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+    checks: dict[str, Callable[[Any], bool]] = {
+        "score": _is_number,
+        # A rank is a whole number: 3.0 as a result file may have rounded it, not 2.5.
+        "rank": lambda v: _is_number(v) and float(v).is_integer(),
         "grade": lambda v: isinstance(v, str),
         "vetoes": lambda v: isinstance(v, list),
-    }[key](value)
-    if not ok:
-        raise EvidenceError(f"unit {unit!r}: {key} = {value!r} is not what a result file holds", path=where)
+    }
+    if not checks[key](value):
+        raise EvidenceError(f"unit {shorten(unit)}: {key} = {shorten(value)} is not what a result file holds",
+                            path=where)
     return value
 
 
-def check_previous(previous: Previous, rubric_id: str, rubric_version: str, unit_ids: np.ndarray) -> list[str]:
-    """Refuse another rubric's results; warn about what does not match."""
+def validate_previous(previous: Previous, model: RubricModel) -> None:
+    """Refuse previous values this rubric could not have given.
+
+    A score of -1000 on a 100-point scale would earn an improvement award, and
+    a grade name with a trailing space would never equal '不合格', silently
+    stopping a two-bad-years rule: both are errors, naming the unit and value.
+    """
+    cap = model.rubric.scale + sum(d.points for d in model.dimension if d.kind == "bonus")
+    grades = [g.name for g in model.grade]
+    known = set(grades)
+    where = previous.source
+    for uid, unit in previous.units.items():
+        def fail(message: str) -> None:
+            raise EvidenceError(f"unit {shorten(uid)}: {message}", path=where)
+
+        score, rank, grade = unit.get("score"), unit.get("rank"), unit.get("grade")
+        if score is not None and not -1e-9 <= score <= cap + 1e-9:
+            fail(f"score = {shorten(score)} is outside this rubric's range 0 to {cap:g} "
+                 f"(scale {model.rubric.scale:g} plus the bonus cap); is it last period's result of this assessment?")
+        if rank is not None and not 1 <= rank <= MAX_RANK:
+            fail(f"rank = {shorten(rank)} is not a rank (a whole number from 1 to {MAX_RANK:,})")
+        if grade is not None and grade not in known:
+            hint = ""
+            if grade.strip() in known:
+                hint = f"; it has a leading or trailing space: {grade.strip()!r} is a grade"
+            else:
+                close = difflib.get_close_matches(grade, grades, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+            fail(f"grade = {shorten(grade)} is not a grade of this rubric ({', '.join(grades)}){hint}")
+
+
+def check_previous(previous: Previous, rubric: Rubric, unit_ids: np.ndarray) -> list[str]:
+    """Refuse another rubric's results or values it could not have given; warn about what does not match."""
+    rubric_id, rubric_version = rubric.id, rubric.version
     if previous.rubric_id != rubric_id:
         raise EvidenceError(
-            f"the previous result is for rubric {previous.rubric_id!r}, not {rubric_id!r}; "
+            f"the previous result is for rubric {shorten(previous.rubric_id)}, not {rubric_id!r}; "
             "give last period's result of the same assessment",
             path=previous.source,
         )
+    validate_previous(previous, rubric.model)
     warnings = []
     if previous.rubric_version != rubric_version:
-        warnings.append(f"the previous result used rubric version {previous.rubric_version}, this run {rubric_version}")
+        warnings.append(f"the previous result used rubric version {shorten(previous.rubric_version)}, "
+                        f"this run {rubric_version}")
+    if previous.rubric_sha256 and previous.rubric_sha256 != rubric.sha256:
+        warnings.append(f"the previous result was scored with a different rubric file (sha256 "
+                        f"{shorten(previous.rubric_sha256[:12])}..., this run {rubric.sha256[:12]}...); "
+                        "check that its grades and scale mean what they mean now")
     current = set(unit_ids.tolist())
     gone = sorted(set(previous.units) - current)
     if gone:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -21,16 +22,20 @@ from pydantic import ValidationError
 from . import _toml
 from .errors import RubricError
 from .model import RubricModel
+from .limits import MAX_EXPRESSIONS, MAX_INDICATORS, MAX_RUBRIC_BYTES, check_data_depth, check_toml_text, shorten
+from .names import RESERVED_NAMES, nfkc
 
 # Names the engine gives to results; a field of the same name would be ambiguous
-# in a condition such as `score >= 90`.
-RESULT_NAMES = frozenset({"score", "grade", "rank", "vetoed", "bonus", "base", "id", "period", "parent"})
+# in a condition such as `score >= 90` (refused for every kind of name by the model).
+RESULT_NAMES = RESERVED_NAMES
 
 
 def key_path(loc: Iterable[Any]) -> str:
     """pydantic's ('dimension', 2, 'indicator', 1, 'full') -> 'dimension[2].indicator[1].full'."""
     out = ""
     for part in loc:
+        if part == "[key]":  # pydantic's marker for a dict key's own error: the path already names it
+            continue
         if isinstance(part, int):
             out += f"[{part}]"
         else:
@@ -39,9 +44,13 @@ def key_path(loc: Iterable[Any]) -> str:
 
 
 def parse_toml(text: str, path: str) -> dict[str, Any]:
+    """The TOML document, within the limits of scoring.limits, or a RubricError with line and column."""
+    if len(text) > MAX_RUBRIC_BYTES:
+        raise RubricError(f"the rubric is {len(text):,} characters long, more than the limit of "
+                          f"{MAX_RUBRIC_BYTES:,} bytes", path=path)
+    check_toml_text(text, path)  # before the parser, whose recursion a deep array would exhaust
     try:
         data: dict[str, Any] = _toml.loads(text)
-        return data
     except _toml.TOMLDecodeError as exc:
         # tomllib gives lineno/colno attributes only from Python 3.14; before, they
         # are in the message as "(at line L, column C)".
@@ -52,6 +61,10 @@ def parse_toml(text: str, path: str) -> dict[str, Any]:
         if found:
             message = message[: found.start()] + message[found.end():]
         raise RubricError(f"TOML syntax error: {message}", path=path, line=line, column=column) from None
+    except (ValueError, RecursionError) as exc:  # what the checks above should already have refused
+        raise RubricError(f"the TOML cannot be read within the limits: {shorten(str(exc))}", path=path) from None
+    check_data_depth(data, path)
+    return data
 
 
 def validation_error(exc: ValidationError, path: str, prefix: str = "") -> RubricError:
@@ -76,7 +89,7 @@ def validation_error(exc: ValidationError, path: str, prefix: str = "") -> Rubri
     else:
         message = first["msg"]
         if "input" in first and not isinstance(first["input"], (dict, list)):
-            message += f" (got {first['input']!r})"
+            message += f" (got {shorten(first['input'])})"
     more = len(errors) - 1
     if more:
         message += f"; and {more} more problem{'s' if more > 1 else ''}"
@@ -97,8 +110,27 @@ def _dec(x: float) -> Decimal:
     return Decimal(repr(x))
 
 
+def count_expressions(model: RubricModel) -> int:
+    """Expressions outside the indicators (those are counted as their methods are bound)."""
+    return (len(model.veto) + sum(g.require is not None for g in model.grade)
+            + sum(1 + isinstance(c.amount, str) for c in model.consequence))
+
+
+def check_counts(model: RubricModel, where: str) -> None:
+    """Refuse a rubric too large to load in bounded time (limits in scoring.limits)."""
+    indicators = sum(len(d.indicator) for d in model.dimension)
+    if indicators > MAX_INDICATORS:
+        raise RubricError(f"the rubric has {indicators:,} indicators, more than the limit of {MAX_INDICATORS:,}",
+                          path=where, key="dimension")
+    expressions = count_expressions(model)
+    if expressions > MAX_EXPRESSIONS:
+        raise RubricError(f"the rubric has {expressions:,} veto, require and consequence expressions, more than "
+                          f"the limit of {MAX_EXPRESSIONS:,} expressions", path=where)
+
+
 def check_model(m: RubricModel, path: str) -> None:
     """Checks across the whole rubric that pydantic cannot express field by field."""
+    check_counts(m, path)
 
     def fail(message: str, key: str) -> None:
         raise RubricError(message, path=path, key=key)
@@ -203,14 +235,14 @@ def check_model(m: RubricModel, path: str) -> None:
             fail(f"grade {veto.grade!r} is not a grade of the rubric", f"veto[{i}].grade")
         for j, blocked in enumerate(veto.blocks):
             if blocked not in consequence_ids:
-                fail(f"blocks {blocked!r}, which is not a consequence id", f"veto[{i}].blocks[{j}]")
+                fail(f"blocks {shorten(blocked)}, which is not a consequence id", f"veto[{i}].blocks[{j}]")
     grade_names = {g.name for g in m.grade}
-    labels = [c.achievement for c in m.consequence if c.achievement]
+    labels = Counter(c.achievement for c in m.consequence if c.achievement)
     for i, cons in enumerate(m.consequence):
         key = f"consequence[{i}]"
         for j, blocked in enumerate(cons.blocks):
             if blocked not in consequence_ids:
-                fail(f"blocks {blocked!r}, which is not a consequence id", f"{key}.blocks[{j}]")
+                fail(f"blocks {shorten(blocked)}, which is not a consequence id", f"{key}.blocks[{j}]")
         if cons.quota is not None and (cons.quota.count is None) == (cons.quota.share is None):
             fail("a quota needs exactly one of count or share", f"{key}.quota")
         if cons.quota is not None and cons.quota.within is not None:
@@ -235,7 +267,7 @@ def check_model(m: RubricModel, path: str) -> None:
                         fail("a weight cannot be negative", f"{key}.pool.weights.{name}")
             elif cons.pool.weights:
                 fail('weights are only used with by = "grade"', f"{key}.pool.weights")
-        if cons.achievement and labels.count(cons.achievement) > 1:
+        if cons.achievement and labels[cons.achievement] > 1:
             # Which of two rewards for one achievement a unit keeps is decided
             # last; a pool, a quota or a block would have acted on the other by then.
             if cons.pool is not None:
@@ -269,6 +301,17 @@ def check_model(m: RubricModel, path: str) -> None:
     names = [g.name for g in m.grade]
     if len(set(names)) != len(names):
         fail("grade names must be unique", "grade")
+    # Grades are compared as text (`grade == '优秀'`, last year's grade): a
+    # name with a stray space, or two that differ only in full-width forms,
+    # would look alike in print and never match.
+    seen: dict[str, str] = {}
+    for i, name in enumerate(names):
+        if name != name.strip():
+            fail(f"grade name {shorten(name)} has leading or trailing spaces; remove them", f"grade[{i}].name")
+        if nfkc(name) in seen:
+            fail(f"grade names {shorten(seen[nfkc(name)])} and {shorten(name)} differ only in full-width or other "
+                 "look-alike characters; make them plainly different", f"grade[{i}].name")
+        seen[nfkc(name)] = name
     for i in range(1, len(m.grade)):
         if not m.grade[i].min < m.grade[i - 1].min:
             fail(
@@ -306,37 +349,44 @@ def check_model(m: RubricModel, path: str) -> None:
 
 
 def _block_cycle(blocks: dict[str, list[str]]) -> list[str]:
-    """A cycle in the `blocks` graph, as a path of ids, or [] when there is none."""
+    """A cycle in the `blocks` graph, as a path of ids, or [] when there is none.
+
+    Depth-first with an explicit stack, not recursion: a chain of thousands of
+    consequences must not exhaust Python's stack.
+    """
     state: dict[str, int] = {}  # 1: on the current path, 2: done
-    path: list[str] = []
-
-    def visit(node: str) -> list[str]:
-        state[node] = 1
-        path.append(node)
-        for nxt in blocks.get(node, []):
-            if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
-            if nxt not in state:
-                found = visit(nxt)
-                if found:
-                    return found
-        path.pop()
-        state[node] = 2
-        return []
-
     for start in blocks:
-        if start not in state:
-            found = visit(start)
-            if found:
-                return found
+        if start in state:
+            continue
+        path: list[str] = [start]
+        on_path: dict[str, int] = {start: 0}
+        state[start] = 1
+        stack = [iter(blocks.get(start, []))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                stack.pop()
+                done = path.pop()
+                del on_path[done]
+                state[done] = 2
+            elif state.get(nxt) == 1:
+                return path[on_path[nxt]:] + [nxt]
+            elif nxt not in state:
+                state[nxt] = 1
+                on_path[nxt] = len(path)
+                path.append(nxt)
+                stack.append(iter(blocks.get(nxt, [])))
     return []
 
 
 def read_rubric_source(path: Path) -> tuple[str, bytes]:
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_RUBRIC_BYTES + 1)  # never more than the limit into memory
     except OSError as exc:
         raise RubricError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
+    if len(data) > MAX_RUBRIC_BYTES:
+        raise RubricError(f"the rubric is larger than the limit of {MAX_RUBRIC_BYTES:,} bytes", path=str(path))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

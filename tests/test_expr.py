@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
 from pathlib import Path
@@ -367,13 +368,40 @@ def test_property_hostile_text_is_refused_cleanly(source: str) -> None:
     assert out.shape == (3,)
 
 
-def test_python_syntax_warnings_are_refusals_and_do_not_leak() -> None:
-    import warnings
-
+@pytest.mark.parametrize("source, message", [
+    ("1if x else 2", "the number '1' runs into 'i'"),
+    ("x if 0x1for else 2", "the number '0x1f' runs into 'o'"),
+    ("1.e5if x else 1", "the number '1.e5' runs into 'i'"),
+    ("0o7if x else 1", "the number '0o7' runs into 'i'"),
+    ("1jif x else 1", "the number '1j' runs into 'i'"),
+    ("x in [1in [1]]", "the number '1' runs into 'i'"),
+    ('x == "\\d"', "backslashes are not allowed"),
+    ("x == 1 + \\\n 2", "backslashes are not allowed"),
+])
+def test_python_syntax_warnings_are_refusals_and_do_not_leak(source: str, message: str) -> None:
+    # Input Python parses only with a warning is refused before parsing, so
+    # nothing is warned (this filter would turn a warning into an error).
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(ExpressionError, match="invalid decimal literal"):
-            compile_expression("1if x else 2")
+        with pytest.raises(ExpressionError, match=re.escape(message)):
+            compile_expression(source, allowed_names={"x"})
+
+
+@pytest.mark.parametrize("source", ["x + 1e-5 + .5 + 0x1f + 1_000.5e+3 > 0", "'1if' == 'a'", "x2 > 1 if x else 2"])
+def test_numbers_and_names_written_normally_still_compile(source: str) -> None:
+    compile_expression(source, allowed_names={"x", "x2"})
+
+
+@pytest.mark.parametrize("source, written", [
+    ("\uff58 > 1", "\uff58"), ("max(\uff58, 1) > 0", "\uff58"), ("\uff4d\uff41\uff58(x, 1) > 0", "\uff4d\uff41\uff58"),
+    ("previous.\uff47rade == 'A'", "previous.\uff47rade"), ("(\n\uff58) > 1", "\uff58"),
+])
+def test_a_name_written_in_full_width_does_not_read_the_ascii_field(source: str, written: str) -> None:
+    # Python reads identifiers in NFKC form: without the check, the full-width
+    # name would silently read field x.
+    with pytest.raises(ExpressionError, match="full-width or other look-alike") as info:
+        compile_expression(source, allowed_names={"x", "previous.grade"})
+    assert repr(written) in str(info.value)
 
 
 def test_a_long_sum_of_indicator_figures_fits() -> None:

@@ -40,7 +40,7 @@ def test_cli_scores_the_sample(doc):
     assert len(doc["units"]) == 70
     for unit in doc["units"]:
         assert set(unit["phases"]) == {"process", "outcome"}
-        assert set(unit["dimensions"]) == {"targets", "hazards", "management", "training", "emergency", "bonus"}
+        assert set(unit["dimensions"]) == {"targets", "hazards", "management", "training", "emergency", "extra"}
         assert 0 <= unit["bonus"] <= 5
 
 

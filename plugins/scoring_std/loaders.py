@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from scoring.errors import EvidenceError
+from scoring.limits import loads_json_bounded
 from scoring.tables import Loader, RawTable
 
 
@@ -62,7 +63,7 @@ def _objects_to_table(path: Path, items: list[tuple[str, object]]) -> RawTable:
 
 def read_json(path: Path, data: bytes) -> RawTable:
     try:
-        doc = json.loads(_text(path, data))
+        doc = loads_json_bounded(_text(path, data))  # nesting and number size checked first
     except json.JSONDecodeError as exc:
         raise EvidenceError(f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}", path=str(path)) from None
     except ValueError as exc:  # an integer of thousands of digits, say
@@ -82,7 +83,7 @@ def read_jsonl(path: Path, data: bytes) -> RawTable:
         if not line.strip():
             continue
         try:
-            items.append((f"line {number}", json.loads(line)))
+            items.append((f"line {number}", loads_json_bounded(line)))
         except json.JSONDecodeError as exc:
             raise EvidenceError(f"line {number}, column {exc.colno}: JSON syntax error: {exc.msg}", path=str(path)) from None
         except ValueError as exc:
