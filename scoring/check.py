@@ -58,8 +58,8 @@ def fields_read(rubric: Rubric) -> set[str]:
         names.update(ind.inputs)
         names.update(ind.member_inputs)
     for expr in (*rubric.vetoes, *(r for r in rubric.requires if r is not None), *rubric.consequence_when,
-                 *(a for a in rubric.consequence_amount if hasattr(a, "names"))):
-        names.update(getattr(expr, "names", ()))
+                 *(e for p in rubric.payouts if p is not None for e in p.expressions.values())):
+        names.update(expr.names)
     for spec in model.fields.values():
         names.update(b for b in (spec.min, spec.max, spec.weight) if isinstance(b, str))
     if model.rank.within:

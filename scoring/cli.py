@@ -187,7 +187,7 @@ def cmd_check(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
 def cmd_schema(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     from .schema import schema_text
 
-    sys.stdout.write(schema_text(engine.registry.methods))
+    sys.stdout.write(schema_text(engine.registry.methods, engine.registry.payout_kinds))
     return EXIT_OK
 
 
@@ -227,8 +227,9 @@ def rubric_tree(rubric: Rubric) -> str:
         lines.append(f"  veto {v.id} {v.title}: when {v.when} → {v.effect}")
     lines.append("  grades: " + ", ".join(f"{g.name} ≥ {g.min:g}" + (f" if {g.require}" if g.require else "")
                                           for g in m.grade))
-    for c in m.consequence:
-        lines.append(f"  consequence {c.id} {c.title}: when {c.when}")
+    for c, payout in zip(m.consequence, rubric.payouts):
+        paid = f"; paid by {payout.kind.name} ({payout.kind.summary})" if payout is not None else ""
+        lines.append(f"  consequence {c.id} {c.title}: when {c.when}{paid}")
     return "\n".join(lines) + "\n"
 
 
@@ -252,7 +253,8 @@ def cmd_plugins(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     for p in engine.plugins():
         dist = f"{p.distribution} {p.version}".strip() or "(registered in code)"
         print(f"{p.name}\t{dist}")
-        for label, names in (("methods", p.methods), ("loaders", p.loaders), ("writers", p.writers)):
+        for label, names in (("methods", p.methods), ("payout kinds", p.payout_kinds), ("loaders", p.loaders),
+                             ("writers", p.writers)):
             if names:
                 print(f"  {label}: {', '.join(names)}")
     return EXIT_OK

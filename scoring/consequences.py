@@ -6,8 +6,9 @@ Order of a decision, per consequence (blockers first):
 3. quota: at most `count` (or `share`) units, best overall rank first, within
    each `within` group; at a tie on the cut, `exclude` grants none of the tied
    units and `include` grants all of them;
-4. amount: fixed, an expression, a table by grade, or a share of a pool paid in
-   whole currency units that add up exactly to the pool (largest remainder);
+4. amount: by the consequence's payout kind (a plugin: fixed, an expression, a
+   table by grade, a share of a pool, rank bands, ...), paid half-up to the fen
+   on the amount's decimal figure, never negative (docs/money.md);
 5. stacking: consequences naming the same `achievement` count once per unit,
    the one with the higher amount kept (the first in file order on a tie).
 
@@ -18,30 +19,23 @@ veto major_accident".
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 
 from .aggregate import Totals
 from .decide import Decisions, build_env, holds
-from .errors import RubricError
-from .expr import Expression
+from .errors import PluginError, RubricError
 from .layout import Layout
-from .model import ConsequenceSpec, GradeSpec, PoolSpec, QuotaSpec
+from .model import ConsequenceSpec, QuotaSpec
+from .payouts import MAX_AMOUNT, MONEY_PLACES, Budget, CompiledPayout, PayoutInput
 from .plan import Rubric
-from .rounding import round_half_up
+from .rounding import decimal_figure, exact_sum, round_half_up, to_minor_units
 
 GRANTED, NOT_ELIGIBLE, BLOCKED_BY_VETO, BLOCKED_BY_CONSEQUENCE, OUTSIDE_QUOTA, COUNTED_ONCE = range(6)
-
-
-@dataclass(frozen=True)
-class PoolOutcome:
-    total: float
-    used: float
-    units: int
-    rule: str
 
 
 @dataclass(frozen=True)
@@ -51,7 +45,7 @@ class Consequences:
     amounts: np.ndarray      # (n, m) float, 0 where not granted
     quota_size: np.ndarray   # (n, m) float: the quota of the unit's group, NaN without a quota
     quota_cut: np.ndarray    # (n, m) float: overall rank at the cut of the unit's group, NaN if nothing was cut
-    pools: tuple[PoolOutcome | None, ...]
+    budgets: tuple[Budget | None, ...]
     persons: tuple[np.ndarray | None, ...]
 
     @property
@@ -59,17 +53,41 @@ class Consequences:
         out: np.ndarray = self.status == GRANTED
         return out
 
+    @property
+    def pools(self) -> tuple[Budget | None, ...]:
+        """The former name of `budgets` (a pool's total, used, units and rule), kept for callers."""
+        return self.budgets
+
 
 def quota_sizes(quota: QuotaSpec, population: np.ndarray) -> np.ndarray:
-    """The quota of each group, from its number of assessed units."""
+    """The quota of each group, from its number of assessed units.
+
+    A share is multiplied out exactly: the share's decimal figure as a fraction
+    S / 10**q times a whole count, in integers, so 0.1 x 30 is 3 places, not the
+    3.0000000000000004 of floats.
+    """
     if quota.count is not None:
         return np.full(population.shape, float(quota.count))
-    share = float(quota.share or 0.0) * population
+    share = decimal_figure(float(quota.share or 0.0))
+    exponent = int(share.as_tuple().exponent)
+    places = max(-exponent, 0)
+    numerator, denominator = int(share.scaleb(places)), 10**places
+    count = np.rint(population).astype(np.int64)  # whole numbers of units, held as floats
+    if numerator * int(count.max(initial=0)) >= 2**62:  # beyond int64: Python integers, group by group
+        exact = [Fraction(numerator * int(c), denominator) for c in count.tolist()]
+        table = {"floor": math.floor, "ceil": math.ceil, "half_up": lambda f: math.floor(f + Fraction(1, 2))}
+        big: np.ndarray = np.array([float(table[quota.rounding](f)) for f in exact], dtype=np.float64)
+        shaped: np.ndarray = big.reshape(count.shape)
+        return shaped
+    product = count * numerator
     if quota.rounding == "floor":
-        return np.floor(round_half_up(share, 9))
-    if quota.rounding == "ceil":
-        return np.ceil(round_half_up(share, 9))
-    return round_half_up(share, 0)
+        sizes = product // denominator
+    elif quota.rounding == "ceil":
+        sizes = -((-product) // denominator)
+    else:  # half up: non-negative, so add half the denominator and floor
+        sizes = (2 * product + denominator) // (2 * denominator)
+    out: np.ndarray = sizes.astype(np.float64)
+    return out
 
 
 def apply_quota(
@@ -90,7 +108,9 @@ def apply_quota(
     idx, g, r = idx[order], g[order], r[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     counts = np.diff(np.r_[starts, idx.size])
-    limit = size_of[g[starts]].astype(np.int64)
+    # A quota larger than the group keeps everybody: cap it there before counting in
+    # int64, so a count of 2**63 - 1 is "no limit", not an overflow that grants nobody.
+    limit = np.minimum(size_of[g[starts]], counts).astype(np.int64)
     over = counts > limit
     # The overall rank of the last unit inside the quota, per over-full group.
     cut_group = np.where(over & (limit > 0), r[np.minimum(starts + np.maximum(limit - 1, 0), idx.size - 1)], -np.inf)
@@ -107,46 +127,6 @@ def apply_quota(
     cut_per_unit[g[starts]] = np.where(over, cut_group, np.nan)
     cut = cut_per_unit[codes]
     return out, size, cut
-
-
-def by_grade(table: Mapping[str, float], grades: Sequence[GradeSpec], grade: np.ndarray) -> np.ndarray:
-    """Each unit's entry of a table keyed by grade name (0 for grades not listed, and for no grade)."""
-    values = np.array([float(table.get(g.name, 0.0)) for g in grades] + [0.0])
-    out: np.ndarray = values[grade]  # NO_GRADE (-1) picks the trailing 0
-    return out
-
-
-def pool_shares(pool: PoolSpec, granted: np.ndarray, score: np.ndarray, grades: Sequence[GradeSpec],
-                grade: np.ndarray, rank: np.ndarray, unit_ids: np.ndarray) -> tuple[np.ndarray, PoolOutcome]:
-    """Each granted unit's share of the pool, in whole `pool.unit`s adding up to the total."""
-    if pool.by == "score":
-        weights = np.where(granted, np.maximum(np.nan_to_num(score) - pool.above, 0.0), 0.0)
-        rule = f"pro rata to score above {pool.above:g}"
-    else:
-        weights = np.where(granted, by_grade(pool.weights, grades, grade), 0.0)
-        rule = "pro rata to grade weights " + ", ".join(f"{k} {v:g}" for k, v in pool.weights.items())
-    # Whole units, counted exactly: total / unit as a decimal, not a float.
-    steps = int((Decimal(repr(pool.total)) / Decimal(repr(pool.unit))).to_integral_value())
-    places = max(-Decimal(repr(pool.unit)).normalize().as_tuple().exponent, 0)  # type: ignore[operator]
-    rule += f"; paid in units of {pool.unit:g}, largest remainder so the shares add up to {pool.total:,.{places}f}"
-    amounts = np.zeros(granted.shape[0])
-    weight_sum = float(weights.sum())
-    if weight_sum <= 0:
-        return amounts, PoolOutcome(pool.total, 0.0, 0, rule + "; no unit had a positive weight, so nothing was paid")
-    if not np.isfinite(weight_sum):
-        raise RubricError(f"the pool's weights are too large to share ({rule})")
-    exact = weights / weight_sum * steps
-    base = np.floor(np.round(exact, 9))
-    remainder = int(steps - base.sum())
-    # Largest remainder first; ties (to 9 places, so float noise cannot decide
-    # them) by better rank, then id, so row order never matters.
-    fraction = np.round(exact - base, 9)
-    order = np.lexsort((unit_ids, np.nan_to_num(rank, nan=np.inf), -fraction))
-    eligible_order = order[weights[order] > 0]
-    base[eligible_order[:remainder]] += 1
-    amounts = round_half_up(base * pool.unit, places)
-    return amounts, PoolOutcome(pool.total, float(round_half_up(np.array([amounts.sum()]), places)[0]),
-                                int((base > 0).sum()), rule)
 
 
 def _block_order(consequences: list[ConsequenceSpec]) -> list[int]:
@@ -176,7 +156,7 @@ def decide_consequences(
     precision = model.rubric.precision
     grade_names = np.array([g.name for g in model.grade] + [""], dtype=str)[d.grade]
     wanted: set[str] = set().union(*(e.names for e in rubric.consequence_when),
-                                   *(a.names for a in rubric.consequence_amount if isinstance(a, Expression)))
+                                   *(p.names for p in rubric.payouts if p is not None))
     for spec in cons:
         for name in (spec.quota.within if spec.quota else None, spec.person_field):
             if name:
@@ -192,7 +172,7 @@ def decide_consequences(
     amounts = np.zeros((n, m))
     quota_size = np.full((n, m), np.nan)
     quota_cut = np.full((n, m), np.nan)
-    pools: list[PoolOutcome | None] = [None] * m
+    budgets: list[Budget | None] = [None] * m
     persons: list[np.ndarray | None] = [None] * m
     granted = np.zeros((n, m), dtype=bool)
     for c in _block_order(list(cons)):
@@ -223,40 +203,66 @@ def decide_consequences(
             allowed = kept
         status[allowed, c] = GRANTED
         granted[:, c] = allowed
-        if spec.pool is not None:
-            amounts[:, c], pools[c] = pool_shares(spec.pool, allowed, d.score, model.grade, d.grade, d.overall_rank,
-                                                  layout.unit_ids)
-        elif spec.amount is not None:
-            amounts[:, c] = _amounts(rubric, c, env, missing, d.grade, allowed, layout)
+        payout = rubric.payouts[c]
+        if payout is not None:
+            inp = PayoutInput(
+                granted=allowed, score=d.score, grade=d.grade, grade_names=tuple(g.name for g in model.grade),
+                rank=d.rank, overall_rank=d.overall_rank, unit_ids=layout.unit_ids,
+                expressions=payout.expressions, env=env, missing=missing,
+            )
+            amounts[:, c], budgets[c] = _pay(rubric, c, payout, inp, layout)
         if spec.person_field:
             persons[c] = np.asarray(env[spec.person_field]).astype(str)
     _count_once(cons, status, detail, amounts)
     amounts[status != GRANTED] = 0.0
-    return Consequences(status, detail, amounts, quota_size, quota_cut, tuple(pools), tuple(persons))
+    _check_totals(rubric, amounts, status)
+    return Consequences(status, detail, amounts, quota_size, quota_cut, tuple(budgets), tuple(persons))
 
 
-def _amounts(rubric: Rubric, c: int, env: dict[str, object], missing: dict[str, np.ndarray],
-             grade: np.ndarray, allowed: np.ndarray, layout: Layout) -> np.ndarray:
-    amount = rubric.consequence_amount[c]
-    n = allowed.shape[0]
-    if isinstance(amount, Expression):
-        value = amount.evaluate_number(env, n)
-        for name in amount.names:  # an amount reading a missing value pays nothing
-            if name in missing:
-                value[missing[name]] = 0.0
-    elif isinstance(amount, dict):
-        value = by_grade(amount, rubric.model.grade, grade)
-    else:
-        value = np.full(n, float(amount or 0.0))
-    broken = np.flatnonzero(allowed & ~np.isfinite(value))
+def _pay(rubric: Rubric, c: int, payout: CompiledPayout, inp: PayoutInput,
+         layout: Layout) -> tuple[np.ndarray, Budget | None]:
+    """Run the consequence's payout kind; pay granted units half-up to the fen, never negative."""
+    try:
+        answer = payout.kind.pay(payout.params, inp)
+    except ValueError as exc:  # a kind's own refusal of these figures
+        raise RubricError(f"payout {payout.kind.name!r} of consequence {rubric.model.consequence[c].id!r}: {exc}",
+                          key=payout.key, path=str(rubric.path) if rubric.path else None) from None
+    value = np.asarray(answer.amounts, dtype=np.float64)
+    if value.shape != (inp.n,):  # a plugin's bug, not the rubric's
+        raise PluginError(f"payout kind {payout.kind.name!r}{f' of plugin {payout.kind.plugin!r}' if payout.kind.plugin else ''} "
+                          f"returned {value.shape} amounts for {inp.n} units; it must return one per unit")
+    with np.errstate(invalid="ignore"):
+        broken = np.flatnonzero(inp.granted & ~(np.abs(value) < MAX_AMOUNT))
     if broken.size:
+        first = float(value[broken[0]])
+        finite = bool(np.isfinite(first))
+        why = f"reaches the limit of {MAX_AMOUNT:,.0f} (docs/money.md)" if finite else "is not a finite number"
+        what = f"{first:g}; lower the figures" if finite else "a division by zero?; guard the expression"
         raise RubricError(
-            f"the amount of consequence {rubric.model.consequence[c].id!r} is not a finite number for "
-            f"{broken.size} unit(s), first {layout.unit_ids[broken[0]]} (a division by zero?); guard the expression",
-            key=f"consequence[{c}].amount", path=str(rubric.path) if rubric.path else None,
+            f"the amount of consequence {rubric.model.consequence[c].id!r} {why} for {broken.size} unit(s), "
+            f"first {layout.unit_ids[broken[0]]} ({what})",
+            key=payout.key, path=str(rubric.path) if rubric.path else None,
         )
-    # Money is paid in fen/cents: half-up to 2 places, never negative.
-    return np.where(allowed, np.maximum(round_half_up(value, 2), 0.0), 0.0)
+    paid = np.where(inp.granted, value, 0.0)
+    # Money is paid in fen: half-up on the decimal figure, never negative.
+    return np.maximum(round_half_up(paid, MONEY_PLACES), 0.0), answer.budget
+
+
+def total_in_fen(amounts: np.ndarray) -> int:
+    """The exact sum of a column of amounts, in fen (a Python int: no overflow, no float drift)."""
+    return exact_sum(to_minor_units(amounts, MONEY_PLACES))
+
+
+def _check_totals(rubric: Rubric, amounts: np.ndarray, status: np.ndarray) -> None:
+    """Each consequence's total stays below the money limit, so the summary's figure is exact."""
+    for j, spec in enumerate(rubric.model.consequence):
+        total = total_in_fen(np.where(status[:, j] == GRANTED, amounts[:, j], 0.0))
+        if total >= MAX_AMOUNT * 100:
+            raise RubricError(
+                f"the amounts of consequence {spec.id!r} add up to {Decimal(total).scaleb(-2):,}, beyond the limit "
+                f"of {MAX_AMOUNT:,.0f} for a total (docs/money.md); lower the amounts",
+                key=f"consequence[{j}]", path=str(rubric.path) if rubric.path else None,
+            )
 
 
 def _count_once(cons: tuple[ConsequenceSpec, ...] | list[ConsequenceSpec], status: np.ndarray,

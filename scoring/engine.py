@@ -102,7 +102,8 @@ class Engine:
     def _compile(self, text: str, data: bytes, path: Path | None, name: str | None = None) -> Rubric:
         where = str(path) if path else (name or "<rubric>")
         model = build_model(parse_toml(text, where), where)
-        rubric = compile_rubric(model, self.registry.methods, path=path, sha256=sha256_hex(data), name=where)
+        rubric = compile_rubric(model, self.registry.methods, path=path, sha256=sha256_hex(data), name=where,
+                                payout_kinds=self.registry.payout_kinds)
         self._pm.hook.scoring_rubric_loaded(rubric=rubric)
         return rubric
 

@@ -22,9 +22,11 @@ from .consequences import (
     NOT_ELIGIBLE,
     OUTSIDE_QUOTA,
 )
+from .decide import NO_GRADE
 from .indicators import combiner_of, run_method
 from .layout import Layout
 from .methods import expression_params
+from .payouts import PaidUnit
 from .plan import CompiledIndicator
 
 if TYPE_CHECKING:
@@ -220,6 +222,11 @@ def _rank_section(result: Result, i: int) -> Section:
     return sec
 
 
+def _quota(count: int | None, size: float) -> int:
+    # A count is shown as written: 2**63 - 1 would come back from a float as 2**63.
+    return count if count is not None else int(size)
+
+
 def consequence_reason(result: Result, i: int, j: int) -> str:
     """Why unit `i` did or did not receive consequence `j`, in one line."""
     model, cq = result.rubric.model, result.consequences
@@ -236,7 +243,8 @@ def consequence_reason(result: Result, i: int, j: int) -> str:
     if status == OUTSIDE_QUOTA and spec.quota and spec.quota.within and np.isnan(cq.quota_size[i, j]):
         return f"no {spec.quota.within} value, so no place in any {spec.quota.within}'s quota"
     if status == OUTSIDE_QUOTA:
-        size, cut = int(cq.quota_size[i, j]), cq.quota_cut[i, j]
+        size = _quota(spec.quota.count if spec.quota else None, cq.quota_size[i, j])
+        cut = cq.quota_cut[i, j]
         tie = "; tied at the cut, and ties are excluded" if rank == cut else ""
         return f"rank {_g(float(rank))}, quota {size}{group}{tie}"
     if status == COUNTED_ONCE:
@@ -244,16 +252,17 @@ def consequence_reason(result: Result, i: int, j: int) -> str:
         return f"the same achievement ({spec.achievement}) is rewarded once, by {kept.id} at the higher amount"
     parts = [f"`{spec.when}` holds"]
     if spec.quota is not None:
-        parts.append(f"rank {_g(float(rank))} within quota {int(cq.quota_size[i, j])}{group}")
-    pool = cq.pools[j]
-    if pool is not None:
-        parts.append(f"share of the pool of {pool.total:,.2f}, {pool.rule}")
-    elif isinstance(spec.amount, dict):
-        # The grade's name from the unit's own index: `result.grades` builds the whole column.
-        grade = model.grade[int(result.decisions.grade[i])].name
-        parts.append(f"amount by grade: {grade} → {_g(float(cq.amounts[i, j]), 2)}")
-    elif isinstance(spec.amount, str):
-        parts.append(f"amount {spec.amount}")
+        parts.append(f"rank {_g(float(rank))} within quota {_quota(spec.quota.count, cq.quota_size[i, j])}{group}")
+    payout = result.rubric.payouts[j]
+    if payout is not None and status == GRANTED:
+        # The grade from the unit's own index: `result.grades` builds the whole column.
+        g = int(result.decisions.grade[i])
+        grade = None if g == NO_GRADE else result.rubric.model.grade[g].name
+        paid = PaidUnit(id=str(result.layout.unit_ids[i]), score=float(result.decisions.score[i]), grade=grade,
+                        rank=float(result.decisions.rank[i]), amount=float(cq.amounts[i, j]), budget=cq.budgets[j])
+        said = payout.kind.explain(payout.params, paid) if payout.kind.explain is not None else ""
+        if said:
+            parts.append(said)
     return "; ".join(parts)
 
 
@@ -263,7 +272,7 @@ def _consequence_section(result: Result, i: int) -> Section:
     for j, c in enumerate(model.consequence):
         reason = consequence_reason(result, i, j)
         if cq.status[i, j] == GRANTED:
-            amount = f", amount {_g(float(cq.amounts[i, j]), 2)}" if c.amount is not None or c.pool is not None else ""
+            amount = f", amount {_g(float(cq.amounts[i, j]), 2)}" if result.rubric.payouts[j] is not None else ""
             who = f" (to the {c.person_role})" if c.applies_to == "person" else ""
             sec.lines.append(f"{c.id} — {c.title}{who}: granted{amount}; {reason}")
         else:

@@ -1,6 +1,6 @@
 """The hooks a scoring plugin may implement.
 
-Every method, loader and writer, the built-in ones included, arrives through
+Every method, payout kind, loader and writer, the built-in ones included, arrives through
 these hooks, from a plugin registered under the entry-point group `scoring`.
 Registration hooks return lists (in the style of datasette's `register_*`
 hooks); a name registered twice is an error that names both plugins.
@@ -18,6 +18,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .methods import Method
+    from .payouts import PayoutKind
     from .result import Result
     from .plan import Rubric
     from .tables import Loader
@@ -58,6 +59,18 @@ def scoring_register_writers() -> list[Writer]:  # type: ignore[empty-body]
     Called: once, when an `Engine` is created.
     Returns: a list of `scoring.writers.Writer`.
     The engine: offers them by name (`scoring run --format NAME`).
+    """
+
+
+@hookspec
+def scoring_register_payout_kinds() -> list[PayoutKind]:  # type: ignore[empty-body]
+    """Payout kinds this plugin provides: how a granted consequence becomes money.
+
+    Called: once, when an `Engine` is created.
+    Returns: a list of `scoring.payouts.PayoutKind`.
+    The engine: indexes them by name; a rubric's consequence names one in
+    `payout = { kind = "..." }` or through a kind's shorthand key (`amount`,
+    `pool`); the core pays each granted unit the kind's amount, half-up to the fen.
     """
 
 

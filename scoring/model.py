@@ -146,19 +146,13 @@ class QuotaSpec(_Strict):
     within: str | None = None
 
 
-class PoolSpec(_Strict):
-    """A budget shared among the units granted a consequence.
+class PayoutSpec(BaseModel):
+    """How a granted unit is paid: `kind` names a payout kind registered by a plugin;
+    the other keys are that kind's parameters (checked against its own model)."""
 
-    `by = "score"`: pro rata to score above `above`; `by = "grade"`: pro rata to
-    the weight of each unit's grade. Paid in whole `unit`s (0.01: fen or cents)
-    that add up exactly to `total` (largest remainder).
-    """
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
 
-    total: float = Field(gt=0)
-    by: Literal["score", "grade"]
-    above: float = 0.0
-    weights: dict[str, float] = {}
-    unit: float = Field(default=0.01, gt=0)
+    kind: str
 
 
 class ConsequenceSpec(_Strict):
@@ -166,8 +160,11 @@ class ConsequenceSpec(_Strict):
     title: str
     when: str
     quota: QuotaSpec | None = None
+    # `amount` and `pool` are shorthands claimed by payout kinds (a number, an
+    # expression, a table by grade; a pool's parameters); `payout` names any kind.
     amount: float | str | dict[str, float] | None = None
-    pool: PoolSpec | None = None
+    pool: dict[str, Any] | None = None
+    payout: PayoutSpec | None = None
     blocks: list[str] = []
     achievement: str | None = None
     applies_to: Literal["unit", "person"] = "unit"

@@ -8,6 +8,7 @@ read, with the key path of the offending key.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .expr import Expression, compile_expression
 from .methods import Method, expression_params, field_params
 from .limits import MAX_EXPRESSIONS
 from .model import DimensionSpec, IndicatorSpec, RubricModel
+from .payouts import CompiledPayout, PayoutKind, payout_source
 from .rubric import count_expressions, validation_error
 
 RESULT_BASE = ("score", "vetoed", "bonus", "base")
@@ -58,7 +60,7 @@ class Rubric:
     vetoes: tuple[Expression, ...]
     requires: tuple[Expression | None, ...]
     consequence_when: tuple[Expression, ...]
-    consequence_amount: tuple[Expression | float | dict[str, float] | None, ...]
+    payouts: tuple[CompiledPayout | None, ...]
     sample: Path | None = field(default=None)
 
     @property
@@ -130,7 +132,8 @@ def _sample_path(rubric_path: Path, sample: str, where: str) -> Path:
 
 
 def compile_rubric(
-    model: RubricModel, methods: dict[str, Method], *, path: Path | None, sha256: str, name: str | None = None
+    model: RubricModel, methods: dict[str, Method], *, path: Path | None, sha256: str, name: str | None = None,
+    payout_kinds: Mapping[str, PayoutKind] | None = None,
 ) -> Rubric:
     where = name or (str(path) if path else "rubric")
     fields = frozenset(model.fields)
@@ -211,16 +214,65 @@ def compile_rubric(
     cons_names = with_results | {"grade", "rank"} | frozenset(PREVIOUS_NAMES)
     when = tuple(_compile(c.when, cons_names, where, f"consequence[{i}].when", types, "bool")
                  for i, c in enumerate(model.consequence))
-    amounts: list[Expression | float | dict[str, float] | None] = []
-    for i, c in enumerate(model.consequence):
-        if isinstance(c.amount, str):
-            amounts.append(_compile(c.amount, cons_names, where, f"consequence[{i}].amount", types, "number"))
-        else:
-            amounts.append(c.amount)
+    payouts = tuple(_compile_payout(i, model, payout_kinds or {}, cons_names, where, types)
+                    for i in range(len(model.consequence)))
     sample = None
     if model.rubric.sample and path is not None:
         sample = _sample_path(path, model.rubric.sample, where)
     return Rubric(
         model=model, path=path, sha256=sha256, indicators=tuple(compiled), vetoes=vetoes,
-        requires=requires, consequence_when=when, consequence_amount=tuple(amounts), sample=sample,
+        requires=requires, consequence_when=when, payouts=payouts, sample=sample,
     )
+
+
+def _compile_payout(
+    i: int, model: RubricModel, kinds: Mapping[str, PayoutKind], names: frozenset[str], where: str,
+    types: dict[str, np.ndarray],
+) -> CompiledPayout | None:
+    """Consequence `i`'s payout bound to its kind, its parameters checked by the kind's own model."""
+    spec = model.consequence[i]
+    key = f"consequence[{i}]"
+    try:
+        source = payout_source(spec, kinds)
+    except ValueError as exc:
+        param, _, message = str(exc).partition(": ")
+        raise RubricError(message, path=where, key=f"{key}.{param}") from None
+    if source is None:
+        return None
+    kind_name, written, raw = source
+    kind = kinds.get(kind_name)
+    if kind is None:
+        known = ", ".join(sorted(kinds)) or "none: are the built-in plugins installed? run pip install -e ."
+        raise RubricError(f"unknown payout kind {kind_name!r}; kinds are: {known}", path=where,
+                          key=f"{key}.payout.kind")
+    # Errors name the key the author wrote: `amount` for a shorthand number, `pool.total` for a pool.
+    shorthand_param = kind.shorthand.param if kind.shorthand and written != "payout" else None
+    base = f"{key}.{written}"
+    try:
+        params = kind.params.model_validate(raw)
+    except ValidationError as exc:
+        err = validation_error(exc, where, base)
+        message = err.message if shorthand_param is None else err.message.replace(f"{shorthand_param}: ", "")
+        raise RubricError(f"{message} (consequence {spec.id!r}, payout {kind.name!r})", path=where,
+                          key=base if shorthand_param else err.key) from None
+    if kind.validate is not None:
+        try:
+            kind.validate(params, tuple(g.name for g in model.grade))
+        except ValueError as exc:
+            param, _, message = str(exc).partition(": ")
+            target = base if shorthand_param or not message else f"{base}.{param}"
+            raise RubricError(f"{message or param} (consequence {spec.id!r}, payout {kind.name!r})",
+                              path=where, key=target) from None
+    if kind.budget and spec.achievement and sum(c.achievement == spec.achievement for c in model.consequence) > 1:
+        # Which of two rewards for one achievement a unit keeps is decided last,
+        # after the budget was shared: it would no longer add up.
+        raise RubricError(f"a consequence paid from a shared budget (payout {kind.name!r}) cannot share its "
+                          "achievement with another: the budget would no longer add up", path=where,
+                          key=f"{key}.achievement")
+    expressions: dict[str, Expression] = {}
+    for pname, ref in expression_params(kind.params).items():
+        text = getattr(params, pname)
+        if text is not None:
+            param_key = base if shorthand_param else f"{base}.{pname}"
+            expressions[pname] = _compile(text, names, where, param_key, types, ref.kind)
+    return CompiledPayout(kind=kind, params=params, expressions=expressions, key=base)

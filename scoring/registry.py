@@ -19,6 +19,7 @@ import pluggy
 from . import hookspecs
 from .errors import PluginError
 from .methods import Method
+from .payouts import PayoutKind
 from .tables import Loader
 from .writers import Writer
 
@@ -36,6 +37,7 @@ class PluginInfo:
     loaders: tuple[str, ...] = ()
     writers: tuple[str, ...] = ()
     rubrics: tuple[str, ...] = ()
+    payout_kinds: tuple[str, ...] = ()
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Registry:
     writers: dict[str, Writer] = field(default_factory=dict)
     rubric_files: list[Path] = field(default_factory=list)
     plugins: list[PluginInfo] = field(default_factory=list)
+    payout_kinds: dict[str, PayoutKind] = field(default_factory=dict)
 
 
 def make_manager(plugins: Sequence[object], entry_points: bool, block: Sequence[str] = ()) -> pluggy.PluginManager:
@@ -101,6 +104,7 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
     methods, m_by = _collect(pm, "scoring_register_methods", "method", names)
     loaders, l_by = _collect(pm, "scoring_register_loaders", "loader", names)
     writers, w_by = _collect(pm, "scoring_register_writers", "writer", names)
+    payout_kinds, p_by = _collect(pm, "scoring_register_payout_kinds", "payout kind", names)
     rubric_files: list[Path] = []
     r_by: dict[int, list[str]] = {}
     for impl in pm.hook.scoring_register_rubrics.get_hookimpls():
@@ -119,6 +123,7 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
                 loaders=tuple(l_by.get(plugin_id, ())),
                 writers=tuple(w_by.get(plugin_id, ())),
                 rubrics=tuple(r_by.get(plugin_id, ())),
+                payout_kinds=tuple(p_by.get(plugin_id, ())),
             )
         )
     return Registry(
@@ -127,6 +132,7 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
         writers=writers,  # type: ignore[arg-type]
         rubric_files=rubric_files,
         plugins=infos,
+        payout_kinds=payout_kinds,  # type: ignore[arg-type]
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .aggregate import Totals
-from .consequences import GRANTED, Consequences
+from .consequences import GRANTED, Consequences, total_in_fen
 from .explain import Explanation, consequence_reason, explain_unit
 from .decide import NO_GRADE, Decisions
 from .errors import UsageError
@@ -285,7 +285,7 @@ class Result:
     def _consequence(self, i: int, j: int) -> ConsequenceResult:
         c = self.rubric.model.consequence[j]
         cq = self.consequences
-        paid = c.amount is not None or c.pool is not None
+        paid = self.rubric.payouts[j] is not None
         person = None
         if c.applies_to == "person":
             named = cq.persons[j]
@@ -358,11 +358,12 @@ class Result:
         for j, c in enumerate(model.consequence):
             entry: dict[str, Any] = {
                 "title": c.title, "units": int(self.consequences.granted[:, j].sum()),
-                "amount": float(round_half_up(np.array([self.consequences.amounts[:, j].sum()]), 2)[0]),
+                # Summed exactly in fen, so the total is the sum of the figures paid.
+                "amount": float(total_in_fen(self.consequences.amounts[:, j])) / 100,
             }
-            pool = self.consequences.pools[j]
-            if pool is not None:
-                entry["pool"] = {"total": pool.total, "used": pool.used, "units": pool.units, "rule": pool.rule}
+            budget = self.consequences.budgets[j]
+            if budget is not None:
+                entry["pool"] = {"total": budget.total, "used": budget.used, "units": budget.units, "rule": budget.rule}
             cons[c.id] = entry
         return {
             "units": int(self.layout.n_units),

@@ -236,7 +236,6 @@ def check_model(m: RubricModel, path: str) -> None:
         for j, blocked in enumerate(veto.blocks):
             if blocked not in consequence_ids:
                 fail(f"blocks {shorten(blocked)}, which is not a consequence id", f"veto[{i}].blocks[{j}]")
-    grade_names = {g.name for g in m.grade}
     labels = Counter(c.achievement for c in m.consequence if c.achievement)
     for i, cons in enumerate(m.consequence):
         key = f"consequence[{i}]"
@@ -249,30 +248,13 @@ def check_model(m: RubricModel, path: str) -> None:
             within = m.fields.get(cons.quota.within)
             if within is None or within.type not in ("enum", "text"):
                 fail(f"within {cons.quota.within!r} must name an enum or text field", f"{key}.quota.within")
-        if cons.pool is not None and cons.amount is not None:
-            fail("give either amount or pool, not both", key)
-        if isinstance(cons.amount, dict):
-            for name in cons.amount:
-                if name not in grade_names:
-                    fail(f"amount table names {name!r}, which is not a grade ({', '.join(g.name for g in m.grade)})",
-                         f"{key}.amount.{name}")
-        if cons.pool is not None:
-            if cons.pool.by == "grade":
-                if not cons.pool.weights:
-                    fail('a pool with by = "grade" needs weights = { grade = weight, ... }', f"{key}.pool.weights")
-                for name, share in cons.pool.weights.items():
-                    if name not in grade_names:
-                        fail(f"weights names {name!r}, which is not a grade", f"{key}.pool.weights.{name}")
-                    if share < 0:
-                        fail("a weight cannot be negative", f"{key}.pool.weights.{name}")
-            elif cons.pool.weights:
-                fail('weights are only used with by = "grade"', f"{key}.pool.weights")
+        written = [k for k in ("amount", "pool", "payout") if getattr(cons, k) is not None]
+        if len(written) > 1:
+            fail(f"give one of amount, pool or payout, not {' and '.join(written)}", key)
         if cons.achievement and labels[cons.achievement] > 1:
             # Which of two rewards for one achievement a unit keeps is decided
-            # last; a pool, a quota or a block would have acted on the other by then.
-            if cons.pool is not None:
-                fail("a pooled consequence cannot share its achievement with another: the pool would no longer "
-                     "add up", f"{key}.achievement")
+            # last; a quota or a block would have acted on the other by then (and a
+            # shared budget would no longer add up: checked with the payout kinds).
             if cons.quota is not None:
                 fail("a consequence with a quota cannot share its achievement with another: a place could go to "
                      "a unit that keeps the other reward; put the quota on a consequence of its own",
@@ -280,11 +262,6 @@ def check_model(m: RubricModel, path: str) -> None:
             if cons.blocks:
                 fail("a consequence that blocks others cannot share its achievement with another: it might block "
                      "them and then be dropped for the other reward", f"{key}.achievement")
-        if cons.pool is not None:
-            steps = Decimal(repr(cons.pool.total)) / Decimal(repr(cons.pool.unit))
-            if steps != steps.to_integral_value() or steps >= 2**53 or cons.pool.unit < 1e-6:
-                fail(f"the pool's total ({cons.pool.total:g}) must be a whole number of its unit ({cons.pool.unit:g}), "
-                     "fewer than 2^53 of them, with a unit of at least 0.000001", f"{key}.pool")
         if cons.applies_to == "person":
             if not cons.person_role:
                 fail('applies_to = "person" needs person_role = "<the role, e.g. 主要负责人>"', f"{key}.person_role")

@@ -6,7 +6,8 @@ support (Taplo / Even Better TOML, which read a `#:schema ./path` first line;
 VS Code through it) validates and completes rubric files, each indicator with
 its own method's parameters.
 
-    schema_text(scoring.Engine().registry.methods)   # the schema as stable JSON
+    registry = scoring.Engine().registry
+    schema_text(registry.methods, registry.payout_kinds)   # the schema as stable JSON
 
 The checked-in copy, `schema/rubric.schema.json`, is the schema of the
 built-in plugins; a test fails when it drifts. Regenerate it with
@@ -41,7 +42,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from .methods import ExpressionRef, FieldRef, Method, expression_params, field_params
-from .model import IndicatorSpec, RubricModel
+from .model import ConsequenceSpec, IndicatorSpec, PayoutSpec, RubricModel
+from .payouts import PayoutKind
 
 JSONDict = dict[str, Any]
 
@@ -63,17 +65,20 @@ _SCHEMA_ONE = ("items", "additionalProperties", "additionalItems", "not", "if", 
                "contains", "propertyNames")
 
 
-def rubric_schema(methods: Mapping[str, Method]) -> JSONDict:
-    """The JSON Schema (draft-07) of a rubric whose indicators use `methods`.
+def rubric_schema(methods: Mapping[str, Method], payout_kinds: Mapping[str, PayoutKind] | None = None) -> JSONDict:
+    """The JSON Schema (draft-07) of a rubric whose indicators use `methods`
+    and whose consequences are paid by `payout_kinds`.
 
     An indicator is a `oneOf` with one closed branch per method: the common
-    keys (`method` as a `const`) plus that method's parameters.
+    keys (`method` as a `const`) plus that method's parameters; a `payout`
+    table likewise, one branch per payout kind (`kind` as a `const`).
     """
     base = RubricModel.model_json_schema(ref_template=_REF + "{model}")
     definitions: JSONDict = base.pop("$defs")
     common = definitions[_INDICATOR]
     branches = [_indicator_branch(name, methods[name], common, definitions) for name in sorted(methods)]
     definitions[_INDICATOR] = _indicator_choice(common, branches)
+    _payout_schemas(payout_kinds or {}, definitions)
 
     base.pop("title", None)
     names = ", ".join(sorted(methods)) or "none"
@@ -98,9 +103,9 @@ def rubric_schema(methods: Mapping[str, Method]) -> JSONDict:
     return schema
 
 
-def schema_text(methods: Mapping[str, Method]) -> str:
-    """`rubric_schema(methods)` as stable JSON: sorted keys, 2-space indent, UTF-8 text, final newline."""
-    return json.dumps(rubric_schema(methods), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def schema_text(methods: Mapping[str, Method], payout_kinds: Mapping[str, PayoutKind] | None = None) -> str:
+    """`rubric_schema(...)` as stable JSON: sorted keys, 2-space indent, UTF-8 text, final newline."""
+    return json.dumps(rubric_schema(methods, payout_kinds), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 # --- the indicator choice -------------------------------------------------------
@@ -154,6 +159,39 @@ def _indicator_branch(name: str, method: Method, common: JSONDict, definitions: 
     required += [r for r in params.get("required", []) if r not in required and r in properties]
     return {"title": f"{name} indicator", "description": _method_text(name, method, params),
             **_closed(properties, required)}
+
+
+def _payout_schemas(kinds: Mapping[str, PayoutKind], definitions: JSONDict) -> None:
+    """`payout` as a choice of closed branches, one per kind; a kind's table shorthand
+    (`pool = { ... }`) as that kind's parameters."""
+    spec = definitions[PayoutSpec.__name__]
+    consequence = definitions[ConsequenceSpec.__name__]["properties"]
+    branches = []
+    for name in sorted(kinds):
+        kind = kinds[name]
+        params = kind.params.model_json_schema(ref_template=_REF + "{model}")
+        own = params.pop("$defs", {})
+        params = _rename_refs(params, _merge_definitions(definitions, own, _safe(name)))
+        expressions = expression_params(kind.params)
+        properties: JSONDict = {}
+        for key, prop in params.get("properties", {}).items():
+            if "description" not in prop and (hint := _param_hint(None, expressions.get(key))):
+                prop = {**prop, "description": hint}
+            properties[key] = prop
+        text = f"Payout kind {name}" + (f": {kind.summary}" if kind.summary else ".")
+        if params.get("description"):
+            text += "\n\n" + str(params["description"])
+        required = [r for r in params.get("required", []) if r in properties]
+        if kind.shorthand is not None and kind.shorthand.param is None and kind.shorthand.key in consequence:
+            consequence[kind.shorthand.key] = {"description": text, **_closed(properties, required)}
+        properties = {**properties, "kind": {"const": name, "description": text, "title": "Kind", "type": "string"}}
+        branches.append({"title": f"{name} payout", "description": text, **_closed(properties, ["kind", *required])})
+    choice: JSONDict = {"title": "Payout", "description": spec.get("description", ""), "type": "object"}
+    if branches:
+        choice["oneOf"] = branches
+    else:  # no payout kind registered: no payout can be valid
+        choice.update(_closed({"kind": {"description": "no payout kind is registered", "not": {}}}, ["kind"]))
+    definitions[PayoutSpec.__name__] = choice
 
 
 def _closed(properties: JSONDict, required: Sequence[str]) -> JSONDict:
@@ -332,7 +370,8 @@ def _main(argv: Sequence[str]) -> int:
     if len(argv) > 1:
         sys.stderr.write("usage: python -m scoring.schema [OUTPUT.json]\n")
         return 2
-    data = schema_text(Engine().registry.methods).encode("utf-8")
+    registry = Engine().registry
+    data = schema_text(registry.methods, registry.payout_kinds).encode("utf-8")
     if argv:
         with open(argv[0], "wb") as handle:
             handle.write(data)

@@ -153,7 +153,7 @@ def veto_docs(result: Result) -> list[dict[str, Any]]:
 def consequence_doc(result: Result, i: int, j: int) -> dict[str, Any]:
     c = result.rubric.model.consequence[j]
     cq = result.consequences
-    paid = c.amount is not None or c.pool is not None
+    paid = result.rubric.payouts[j] is not None
     person = None
     if c.applies_to == "person":
         named = cq.persons[j]
@@ -352,7 +352,7 @@ def arrow_table(result: Result) -> Any:
     for j, c in enumerate(model.consequence):
         granted = cq.status[rows, j] == GRANTED
         columns[f"consequence.{c.id}"] = arrow_array(granted)
-        if c.amount is not None or c.pool is not None:
+        if result.rubric.payouts[j] is not None:
             columns[f"consequence.{c.id}.amount"] = arrow_array(cq.amounts[rows, j], ~granted)
     metadata = {
         "scoring.header": json.dumps(result.header(), ensure_ascii=False),

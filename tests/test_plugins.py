@@ -100,13 +100,34 @@ def test_a_plugin_can_refuse_a_rubric():
 
 def test_every_hook_is_documented_with_the_template_and_tested():
     hooks = [n for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("scoring_")]
-    assert len(hooks) == 6
+    assert len(hooks) == 7
     here = Path(__file__).read_text(encoding="utf-8")
     for name in hooks:
         doc = inspect.getdoc(getattr(hookspecs, name)) or ""
         assert "Called:" in doc and "Returns:" in doc, name
         # datasette's habit: a hook nobody implements in a test is a hook nobody checked.
         assert f"def {name}(self" in here, f"no test implements {name}"
+
+
+def test_third_party_payout_kind():
+    from scoring.methods import Params
+    from scoring.payouts import Payout, PayoutKind
+
+    class FlatParams(Params):
+        each: float
+
+    class Flat:
+        @scoring.hookimpl
+        def scoring_register_payout_kinds(self):
+            return [PayoutKind("flat", FlatParams, lambda p, inp: Payout(np.full(inp.n, p.each)), "a flat sum")]
+
+    engine = scoring.Engine(plugins=[Flat()])
+    cons = '\n[[consequence]]\nid = "c"\ntitle = "c"\nwhen = "score >= 0"\npayout = { kind = "flat", each = 12.345 }\n'
+    body = BODY.replace('"square"', '"check"').replace('field = "a"', 'field = "flag"')
+    rubric = engine.rubric_from_text(rubric_text(body + cons))
+    result = engine.score(rubric, [{"id": "u", "a": 2, "b": 0, "flag": True, "x": 1}])
+    assert [(c.id, c.amount) for c in result.unit("u").consequences] == [("c", 12.35)]  # half-up to the fen
+    assert any("flat" in p.payout_kinds for p in engine.plugins())
 
 
 def test_third_party_loader_writer_and_rubric(tmp_path):

@@ -70,6 +70,25 @@ def test_cli_vetoes_and_ranks(doc):
     assert (units["BM13"]["rank"], units["BM11"]["rank"]) == (8, 9)
 
 
+def test_cli_pays_the_ranking_award_by_rank_band(doc):
+    units = by_id(doc)
+    paid = {u["id"]: [(c["id"], c["amount"]) for c in u["consequences"]] for u in doc["units"]}
+    by_rank = {u["rank"]: paid[u["id"]] for u in doc["units"]}
+    assert all(by_rank[r] == [("ranking_award", 10000.0)] for r in (1, 2, 3))
+    assert all(by_rank[r] == [("ranking_award", 5000.0)] for r in range(4, 11))
+    assert all(by_rank[r] == [] for r in range(11, 21))  # past the top 10, and the vetoed units
+    assert paid["BM13"] == [("ranking_award", 5000.0)] and units["BM13"]["rank"] == 8
+    assert doc["summary"]["consequences"]["ranking_award"] == {"title": "年度考核排名奖励", "units": 10,
+                                                               "amount": 65000.0}
+
+
+def test_explain_names_the_rank_band():
+    proc = scoring_cli("explain", RUBRIC_ID, "--sample", "BM13")
+    assert proc.returncode == 0, proc.stderr
+    assert "ranking_award — 年度考核排名奖励: granted, amount 5000;" in proc.stdout
+    assert "rank 8 is in band 4–10: 5,000" in proc.stdout
+
+
 def test_sample_hazard_totals_are_the_published_ones():
     import csv
 

@@ -30,7 +30,7 @@ def bundled_ids() -> list[str]:
 
 @pytest.fixture(scope="module")
 def schema(engine: scoring.Engine) -> dict[str, Any]:
-    return rubric_schema(engine.registry.methods)
+    return rubric_schema(engine.registry.methods, engine.registry.payout_kinds)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def branch(schema: dict[str, Any], method: str) -> dict[str, Any]:
 
 
 def test_the_checked_in_schema_is_current(engine):
-    expected = schema_text(engine.registry.methods)
+    expected = schema_text(engine.registry.methods, engine.registry.payout_kinds)
     actual = CHECKED_IN.read_bytes() if CHECKED_IN.exists() else b""
     if actual != expected.encode("utf-8"):
         diff = "".join(list(difflib.unified_diff(
@@ -72,15 +72,15 @@ def test_the_checked_in_schema_is_current(engine):
 
 
 def test_schema_text_is_stable_sorted_json(engine):
-    text = schema_text(engine.registry.methods)
-    assert text == schema_text(engine.registry.methods)
+    text = schema_text(engine.registry.methods, engine.registry.payout_kinds)
+    assert text == schema_text(engine.registry.methods, engine.registry.payout_kinds)
     assert text.endswith("}\n") and not text.endswith("\n\n")
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert "扣完为止" in text  # ensure_ascii=False: the method summaries stay readable
 
 
 def test_python_m_scoring_schema_prints_it_and_writes_a_file(engine, tmp_path):
-    expected = schema_text(engine.registry.methods).encode("utf-8")
+    expected = schema_text(engine.registry.methods, engine.registry.payout_kinds).encode("utf-8")
     run = subprocess.run([sys.executable, "-m", "scoring.schema"], capture_output=True, cwd=REPO, timeout=120)
     assert run.returncode == 0, run.stderr.decode()
     assert run.stdout == expected and run.stderr == b""

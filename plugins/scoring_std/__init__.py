@@ -1,4 +1,4 @@
-"""The standard scoring methods, evidence loaders and result writers.
+"""The standard scoring methods, payout kinds, evidence loaders and result writers.
 
 A plugin like any other: it is found through the `scoring` entry-point group
 and registers everything through the hooks of `scoring.hookspecs`.
@@ -8,17 +8,24 @@ from __future__ import annotations
 
 from scoring.hookspecs import hookimpl
 from scoring.methods import Method
+from scoring.payouts import PayoutKind
 from scoring.tables import Loader
 from scoring.writers import Writer
 
 from .loaders import LOADERS
 from .methods import METHODS
+from .payouts import PAYOUT_KINDS
 from .writers import WRITERS
 
 
 @hookimpl
 def scoring_register_methods() -> list[Method]:
     return list(METHODS)
+
+
+@hookimpl
+def scoring_register_payout_kinds() -> list[PayoutKind]:
+    return list(PAYOUT_KINDS)
 
 
 @hookimpl
