@@ -52,21 +52,7 @@ def max_score(rubric: Rubric) -> float:
 
 
 def fields_read(rubric: Rubric) -> set[str]:
-    model = rubric.model
-    names: set[str] = set()
-    for ind in rubric.indicators:
-        names.update(ind.inputs)
-        names.update(ind.member_inputs)
-    for expr in (*rubric.vetoes, *(r for r in rubric.requires if r is not None), *rubric.consequence_when,
-                 *(e for p in rubric.payouts if p is not None for e in p.expressions.values())):
-        names.update(expr.names)
-    for spec in model.fields.values():
-        names.update(b for b in (spec.min, spec.max, spec.weight) if isinstance(b, str))
-    if model.rank.within:
-        names.add(model.rank.within)
-    for c in model.consequence:
-        names.update(n for n in (c.quota.within if c.quota else None, c.person_field) if n)
-    return names
+    return set(rubric.fields_read)
 
 
 def lint(rubric: Rubric) -> list[Finding]:
@@ -93,10 +79,12 @@ def lint(rubric: Rubric) -> list[Finding]:
             if all(v <= 0 for v in table.values()) and getattr(params, "default") <= 0:
                 out.append(Finding("error", "lint", f"indicator {ind.id!r}: every entry of its table pays 0 or "
                                    "less, so its points can never be earned", f"{ind.key}.table"))
-    unread = sorted(set(model.fields) - fields_read(rubric))
+    # Labels (label = true) are declared for reports to show; any other unread field is suspect.
+    unread = sorted(f for f in set(model.fields) - fields_read(rubric) if not model.fields[f].label)
     if unread:
         out.append(Finding("warning", "lint", f"field(s) declared but never read: {', '.join(unread)} "
-                           "(fine for names shown in reports; otherwise a typo or a forgotten indicator)", "fields"))
+                           "(mark names shown in reports with label = true; otherwise a typo or a forgotten "
+                           "indicator); evidence may leave them out", "fields"))
     return out
 
 

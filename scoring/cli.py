@@ -75,8 +75,8 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     progress = terminal_progress(err, args.quiet)
     try:
         try:
-            evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, progress=progress)
-            result = engine.score(rubric, evidence, previous=args.previous, progress=progress)
+            evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, sheet=args.sheet,
+                                            encoding=args.encoding, progress=progress)
         except EvidenceError as exc:
             # --on-error fail writes nothing, the rejects file included: the
             # rows are listed here, and the message says how to skip them.
@@ -85,6 +85,9 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
             if len(exc.rejected) > SHOWN_REJECTIONS:
                 print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
             raise
+        for note in evidence.notes:
+            print(f"note: {note}", file=err)
+        result = engine.score(rubric, evidence, previous=args.previous, strict=args.strict, progress=progress)
         for warning in result.warnings:
             print(f"warning: {warning}", file=err)
         content: Content
@@ -119,6 +122,15 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     pv = result.provenance
     print(f"rows: {pv.rows_read} read, {pv.rows_scored} scored, {pv.rows_rejected} rejected; "
           f"units: {result.layout.n_units} scored", file=err)
+    return EXIT_OK
+
+
+def cmd_template(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    from .template import write_template
+
+    rubric = engine.load_rubric(args.rubric)
+    written = write_template(engine, rubric, Path(args.output), units=args.units)
+    print(f"wrote {args.output}: {written}", file=err)
     return EXIT_OK
 
 
@@ -280,9 +292,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
     run.add_argument("--format", help="json (default), jsonl, parquet, csv or md; default from OUT's suffix")
     run.add_argument("--rejects", metavar="FILE", help="write rejected rows to FILE as CSV")
+    run.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read (default: the first)")
+    run.add_argument("--encoding", metavar="NAME",
+                     help="the CSV/JSON file's encoding (default: UTF-8, else GB18030/GBK with a note)")
+    run.add_argument("--strict", action="store_true",
+                     help="treat warnings (a group with no member rows, blank periods ...) as errors: exit 1")
     run.add_argument("-q", "--quiet", action="store_true",
                      help="no progress bars (they are drawn only when stderr is a terminal anyway)")
     run.set_defaults(func=cmd_run)
+
+    template = sub.add_parser("template", help="write the form (xlsx or csv) that evidence is filled in on")
+    template.add_argument("rubric", metavar="RUBRIC", help="a rubric file, or the id of a bundled rubric")
+    template.add_argument("-o", "--output", metavar="FORM", required=True, help="form.xlsx or form.csv")
+    template.add_argument("--units", metavar="FILE",
+                          help="a CSV or workbook of the units (id, and name if the rubric has one): one row each")
+    template.set_defaults(func=cmd_template)
 
     validate = sub.add_parser("validate", help="check rubrics and their worked examples")
     validate.add_argument("rubrics", metavar="RUBRIC", nargs="+")

@@ -11,6 +11,7 @@ An engine holds no state beyond its plugins; it never prints and never exits.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,12 @@ from .progress import Progress, report
 from .registry import PluginInfo, Registry, build_registry, distribution_version, make_manager
 from .result import Provenance, Result
 from .rubric import build_model, parse_toml, read_rubric_source, sha256_hex
-from .tables import RawTable
+from .cells import cell_text
+from .evidence_checks import check_layout
+from .evidence_limits import MAX_EVIDENCE_BYTES
+from .frames import frame_to_table, is_frame
+from .notices import as_notice
+from .tables import RawTable, read_with
 
 ENGINE_VERSION = distribution_version("scoring")
 
@@ -42,6 +48,18 @@ class BundledRubric:
     title: str
     version: str
     path: Path
+
+
+def read_evidence_bytes(path: Path) -> bytes:
+    """The file's bytes, refused before reading when larger than MAX_EVIDENCE_BYTES."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_EVIDENCE_BYTES:
+            raise EvidenceError(f"the file has {size:,} bytes; the limit is MAX_EVIDENCE_BYTES = {MAX_EVIDENCE_BYTES:,}; "
+                                "split it, or score it through the library", path=str(path))
+        return path.read_bytes()
+    except OSError as exc:
+        raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
 
 
 class Engine:
@@ -109,31 +127,35 @@ class Engine:
 
     # --- evidence ------------------------------------------------------------
     def load_evidence(
-        self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail", progress: Progress | None = None
+        self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail",
+        sheet: str | None = None, encoding: str | None = None, progress: Progress | None = None,
     ) -> Evidence:
-        """Read and type an evidence file; `progress` hears "reading" and "typing" (see `scoring.progress`)."""
+        """Read and type an evidence file. `sheet` picks a workbook's sheet (default: the first);
+        `encoding` forces a text file's encoding (default: UTF-8, else GB18030 with a note);
+        `progress` hears "reading" and "typing" (see `scoring.progress`)."""
         path = Path(source)
         loader = next((ld for ld in self.registry.loaders.values() if path.suffix.lower() in ld.suffixes), None)
         if loader is None:
             known = ", ".join(s for ld in self.registry.loaders.values() for s in ld.suffixes)
             raise EvidenceError(f"no loader reads {path.suffix or 'files without a suffix'!r} files; known: {known}", path=str(path))
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
+        options = {"sheet": sheet, "encoding": encoding}
+        for option, value in options.items():
+            if value is not None and option not in loader.options:
+                raise UsageError(f"--{option} does not apply to {path.suffix} files (loader {loader.name!r})")
+        data = read_evidence_bytes(path)
         report(progress, "reading", 0, None, "rows")
-        if loader.name == "csv":
+        if loader.name == "csv" and encoding is None:
             fast = plain_csv_evidence(rubric, path, data)
             if fast is not None:  # a plain, valid file: read and typed by whole columns
                 report(progress, "reading", fast.rows_read, fast.rows_read, "rows")
                 report(progress, "typing", fast.rows_read, fast.rows_read, "rows")
                 return fast
-        table = loader.read(path, data)
-        rows = len(table.rows)
+        table = read_with(loader, path, data, options)
+        rows = table.n_rows
         report(progress, "reading", rows, rows, "rows")
         report(progress, "typing", 0, rows, "rows")
         evidence = type_table(table, rubric.model, source=str(path), data=data, on_error=on_error,
-                              member_fields=rubric.member_fields)
+                              member_fields=rubric.member_fields, optional=rubric.optional_fields)
         report(progress, "typing", rows, rows, "rows")
         return evidence
 
@@ -147,10 +169,25 @@ class Engine:
                 raise EvidenceError(f"row {k + 1} is not a mapping of column names (text) to values", path=name)
             columns.update(dict.fromkeys(row))
         names = list(columns)
-        table = RawTable(names, [[row.get(c) for c in names] for row in rows], [f"row {i + 1}" for i in range(len(rows))])
+        table = RawTable.from_columns(names, [[row.get(c) for row in rows] for c in names],
+                                      [f"row {i + 1}" for i in range(len(rows))])
         data = repr([sorted(r.items()) for r in rows]).encode("utf-8")
         return type_table(table, rubric.model, source=name, data=data, on_error=on_error,
-                          member_fields=rubric.member_fields)
+                          member_fields=rubric.member_fields, optional=rubric.optional_fields)
+
+    def evidence_from_frame(
+        self, rubric: Rubric, frame: object, *, on_error: OnError = "fail", name: str = "<dataframe>"
+    ) -> Evidence:
+        """Evidence from a pandas or polars DataFrame or a pyarrow Table (none of them needed by scoring).
+
+        Column headers follow the same rules as a file's (id, title or alias); NaN, None and null are blank.
+        """
+        table = frame_to_table(frame, name=name)
+        hasher = hashlib.sha256()
+        for header, column in zip(table.columns, table.data or ()):
+            hasher.update(repr((header, [cell_text(v) for v in column])).encode("utf-8", "surrogatepass"))
+        return type_table(table, rubric.model, source=name, data=hasher.hexdigest().encode(), on_error=on_error,
+                          member_fields=rubric.member_fields, optional=rubric.optional_fields)
 
     def evidence_from_arrays(
         self,
@@ -165,40 +202,56 @@ class Engine:
     ) -> Evidence:
         """Evidence from whole columns in memory (one array per field), checked like a file."""
         return type_arrays(rubric.model, ids, columns, periods=periods, parents=parents, source=name,
-                           on_error=on_error, member_fields=rubric.member_fields)
+                           on_error=on_error, member_fields=rubric.member_fields, optional=rubric.optional_fields)
 
     # --- scoring -------------------------------------------------------------
     def score(
         self,
         rubric: Rubric | str | Path,
-        evidence: Evidence | str | Path | Sequence[Mapping[str, Any]],
+        evidence: Evidence | str | Path | Sequence[Mapping[str, Any]] | Any,
         *,
         on_error: OnError = "fail",
         previous: Previous | str | Path | None = None,
+        strict: bool = False,
         progress: Progress | None = None,
     ) -> Result:
         """Score `evidence` against `rubric`; paths and bundled ids are loaded first.
 
-        `previous` is last period's result (a `Previous`, or the path of a JSON
-        result this engine wrote) for consequences that read `previous.*`.
+        `evidence` is an `Evidence`, a file path, a list of row dicts, or a
+        DataFrame (pandas, polars) or Arrow table. `previous` is last period's
+        result (a `Previous`, or the path of a JSON result this engine wrote)
+        for consequences that read `previous.*`. `strict` raises
+        `EvidenceError` listing the warnings instead of returning a result that has any.
         `progress` hears each stage as it goes (see `scoring.progress`).
         """
         if not isinstance(rubric, Rubric):
             rubric = self.load_rubric(rubric)
         if isinstance(evidence, (str, Path)):
             evidence = self.load_evidence(rubric, evidence, on_error=on_error, progress=progress)
+        elif is_frame(evidence):
+            evidence = self.evidence_from_frame(rubric, evidence, on_error=on_error)
         elif not isinstance(evidence, Evidence):
             evidence = self.evidence_from_rows(rubric, evidence, on_error=on_error)
+        if evidence.rows == 0:
+            # Whatever on_error says: a job that scores nobody must not look like one that succeeded.
+            word = rubric.model.rubric.unit
+            why = ("the evidence has a header but no rows" if evidence.rows_read == 0 else
+                   f"all {evidence.rows_read} rows were rejected. First: {evidence.rejected[0]}")
+            raise EvidenceError(f"no {word} to score: {why}", path=evidence.source, rejected=evidence.rejected)
         layout = build_layout(evidence, rubric.model)
         items = score_indicators(rubric, layout, progress)
         totals = aggregate(rubric, items, layout.n_units)
         report(progress, "deciding", 0, layout.n_units, "units")
         decisions = decide(rubric, layout, totals)
-        warnings = list(evidence.warnings)
+        warnings = [as_notice(w, "evidence") for w in evidence.warnings] + check_layout(rubric, layout)
         if isinstance(previous, (str, Path)):
             previous = load_previous(previous)
         if previous is not None:
-            warnings += check_previous(previous, rubric, layout.unit_ids)
+            warnings += [as_notice(w, "previous") for w in check_previous(previous, rubric, layout.unit_ids)]
+        if strict and warnings:
+            shown = "; ".join(w.message for w in warnings[:5]) + (" ..." if len(warnings) > 5 else "")
+            raise EvidenceError(f"--strict: {len(warnings)} warning(s), nothing was scored: {shown}",
+                                path=evidence.source)
         consequences = decide_consequences(rubric, layout, totals, decisions,
                                            previous_columns(previous, layout.unit_ids))
         report(progress, "deciding", layout.n_units, layout.n_units, "units")

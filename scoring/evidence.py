@@ -1,8 +1,11 @@
 """Typing and checking evidence against a rubric's `[fields]`.
 
-A loader plugin gives a `RawTable` of cells; this module turns it into one
-numpy array per field plus a missing mask, and names every refused row (row,
-unit id, field, value, why). Nothing is dropped silently: rows read = rows
+A loader plugin gives a `RawTable` of cells; this module finds the header row,
+maps its columns to fields by id, title or alias (`scoring.headers`), types each
+column as a whole (`scoring.cells`: numbers, yes/no and choices as people type
+them), checks the period labels (`scoring.periods`) and the input limits
+(`scoring.evidence_limits`), and gives one numpy array per field plus a missing
+mask, naming every refused row (row, unit id, field, value, why). Nothing is dropped silently: rows read = rows
 kept + rows rejected. When one row of a unit is refused, the unit's other rows
 are refused with it, because scoring a unit on part of its periods would give
 it a result nobody asked for.
@@ -11,22 +14,23 @@ it a result nobody asked for.
 from __future__ import annotations
 
 import hashlib
-import math
-from decimal import Decimal, InvalidOperation
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
+from . import cells, headers, periods as period_labels
+from .cells import cell_text
 from .errors import EvidenceError
+from .evidence_limits import MAX_CELL_CHARS, MAX_KEY_CHARS
 from .limits import clip, shorten
 from .model import FieldSpec, RubricModel
+from .notices import Notice
 from .tables import RawTable
 
-TRUE_WORDS = frozenset({"是", "true", "1", "yes", "y", "t"})
-FALSE_WORDS = frozenset({"否", "false", "0", "no", "n", "f"})
 OnError = Literal["fail", "skip"]
+_cell_text = cell_text  # the name older code imported
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,11 @@ class Evidence:
     """Typed evidence: one array per field over the kept rows.
 
     Numeric fields are float64 (NaN where missing), bool fields bool, enum and
-    text fields numpy unicode. `missing[f]` is True where the cell was empty
-    and the field's policy is `not_applicable`.
+    text fields object arrays of str (never fixed-width unicode, which would
+    give every cell the longest cell's width). `missing[f]` is True where the
+    cell was empty and the field's policy is `not_applicable`. `warnings` may
+    have changed a unit's result (`--strict` refuses them); `notes` only say
+    how the file was read (its encoding, its sheet).
     """
 
     source: str
@@ -67,7 +74,8 @@ class Evidence:
     columns: dict[str, np.ndarray]
     missing: dict[str, np.ndarray]
     rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -84,19 +92,6 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value)) if abs(value) < 1e15 else repr(value)
-    try:
-        return str(value).strip()
-    except ValueError:  # an int beyond Python's digit limit for str()
-        return "<a number too long to show>"
-
-
 class _Collector:
     """Gathers rejections so a file's every bad row is reported at once."""
 
@@ -107,75 +102,38 @@ class _Collector:
         self.bad = np.zeros(units.shape[0], dtype=bool)
         self.items: list[tuple[int, Rejection]] = []
 
-    def reject(self, rows: np.ndarray | Sequence[int], fieldname: str | None, values: Sequence[str] | None, reason: str) -> None:
+    def reject(self, rows: np.ndarray | Sequence[int], fieldname: str | None, values: Sequence[str] | None,
+               reason: str | Sequence[str]) -> None:
         for k, i in enumerate(np.asarray(rows, dtype=np.int64).tolist()):
             unit = str(self.units[i]) or None
-            value = values[k] if values is not None else None
-            self.items.append((i, Rejection(self.label(i), unit, fieldname, value, reason)))
+            value = values[k] if values is not None else None  # whole: __str__ shortens it for messages
+            why = reason if isinstance(reason, str) else reason[k]
+            self.items.append((i, Rejection(self.label(i), unit, fieldname, value, why)))
             self.bad[i] = True
-
 
     def label(self, i: int) -> str:
         return self._labels[i] if self._labels is not None else f"row {i + 1}"
 
 
-def _parse_number(text: str, rate: bool) -> float:
-    if rate and text.endswith("%"):
-        # Decimal, so "55.3%" is exactly the 0.553 a band threshold is written as.
-        try:
-            number = float(Decimal(text[:-1]) / 100)
-        except InvalidOperation:
-            raise ValueError(text) from None
-    else:
-        number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(text)
-    return number
-
-
-def _type_column(
-    name: str, spec: FieldSpec, cells: list[str], empty: np.ndarray, out: _Collector
+def _type_texts(
+    name: str, spec: FieldSpec, texts: np.ndarray, out: _Collector
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Typed values and the missing mask of one column; bad cells are rejected."""
-    n = len(cells)
-    missing = empty.copy()
+    """Typed values and the empty mask of one column of cell texts; bad cells are rejected."""
+    empty = np.asarray(texts == "", dtype=bool)
     if spec.numeric:
-        values = np.full(n, np.nan)
-        present = np.flatnonzero(~empty)
-        try:
-            texts = np.array([cells[i] for i in present.tolist()], dtype=str)
-            values[present] = texts.astype(np.float64) if len(present) else values[present]
-            if not np.all(np.isfinite(values[present])):
-                raise ValueError
-        except ValueError:
-            # Slow path, only for a column that holds something odd: find the cells.
-            bad_rows, bad_vals = [], []
-            for i in present.tolist():
-                try:
-                    values[i] = _parse_number(cells[i], spec.type == "rate")
-                except ValueError:
-                    bad_rows.append(i)
-                    bad_vals.append(cells[i])
-            if bad_rows:
-                out.reject(bad_rows, name, bad_vals, f"not a number (field type {spec.type})")
-        _check_numeric(name, spec, values, present, out, lambda i: cells[i])
-        return values, missing
+        values, (bad, why) = cells.numbers(texts, spec.type)
+        out.reject(bad, name, texts[bad].tolist(), [f"{w} (field type {spec.type})" for w in why])
+        _check_numeric(name, spec, values, np.flatnonzero(~empty), out, lambda i: str(texts[i]))
+        return values, empty
     if spec.type == "bool":
-        return _parse_bool(name, np.array(cells, dtype=str), empty, out), missing
-    values_s = np.array(cells, dtype=str) if n else np.array([], dtype=str)
+        truth, (bad, why) = cells.bools(texts)
+        out.reject(bad, name, texts[bad].tolist(), why)
+        return truth, empty
     if spec.type == "enum":
-        allowed = spec.values or []
-        bad = np.flatnonzero(~empty & ~np.isin(values_s, allowed))
-        out.reject(bad, name, [cells[i] for i in bad.tolist()], f"not one of the allowed values: {', '.join(allowed)}")
-    return values_s, missing
-
-
-def _parse_bool(name: str, texts: np.ndarray, empty: np.ndarray, out: _Collector) -> np.ndarray:
-    lowered = np.char.lower(texts) if texts.size else texts
-    truth = np.isin(lowered, list(TRUE_WORDS))
-    bad = np.flatnonzero(~empty & ~truth & ~np.isin(lowered, list(FALSE_WORDS)))
-    out.reject(bad, name, [str(texts[i]) for i in bad.tolist()], "not a yes/no value; use 是/否, true/false or 1/0")
-    return truth
+        chosen, (bad, why) = cells.choices(texts, spec.values or [])
+        out.reject(bad, name, texts[bad].tolist(), why)
+        return chosen, empty
+    return texts, empty
 
 
 def _check_numeric(
@@ -194,21 +152,22 @@ def _check_numeric(
 
 
 def _number_text(values: np.ndarray) -> Callable[[int], str]:
-    return lambda i: _cell_text(float(values[i]))
+    return lambda i: cell_text(float(values[i]))
 
 
 def _apply_missing(
     name: str, spec: FieldSpec, values: np.ndarray, missing: np.ndarray, out: _Collector, member: np.ndarray | None,
-    read_on_members: bool = False,
+    read_on_members: bool = False, optional: bool = False,
 ) -> np.ndarray:
     """Apply the field's `missing` policy to its empty cells; returns the missing mask.
 
     With member rows, a row is only asked for the fields that will be read from
     it: a member row for fields with a roll-up, the unit's own row for the rest.
+    An `optional` field (read by nothing) is never asked for.
     """
     if not missing.any():
         return missing
-    if spec.missing == "error":
+    if spec.missing == "error" and not optional:
         on_members = read_on_members or spec.rollup is not None
         read_here = missing if member is None else missing & (member if on_members else ~member)
         out.reject(
@@ -247,13 +206,49 @@ def _check_bounds(
         if rows.size:
             texts = [shown(name, i) for i in rows.tolist()]
             if isinstance(bound, str):
-                reasons = [f"{which} is {bound} ({_cell_text(float(other[i]))})" for i in rows.tolist()]
+                reasons = [f"{which} is {bound} ({cell_text(float(other[i]))})" for i in rows.tolist()]
                 for r, s, why in zip(rows.tolist(), texts, reasons):
                     word = "more" if which == "max" else "less"
                     out.reject([r], name, [s], f"{word} than {why}; check both cells")
             else:
                 word = "above the maximum" if which == "max" else "below the minimum"
                 out.reject(rows, name, texts, f"{word} {limit_text}")
+
+
+def _find_header(table: RawTable, names: dict[str, str], notes: list[str]) -> RawTable:
+    """The table with its header row: the first row, unless a row below it names more columns.
+
+    A sheet often has a title ("2026年度考核汇总表") or a row of group headings
+    (merged over the columns below) above the real header; the header is the
+    row among the first eleven that names the most fields and key columns, the
+    first of equals, and the rows above it are skipped (said in a note).
+    """
+    best, best_k = headers.recognised(table.columns, names), -1
+    if best == len(table.columns):
+        return table
+    for k in range(min(10, table.n_rows)):
+        score = headers.recognised(table.row(k), names)
+        if score > best:
+            best, best_k = score, k
+    if best_k < 0:
+        return table
+    found = table.without_rows_above(best_k)
+    above = table.row_labels[best_k] if table.row_labels else f"row {best_k + 2}"
+    notes.append(f"the header is {above}; the rows above it (titles) were skipped")
+    return found
+
+
+def _key_column(texts: np.ndarray, what: str, rejects: list[tuple[int, str, str]]) -> np.ndarray:
+    """Unit ids, periods or parents: NFKC, trimmed, as fixed-width text (bounded by MAX_KEY_CHARS) for sorting;
+    an over-long cell is cut and added to `rejects` (row, value, why)."""
+    normal = np.empty(texts.shape[0], dtype=object)
+    normal[:] = [period_labels.normalise(t) if not t.isascii() else t for t in texts.tolist()]
+    lengths = np.fromiter(map(len, normal.tolist()), dtype=np.int64, count=normal.shape[0])
+    for i in np.flatnonzero(lengths > MAX_KEY_CHARS).tolist():
+        rejects.append((i, str(normal[i]), f"a {what} of {int(lengths[i]):,} characters; the limit is "
+                                           f"MAX_KEY_CHARS = {MAX_KEY_CHARS}"))
+        normal[i] = str(normal[i])[:MAX_KEY_CHARS]
+    return normal.astype(str) if normal.size else np.array([], dtype=str)
 
 
 def type_table(
@@ -264,70 +259,114 @@ def type_table(
     data: bytes,
     on_error: OnError = "fail",
     member_fields: frozenset[str] = frozenset(),
+    optional: frozenset[str] = frozenset(),
 ) -> Evidence:
     """Type and check `table` against `rubric`; raise or reject per `on_error`.
 
     `member_fields` are fields read from member rows (by a member-row method)
     besides those with a `rollup`: a member row is asked for them, the unit's
-    own row is not.
+    own row is not. `optional` fields (read by nothing) may be
+    absent or blank whatever their missing policy.
     """
+    notes = list(table.notes)
+    try:
+        return _type_table(table, rubric, notes, source=source, data=data, on_error=on_error,
+                           member_fields=member_fields, optional=optional)
+    except EvidenceError as exc:
+        if not notes:
+            raise
+        # How the file was read (its encoding, its header row) may be why it was refused: say so.
+        told = "; ".join(n.removeprefix(f"{source}: ") for n in notes)
+        raise EvidenceError(f"{exc.message} [note: {told}]", path=exc.path, rejected=exc.rejected) from None
+
+
+def _type_table(
+    table: RawTable, rubric: RubricModel, notes: list[str], *, source: str, data: bytes, on_error: OnError,
+    member_fields: frozenset[str], optional: frozenset[str],
+) -> Evidence:
     info = rubric.rubric
-    columns_in = [c.strip().lstrip("\ufeff") for c in table.columns]
-    position = {c: j for j, c in enumerate(columns_in)}
-    dupes = sorted({c for c in columns_in if columns_in.count(c) > 1})
-    if dupes:
-        raise EvidenceError(f"column {dupes[0]!r} appears more than once in the header; keep one", path=source)
-    if info.id_column not in position:
+    try:
+        names = headers.header_names(rubric)
+    except ValueError as exc:
+        raise EvidenceError(str(exc), path=source) from None
+    table = _find_header(table, names, notes)
+    found = headers.resolve(rubric, table.columns, names, source=source)
+    position = found.position
+    if headers.ID not in position:
+        also = f" or {info.id_title!r}" if info.id_title else ""
         raise EvidenceError(
-            f"no {info.id_column!r} column: every row must name its {info.unit} in a column headed {info.id_column!r}",
+            f"no {info.id_column!r}{also} column: every row must name its {info.unit} in a column headed "
+            f"{info.id_column!r}{also}",
             path=source,
         )
-    absent_required = [f for f, s in rubric.fields.items() if f not in position and s.missing == "error"]
+    absent_required = [f for f, s in rubric.fields.items()
+                       if f not in position and s.missing == "error" and f not in optional]
     if absent_required:
+        shown = ", ".join(f"{f} ({rubric.fields[f].title})" if rubric.fields[f].title else f
+                          for f in absent_required[:10]) + (" ..." if len(absent_required) > 10 else "")
         raise EvidenceError(
-            f"the evidence has no column for field(s) {', '.join(absent_required)} declared in the rubric's [fields]; "
-            "add the column(s), or declare missing = \"zero\" or \"not_applicable\" for them",
+            f"the evidence has no column for field(s) {shown} declared in the rubric's [fields]; "
+            "add the column(s) (headed by the field's id or title), or declare missing = \"zero\" or "
+            "\"not_applicable\" for them",
             path=source,
         )
-    warnings: list[str] = []
-    known = set(rubric.fields) | {info.id_column, info.period_column, info.parent_column}
-    extra = [c for c in columns_in if c not in known]
-    if extra:
-        warnings.append(f"column(s) not in the rubric's [fields] were ignored: {', '.join(extra)}")
+    warnings: list[Notice] = []
+    if found.ignored:
+        shown_cols = ", ".join(clip(c, 40) for c in found.ignored[:10]) + (" ..." if len(found.ignored) > 10 else "")
+        warnings.append(Notice(f"{len(found.ignored)} column(s) not in the rubric's [fields] were ignored: {shown_cols}",
+                               "columns_ignored"))
 
-    n = len(table.rows)
-    width = len(columns_in)
+    n = table.n_rows
     labels = list(table.row_labels)
+    texts: dict[str, np.ndarray] = {}
+    too_long: list[tuple[int, str | None, str, str]] = []  # row, field, value, why
+    for target, j in position.items():
+        column = cells.texts_of(table.column(j))
+        if sum(map(len, column.tolist())) > MAX_CELL_CHARS:
+            lengths = np.fromiter(map(len, column.tolist()), dtype=np.int64, count=n)
+            for i in np.flatnonzero(lengths > MAX_CELL_CHARS).tolist():
+                too_long.append((i, target if target in rubric.fields else None, str(column[i]),
+                                 f"a cell of {int(lengths[i]):,} characters; the limit is MAX_CELL_CHARS = {MAX_CELL_CHARS:,}"))
+                column[i] = ""
+        texts[target] = column
+    blank = np.empty(n, dtype=object)
+    blank[:] = [""] * n
 
-    def cells_of(col: str) -> list[str]:
-        if col not in position:
-            return [""] * n
-        j = position[col]
-        return [_cell_text(row[j]) if j < len(row) else "" for row in table.rows]
-
-    ragged = [i for i, row in enumerate(table.rows) if len(row) != width]
-    ids = np.array(cells_of(info.id_column), dtype=str) if n else np.array([], dtype=str)
+    key_rejects: list[tuple[int, str, str]] = []
+    ids = _key_column(texts[headers.ID], "unit id", key_rejects)
     out = _Collector(labels, ids)
-    for i in ragged:
+    for i, value, why in key_rejects:
+        out.reject([i], info.id_column, [value], why)
+    for i, fname, value, why in too_long:
+        out.reject([i], fname, [value], why)
+    for i, why in sorted({**table.ragged(), **table.broken}.items()):
         # A missing or extra cell shifts every value after it: none can be trusted.
-        out.reject([i], None, None, f"has {len(table.rows[i])} cells but the header has {width} columns")
+        out.reject([i], None, None, why)
     out.reject(np.flatnonzero(ids == ""), info.id_column, None, f"no unit id; every row needs its {info.unit}'s id")
 
-    periods = np.array(cells_of(info.period_column), dtype=str) if info.period_column in position else None
-    parents = np.array(cells_of(info.parent_column), dtype=str) if info.parent_column in position else None
-    cells: dict[str, list[str]] = {}
+    def key(target: str, column: str, what: str) -> np.ndarray | None:
+        if target not in position:
+            return None
+        rejects: list[tuple[int, str, str]] = []
+        values = _key_column(texts[target], what, rejects)
+        for i, value, why in rejects:
+            out.reject([i], column, [value], why)
+        return values
+
+    periods = key(headers.PERIOD, info.period_column, "period")
+    parents = key(headers.PARENT, info.parent_column, "parent id")
     columns: dict[str, np.ndarray] = {}
     missing: dict[str, np.ndarray] = {}
     for name, spec in rubric.fields.items():
-        cells[name] = cells_of(name)
-        empty = np.array([c == "" for c in cells[name]], dtype=bool)
-        values, miss = _type_column(name, spec, cells[name], empty, out)
-        missing[name] = _apply_missing(name, spec, values, miss, out, None if parents is None else parents != "",
-                                       name in member_fields)
+        column = texts.get(name, blank)
+        values, empty = _type_texts(name, spec, column, out)
+        missing[name] = _apply_missing(name, spec, values, empty, out, None if parents is None else parents != "",
+                                       name in member_fields, name in optional)
         columns[name] = values
     return _finish(
-        rubric, out, ids, periods, parents, columns, missing, lambda f, i: cells[f][i],
+        rubric, out, ids, periods, parents, columns, missing, lambda f, i: str(texts.get(f, blank)[i]),
         source=source, sha256=sha256_of(data), warnings=warnings, on_error=on_error, member_fields=member_fields,
+        notes=notes, optional=optional,
     )
 
 
@@ -342,6 +381,7 @@ def type_arrays(
     on_error: OnError = "fail",
     member_fields: frozenset[str] = frozenset(),
     digest: str | None = None,
+    optional: frozenset[str] = frozenset(),
 ) -> Evidence:
     """Evidence from whole columns already in memory (numpy arrays or lists).
 
@@ -354,7 +394,8 @@ def type_arrays(
     id_arr = np.asarray(ids).astype(str)
     n = id_arr.shape[0]
     out = _Collector(None, id_arr)
-    absent = [f for f, spec in rubric.fields.items() if f not in columns and spec.missing == "error"]
+    absent = [f for f, spec in rubric.fields.items()
+              if f not in columns and spec.missing == "error" and f not in optional]
     if absent:
         raise EvidenceError(f"no column for field(s) {', '.join(absent)} declared in the rubric's [fields]", path=source)
     typed: dict[str, np.ndarray] = {}
@@ -364,7 +405,7 @@ def type_arrays(
         if name in columns:
             raw = np.asarray(columns[name])
         else:  # an absent column is all empty cells; the missing policy decides
-            raw = np.full(n, np.nan) if spec.numeric or spec.type == "bool" else np.full(n, "", dtype=str)
+            raw = np.full(n, np.nan) if spec.numeric or spec.type == "bool" else np.full(n, "", dtype=object)
         if raw.shape != (n,):
             raise EvidenceError(f"column {name!r} has shape {raw.shape}, expected ({n},) like the ids", path=source)
         if spec.numeric:
@@ -379,7 +420,7 @@ def type_arrays(
                 # used as given, which saves a copy of every such column.
                 values = values.copy()
             infinite = np.flatnonzero(np.isinf(values))
-            out.reject(infinite, name, [_cell_text(float(values[i])) for i in infinite.tolist()], "not a finite number")
+            out.reject(infinite, name, [cell_text(float(values[i])) for i in infinite.tolist()], "not a finite number")
             _check_numeric(name, spec, values, np.flatnonzero(~empty & ~np.isinf(values)), out, _number_text(values))
         elif spec.type == "bool":
             if raw.dtype.kind == "b":
@@ -388,36 +429,43 @@ def type_arrays(
                 numbers = raw.astype(np.float64)
                 empty = np.isnan(numbers)
                 not_01 = np.flatnonzero(~empty & (numbers != 0) & (numbers != 1))
-                out.reject(not_01, name, [_cell_text(float(numbers[i])) for i in not_01.tolist()],
+                out.reject(not_01, name, [cell_text(float(numbers[i])) for i in not_01.tolist()],
                            "not a yes/no value; use true/false or 1/0")
                 values = numbers == 1
             else:  # words, as in a file
-                texts = np.array([_cell_text(v) for v in raw.tolist()], dtype=str)
-                empty = texts == ""
-                values = _parse_bool(name, texts, empty, out)
+                texts = cells.texts_of(raw.tolist())
+                empty = np.asarray(texts == "", dtype=bool)
+                values, (bad, why) = cells.bools(texts)
+                out.reject(bad, name, texts[bad].tolist(), why)
         else:
-            values = raw.astype(str)
-            empty = values == ""
+            texts = cells.texts_of(raw.tolist())
+            empty = np.asarray(texts == "", dtype=bool)
+            values = texts
             if spec.type == "enum":
-                bad = np.flatnonzero(~empty & ~np.isin(values, spec.values or []))
-                out.reject(bad, name, [str(values[i]) for i in bad.tolist()],
-                           f"not one of the allowed values: {', '.join(spec.values or [])}")
+                values, (bad, why) = cells.choices(texts, spec.values or [])
+                out.reject(bad, name, texts[bad].tolist(), why)
         missing[name] = _apply_missing(name, spec, values, empty, out,
-                                       None if parent_arr is None else parent_arr != "", name in member_fields)
+                                       None if parent_arr is None else parent_arr != "", name in member_fields,
+                                       name in optional)
         typed[name] = values
     out.reject(np.flatnonzero(id_arr == ""), rubric.rubric.id_column, None, "no unit id")
     if digest is None:
         hasher = hashlib.sha256(id_arr.tobytes())
         for name in rubric.fields:
             hasher.update(name.encode())
-            hasher.update(np.ascontiguousarray(typed[name]).tobytes())
+            column = typed[name]
+            if column.dtype == object:  # text: hash the characters, not the object pointers
+                hasher.update("\x1f".join(column.tolist()).encode("utf-8", "surrogatepass"))
+            else:
+                hasher.update(np.ascontiguousarray(column).tobytes())
         digest = hasher.hexdigest()
     return _finish(
         rubric, out, id_arr,
         None if periods is None else np.asarray(periods).astype(str),
         parent_arr,
-        typed, missing, lambda f, i: _cell_text(typed[f][i].item()),
+        typed, missing, lambda f, i: cell_text(typed[f][i].item() if hasattr(typed[f][i], "item") else typed[f][i]),
         source=source, sha256=digest, warnings=[], on_error=on_error, member_fields=member_fields,
+        optional=optional,
     )
 
 
@@ -433,9 +481,11 @@ def _finish(
     *,
     source: str,
     sha256: str,
-    warnings: list[str],
+    warnings: list[Notice],
     on_error: OnError,
     member_fields: frozenset[str] = frozenset(),
+    notes: list[str] | None = None,
+    optional: frozenset[str] = frozenset(),
 ) -> Evidence:
     """Checks across fields and rows, then the policy: raise, or keep the valid units."""
     info = rubric.rubric
@@ -444,11 +494,12 @@ def _finish(
         _check_bounds(name, spec, columns, missing, shown, out)
     if periods is not None:
         out.reject(np.flatnonzero(periods == ""), info.period_column, None, "no period; fill in the period of every row")
+        for label, why in period_labels.refused(info, periods).items():
+            rows = np.flatnonzero(periods == label)
+            out.reject(rows, info.period_column, [label] * rows.size, why)
     _reject_duplicates(ids, periods, parents, out, info.id_column)
     if parents is not None:
         _check_members(rubric, ids, periods, parents, out, member_fields)
-    if periods is not None:
-        warnings.extend(_period_gaps(ids, periods, parents, out.bad))
 
     if out.items and on_error == "fail":
         rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
@@ -460,13 +511,15 @@ def _finish(
             rejected=rejected,
         )
     _spread_to_unit(ids, parents, out)
+    if periods is not None:  # after the spread: a rejected unit's periods are not "missing"
+        warnings.extend(Notice(w, "periods_missing") for w in _period_gaps(ids, periods, parents, out.bad))
     keep = ~out.bad
     everything = bool(keep.all())
+    rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
 
     def pick(a: np.ndarray) -> np.ndarray:
         return a if everything else a[keep]
 
-    rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
     return Evidence(
         source=source,
         sha256=sha256,
@@ -479,6 +532,7 @@ def _finish(
         missing={k: pick(v) for k, v in missing.items()},
         rejected=rejected,
         warnings=warnings,
+        notes=list(notes or []),
     )
 
 

@@ -177,7 +177,7 @@ class _Compiler:
 
     # -- values at evaluation time ------------------------------------------------
     def number(self, value: Array, position: int | None, where: str) -> Array:
-        if value.dtype.kind == "U":
+        if value.dtype.kind in "UO":
             raise self.error(f"text cannot be used with {where}; a number is needed", position)
         return value.astype(np.float64, copy=False)
 
@@ -198,7 +198,9 @@ class _Compiler:
         value = raw if isinstance(raw, np.ndarray) else np.asarray(raw)
         if value.dtype.kind == "T":  # numpy 2 StringDType: same meaning as '<U'
             value = value.astype(np.str_)
-        if value.dtype.kind not in "biufU":
+        # Evidence text is kept as Python strings (kind "O"), never widened to the longest cell.
+        if value.dtype.kind not in "biufUO" or (value.dtype.kind == "O"
+                                                 and not all(type(v) is str for v in value.reshape(-1).tolist())):
             raise self.error(f"value {name!r} has unsupported type {value.dtype}", position)
         if value.ndim != 0 and value.shape != (n,):
             raise self.error(f"value {name!r} has shape {value.shape}, expected ({n},)", position)
@@ -326,7 +328,7 @@ class _Compiler:
             out: Array | None = None
             for (ufunc, symbol), (part, position) in zip(ops, parts[1:]):
                 right = part(env, n)
-                if (left.dtype.kind == "U") != (right.dtype.kind == "U"):
+                if (left.dtype.kind in "UO") != (right.dtype.kind in "UO"):
                     raise self.error(f"cannot compare text with a number using '{symbol}'", position)
                 with np.errstate(all="ignore"):
                     result = np.asarray(ufunc(left, right))
@@ -353,7 +355,7 @@ class _Compiler:
 
         def run(env: Env, n: int) -> Array:
             value = left(env, n)
-            if table.size and (value.dtype.kind == "U") != bool(texts):
+            if table.size and (value.dtype.kind in "UO") != bool(texts):
                 raise self.error("cannot look for a number in a list of text, or text in a "
                                  "list of numbers", position)
             found = np.isin(value, table) if table.size else np.zeros(value.shape, dtype=bool)
@@ -380,7 +382,7 @@ class _Compiler:
 
         def run(env: Env, n: int) -> Array:
             cond, a, b = self.truth(test(env, n), tpos), body(env, n), orelse(env, n)
-            if (a.dtype.kind == "U") != (b.dtype.kind == "U"):
+            if (a.dtype.kind in "UO") != (b.dtype.kind in "UO"):
                 # np.where would silently turn the numbers into text.
                 raise self.error("both results of 'if ... else' must be text, or both numbers",
                                  bpos)
@@ -455,7 +457,7 @@ class Expression:
 
     def evaluate_number(self, env: Env, n: int) -> Array:
         value = self.evaluate(env, n)
-        if value.dtype.kind == "U":
+        if value.dtype.kind in "UO":
             raise ExpressionError("expression gives text where a number is needed", self.source)
         return value.astype(np.float64, copy=False)
 

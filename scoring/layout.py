@@ -17,8 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import periods as periods_mod
 from .evidence import Evidence
-from .model import FieldSpec, RubricModel
+from .model import FieldSpec, RubricInfo, RubricModel
+
+_NO_PERIODS = RubricInfo(id="x", title="", version="")
 
 
 @dataclass(frozen=True)
@@ -64,26 +67,21 @@ class Layout:
         return column if self.single_period else column[self.last]
 
 
-def period_order(periods: np.ndarray) -> np.ndarray:
-    """Rank of each period label: numerically if every label is a number, else as text."""
-    labels, inverse = np.unique(periods, return_inverse=True)
-    try:
-        numeric = labels.astype(np.float64)
-    except ValueError:
-        return inverse.reshape(-1)
-    order = np.argsort(numeric, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    return rank[inverse.reshape(-1)]
+def period_order(periods: np.ndarray, info: RubricInfo | None = None) -> np.ndarray:
+    """Rank of each period label: its place among the rubric's declared periods, else numerically if every
+    label is a number, else as text."""
+    return periods_mod.order(info if info is not None else _NO_PERIODS, periods)
 
 
-def _frames(units: np.ndarray, periods: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _frames(
+    units: np.ndarray, periods: np.ndarray | None, info: RubricInfo
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """unit ids, and for each row its frame; frames sorted by (unit, period)."""
     unit_ids, unit_code = np.unique(units, return_inverse=True)
     unit_code = unit_code.reshape(-1)
     if periods is None:
         return unit_ids, np.arange(unit_ids.shape[0]), unit_code, np.full(unit_ids.shape, "", dtype=str)
-    period_code = period_order(periods)
+    period_code = period_order(periods, info)
     key = unit_code.astype(np.int64) * (int(period_code.max(initial=0)) + 1) + period_code
     frame_keys, row_frame = np.unique(key, return_inverse=True)
     row_frame = row_frame.reshape(-1)
@@ -130,7 +128,7 @@ def build_layout(evidence: Evidence, rubric: RubricModel) -> Layout:
     own = np.ones(evidence.rows, dtype=bool) if parents is None else parents == ""
     member = ~own
     unit_of_row = evidence.unit_ids if parents is None else np.where(own, evidence.unit_ids, parents)
-    unit_ids, frame_unit, row_frame, frame_period = _frames(unit_of_row, evidence.periods)
+    unit_ids, frame_unit, row_frame, frame_period = _frames(unit_of_row, evidence.periods, rubric.rubric)
     k = frame_unit.shape[0]
     starts = np.flatnonzero(np.r_[True, frame_unit[1:] != frame_unit[:-1]]) if k else np.zeros(0, dtype=np.int64)
     last = np.r_[starts[1:] - 1, k - 1] if k else np.zeros(0, dtype=np.int64)

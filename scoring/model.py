@@ -54,6 +54,11 @@ class FieldSpec(_Strict):
     rollup: Rollup | None = None
     weight: str | None = None
     unit: str = ""
+    # Other headers this column may carry in evidence (besides its id and title).
+    aliases: list[str] = []
+    # A label (a name, an industry): reports show it beside the unit. Like any field no rule reads,
+    # it may be left out or blank.
+    label: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -73,6 +78,16 @@ class RubricInfo(_Strict):
     id_column: str = "id"
     period_column: str = "period"
     parent_column: str = "parent"
+    # Headers the key columns may carry besides their names: a title (used in templates) and aliases.
+    id_title: str = ""
+    id_aliases: list[str] = []
+    period_title: str = ""
+    period_aliases: list[str] = []
+    parent_title: str = ""
+    parent_aliases: list[str] = []
+    # The period labels evidence may use, in time order; or their form.
+    periods: list[str] | None = Field(default=None, min_length=1)
+    period_pattern: Literal["year", "half", "quarter", "month"] | None = None
 
 
 class PhaseSpec(_Strict):

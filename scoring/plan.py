@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ExpressionError, RubricError
 from .expr import Expression, compile_expression
+from .headers import header_names
 from .methods import Method, expression_params, field_params
 from .limits import MAX_EXPRESSIONS
 from .model import DimensionSpec, IndicatorSpec, RubricModel
@@ -76,9 +77,38 @@ class Rubric:
         return self.model.rubric.title
 
     @property
+    def fields_read(self) -> frozenset[str]:
+        """Fields that an indicator, veto, grade, rank, consequence or another field's bound reads."""
+        return frozenset(fields_read(self))
+
+    @property
+    def optional_fields(self) -> frozenset[str]:
+        """Fields read by nothing: evidence may leave them out or blank, whatever their missing policy."""
+        return frozenset(self.model.fields) - self.fields_read
+
+    @property
     def member_fields(self) -> frozenset[str]:
         """Fields read from member rows by member-row methods (besides roll-ups)."""
         return frozenset(f for ind in self.indicators for f in ind.member_inputs)
+
+
+def fields_read(rubric: Rubric) -> set[str]:
+    model = rubric.model
+    names: set[str] = set()
+    for ind in rubric.indicators:
+        names.update(ind.inputs)
+        names.update(ind.member_inputs)
+    for expr in (*rubric.vetoes, *(r for r in rubric.requires if r is not None), *rubric.consequence_when,
+                 *(e for p in rubric.payouts if p is not None for e in p.expressions.values())):
+        names.update(expr.names)
+    for spec in model.fields.values():
+        names.update(b for b in (spec.min, spec.max, spec.weight) if isinstance(b, str))
+    if model.rank.within:
+        names.add(model.rank.within)
+    names.update(model.rank.tie_break)
+    for c in model.consequence:
+        names.update(n for n in (c.quota.within if c.quota else None, c.person_field) if n)
+    return names & set(model.fields)
 
 
 def _compile(
@@ -136,6 +166,10 @@ def compile_rubric(
     payout_kinds: Mapping[str, PayoutKind] | None = None,
 ) -> Rubric:
     where = name or (str(path) if path else "rubric")
+    try:
+        header_names(model)  # every header (id, title, alias) must name one column only
+    except ValueError as exc:
+        raise RubricError(str(exc), path=where, key="fields") from None
     fields = frozenset(model.fields)
     types = sample_types(model)
     expressions_seen = count_expressions(model)

@@ -23,6 +23,7 @@ from .explain import Explanation, consequence_reason, explain_unit
 from .decide import NO_GRADE, Decisions
 from .errors import UsageError
 from .evidence import Evidence, Rejection
+from .notices import as_notice
 from .indicators import IndicatorColumns
 from .layout import Layout
 from .plan import Rubric
@@ -319,7 +320,8 @@ class Result:
                 "source": pv.evidence_source, "sha256": pv.evidence_sha256, "rows": pv.rows_read,
                 "scored": pv.rows_scored, "rejected": pv.rows_rejected,
             },
-            "warnings": list(self.warnings),
+            # Structured: {code, unit, field, message} each (see scoring.notices).
+            "warnings": [as_notice(w).to_dict() for w in self.warnings],
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -32,6 +32,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from .model import FieldSpec, RubricModel
+from .periods import example_labels
 from .plan import Rubric
 
 __all__ = ["from_rubric", "rubric_texts", "rubrics", "field_values", "field_choices"]
@@ -197,13 +198,15 @@ def from_rubric(
     def tables(draw: st.DrawFn) -> list[dict[str, Any]]:
         n_units = draw(st.integers(*unit_span))
         n_periods = draw(st.integers(*period_span))
+        labels = example_labels(info, n_periods)  # labels the rubric accepts, in time order
+        n_periods = len(labels)
         rows: list[dict[str, Any]] = []
         for u in range(n_units):
             unit = f"U{u + 1:03d}"
             for p in range(n_periods):
                 base: dict[str, Any] = {info.id_column: unit}
                 if n_periods > 1 or model.phases:
-                    base[info.period_column] = str(p + 1)
+                    base[info.period_column] = labels[p]
                 rows.append(draw(_row(model, own, blanks, base, choices)))
                 for k in range(draw(st.integers(*member_span))):
                     member = {info.id_column: f"{unit}-M{k + 1}", info.parent_column: unit}

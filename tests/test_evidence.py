@@ -152,7 +152,9 @@ def test_broken_files(engine, rubric, tmp_path):
     with pytest.raises(EvidenceError, match="JSON syntax error at line 1"):
         engine.load_evidence(rubric, write(tmp_path, "e.json", "[{"))
     with pytest.raises(EvidenceError, match="no loader"):
-        engine.load_evidence(rubric, write(tmp_path, "e.xlsx", ""))
+        engine.load_evidence(rubric, write(tmp_path, "e.xyz", ""))
+    with pytest.raises(EvidenceError, match="cannot read the workbook"):
+        engine.load_evidence(rubric, write(tmp_path, "e.xlsx", "not a zip"))
 
 
 def test_arrays_are_checked_like_files(engine, rubric):
