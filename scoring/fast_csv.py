@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .errors import EvidenceError
+from .evidence_limits import MAX_CELL_CHARS, MAX_KEY_CHARS, MAX_NUMBER_CHARS
 from .evidence import Evidence, sha256_of, type_arrays
 from .plan import Rubric
 
@@ -133,10 +134,25 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes) -> Evidence | No
     # Cells the careful path would strip are its business. Number, yes/no and
     # choice cells are matched exactly below, so only text columns need a look;
     # a row blank but for its commas has a blank id, which the checks refuse.
-    text_like = [info.id_column, info.period_column, info.parent_column]
-    text_like += [f for f, spec in model.fields.items() if spec.type == "text"]
+    keys = [c for c in (info.id_column, info.period_column, info.parent_column) if c in names]
+    text_like = keys + [f for f, spec in model.fields.items() if spec.type == "text" and f in names]
     for name in text_like:
-        if name in names and pc.any(pc.match_substring_regex(column(name), r"^\s|\s$")).as_py():
+        if pc.any(pc.match_substring_regex(column(name), r"^\s|\s$")).as_py():
+            return None
+
+    def longest(name: str) -> int:
+        return int(pc.max(pc.utf8_length(column(name))).as_py() or 0)
+
+    # The careful path's limits (it refuses such cells) and its reading of keys
+    # (NFKC: a full-width `Ｅ001` is `E001`): a file that meets either is its business.
+    for name in keys:
+        col = column(name)
+        if longest(name) > MAX_KEY_CHARS or not pc.all(pc.equal(col, pc.utf8_normalize(col, form="NFKC"))).as_py():
+            return None
+    for name in names:
+        spec = model.fields.get(name)
+        limit = MAX_NUMBER_CHARS if spec is not None and spec.numeric else MAX_CELL_CHARS
+        if longest(name) > limit:
             return None
 
     def texts(name: str) -> np.ndarray:

@@ -109,6 +109,9 @@ def test_fast_path_agrees_or_declines_on_any_evidence(
     (",民营加油站,", ",民营加油站 ,", "a choice with a trailing blank"),
     (",3,", ",-3,", "a negative count (a row the checks refuse)"),
     (",3,", ",nan,", "text that reads as NaN"),
+    (",3,", ",3.000000000000000000000000000000000000000000000000000000000000000000,",
+     "a number longer than MAX_NUMBER_CHARS"),
+    ("E001,", "Ｅ001,", "a full-width id (read as E001 by the careful path)"),
 ])
 def test_fast_path_declines_what_needs_care(old: str, new: str, why: str, tmp_path: Path) -> None:
     text = SAMPLE.decode("utf-8")
