@@ -605,8 +605,10 @@ def _period_gaps(ids: np.ndarray, periods: np.ndarray, parents: np.ndarray | Non
         return []
     # (unit, period) pairs as integer codes: joining the texts costs a string per row.
     names, owner_code = _distinct(owner)
-    pairs = np.unique(owner_code * all_periods.size + period_code)
-    per_unit = np.bincount(pairs // all_periods.size, minlength=names.size)
+    # Which (unit, period) pairs occur, marked in a table rather than sorted.
+    seen = np.zeros(names.size * all_periods.size, dtype=bool)
+    seen[owner_code * all_periods.size + period_code] = True
+    per_unit = seen.reshape(names.size, all_periods.size).sum(axis=1)
     short = names[per_unit < all_periods.size]
     if short.size == 0:
         return []

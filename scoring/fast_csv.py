@@ -158,7 +158,11 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes) -> Evidence | No
     def texts(name: str) -> np.ndarray:
         # Through a dictionary: each distinct text becomes a Python string once.
         encoded = pc.dictionary_encode(column(name))
-        words = np.array(["" if v is None else v for v in encoded.dictionary.to_pylist()] + [""], dtype=str)
+        # An object array whose cells share the dictionary's strings: a million
+        # cells of a choice field hold a handful of string objects, not a million.
+        listed = ["" if v is None else v for v in encoded.dictionary.to_pylist()] + [""]
+        words = np.empty(len(listed), dtype=object)
+        words[:] = listed
         indices = encoded.indices
         codes = np.frombuffer(indices.buffers()[1], dtype=np.int32, count=indices.offset + n)[indices.offset:]
         codes = np.where(_valid(indices), codes, len(words) - 1)  # null (blank) -> ""
