@@ -33,9 +33,9 @@ SHOWN_REJECTIONS = 10
 def rejects_csv(rejected: Sequence[Rejection]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["row", "unit", "field", "value", "reason"])
+    w.writerow(["row", "unit", "field", "value", "reason", "column"])  # column: as the sheet shows it
     for r in rejected:
-        w.writerow([r.row, r.unit or "", r.field or "", r.value or "", r.reason])
+        w.writerow([r.row, r.unit or "", r.field or "", r.value or "", r.reason, r.column or ""])
     return out.getvalue()
 
 
@@ -206,7 +206,9 @@ def cmd_schema(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
 def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
-    result = engine.score(rubric, evidence_path, on_error=args.on_error, previous=args.previous)
+    evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, sheet=args.sheet,
+                                    encoding=args.encoding)
+    result = engine.score(rubric, evidence, previous=args.previous)
     explanation = result.explain(args.unit)
     if args.format == "json":
         sys.stdout.write(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -285,16 +287,17 @@ def build_parser() -> argparse.ArgumentParser:
                        help="on invalid rows: fail (default, nothing written) or skip them and list them")
         p.add_argument("--previous", metavar="LAST.json",
                        help="last period's JSON result, for consequences that read previous.grade etc.")
+        # explain reads the same files as run, so it needs the same ways of reading them.
+        p.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read (default: the first)")
+        p.add_argument("--encoding", metavar="NAME",
+                       help="the CSV/JSON file's encoding (default: UTF-8, else GB18030/GBK with a note)")
 
     run = sub.add_parser("run", help="score evidence and write the result")
     evidence_args(run)
-    run.add_argument("evidence", metavar="EVIDENCE", nargs="?", help="evidence file (.csv, .json, .jsonl)")
+    run.add_argument("evidence", metavar="EVIDENCE", nargs="?", help="evidence file (.xlsx, .xls, .ods, .csv, .json, .jsonl)")
     run.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
     run.add_argument("--format", help="json (default), jsonl, parquet, csv or md; default from OUT's suffix")
     run.add_argument("--rejects", metavar="FILE", help="write rejected rows to FILE as CSV")
-    run.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read (default: the first)")
-    run.add_argument("--encoding", metavar="NAME",
-                     help="the CSV/JSON file's encoding (default: UTF-8, else GB18030/GBK with a note)")
     run.add_argument("--strict", action="store_true",
                      help="treat warnings (a group with no member rows, blank periods ...) as errors: exit 1")
     run.add_argument("-q", "--quiet", action="store_true",
@@ -325,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = sub.add_parser("explain", help="explain one unit's result line by line")
     evidence_args(explain)
-    explain.add_argument("evidence", metavar="EVIDENCE", nargs="?")
+    explain.add_argument("evidence", metavar="EVIDENCE", nargs="?", help="evidence file, as for run")
     explain.add_argument("unit", metavar="UNIT_ID")
     explain.add_argument("--format", choices=["text", "json"], default="text")
     explain.set_defaults(func=cmd_explain)

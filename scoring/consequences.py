@@ -33,7 +33,7 @@ from .layout import Layout
 from .model import ConsequenceSpec, QuotaSpec
 from .payouts import MAX_AMOUNT, MONEY_PLACES, Budget, CompiledPayout, PayoutInput
 from .plan import Rubric
-from .rounding import decimal_figure, exact_sum, round_half_up, to_minor_units
+from .rounding import decimal_figure, exact_sum, figure_text, round_half_up, to_minor_units
 
 GRANTED, NOT_ELIGIBLE, BLOCKED_BY_VETO, BLOCKED_BY_CONSEQUENCE, OUTSIDE_QUOTA, COUNTED_ONCE = range(6)
 
@@ -73,7 +73,9 @@ def quota_sizes(quota: QuotaSpec, population: np.ndarray) -> np.ndarray:
     places = max(-exponent, 0)
     numerator, denominator = int(share.scaleb(places)), 10**places
     count = np.rint(population).astype(np.int64)  # whole numbers of units, held as floats
-    if numerator * int(count.max(initial=0)) >= 2**62:  # beyond int64: Python integers, group by group
+    # int64 holds 2 * product + denominator (the half-up step) only below 2**63: past 2**61
+    # for either (a share of 1e-320 has a denominator of 10**335), Python integers, group by group.
+    if numerator * int(count.max(initial=0)) >= 2**61 or denominator >= 2**61:
         exact = [Fraction(numerator * int(c), denominator) for c in count.tolist()]
         table = {"floor": math.floor, "ceil": math.ceil, "half_up": lambda f: math.floor(f + Fraction(1, 2))}
         big: np.ndarray = np.array([float(table[quota.rounding](f)) for f in exact], dtype=np.float64)
@@ -237,7 +239,7 @@ def _pay(rubric: Rubric, c: int, payout: CompiledPayout, inp: PayoutInput,
         first = float(value[broken[0]])
         finite = bool(np.isfinite(first))
         why = f"reaches the limit of {MAX_AMOUNT:,.0f} (docs/money.md)" if finite else "is not a finite number"
-        what = f"{first:g}; lower the figures" if finite else "a division by zero?; guard the expression"
+        what = f"{figure_text(first)}; lower the figures" if finite else "a division by zero?; guard the expression"
         raise RubricError(
             f"the amount of consequence {rubric.model.consequence[c].id!r} {why} for {broken.size} unit(s), "
             f"first {layout.unit_ids[broken[0]]} ({what})",

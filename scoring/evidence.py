@@ -42,12 +42,15 @@ class Rejection:
     field: str | None
     value: str | None
     reason: str
+    column: str | None = None  # the field's column as the sheet shows it (`F 死亡人数`), when known
 
     def __str__(self) -> str:
         # Shortened: a 40 MB cell quoted whole would bury the message (the
         # rejects file and the JSON result keep the whole value).
         who = f" (unit {clip(self.unit)})" if self.unit else ""
         what = f", field {self.field}" if self.field else ""
+        if self.field and self.column:
+            what = f", field {self.field} (column {self.column})"
         val = f", value {shorten(self.value)}" if self.value not in (None, "") else ""
         return f"{self.row}{who}{what}{val}: {self.reason}"
 
@@ -101,6 +104,7 @@ class _Collector:
         self.units = units
         self.bad = np.zeros(units.shape[0], dtype=bool)
         self.items: list[tuple[int, Rejection]] = []
+        self.columns: Mapping[str, str] = {}  # field or key-column name -> its column as shown (headers.shown_columns)
 
     def reject(self, rows: np.ndarray | Sequence[int], fieldname: str | None, values: Sequence[str] | None,
                reason: str | Sequence[str]) -> None:
@@ -108,7 +112,8 @@ class _Collector:
             unit = str(self.units[i]) or None
             value = values[k] if values is not None else None  # whole: __str__ shortens it for messages
             why = reason if isinstance(reason, str) else reason[k]
-            self.items.append((i, Rejection(self.label(i), unit, fieldname, value, why)))
+            column = self.columns.get(fieldname) if fieldname else None
+            self.items.append((i, Rejection(self.label(i), unit, fieldname, value, why, column)))
             self.bad[i] = True
 
     def label(self, i: int) -> str:
@@ -215,7 +220,7 @@ def _check_bounds(
                 out.reject(rows, name, texts, f"{word} {limit_text}")
 
 
-def _find_header(table: RawTable, names: dict[str, str], notes: list[str]) -> RawTable:
+def find_header(table: RawTable, names: dict[str, str], notes: list[str]) -> RawTable:
     """The table with its header row: the first row, unless a row below it names more columns.
 
     A sheet often has a title ("2026年度考核汇总表") or a row of group headings
@@ -289,7 +294,7 @@ def _type_table(
         names = headers.header_names(rubric)
     except ValueError as exc:
         raise EvidenceError(str(exc), path=source) from None
-    table = _find_header(table, names, notes)
+    table = find_header(table, names, notes)
     found = headers.resolve(rubric, table.columns, names, source=source)
     position = found.position
     if headers.ID not in position:
@@ -331,10 +336,12 @@ def _type_table(
         texts[target] = column
     blank = np.empty(n, dtype=object)
     blank[:] = [""] * n
+    _check_parent_column(rubric, position, texts, member_fields, optional, source)
 
     key_rejects: list[tuple[int, str, str]] = []
     ids = _key_column(texts[headers.ID], "unit id", key_rejects)
     out = _Collector(labels, ids)
+    out.columns = headers.shown_columns(rubric, table.columns, position, source=source)
     for i, value, why in key_rejects:
         out.reject([i], info.id_column, [value], why)
     for i, fname, value, why in too_long:
@@ -467,6 +474,30 @@ def type_arrays(
         source=source, sha256=digest, warnings=[], on_error=on_error, member_fields=member_fields,
         optional=optional,
     )
+
+
+def _check_parent_column(rubric: RubricModel, position: Mapping[str, int], texts: Mapping[str, np.ndarray],
+                         member_fields: frozenset[str], optional: frozenset[str], source: str) -> None:
+    """Refuse a file with no parent column whose required member-row fields are blank.
+
+    Without the column every member row is read as a unit of its own, and each
+    blank member-row cell on a unit's row is refused: hundreds of messages that
+    never name the real problem, a missing or mistyped parent header.
+    """
+    if headers.PARENT in position:
+        return
+    info = rubric.rubric
+    blank = [f for f, spec in rubric.fields.items()
+             if (f in member_fields or spec.rollup) and spec.missing == "error" and f not in optional
+             and f in texts and bool((texts[f] == "").any())]
+    if blank:
+        also = f" or {info.parent_title!r}" if info.parent_title else ""
+        raise EvidenceError(
+            f"no {info.parent_column!r}{also} column, yet the member-row field(s) {', '.join(blank[:5])} are blank "
+            f"on some rows: each member row names its {info.unit} in that column (blank on the {info.unit}'s own "
+            "row); add the column or fix its header",
+            path=source,
+        )
 
 
 def _finish(

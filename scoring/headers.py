@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from .errors import EvidenceError
 from .evidence_limits import MAX_COLUMNS, shorten
@@ -92,6 +93,34 @@ def resolve(model: RubricModel, header: Sequence[str], names: dict[str, str], *,
                 path=source,
             )
     return Columns(position, ignored)
+
+
+# Sources whose columns have no letter a person could find (JSON keys, memory tables).
+_UNLETTERED = {".json", ".jsonl", ""}
+
+
+def shown_columns(model: RubricModel, header: Sequence[object], position: dict[str, int], *,
+                  source: str) -> dict[str, str]:
+    """Field or key-column name -> the column as the sheet shows it: `F 死亡人数`.
+
+    Staff who headed the form in Chinese look for `死亡人数` in column F, not for
+    `deaths`, so a refused cell names the column the way their sheet does (the
+    letter only where the source is a sheet or CSV, whose columns have one).
+    """
+    from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]  # here: only for messages
+
+    info = model.rubric
+    key_names = {ID: info.id_column, PERIOD: info.period_column, PARENT: info.parent_column}
+    lettered = PurePath(source).suffix.lower() not in _UNLETTERED and not source.startswith("<")
+    shown: dict[str, str] = {}
+    for target, j in position.items():
+        name = key_names.get(target, target)
+        head = str(header[j]).strip()
+        said = "" if head == name else shorten(head)  # `field b (column C b)` would say b twice
+        where = " ".join(filter(None, (xl_col_to_name(j) if lettered else "", said)))
+        if where:
+            shown[name] = where
+    return shown
 
 
 def recognised(header: Sequence[object], names: dict[str, str]) -> int:

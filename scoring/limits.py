@@ -36,7 +36,10 @@ def shorten(value: object, limit: int = MAX_ECHO) -> str:
     Errors quote the bad value so the user can find it; a 40 MB cell quoted
     whole would bury the message (and the terminal).
     """
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int beyond Python's 4,300-digit str limit refuses its own repr
+        return f"<an integer of {value.bit_length() if isinstance(value, int) else '?'} bits>"
     if len(text) <= limit:
         return text
     return f"{text[:limit]}... ({len(text) - limit} more characters)"
@@ -60,7 +63,7 @@ _TOML_TOKENS: Final = re.compile(
     r"|'''.*?'''"                             # a multi-line literal string
     r'|"(?:[^"\\\n]|\\.)*"?'                     # a basic string (an unclosed one is the parser's to report)
     r"|'[^'\n]*'?"                               # a literal string
-    r"|[\[\]{}]|[0-9][0-9_]*",
+    r"|[\[\]{}]|0[xob][0-9A-Fa-f_]+|[0-9][0-9_]*",   # hex, octal, binary integers first: their digits count too
     re.S,
 )
 _JSON_TOKENS: Final = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]|[0-9]+')
@@ -92,7 +95,7 @@ def _scan(tokens: re.Pattern[str], text: str, what: str) -> tuple[str, int] | No
         elif first in "]}":
             depth = max(depth - 1, 0)
         elif first.isdigit():
-            digits = len(token) - token.count("_")
+            digits = len(token) - token.count("_") - (2 if token[1:2] in ("x", "o", "b") else 0)
             if digits > MAX_NUMBER_DIGITS:
                 return (f"a number has {digits} digits, more than the limit of {MAX_NUMBER_DIGITS}", match.start())
     return None

@@ -12,8 +12,9 @@ evidence it was computed from. Three rules keep that safe:
   FIFO or `/dev/stdout` cannot be renamed over (as root the rename would
   replace `/dev/null` itself): those are written directly;
 - nothing is replaced unless every output could be prepared: all temporaries
-  are written first and renamed only at the end, so a bad `--rejects` path
-  leaves the old result in place.
+  are written first, then the devices and FIFOs, and the renames come only at
+  the end, so a bad `--rejects` path (or `/dev/full`) leaves the old result
+  in place.
 """
 
 from __future__ import annotations
@@ -128,6 +129,15 @@ def _new_file_mode() -> int:
     return 0o666 & ~_umask()
 
 
+def _named(exc: OSError, out: Output) -> OSError:
+    """The error as the user should read it: naming the output they gave, not a temporary
+    (`/dir/.out.json.x1y2.tmp`) or nothing at all (a failed flush to `/dev/full`)."""
+    why = exc.strerror or str(exc)
+    if isinstance(exc, FileNotFoundError):
+        why += f" (the folder {str(out.path.parent)!r} does not exist: create it first)"
+    return OSError(exc.errno, f"cannot write {out.label}: {why}", str(out.path))
+
+
 def _prepare(path: Path, data: Content, mode_for_new: int) -> Path:
     """Write `data` to a temporary file beside `path`'s real target; return the temporary."""
     target = path.resolve()
@@ -158,10 +168,10 @@ def _write_direct(path: Path, data: Content) -> None:
 def write_outputs(outputs: Sequence[Output], *, stdout: Content | None = None) -> None:
     """Write every output, all or nothing as far as files allow.
 
-    Regular files are prepared as temporaries first; if any cannot be, every
-    temporary is removed and the error raised with nothing replaced. Then
-    the temporaries are renamed into place, then non-regular targets are
-    written, then `stdout` (the result when no `-o` was given) goes to
+    Regular files are prepared as temporaries first, then non-regular targets
+    are written; if any of that fails, every temporary is removed and the
+    error raised (naming the output) with no file replaced. Then the
+    temporaries are renamed into place, then `stdout` (the result when no `-o` was given) goes to
     standard output (text as text, bytes to its byte stream).
     """
     mode_for_new = _new_file_mode() if any(not is_direct(o.path) for o in outputs) else 0o644
@@ -172,7 +182,17 @@ def write_outputs(outputs: Sequence[Output], *, stdout: Content | None = None) -
             if is_direct(out.path):
                 direct.append(out)
             else:
-                prepared.append((_prepare(out.path, out.content, mode_for_new), out.path.resolve()))
+                try:
+                    prepared.append((_prepare(out.path, out.content, mode_for_new), out.path.resolve()))
+                except OSError as exc:
+                    raise _named(exc, out) from None
+        # Devices and FIFOs cannot be written atomically; they go before any file is
+        # replaced, so a failure there (/dev/full, a closed pipe) replaces nothing.
+        for out in direct:
+            try:
+                _write_direct(out.path, out.content)
+            except OSError as exc:
+                raise _named(exc, out) from None
     except BaseException:
         for tmp, _ in prepared:
             tmp.unlink(missing_ok=True)
@@ -184,8 +204,6 @@ def write_outputs(outputs: Sequence[Output], *, stdout: Content | None = None) -
             for rest, _ in prepared[k:]:
                 rest.unlink(missing_ok=True)
             raise
-    for out in direct:
-        _write_direct(out.path, out.content)
     if isinstance(stdout, str):
         sys.stdout.write(stdout)
     elif stdout is not None:

@@ -30,6 +30,7 @@ import numpy as np
 
 from .expr import Expression
 from .methods import BoolArray, FloatArray, Params
+from .rounding import figure_text
 
 # Every amount, table entry and pool total stays below 10**13 (ten trillion) in
 # the rubric's currency: a figure to the fen below that has at most 15
@@ -178,5 +179,5 @@ def check_amounts(values: Sequence[float], what: str) -> None:
     """Refuse a rubric figure of money at or beyond the limit (ValueError naming it)."""
     for v in values:
         if not abs(v) < MAX_AMOUNT:
-            raise ValueError(f"{what} {v:g} is too large: amounts must stay below {MAX_AMOUNT:,.0f} "
+            raise ValueError(f"{what} {figure_text(v)} is too large: amounts must stay below {MAX_AMOUNT:,.0f} "
                              "(so every fen is exact; see docs/money.md)")

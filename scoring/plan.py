@@ -153,6 +153,9 @@ def _sample_path(rubric_path: Path, sample: str, where: str) -> Path:
     (and echo cells of) any other file on the machine, such as `../secret.csv`
     or an absolute path. Symlinks are resolved before the check.
     """
+    if "\x00" in sample:  # no file name holds one; the OS refuses it with a ValueError, not an OSError
+        raise RubricError(f"sample {sample[:200]!r} contains a NUL character, which no file name can hold; "
+                          "write the sample file's name", path=where, key="rubric.sample")
     folder = rubric_path.resolve().parent
     found = (folder / sample).resolve()
     if not found.is_relative_to(folder):

@@ -102,6 +102,12 @@ def decimal_figure(value: float) -> Decimal:
     return _read(value).normalize(_CONTEXT) if value else Decimal(0)
 
 
+def figure_text(value: float) -> str:
+    """A rubric or money figure as the user wrote it, never in exponent form or cut
+    to six digits as `:g` would (9403761.575 is not "9.40376e+06")."""
+    return format(decimal_figure(value), "f")
+
+
 def _round_exactly(a: NDArray[np.float64], precision: int) -> NDArray[np.float64]:
     """Positive values in [1e-8, 1e15) read to 15 digits and rounded half-up, in integers."""
     n, k = _significand(a)

@@ -22,11 +22,13 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import headers
 from .cells import texts_of
 from .errors import EvidenceError, UsageError
+from .evidence import find_header
 from .model import FieldSpec, RubricInfo, RubricModel
 from .periods import describe as describe_periods, example_labels
 from .plan import Rubric
@@ -94,6 +96,7 @@ def _unit_rows(engine: Engine, rubric: Rubric, source: str, cols: list[Column]) 
         raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=source) from None
     table = read_with(loader, path, data, {})
     names = headers.header_names(rubric.model)
+    table = find_header(table, names, [])  # a units list often has a title row above its header, like a form
     found = headers.resolve(rubric.model, table.columns, names, source=source)
     if headers.ID not in found.position:
         info = rubric.model.rubric
@@ -102,10 +105,23 @@ def _unit_rows(engine: Engine, rubric: Rubric, source: str, cols: list[Column]) 
     wanted = {c.target for c in cols}
     columns = {t: texts_of(table.column(j)).tolist() for t, j in found.position.items() if t in wanted}
     rows = [{t: str(v[i]) for t, v in columns.items()} for i in range(table.n_rows)]
+    _check_unit_ids(rows, table.row_labels, source)
     periods = rubric.model.rubric.periods
     if periods and headers.PERIOD in wanted and headers.PERIOD not in columns:
         rows = [{**row, headers.PERIOD: p} for row in rows for p in periods]
     return rows
+
+
+def _check_unit_ids(rows: list[dict[str, str]], labels: Sequence[str], source: str) -> None:
+    """Every unit once, with an id: a blank or repeated id would make a form `scoring run` refuses."""
+    seen: dict[str, str] = {}
+    for row, label in zip(rows, labels):
+        uid = row[headers.ID].strip()
+        if not uid:
+            raise EvidenceError(f"{label} has no unit id; fill it in or delete the row", path=source)
+        if uid in seen:
+            raise EvidenceError(f"unit {uid!r} is listed twice ({seen[uid]} and {label}); keep one", path=source)
+        seen[uid] = label
 
 
 def write_template(engine: Engine, rubric: Rubric, path: Path, *, units: str | None = None) -> str:

@@ -228,6 +228,37 @@ def test_a_failed_run_replaces_nothing(job):
     assert [p.name for p in job.iterdir() if p.name.endswith(".tmp")] == []  # no temporary left behind
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_failing_device_output_replaces_no_file(job):
+    # The device is written before any rename: a full disk there must not leave
+    # a new -o beside a missing --rejects (it used to replace last.json first).
+    old = (job / "last.json").read_bytes()
+    proc = scoring_cli("run", "r.toml", "e.csv", "-o", "last.json", "--rejects", "/dev/full", cwd=job)
+    assert proc.returncode == 1, proc.stderr
+    assert "/dev/full: cannot write --rejects: No space left on device" in proc.stderr
+    assert (job / "last.json").read_bytes() == old
+    assert [p.name for p in job.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("target, message", [
+    ("no-such-dir/out.json", "no-such-dir/out.json: cannot write -o: No such file or directory "
+                             "(the folder 'no-such-dir' does not exist: create it first)"),
+    ("adir", "adir: cannot write -o: Is a directory"),
+])
+def test_an_unwritable_output_is_named_as_given_not_as_a_temporary(job, target, message):
+    (job / "adir").mkdir()
+    proc = scoring_cli("run", "r.toml", "e.csv", "-o", target, "--format", "json", cwd=job)
+    assert proc.returncode == 1 and message in proc.stderr, proc.stderr
+    assert ".tmp" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_hardlink_to_the_evidence_is_the_evidence(job):
+    os.link(job / "e.csv", job / "hard.csv")
+    proc = scoring_cli("run", "r.toml", "e.csv", "-o", "hard.csv", "--format", "csv", cwd=job)
+    assert proc.returncode == 2 and "the same file as the evidence" in proc.stderr, proc.stderr
+    assert (job / "e.csv").read_text(encoding="utf-8").startswith("id,a,b,flag")
+
+
 def test_special_files_are_written_directly_not_renamed_over(job):
     proc = scoring_cli("run", "r.toml", "e.csv", "-o", "/dev/null", "--format", "json", "--rejects", "/dev/null",
                        cwd=job)
@@ -275,6 +306,18 @@ def test_a_rubrics_sample_must_lie_in_its_own_folder(engine, tmp_path, sample):
     assert info.value.key == "rubric.sample" and "outside the rubric's folder" in str(info.value)
 
 
+def test_a_sample_with_a_nul_character_is_a_rubric_error_not_a_crash(engine, tmp_path):
+    path = tmp_path / "r.toml"
+    path.write_text(rubric_text(RATIO_BODY, head='sample = "e\\u0000.csv"\n'), encoding="utf-8")
+    with pytest.raises(RubricError) as info:  # was ValueError: embedded null byte (exit 3)
+        engine.load_rubric(path)
+    assert info.value.key == "rubric.sample" and "NUL character" in str(info.value)
+
+
+def test_an_integer_too_long_for_its_own_repr_is_shortened_not_raised():
+    assert limits.shorten(int("F" * 5000, 16)) == "<an integer of 20000 bits>"
+
+
 def test_a_sample_inside_the_folder_is_found(engine, tmp_path):
     (tmp_path / "samples").mkdir()
     path = tmp_path / "r.toml"
@@ -303,6 +346,11 @@ def test_a_chain_of_1200_blocks_loads_and_a_cycle_in_it_is_named(engine):
     ("[" * 500 + "]" * 500, "arrays and tables are nested more than 32 deep (the limit on nesting)"),
     ("{a=" * 300 + "1" + "}" * 300, "nested more than 32 deep"),
     ("9" * 4300, "a number has 4300 digits, more than the limit of 100"),
+    # hex, octal and binary integers: no digit limit in int(s, 16), but their repr in the
+    # error message refused with a ValueError (exit 3) before their digits were counted
+    ("0x" + "F" * 5000, "a number has 5000 digits, more than the limit of 100"),
+    ("0o" + "7" * 200, "a number has 200 digits, more than the limit of 100"),
+    ("0b" + "1_0" * 101, "a number has 202 digits, more than the limit of 100"),
 ])
 def test_toml_nesting_and_number_size_are_limited(engine, value, message):
     err = load_error(engine, rubric_text(RATIO_BODY, head=f"description = {value}\n"))

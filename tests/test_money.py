@@ -385,3 +385,58 @@ def test_a_total_of_many_items_rounds_as_their_exact_sum(engine):
 def test_the_money_limit_is_in_docs_limits():
     doc = (Path(__file__).resolve().parent.parent / "docs" / "limits.md").read_text(encoding="utf-8")
     assert "`MAX_AMOUNT`" in doc and f"{int(MAX_AMOUNT):,}" in doc
+
+
+# --- figures in messages and rules (review of issue 8) -----------------------------------------
+
+
+@pytest.mark.parametrize("value, text", [(9403761.575, "9403761.575"), (1234567.5, "1234567.5"), (60.0, "60"),
+                                         (10_000_000.0, "10000000"), (0.01, "0.01"), (1e-7, "0.0000001")])
+def test_a_figure_is_shown_as_written_not_cut_to_six_digits(value, text):
+    from scoring.rounding import figure_text
+    assert figure_text(value) == text
+
+
+def test_a_pools_rule_and_a_refused_amount_show_their_figures_whole(engine):
+    # `:g` used to print "above 1.23457e+06", "B 1234.57", "amount: 1.23457e+13".
+    rubric = money_rubric(engine, 'pool = { total = 100, by = "score", above = -1234567.5 }')
+    res = engine.score(rubric, [{"id": "u1", "x": 10}, {"id": "u2", "x": 20}])
+    assert "above -1234567.5" in res.consequences.budgets[0].rule
+    graded = money_rubric(engine, 'pool = { total = 100, by = "grade", weights = { A = 1234.5678, B = 1 } }')
+    assert "A 1234.5678, B 1" in engine.score(graded, [{"id": "u1", "x": 95}]).consequences.budgets[0].rule
+    with pytest.raises(scoring.RubricError, match="12345678901234.5 is too large"):
+        money_rubric(engine, "amount = 12345678901234.5")
+
+
+def _share_quota_reference(share: Decimal, rounding: str, population: int) -> float:
+    from decimal import ROUND_CEILING, ROUND_FLOOR
+    mode = {"floor": ROUND_FLOOR, "ceil": ROUND_CEILING, "half_up": ROUND_HALF_UP}[rounding]
+    return float((share * population).quantize(Decimal(1), mode, EXACT))
+
+
+@pytest.mark.parametrize("share, population", [
+    ("0.123456789012345", 37351),   # 2 x product + 10**15 passed 2**63 in int64: a wrapped, negative quota
+    ("0.123456789012345", 37354),
+    ("1e-320", 20),                 # a denominator of 10**335 overflowed numpy (exit 3)
+    ("0.999999999999999", 10**12),
+])
+@pytest.mark.parametrize("rounding", ["floor", "ceil", "half_up"])
+def test_share_quotas_of_fifteen_digits_or_tiny_shares_stay_exact(share, population, rounding):
+    from scoring.consequences import quota_sizes
+    from scoring.model import QuotaSpec
+
+    quota = QuotaSpec(share=float(share), rounding=rounding)
+    got = quota_sizes(quota, np.array([population, 3, 0], dtype=np.float64)).tolist()
+    read = Decimal(repr(float(share)))  # the share's decimal figure: what the user typed, up to 15 digits
+    assert got == [_share_quota_reference(read, rounding, p) for p in (population, 3, 0)]
+
+
+@given(st.decimals(min_value=0, max_value=1, places=15), st.sampled_from(["floor", "ceil", "half_up"]),
+       st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=5))
+def test_share_quotas_of_any_typed_share_match_decimal(share, rounding, populations):
+    from scoring.consequences import quota_sizes
+    from scoring.model import QuotaSpec
+
+    quota = QuotaSpec(share=float(share), rounding=rounding)
+    expected = [_share_quota_reference(share.normalize(), rounding, p) for p in populations]
+    assert quota_sizes(quota, np.array(populations, dtype=np.float64)).tolist() == expected

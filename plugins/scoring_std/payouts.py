@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.methods import NumberExpression, Params
 from scoring.payouts import Budget, PaidUnit, Payout, PayoutInput, PayoutKind, Shorthand, check_amounts
-from scoring.rounding import decimal_figure, exact_sum, to_minor_units, units_to_float
+from scoring.rounding import decimal_figure, exact_sum, figure_text, to_minor_units, units_to_float
 
 WEIGHT_PLACES = 6  # pool weights (scores above a threshold, grade weights) are counted in millionths
 
@@ -123,7 +123,7 @@ def _validate_pool(p: PoolParams, grades: Sequence[str]) -> None:
     steps = decimal_figure(p.total) / decimal_figure(p.unit)
     fen = decimal_figure(p.unit) * 100
     if steps != steps.to_integral_value() or fen != fen.to_integral_value():
-        raise ValueError(f"the pool's total ({p.total:g}) must be a whole number of its unit ({p.unit:g}), "
+        raise ValueError(f"the pool's total ({figure_text(p.total)}) must be a whole number of its unit ({figure_text(p.unit)}), "
                          "and the unit a whole number of fen (0.01, 1, 100, ...)")
 
 
@@ -142,13 +142,13 @@ def _pool_weights(p: PoolParams, inp: PayoutInput) -> np.ndarray:
 
 def _pool(p: PoolParams, inp: PayoutInput) -> Payout:
     if p.by == "score":
-        rule = f"pro rata to score above {p.above:g}"
+        rule = f"pro rata to score above {figure_text(p.above)}"
     else:
-        rule = "pro rata to grade weights " + ", ".join(f"{k} {v:g}" for k, v in p.weights.items())
+        rule = "pro rata to grade weights " + ", ".join(f"{k} {figure_text(v)}" for k, v in p.weights.items())
     steps = int(decimal_figure(p.total) / decimal_figure(p.unit))
     unit_fen = int(decimal_figure(p.unit) * 100)
     places = _places(p.unit)
-    rule += f"; paid in units of {p.unit:g}, largest remainder so the shares add up to {p.total:,.{places}f}"
+    rule += f"; paid in units of {figure_text(p.unit)}, largest remainder so the shares add up to {p.total:,.{places}f}"
     weights = _pool_weights(p, inp)
     weight_sum = exact_sum(weights)
     if weight_sum <= 0:
