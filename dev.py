@@ -63,7 +63,7 @@ def demo() -> None:
 
 def test(pytest_args: list[str]) -> None:
     ensure_env()
-    run(PYTHON, "-m", "mypy", "scoring")
+    run(PYTHON, "-m", "mypy", "scoring", "plugins")
     run(PYTHON, "-m", "pytest", *pytest_args)
 
 

@@ -16,8 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._toml import inline
+from .errors import PluginError
 from .examples import run_examples
-from .plan import Rubric
+from .methods import Lint
+from .plan import CompiledIndicator, Rubric
 from .progress import Progress, report
 from .result import Result
 
@@ -64,21 +67,7 @@ def lint(rubric: Rubric) -> list[Finding]:
             out.append(Finding("error", "lint", f"grade {grade.name!r} needs {grade.min:g} but the highest possible "
                                f"score is {top:g} (scale plus bonus caps): no unit can reach it", f"grade[{i}].min"))
     for ind in rubric.indicators:
-        params = ind.params
-        if ind.method.name == "bands":
-            bands = getattr(params, "bands")
-            if all(b.share <= 0 for b in bands):
-                out.append(Finding("error", "lint", f"indicator {ind.id!r}: every band pays 0, so its "
-                                   f"{ind.points:g} points can never be earned", ind.key))
-            shares = [b.share for b in bands]
-            if any(a < b for a, b in zip(shares, shares[1:])):
-                out.append(Finding("warning", "lint", f"indicator {ind.id!r}: a higher band pays less than a "
-                                   "lower one", f"{ind.key}.bands"))
-        if ind.method.name == "lookup":
-            table = getattr(params, "table")
-            if all(v <= 0 for v in table.values()) and getattr(params, "default") <= 0:
-                out.append(Finding("error", "lint", f"indicator {ind.id!r}: every entry of its table pays 0 or "
-                                   "less, so its points can never be earned", f"{ind.key}.table"))
+        out += method_lint(ind)
     # Labels (label = true) are declared for reports to show; any other unread field is suspect.
     unread = sorted(f for f in set(model.fields) - fields_read(rubric) if not model.fields[f].label)
     if unread:
@@ -88,15 +77,26 @@ def lint(rubric: Rubric) -> list[Finding]:
     return out
 
 
+def method_lint(ind: CompiledIndicator) -> list[Finding]:
+    """What the indicator's method says about its parameters (`Method.lint`)."""
+    if ind.method.lint is None:
+        return []
+    try:
+        found = list(ind.method.lint(ind.params, ind.points))
+    except Exception as exc:  # noqa: BLE001 - a plugin's bug, named
+        raise PluginError(f"the lint of method {ind.method.name!r} of plugin {ind.method.plugin or '(unnamed)'!r} "
+                          f"raised {type(exc).__name__}: {exc}") from exc
+    out = []
+    for item in found:
+        if not isinstance(item, Lint) or item.severity not in ("error", "warning"):
+            raise PluginError(f"the lint of method {ind.method.name!r} of plugin {ind.method.plugin or '(unnamed)'!r} "
+                              f"returned {item!r}, not a scoring.plugin.Lint")
+        key = f"{ind.key}.{item.param}" if item.param else ind.key
+        out.append(Finding(item.severity, "lint", f"indicator {ind.id!r}: {item.message}", key))
+    return out
+
+
 # --- properties -------------------------------------------------------------------
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _key(name: str) -> str:
@@ -105,7 +105,8 @@ def _key(name: str) -> str:
 
 
 def _inline(row: dict[str, Any], skip: Sequence[str]) -> str:
-    items = [f"{_key(k)} = {_toml_value(v)}" for k, v in row.items() if v is not None and k not in skip]
+    items = [f"{_key(k)} = {inline(v if isinstance(v, (bool, int, float)) else str(v))}"
+             for k, v in row.items() if v is not None and k not in skip]
     return "{ " + ", ".join(items) + " }"
 
 

@@ -268,9 +268,14 @@ def cmd_plugins(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
         dist = f"{p.distribution} {p.version}".strip() or "(registered in code)"
         print(f"{p.name}\t{dist}")
         for label, names in (("methods", p.methods), ("payout kinds", p.payout_kinds), ("loaders", p.loaders),
-                             ("writers", p.writers)):
+                             ("writers", p.writers), ("evidence checks", p.checks)):
             if names:
                 print(f"  {label}: {', '.join(names)}")
+        if p.functions:
+            print("  functions:")  # one a line, with the signature a rubric author needs to call it
+            for name in p.functions:
+                function = engine.registry.functions[name]
+                print(f"    {function.signature()}" + (f"  {function.summary}" if function.summary else ""))
     return EXIT_OK
 
 

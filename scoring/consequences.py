@@ -31,7 +31,7 @@ from .decide import Decisions, build_env, holds
 from .errors import PluginError, RubricError
 from .layout import Layout
 from .model import ConsequenceSpec, QuotaSpec
-from .payouts import MAX_AMOUNT, MONEY_PLACES, Budget, CompiledPayout, PayoutInput
+from .payouts import MAX_AMOUNT, MONEY_PLACES, Budget, CompiledPayout, Payout, PayoutInput
 from .plan import Rubric
 from .rounding import decimal_figure, exact_sum, figure_text, round_half_up, to_minor_units
 
@@ -221,6 +221,12 @@ def decide_consequences(
     return Consequences(status, detail, amounts, quota_size, quota_cut, tuple(budgets), tuple(persons))
 
 
+def _kind_error(payout: CompiledPayout, what: str) -> PluginError:
+    plugin = payout.kind.plugin or None
+    return PluginError(f"payout kind {payout.kind.name!r}{f' of plugin {plugin!r}' if plugin else ''} {what}",
+                       plugin=plugin, hook="scoring_register_payout_kinds")
+
+
 def _pay(rubric: Rubric, c: int, payout: CompiledPayout, inp: PayoutInput,
          layout: Layout) -> tuple[np.ndarray, Budget | None]:
     """Run the consequence's payout kind; pay granted units half-up to the fen, never negative."""
@@ -229,10 +235,13 @@ def _pay(rubric: Rubric, c: int, payout: CompiledPayout, inp: PayoutInput,
     except ValueError as exc:  # a kind's own refusal of these figures
         raise RubricError(f"payout {payout.kind.name!r} of consequence {rubric.model.consequence[c].id!r}: {exc}",
                           key=payout.key, path=str(rubric.path) if rubric.path else None) from None
+    except Exception as exc:  # noqa: BLE001 - a plugin's bug, named, never "internal error"
+        raise _kind_error(payout, f"raised {type(exc).__name__}: {exc}") from exc
+    if not isinstance(answer, Payout):
+        raise _kind_error(payout, f"returned {type(answer).__name__}, not a Payout")
     value = np.asarray(answer.amounts, dtype=np.float64)
     if value.shape != (inp.n,):  # a plugin's bug, not the rubric's
-        raise PluginError(f"payout kind {payout.kind.name!r}{f' of plugin {payout.kind.plugin!r}' if payout.kind.plugin else ''} "
-                          f"returned {value.shape} amounts for {inp.n} units; it must return one per unit")
+        raise _kind_error(payout, f"returned {value.shape} amounts for {inp.n} units; it must return one per unit")
     with np.errstate(invalid="ignore"):
         broken = np.flatnonzero(inp.granted & ~(np.abs(value) < MAX_AMOUNT))
     if broken.size:

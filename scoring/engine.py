@@ -21,7 +21,7 @@ import numpy as np
 from .aggregate import aggregate
 from .consequences import decide_consequences
 from .decide import decide
-from .errors import EvidenceError, RubricError, UsageError
+from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Evidence, OnError, type_arrays, type_table
 from .fast_csv import plain_csv_evidence
 from .indicators import score_indicators
@@ -29,8 +29,9 @@ from .layout import build_layout
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
 from .progress import Progress, report
-from .registry import PluginInfo, Registry, build_registry, distribution_version, make_manager
+from .registry import PluginInfo, Registry, build_registry, call_hook, distribution_version, make_manager
 from .result import Provenance, Result
+from .row_checks import RowChecks, bind
 from .rubric import build_model, parse_toml, read_rubric_source, sha256_hex
 from .cells import cell_text
 from .evidence_checks import check_layout
@@ -75,8 +76,8 @@ class Engine:
     def __init__(
         self, *, plugins: Sequence[object] = (), entry_points: bool = True, block: Sequence[str] = ()
     ) -> None:
-        self._pm = make_manager(plugins, entry_points, block)
-        self.registry: Registry = build_registry(self._pm)
+        self._pm, dists = make_manager(plugins, entry_points, block)
+        self.registry: Registry = build_registry(self._pm, dists)
         self._bundled: list[BundledRubric] | None = None
 
     # --- plugins -------------------------------------------------------------
@@ -121,11 +122,15 @@ class Engine:
         where = str(path) if path else (name or "<rubric>")
         model = build_model(parse_toml(text, where), where)
         rubric = compile_rubric(model, self.registry.methods, path=path, sha256=sha256_hex(data), name=where,
-                                payout_kinds=self.registry.payout_kinds)
-        self._pm.hook.scoring_rubric_loaded(rubric=rubric)
+                                functions=self.registry.functions, payout_kinds=self.registry.payout_kinds)
+        call_hook(self._pm, "scoring_rubric_loaded", rubric=rubric)
         return rubric
 
     # --- evidence ------------------------------------------------------------
+    def _row_checks(self, rubric: Rubric) -> RowChecks | None:
+        """The plugins' checks across evidence rows, for this rubric."""
+        return bind(list(self.registry.checks.values()), rubric)
+
     def load_evidence(
         self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail",
         sheet: str | None = None, encoding: str | None = None, progress: Progress | None = None,
@@ -144,18 +149,25 @@ class Engine:
                 raise UsageError(f"--{option} does not apply to {path.suffix} files (loader {loader.name!r})")
         data = read_evidence_bytes(path)
         report(progress, "reading", 0, None, "rows")
+        checks = self._row_checks(rubric)
         if loader.name == "csv" and encoding is None:
-            fast = plain_csv_evidence(rubric, path, data)
+            fast = plain_csv_evidence(rubric, path, data, checks=checks)
             if fast is not None:  # a plain, valid file: read and typed by whole columns
                 report(progress, "reading", fast.rows_read, fast.rows_read, "rows")
                 report(progress, "typing", fast.rows_read, fast.rows_read, "rows")
                 return fast
-        table = read_with(loader, path, data, options)
+        try:
+            table = read_with(loader, path, data, options)
+        except (ScoringError, OSError, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a loader's bug is its plugin's, named
+            raise self.registry.plugin_error("loaders", loader.name, exc) from exc
         rows = table.n_rows
         report(progress, "reading", rows, rows, "rows")
         report(progress, "typing", 0, rows, "rows")
         evidence = type_table(table, rubric.model, source=str(path), data=data, on_error=on_error,
-                              member_fields=rubric.member_fields, optional=rubric.optional_fields)
+                              member_fields=rubric.member_fields, optional=rubric.optional_fields,
+                              checks=checks)
         report(progress, "typing", rows, rows, "rows")
         return evidence
 
@@ -173,7 +185,8 @@ class Engine:
                                       [f"row {i + 1}" for i in range(len(rows))])
         data = repr([sorted(r.items()) for r in rows]).encode("utf-8")
         return type_table(table, rubric.model, source=name, data=data, on_error=on_error,
-                          member_fields=rubric.member_fields, optional=rubric.optional_fields)
+                          member_fields=rubric.member_fields, optional=rubric.optional_fields,
+                          checks=self._row_checks(rubric))
 
     def evidence_from_frame(
         self, rubric: Rubric, frame: object, *, on_error: OnError = "fail", name: str = "<dataframe>"
@@ -187,7 +200,8 @@ class Engine:
         for header, column in zip(table.columns, table.data or ()):
             hasher.update(repr((header, [cell_text(v) for v in column])).encode("utf-8", "surrogatepass"))
         return type_table(table, rubric.model, source=name, data=hasher.hexdigest().encode(), on_error=on_error,
-                          member_fields=rubric.member_fields, optional=rubric.optional_fields)
+                          member_fields=rubric.member_fields, optional=rubric.optional_fields,
+                          checks=self._row_checks(rubric))
 
     def evidence_from_arrays(
         self,
@@ -202,7 +216,8 @@ class Engine:
     ) -> Evidence:
         """Evidence from whole columns in memory (one array per field), checked like a file."""
         return type_arrays(rubric.model, ids, columns, periods=periods, parents=parents, source=name,
-                           on_error=on_error, member_fields=rubric.member_fields, optional=rubric.optional_fields)
+                           on_error=on_error, member_fields=rubric.member_fields, optional=rubric.optional_fields,
+                           checks=self._row_checks(rubric))
 
     # --- scoring -------------------------------------------------------------
     def score(
@@ -265,7 +280,7 @@ class Engine:
         )
         result = Result(rubric, evidence, layout, items, totals, decisions, consequences, provenance,
                         tuple(warnings))
-        self._pm.hook.scoring_result_ready(result=result)
+        call_hook(self._pm, "scoring_result_ready", result=result)
         return result
 
     # --- writing -------------------------------------------------------------
@@ -275,6 +290,11 @@ class Engine:
             raise UsageError(f"no writer {format!r}; writers are: {', '.join(sorted(self.registry.writers))}")
         n = result.layout.n_units
         report(progress, "writing", 0, n, "units")
-        out = writer.write(result)
+        try:
+            out = writer.write(result)
+        except (ScoringError, OSError, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a writer's bug is its plugin's, named
+            raise self.registry.plugin_error("writers", writer.name, exc) from exc
         report(progress, "writing", n, n, "units")
         return out

@@ -96,7 +96,17 @@ class EvidenceError(ScoringError):
 
 
 class PluginError(ScoringError):
-    """Plugins disagree (two register the same method) or one is broken."""
+    """Plugins disagree (two register the same method) or one is broken.
+
+    `plugin` names the plugin at fault (both, for a name registered twice:
+    the message names both), `hook` the hook it was answering, when known.
+    """
+
+    def __init__(self, message: str, *, plugin: str | None = None, hook: str | None = None) -> None:
+        self.message = message
+        self.plugin = plugin
+        self.hook = hook
+        super().__init__(message)
 
 
 class UsageError(ScoringError):

@@ -26,7 +26,8 @@ from .errors import EvidenceError
 from .evidence_limits import MAX_CELL_CHARS, MAX_KEY_CHARS
 from .limits import clip, shorten
 from .model import FieldSpec, RubricModel
-from .notices import Notice
+from .notices import Notice, as_notice
+from .row_checks import RowChecks
 from .tables import RawTable
 
 OnError = Literal["fail", "skip"]
@@ -265,8 +266,12 @@ def type_table(
     on_error: OnError = "fail",
     member_fields: frozenset[str] = frozenset(),
     optional: frozenset[str] = frozenset(),
+    checks: RowChecks | None = None,
 ) -> Evidence:
     """Type and check `table` against `rubric`; raise or reject per `on_error`.
+
+    `checks` runs the plugins' checks across rows (`scoring.row_checks`) once
+    the cells are typed; the rows they refuse are rejected like bad cells.
 
     `member_fields` are fields read from member rows (by a member-row method)
     besides those with a `rollup`: a member row is asked for them, the unit's
@@ -276,7 +281,7 @@ def type_table(
     notes = list(table.notes)
     try:
         return _type_table(table, rubric, notes, source=source, data=data, on_error=on_error,
-                           member_fields=member_fields, optional=optional)
+                           member_fields=member_fields, optional=optional, checks=checks)
     except EvidenceError as exc:
         if not notes:
             raise
@@ -287,7 +292,7 @@ def type_table(
 
 def _type_table(
     table: RawTable, rubric: RubricModel, notes: list[str], *, source: str, data: bytes, on_error: OnError,
-    member_fields: frozenset[str], optional: frozenset[str],
+    member_fields: frozenset[str], optional: frozenset[str], checks: RowChecks | None = None,
 ) -> Evidence:
     info = rubric.rubric
     try:
@@ -373,7 +378,7 @@ def _type_table(
     return _finish(
         rubric, out, ids, periods, parents, columns, missing, lambda f, i: str(texts.get(f, blank)[i]),
         source=source, sha256=sha256_of(data), warnings=warnings, on_error=on_error, member_fields=member_fields,
-        notes=notes, optional=optional,
+        notes=notes, optional=optional, checks=checks,
     )
 
 
@@ -389,6 +394,7 @@ def type_arrays(
     member_fields: frozenset[str] = frozenset(),
     digest: str | None = None,
     optional: frozenset[str] = frozenset(),
+    checks: RowChecks | None = None,
 ) -> Evidence:
     """Evidence from whole columns already in memory (numpy arrays or lists).
 
@@ -472,7 +478,7 @@ def type_arrays(
         parent_arr,
         typed, missing, lambda f, i: cell_text(typed[f][i].item() if hasattr(typed[f][i], "item") else typed[f][i]),
         source=source, sha256=digest, warnings=[], on_error=on_error, member_fields=member_fields,
-        optional=optional,
+        optional=optional, checks=checks,
     )
 
 
@@ -517,6 +523,7 @@ def _finish(
     member_fields: frozenset[str] = frozenset(),
     notes: list[str] | None = None,
     optional: frozenset[str] = frozenset(),
+    checks: RowChecks | None = None,
 ) -> Evidence:
     """Checks across fields and rows, then the policy: raise, or keep the valid units."""
     info = rubric.rubric
@@ -531,6 +538,12 @@ def _finish(
     _reject_duplicates(ids, periods, parents, out, info.id_column)
     if parents is not None:
         _check_members(rubric, ids, periods, parents, out, member_fields)
+    if checks is not None:
+        found = checks(ids, periods, parents, columns, missing, out.bad.copy(), out.label)
+        for rows, fieldname, reason in found.refuse:
+            shown_values = None if fieldname is None else [shown(fieldname, i) for i in rows.tolist()]
+            out.reject(rows, fieldname, shown_values, reason)
+        warnings.extend(as_notice(w, "evidence_check") for w in found.warnings)
 
     if out.items and on_error == "fail":
         rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]

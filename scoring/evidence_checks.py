@@ -31,31 +31,6 @@ def groups_without_members(rubric: Rubric, layout: Layout) -> list[Notice]:
     ]
 
 
-def two_lead_schools(rubric: Rubric, layout: Layout) -> list[Notice]:
-    """A group with more than one lead school (gap_to_lead): the gap cannot be measured and the item drops out.
-
-    One small function so that it can move into the scoring_schools plugin once an evidence-check hook exists.
-    """
-    m = layout.members
-    if m is None:
-        return []
-    found: list[Notice] = []
-    for ind in rubric.indicators:
-        if ind.method.name != "gap_to_lead":
-            continue
-        role, lead = getattr(ind.params, "role"), getattr(ind.params, "lead")
-        is_lead = np.asarray(m.columns[role]).astype(str) == lead
-        per_frame = np.bincount(m.frame[is_lead], minlength=layout.n_frames)
-        for k in np.unique(layout.frame_unit[per_frame > 1]).tolist():
-            unit = str(layout.unit_ids[k])
-            found.append(Notice(
-                f"unit {unit}: more than one member row has {role} = {lead!r}; indicator {ind.id} needs exactly "
-                "one lead and is not applicable to this group, which can raise its score",
-                "two_leads", unit=unit, field=role,
-            ))
-    return found
-
-
 def blank_in_some_periods(rubric: Rubric, layout: Layout) -> list[Notice]:
     """A not-applicable field left blank by one unit in a period where other units filled it in,
     while the unit has it in its other periods.
@@ -105,4 +80,6 @@ def blank_in_some_periods(rubric: Rubric, layout: Layout) -> list[Notice]:
 
 
 def check_layout(rubric: Rubric, layout: Layout) -> list[Notice]:
-    return groups_without_members(rubric, layout) + two_lead_schools(rubric, layout) + blank_in_some_periods(rubric, layout)
+    # Domain rules (a school group's one lead school) are plugins' evidence checks
+    # (`scoring_register_checks`; scoring_schools.checks), run when the evidence is typed.
+    return groups_without_members(rubric, layout) + blank_in_some_periods(rubric, layout)

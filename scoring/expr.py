@@ -19,18 +19,18 @@ import operator
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final, NoReturn
 
 import numpy as np
 import numpy.typing as npt
 
-from scoring.errors import ExpressionError
+from scoring.errors import ExpressionError, PluginError
+from scoring.functions import Function
 
 __all__ = [
-    "FUNCTIONS", "MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES",
-    "Expression", "Function", "compile_expression",
+    "MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES",
+    "Expression", "Function", "FunctionTable", "compile_expression",
 ]
 
 MAX_LENGTH: Final = 1000
@@ -45,35 +45,12 @@ Env = Mapping[str, object]
 _Node = Callable[[Env, int], Array]
 
 
-@dataclass(frozen=True)
-class Function:
-    """A pure, elementwise function rubrics may call (`max_args` None: any)."""
+# Functions come from plugins (`scoring.functions.Function`, registered through
+# the `scoring_register_functions` hook): the engine hands its table to each
+# compile, so the core itself knows no function by name.
+FunctionTable = Mapping[str, Function]
+NO_FUNCTIONS: Final[FunctionTable] = MappingProxyType({})
 
-    min_args: int
-    max_args: int | None
-    apply: Callable[..., Any]
-
-
-def _fold(ufunc: np.ufunc) -> Callable[..., Any]:
-    def apply(*xs: Array) -> Any:
-        out: Any = xs[0]
-        for x in xs[1:]:
-            out = ufunc(out, x)
-        return out
-    return apply
-
-
-def _clip(x: Array, lo: Array, hi: Array) -> Any:
-    # np.clip refuses array bounds in some versions; this is the same rule.
-    return np.minimum(np.maximum(x, lo), hi)
-
-
-FUNCTIONS: Final[Mapping[str, Function]] = MappingProxyType({
-    "abs": Function(1, 1, np.abs), "ceil": Function(1, 1, np.ceil),
-    "clip": Function(3, 3, _clip), "floor": Function(1, 1, np.floor),
-    "max": Function(2, None, _fold(np.maximum)), "min": Function(2, None, _fold(np.minimum)),
-    "sqrt": Function(1, 1, np.sqrt),
-})
 
 _ARITHMETIC: Final[dict[type[ast.operator], tuple[np.ufunc, str]]] = {
     ast.Add: (np.add, "+"), ast.Sub: (np.subtract, "-"), ast.Mult: (np.multiply, "*"),
@@ -120,8 +97,10 @@ def _plural(count: int, word: str) -> str:
 
 
 class _Compiler:
-    def __init__(self, source: str, lead: int, text: str, allowed: frozenset[str] | None) -> None:
+    def __init__(self, source: str, lead: int, text: str, allowed: frozenset[str] | None,
+                 functions: FunctionTable = NO_FUNCTIONS) -> None:
         self.source, self.lead, self.allowed = source, lead, allowed
+        self.functions = functions
         self.lines = re.split(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)", text)
         self.starts = [0]
         for line in self.lines:
@@ -394,10 +373,12 @@ class _Compiler:
             self.fail(_REFUSED_NODES.get(type(node.func), "only named functions can be called"),
                       node.func)
         self.check_spelling(node.func, node.func.id)
-        name, spec = node.func.id, FUNCTIONS.get(node.func.id)
+        name, spec = node.func.id, self.functions.get(node.func.id)
         if spec is None:
-            self.fail(f"calling {name!r} is not allowed; functions are: {', '.join(sorted(FUNCTIONS))}",
-                      node.func)
+            known = ", ".join(sorted(self.functions)) or "none are registered"
+            close = difflib.get_close_matches(name, list(self.functions), n=1)
+            self.fail(f"calling {name!r} is not allowed; functions are: {known}"
+                      + (f"; did you mean {close[0]!r}?" if close else ""), node.func)
         if node.keywords:
             self.fail(f"keyword arguments are not allowed (in the call to {name})", node.keywords[0])
         for arg in node.args:
@@ -405,16 +386,59 @@ class _Compiler:
                 self.fail(_REFUSED_NODES[ast.Starred], arg)
         count = len(node.args)
         if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
-            wanted = (f"at least {spec.min_args}" if spec.max_args is None else str(spec.min_args))
+            wanted = (f"at least {spec.min_args}" if spec.max_args is None
+                      else str(spec.min_args) if spec.min_args == spec.max_args
+                      else f"{spec.min_args} to {spec.max_args}")
             self.fail(f"{name}() takes {wanted} argument{'s' * (wanted != '1')}, got {count}", node)
-        parts = [(self.compile(arg), self.position(arg)) for arg in node.args]
-        where = f"{name}()"
+        parts = [(self.compile(arg), self.position(arg), spec.kind_of(k)) for k, arg in enumerate(node.args)]
+        position = self.position(node)
 
         def run(env: Env, n: int) -> Array:
-            args = [self.number(part(env, n), position, where) for part, position in parts]
-            with np.errstate(all="ignore"):
-                return np.asarray(spec.apply(*args))
+            args = [self.argument(part(env, n), where, kind, name, k)
+                    for k, (part, where, kind) in enumerate(parts)]
+            values = [a for a, (_, _, kind) in zip(args, parts) if kind == "value"]
+            if values and len({a.dtype.kind in "UO" for a in values}) > 1:
+                raise self.error(f"the arguments of {name}() that give its result must be all text "
+                                 "or all numbers", position)
+            try:
+                with np.errstate(all="ignore"):
+                    out = np.asarray(spec.apply(*args))
+            except Exception as exc:  # noqa: BLE001 - a plugin's bug, named, never "internal error"
+                raise PluginError(f"function {name!r} from plugin {spec.plugin or '(unnamed)'!r} raised "
+                                  f"{type(exc).__name__}: {exc}", plugin=spec.plugin or None,
+                                  hook="scoring_register_functions") from exc
+            return self.result(spec, out, values, n)
         return run
+
+    def argument(self, value: Array, position: int | None, kind: str, name: str, k: int) -> Array:
+        """One argument as its declared kind, read-only so a function cannot
+        write into the evidence columns it is handed."""
+        if kind == "number":
+            value = self.number(value, position, f"argument {k + 1} of {name}()")
+        elif kind == "bool":
+            value = self.truth(value, position)
+        elif kind == "text" and value.dtype.kind not in "UO":  # "O": text kept as Python strings
+            raise self.error(f"argument {k + 1} of {name}() must be text", position)
+        view: Array = value.view()
+        view.flags.writeable = False
+        return view
+
+    def result(self, spec: Function, out: Array, values: list[Array], n: int) -> Array:
+        """Hold a plugin's function to its declaration: a bad answer is the
+        plugin's bug, named as such, not a wrong figure in someone's result."""
+        want = spec.returns
+        if want == "value":
+            want = "text" if values and values[0].dtype.kind in "UO" else "number"
+        kinds = {"number": "biuf", "bool": "b", "text": "UO"}[want]
+        if out.dtype.kind not in kinds or (out.ndim != 0 and out.shape != (n,)):
+            raise PluginError(
+                f"function {spec.name!r} from plugin {spec.plugin or '(unnamed)'!r} returned "
+                f"{out.dtype} values of shape {out.shape} for {n} rows; it declares {spec.returns} "
+                f"(one per row); this is a bug in the plugin, not in the rubric",
+                plugin=spec.plugin or None, hook="scoring_register_functions")
+        if want == "number":
+            return out.astype(np.float64, copy=False)
+        return out
 
 
 class Expression:
@@ -430,11 +454,12 @@ class Expression:
     def __repr__(self) -> str:
         return f"Expression({self.source!r})"
 
-    def __reduce__(self) -> tuple[Any, tuple[str, frozenset[str] | None]]:
-        # The compiled tree is closures, which pickle cannot carry; the source
-        # and the names it may use are enough to compile the same tree again
-        # (checked again too, so a tampered pickle is no way around the checks).
-        return _recompile, (self.source, self._compiler.allowed)
+    def __reduce__(self) -> tuple[Any, tuple[str, frozenset[str] | None, FunctionTable]]:
+        # The compiled tree is closures, which pickle cannot carry; the source,
+        # the names it may use and the functions it may call are enough to
+        # compile the same tree again (checked again too, so a tampered pickle
+        # is no way around the checks).
+        return _recompile, (self.source, self._compiler.allowed, dict(self._compiler.functions))
 
     def evaluate(self, env: Env, n: int) -> Array:
         try:
@@ -462,8 +487,8 @@ class Expression:
         return value.astype(np.float64, copy=False)
 
 
-def _recompile(source: str, allowed: frozenset[str] | None) -> Expression:
-    return compile_expression(source, allowed_names=allowed)
+def _recompile(source: str, allowed: frozenset[str] | None, functions: FunctionTable) -> Expression:
+    return compile_expression(source, allowed_names=allowed, functions=functions)
 
 
 _DIGITS = r"[0-9](?:_?[0-9])*"
@@ -510,8 +535,14 @@ def _check_lexical(text: str, source: str, lead: int) -> None:
         i += 1
 
 
-def compile_expression(source: str, *, allowed_names: Collection[str] | None = None) -> Expression:
-    """Check `source` against the allow-list and compile it, or raise ExpressionError."""
+def compile_expression(
+    source: str, *, allowed_names: Collection[str] | None = None, functions: FunctionTable = NO_FUNCTIONS,
+) -> Expression:
+    """Check `source` against the allow-list and compile it, or raise ExpressionError.
+
+    `functions` are the functions it may call, by name: the engine passes the
+    ones its plugins registered (`Registry.functions`); none by default.
+    """
     if not isinstance(source, str):
         raise ExpressionError(f"expression must be text, got {type(source).__name__}")
     if not source.strip():
@@ -526,7 +557,7 @@ def compile_expression(source: str, *, allowed_names: Collection[str] | None = N
     # expression made loading a rubric of n fields and n expressions O(n²).
     allowed = (allowed_names if isinstance(allowed_names, frozenset) or allowed_names is None
                else frozenset(allowed_names))
-    compiler = _Compiler(source, lead, text, allowed)
+    compiler = _Compiler(source, lead, text, allowed, functions)
     # Python only warns about some malformed input ("1if x": invalid decimal
     # literal; "\\d": invalid escape). Those are refused before parsing, so the
     # parser never warns: changing the warning filters to catch them would

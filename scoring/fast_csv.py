@@ -95,7 +95,7 @@ def _header(data: bytes) -> list[str] | None:
     return names
 
 
-def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes) -> Evidence | None:
+def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any = None) -> Evidence | None:
     """Typed evidence from a plain, valid CSV file; None if anything about it needs the careful path."""
     modules = _modules()
     if modules is None:
@@ -207,6 +207,6 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes) -> Evidence | No
     try:
         return type_arrays(model, texts(info.id_column), columns, periods=periods, parents=parents,
                            source=str(path), on_error="fail", member_fields=rubric.member_fields,
-                           digest=sha256_of(data))
+                           digest=sha256_of(data), checks=checks)
     except EvidenceError:
         return None  # some row is refused: the careful path names it by its row in the file

@@ -1,9 +1,17 @@
 """The hooks a scoring plugin may implement.
 
-Every method, payout kind, loader and writer, the built-in ones included, arrives through
-these hooks, from a plugin registered under the entry-point group `scoring`.
-Registration hooks return lists (in the style of datasette's `register_*`
-hooks); a name registered twice is an error that names both plugins.
+Every method, payout kind, loader, writer, expression function and evidence
+check, the built-in ones included, arrives through these hooks, from a plugin
+registered under the entry-point group `scoring`. Registration hooks return
+lists (in the style of datasette's `register_*` hooks); a name registered
+twice is an error that names both plugins.
+
+The contract is strict, because a plugin's slip would otherwise surface as a
+wrong figure or a crash far from its cause: a function named like a hook that
+is not one (`scoring_register_method`), or not marked with `hookimpl`, an
+object of the wrong type in a returned list, and an exception raised by a
+registration hook are each refused when the `Engine` is created, with a
+`scoring.errors.PluginError` naming the plugin and the hook.
 
 Each hook is documented with the same template: when it is called, what it
 returns, and what the engine does with the answer.
@@ -17,6 +25,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from .row_checks import EvidenceCheck
+    from .functions import Function
     from .methods import Method
     from .payouts import PayoutKind
     from .result import Result
@@ -82,6 +92,32 @@ def scoring_register_rubrics() -> list[Path]:  # type: ignore[empty-body]
     Returns: a list of paths to rubric TOML files.
     The engine: lists them in `scoring rubrics` and accepts their ids where a
     rubric path is expected.
+    """
+
+
+@hookspec
+def scoring_register_functions() -> list[Function]:  # type: ignore[empty-body]
+    """Functions rubric expressions may call (`clip(rate, 0, 1)`).
+
+    Called: once, when an `Engine` is created.
+    Returns: a list of `scoring.functions.Function`, each with its declared
+    argument and result kinds.
+    The engine: hands them to the expression compiler at every rubric load, so
+    a call to an unknown function, or with the wrong number or kind of
+    arguments, is refused with the rubric key.
+    """
+
+
+@hookspec
+def scoring_register_checks() -> list[EvidenceCheck]:  # type: ignore[empty-body]
+    """Checks across evidence rows (a school group with two lead schools).
+
+    Called: once, when an `Engine` is created.
+    Returns: a list of `scoring.row_checks.EvidenceCheck`.
+    The engine: runs every check on each evidence table after its cells are
+    typed; rows a check refuses are rejected like any bad row (named, with the
+    check's reason; the whole unit with them), and its warnings are reported
+    with the result.
     """
 
 

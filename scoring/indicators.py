@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .layout import Layout
-from .errors import EvidenceError
-from .methods import MemberRows, MethodInput
+from .errors import EvidenceError, PluginError
+from .methods import MemberRows, MethodInput, Scored
 from .model import PeriodCombiner, RubricModel
 from .plan import CompiledIndicator, Rubric
 from .progress import Progress, report
@@ -78,6 +78,13 @@ class RawItem:
     member_values: dict[str, np.ndarray] | None
 
 
+def method_error(ind: CompiledIndicator, what: str) -> PluginError:
+    plugin = ind.method.plugin or "(unnamed)"
+    return PluginError(f"method {ind.method.name!r} of plugin {plugin!r} {what} (indicator {ind.id!r}); "
+                       "this is a bug in the plugin, not in the rubric or the evidence",
+                       plugin=ind.method.plugin or None, hook="scoring_register_methods")
+
+
 def run_method(ind: CompiledIndicator, layout: Layout, rows: np.ndarray | None) -> RawItem:
     """Raw points, not-applicable mask and value of `ind` over `rows` (None: all frames)."""
 
@@ -94,6 +101,11 @@ def run_method(ind: CompiledIndicator, layout: Layout, rows: np.ndarray | None) 
             out = ind.method.score(ind.params, MethodInput(ind.points, n, columns, ind.expressions, members))
     except ValueError as exc:  # a method's word on evidence it cannot score
         raise EvidenceError(f"indicator {ind.id!r} ({ind.method.name}): {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - the plugin's bug, named as such
+        raise method_error(ind, f"raised {type(exc).__name__}: {exc}") from exc
+    if not isinstance(out, Scored) or np.shape(out.points) not in ((), (n,)):
+        got = f"points of shape {np.shape(out.points)}" if isinstance(out, Scored) else type(out).__name__
+        raise method_error(ind, f"returned {got} for {n} rows, not a Scored with one figure per row")
     raw = np.asarray(out.points, dtype=np.float64)
     raw = np.broadcast_to(raw, (n,)) if raw.shape != (n,) else raw
     na = np.zeros(n, dtype=bool) if out.not_applicable is None else np.asarray(out.not_applicable, dtype=bool)

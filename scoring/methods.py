@@ -139,6 +139,33 @@ class Scored:
 
 
 @dataclass(frozen=True)
+class Lint:
+    """One thing a method's lint finds in an indicator's parameters.
+
+    `param` names the parameter at fault, so the finding points at its key.
+    """
+
+    severity: Literal["error", "warning"]
+    message: str
+    param: str | None = None
+
+
+@dataclass(frozen=True)
+class ExampleFields:
+    """The fields of every generated rubric (`scoring.testing.rubric_texts`),
+    which a method's `example_params` may name."""
+
+    count: str = "n"            # a count; lower is better
+    limit: str = "limit"        # a count; blank means 0
+    total: str = "found"        # a count
+    part: str = "rectified"     # a count at most `total`; higher is better
+    rate: str = "share"         # a rate in [0, 1]; may be blank (not applicable)
+    flag: str = "ok"            # yes/no; yes is better
+    choice: str = "level"       # an enum with `choices`
+    choices: tuple[str, ...] = ("无", "三级", "二级", "一级")
+
+
+@dataclass(frozen=True)
 class Method:
     """A scoring method registered by a plugin."""
 
@@ -154,7 +181,34 @@ class Method:
     # is one of 10, 6, 3, ...): field name -> allowed values. Used by
     # `scoring.testing.from_rubric` so drawn evidence is what the method expects.
     field_choices: Callable[[Any], Mapping[str, Sequence[object]]] | None = None
+    # What `scoring check` can say about an indicator from its parameters
+    # alone (every band pays 0): (params, points) -> findings.
+    lint: Callable[[Any, float], Sequence[Lint]] | None = None
+    # Parameter sets for the rubrics `scoring.testing.rubric_texts` generates,
+    # naming the fields of `ExampleFields`; a method without them is left out.
+    example_params: Callable[[ExampleFields], Sequence[Mapping[str, Any]]] | None = None
     plugin: str = field(default="", compare=False)
+
+
+def _find_method(module: str, qualname: str, name: str) -> Method:
+    """The `Method` named `name` whose score function is `module.qualname` (for unpickling)."""
+    import importlib
+
+    for value in vars(importlib.import_module(module)).values():
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(item, Method) and item.name == name and item.score.__qualname__ == qualname:
+                return item
+    raise LookupError(f"method {name!r} is no longer declared in module {module!r}")
+
+
+def _method_reduce(self: Method) -> tuple[Any, tuple[str, str, str]]:
+    # A method may hold lambdas (its describe, examples, lint), which pickle
+    # cannot carry: it is pickled as where its plugin declares it, and found
+    # there again, so a rubric that holds it pickles (to worker processes).
+    return _find_method, (self.score.__module__, self.score.__qualname__, self.name)
+
+
+Method.__reduce__ = _method_reduce  # type: ignore[assignment,method-assign]
 
 
 M = TypeVar("M", FieldRef, ExpressionRef)

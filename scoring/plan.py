@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from .errors import ExpressionError, RubricError
-from .expr import Expression, compile_expression
+from .expr import NO_FUNCTIONS, Expression, FunctionTable, compile_expression
 from .headers import header_names
 from .methods import Method, expression_params, field_params
 from .limits import MAX_EXPRESSIONS
@@ -112,13 +112,14 @@ def fields_read(rubric: Rubric) -> set[str]:
 
 
 def _compile(
-    source: str, allowed: frozenset[str], path: str, key: str, types: dict[str, np.ndarray], kind: str
+    source: str, allowed: frozenset[str], path: str, key: str, types: dict[str, np.ndarray], kind: str,
+    functions: FunctionTable = NO_FUNCTIONS,
 ) -> Expression:
     """Compile once, then evaluate on one typed sample row, so that a type error
     (`industry > 3` on a text field) is refused now, with its key, and not in
     the middle of a scoring job."""
     try:
-        expr = compile_expression(source, allowed_names=allowed)
+        expr = compile_expression(source, allowed_names=allowed, functions=functions)
         env = {name: types[name] for name in expr.names if name in types}
         (expr.evaluate_bool if kind == "bool" else expr.evaluate_number)(env, 1)
     except ExpressionError as exc:
@@ -166,9 +167,15 @@ def _sample_path(rubric_path: Path, sample: str, where: str) -> Path:
 
 def compile_rubric(
     model: RubricModel, methods: dict[str, Method], *, path: Path | None, sha256: str, name: str | None = None,
+    functions: FunctionTable = NO_FUNCTIONS,
     payout_kinds: Mapping[str, PayoutKind] | None = None,
 ) -> Rubric:
+    """`functions` are those rubric expressions may call: the engine's registered ones."""
     where = name or (str(path) if path else "rubric")
+
+    def expression(source: str, allowed: frozenset[str], key: str, kind: str) -> Expression:
+        return _compile(source, allowed, where, key, types, kind, functions)
+
     try:
         header_names(model)  # every header (id, title, alias) must name one column only
     except ValueError as exc:
@@ -231,7 +238,7 @@ def compile_rubric(
                 if expressions_seen > MAX_EXPRESSIONS:
                     raise RubricError(f"the rubric has more than {MAX_EXPRESSIONS:,} expressions, the limit",
                                       path=where, key=f"{key}.{pname}")
-                expr = _compile(source, fields, where, f"{key}.{pname}", types, kind.kind)
+                expr = expression(source, fields, f"{key}.{pname}", kind.kind)
                 expressions[pname] = expr
                 inputs.extend(sorted(expr.names))
             compiled.append(
@@ -243,15 +250,15 @@ def compile_rubric(
             )
     results = frozenset(result_names(model))
     with_results = fields | results
-    vetoes = tuple(_compile(v.when, fields, where, f"veto[{i}].when", types, "bool") for i, v in enumerate(model.veto))
+    vetoes = tuple(expression(v.when, fields, f"veto[{i}].when", "bool") for i, v in enumerate(model.veto))
     requires = tuple(
-        None if g.require is None else _compile(g.require, with_results, where, f"grade[{i}].require", types, "bool")
+        None if g.require is None else expression(g.require, with_results, f"grade[{i}].require", "bool")
         for i, g in enumerate(model.grade)
     )
     cons_names = with_results | {"grade", "rank"} | frozenset(PREVIOUS_NAMES)
-    when = tuple(_compile(c.when, cons_names, where, f"consequence[{i}].when", types, "bool")
+    when = tuple(expression(c.when, cons_names, f"consequence[{i}].when", "bool")
                  for i, c in enumerate(model.consequence))
-    payouts = tuple(_compile_payout(i, model, payout_kinds or {}, cons_names, where, types)
+    payouts = tuple(_compile_payout(i, model, payout_kinds or {}, cons_names, where, types, functions)
                     for i in range(len(model.consequence)))
     sample = None
     if model.rubric.sample and path is not None:
@@ -264,7 +271,7 @@ def compile_rubric(
 
 def _compile_payout(
     i: int, model: RubricModel, kinds: Mapping[str, PayoutKind], names: frozenset[str], where: str,
-    types: dict[str, np.ndarray],
+    types: dict[str, np.ndarray], functions: FunctionTable = NO_FUNCTIONS,
 ) -> CompiledPayout | None:
     """Consequence `i`'s payout bound to its kind, its parameters checked by the kind's own model."""
     spec = model.consequence[i]
@@ -311,5 +318,5 @@ def _compile_payout(
         text = getattr(params, pname)
         if text is not None:
             param_key = base if shorthand_param else f"{base}.{pname}"
-            expressions[pname] = _compile(text, names, where, param_key, types, ref.kind)
+            expressions[pname] = _compile(text, names, where, param_key, types, ref.kind, functions)
     return CompiledPayout(kind=kind, params=params, expressions=expressions, key=base)

@@ -19,8 +19,9 @@ rubrics and not only on the bundled ones.
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 try:
@@ -31,11 +32,13 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         "scoring.testing needs hypothesis; install it with: pip install 'scoring[testing]'"
     ) from exc
 
+from ._toml import inline
+from .methods import ExampleFields, Method
 from .model import FieldSpec, RubricModel
 from .periods import example_labels
 from .plan import Rubric
 
-__all__ = ["from_rubric", "rubric_texts", "rubrics", "field_values", "field_choices"]
+__all__ = ["from_rubric", "rubric_texts", "rubrics", "field_values", "field_choices", "method_examples"]
 
 DEFAULT_COUNT_MAX = 30
 DEFAULT_NUMBER_RANGE = (0.0, 1000.0)
@@ -220,33 +223,38 @@ def from_rubric(
 
 # --- whole rubrics --------------------------------------------------------------
 
-_FIELDS = """
+_F = ExampleFields()
+# The fields every generated rubric declares: those `ExampleFields` promises
+# methods, and `flag` for the vetoes.
+_FIELDS = f"""
 [fields]
-n = { type = "count", direction = "lower_is_better" }
-limit = { type = "count", missing = "zero" }
-found = { type = "count" }
-fixed = { type = "count", max = "found", direction = "higher_is_better" }
-share = { type = "rate", missing = "not_applicable", direction = "higher_is_better" }
-ok = { type = "bool", direction = "higher_is_better" }
-level = { type = "enum", values = ["无", "三级", "二级", "一级"] }
-flag = { type = "count", missing = "zero" }
+{_F.count} = {{ type = "count", direction = "lower_is_better" }}
+{_F.limit} = {{ type = "count", missing = "zero" }}
+{_F.total} = {{ type = "count" }}
+{_F.part} = {{ type = "count", max = "{_F.total}", direction = "higher_is_better" }}
+{_F.rate} = {{ type = "rate", missing = "not_applicable", direction = "higher_is_better" }}
+{_F.flag} = {{ type = "bool", direction = "higher_is_better" }}
+{_F.choice} = {{ type = "enum", values = {json.dumps(list(_F.choices), ensure_ascii=False)} }}
+flag = {{ type = "count", missing = "zero" }}
 """
 
-_ITEMS = {
-    "deduction": 'method = "deduction"\ncount = "n"\neach = {a}\nall_when = "n > limit + {b}"',
-    "per_count": 'method = "per_count"\ncount = "fixed"\neach = {a}',
-    "ratio": 'method = "ratio"\nnumerator = "fixed"\ndenominator = "found"\nfull = 0.9\nzero = 0.{b}\n'
-             'when_zero_denominator = "{policy}"',
-    "target": 'method = "target"\nfield = "fixed"\ntarget = {a}',
-    "bands": 'method = "bands"\nfield = "share"\nbands = [ {{ min = 0.9, share = 1.0 }}, {{ min = 0.{b}, share = 0.5 }} ]',
-    "check": 'method = "check"\nfield = "ok"',
-    "lookup": 'method = "lookup"\nfield = "level"\ntable = {{ "一级" = {a}, "二级" = 1, "三级" = 0.5 }}',
-    "expression": 'method = "expression"\nvalue = "(1 if ok else 0) * {a} + min(fixed, {b})"',
-}
+
+def method_examples(methods: Iterable[Method]) -> list[tuple[str, str]]:
+    """(method name, indicator lines) for every example parameter set the methods declare."""
+    fields = ExampleFields()
+    out = []
+    for method in methods:
+        for params in method.example_params(fields) if method.example_params else ():
+            lines = [f'method = "{method.name}"'] + [f"{k} = {inline(v)}" for k, v in params.items()]
+            out.append((method.name, "\n".join(lines)))
+    if not out:
+        raise InvalidArgument("no method declares example_params, so no rubric can be generated")
+    return out
 
 
 @st.composite
-def _dimension(draw: st.DrawFn, did: str, phase: str | None, kind: str, start: int) -> str:
+def _dimension(draw: st.DrawFn, items: Sequence[tuple[str, str]], did: str, phase: str | None, kind: str,
+               start: int) -> str:
     count = draw(st.integers(1, 4))
     points = [draw(st.integers(1, 20)) for _ in range(count)]
     total = sum(points) if kind == "base" else draw(st.integers(1, sum(points)))
@@ -255,16 +263,14 @@ def _dimension(draw: st.DrawFn, did: str, phase: str | None, kind: str, start: i
         out += f'phase = "{phase}"\n'
     for k, pts in enumerate(points):
         pts = min(pts, total)
-        template = _ITEMS[draw(st.sampled_from(sorted(_ITEMS)))]
-        params = template.format(a=draw(st.integers(1, 9)), b=draw(st.integers(1, 8)),
-                                 policy=draw(st.sampled_from(["full", "zero", "not_applicable"])))
+        _, params = draw(st.sampled_from(items))
         body = "\n".join(f"  {line}" for line in params.splitlines())
         out += f'  [[dimension.indicator]]\n  id = "i{start + k}"\n  points = {pts}\n{body}\n'
     return out
 
 
 @st.composite
-def _rubric_text(draw: st.DrawFn) -> str:
+def _rubric_text(draw: st.DrawFn, items: Sequence[tuple[str, str]]) -> str:
     text = 'format = 1\n[rubric]\nid = "generated"\ntitle = "generated"\nversion = "1"\n'
     text += f"precision = {draw(st.integers(0, 2))}\nscale = {draw(st.sampled_from([10, 100, 1000]))}\n"
     text += _FIELDS
@@ -272,12 +278,12 @@ def _rubric_text(draw: st.DrawFn) -> str:
     if phased:
         w = draw(st.integers(1, 9)) / 10
         text += f"\n[phases]\nprocess = {{ weight = {w} }}\noutcome = {{ weight = {round(1 - w, 1)} }}\n"
-        text += draw(_dimension("d1", "process", "base", 1)) + draw(_dimension("d2", "outcome", "base", 10))
+        text += draw(_dimension(items, "d1", "process", "base", 1)) + draw(_dimension(items, "d2", "outcome", "base", 10))
     else:
         for d in range(draw(st.integers(1, 3))):
-            text += draw(_dimension(f"d{d + 1}", None, "base", 10 * d + 1))
+            text += draw(_dimension(items, f"d{d + 1}", None, "base", 10 * d + 1))
     if draw(st.booleans()):
-        text += draw(_dimension("plus", None, "bonus", 50))
+        text += draw(_dimension(items, "plus", None, "bonus", 50))
     for v in range(draw(st.integers(0, 2))):
         effect = draw(st.sampled_from(["fail", "zero", "grade"]))
         named = '\ngrade = "G0"' if effect == "grade" else ""
@@ -290,9 +296,16 @@ def _rubric_text(draw: st.DrawFn) -> str:
     return text
 
 
-def rubric_texts() -> st.SearchStrategy[str]:
-    """Valid rubric TOML texts over the built-in methods, with phases, bonus and vetoes by chance."""
-    return _rubric_text()
+def rubric_texts(engine: Any = None) -> st.SearchStrategy[str]:
+    """Valid rubric TOML texts, with phases, bonus and vetoes by chance.
+
+    Indicators use the methods of `engine` (a new one by default) that declare
+    `example_params`, with the parameters they declare.
+    """
+    from .engine import Engine
+
+    methods = (engine if engine is not None else Engine()).registry.methods.values()
+    return _rubric_text(method_examples(methods))
 
 
 def rubrics(engine: Any = None) -> st.SearchStrategy[Rubric]:
@@ -300,4 +313,4 @@ def rubrics(engine: Any = None) -> st.SearchStrategy[Rubric]:
     from .engine import Engine
 
     loader = engine if engine is not None else Engine()
-    return rubric_texts().map(loader.rubric_from_text)
+    return rubric_texts(loader).map(loader.rubric_from_text)

@@ -15,9 +15,17 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from scoring.errors import ExpressionError
-from scoring.expr import (
-    FUNCTIONS, MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, MAX_NODES, Expression, compile_expression,
-)
+from scoring.expr import MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, MAX_NODES, Expression
+from scoring.expr import compile_expression as compile_bare
+from scoring_std.functions import FUNCTIONS as STANDARD
+
+# The core knows no function: these tests compile with the standard table, as an engine would.
+FUNCTIONS = {f.name: f for f in STANDARD}
+
+
+def compile_expression(source: str, **options: Any) -> Expression:
+    return compile_bare(source, functions=FUNCTIONS, **options)
+
 
 ENV: dict[str, Any] = {
     "a": np.array([1.0, -2.0, 3.5, 0.0]),
@@ -223,7 +231,7 @@ REFUSALS = [
     ("__import__('os')", "calling '__import__' is not allowed"),
     ("().__class__", "attribute access is not allowed"),
     ("x.y", "attribute access is not allowed"),
-    ("open('f')", "calling 'open' is not allowed; functions are: abs, ceil, clip"),
+    ("open('f')", "calling 'open' is not allowed; functions are: abs, between, ceil"),
     ("lambda: 1", "lambda is not allowed"),
     ("[i for i in x]", "comprehensions are not allowed"),
     ("x[0]", "subscripts"),
@@ -307,9 +315,15 @@ def test_positions_count_characters() -> None:
 
 def test_limits_and_table() -> None:
     assert (MAX_LENGTH, MAX_NODES, MAX_DEPTH, MAX_EXPONENT) == (1000, 256, 64, 64)
-    assert sorted(FUNCTIONS) == ["abs", "ceil", "clip", "floor", "max", "min", "sqrt"]
+    assert sorted(FUNCTIONS) == ["abs", "between", "ceil", "clip", "coalesce", "floor", "if_else", "max", "min",
+                                 "round_half_up", "sqrt"]
     compile_expression("-" * (MAX_DEPTH - 1) + "x")
     compile_expression(f"x ** {MAX_EXPONENT} + x ** -{MAX_EXPONENT}")
+
+
+def test_without_a_function_table_nothing_can_be_called() -> None:
+    with pytest.raises(ExpressionError, match="calling 'min' is not allowed; functions are: none are registered"):
+        compile_bare("min(x, 1)")
 
 
 def test_module_never_uses_builtin_evaluators() -> None:

@@ -194,7 +194,7 @@ def test_a_kind_returning_the_wrong_shape_is_a_plugin_error_not_a_crash():
 
     engine = scoring.Engine(plugins=[Broken()])
     r = rubric(engine, 'payout = { kind = "broken", rate = 1 }')
-    with pytest.raises(scoring.PluginError, match="payout kind 'broken' returned"):
+    with pytest.raises(scoring.PluginError, match="payout kind 'broken' of plugin 'Broken' returned"):
         engine.score(r, [{"id": "u", "x": 50}])
 
 

@@ -41,7 +41,8 @@ def test_bundled_rubric_and_result_pickle(rubric_id: str) -> None:
 
 
 def test_expression_pickles_with_its_allowed_names() -> None:
-    expr = compile_expression("a + max(b, 2) if flag else -a", allowed_names={"a", "b", "flag"})
+    expr = compile_expression("a + max(b, 2) if flag else -a", allowed_names={"a", "b", "flag"},
+                              functions=ENGINE.registry.functions)
     again = roundtrip(expr)
     env = {"a": np.array([1.0, 2.0]), "b": np.array([5.0, 0.0]), "flag": np.array([True, False])}
     assert np.array_equal(again.evaluate(env, 2), expr.evaluate(env, 2))

@@ -7,8 +7,7 @@ method of its own: it is the built-in `deduction` with
 
 from __future__ import annotations
 
-from scoring.hookspecs import hookimpl
-from scoring.methods import Method
+from scoring.plugin import Method, hookimpl
 
 from .methods import METHODS
 

@@ -33,8 +33,7 @@ from typing import Annotated
 
 import numpy as np
 
-from scoring.methods import FieldRef, FloatArray, MemberRows, Method, MethodInput, Params, Scored
-from scoring.model import FieldSpec
+from scoring.plugin import FieldRef, FieldSpec, FloatArray, MemberRows, Method, MethodInput, Params, Scored
 
 MemberEnumField = Annotated[str, FieldRef(("enum",), members=True)]
 

@@ -26,8 +26,9 @@ from typing import Annotated
 import numpy as np
 from pydantic import Field, model_validator
 
-from scoring.methods import (
+from scoring.plugin import (
     FieldRef,
+    FieldSpec,
     FloatArray,
     MemberChoiceField,
     MemberNumericField,
@@ -38,7 +39,6 @@ from scoring.methods import (
     Params,
     Scored,
 )
-from scoring.model import FieldSpec
 
 OptionalMemberNumericField = Annotated[str | None, FieldRef(("count", "number", "rate"), members=True)]
 OptionalChoiceField = Annotated[str | None, FieldRef(("enum", "text"))]

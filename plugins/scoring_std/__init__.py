@@ -1,17 +1,15 @@
-"""The standard scoring methods, payout kinds, evidence loaders and result writers.
+"""The standard scoring methods, payout kinds, expression functions, evidence loaders and result writers.
 
-A plugin like any other: it is found through the `scoring` entry-point group
-and registers everything through the hooks of `scoring.hookspecs`.
+A plugin like any other: it is found through the `scoring` entry-point group,
+imports only from `scoring.plugin`, and registers everything through the hooks
+of `scoring.hookspecs`.
 """
 
 from __future__ import annotations
 
-from scoring.hookspecs import hookimpl
-from scoring.methods import Method
-from scoring.payouts import PayoutKind
-from scoring.tables import Loader
-from scoring.writers import Writer
+from scoring.plugin import Function, Loader, Method, PayoutKind, Writer, hookimpl
 
+from .functions import FUNCTIONS
 from .loaders import LOADERS
 from .methods import METHODS
 from .payouts import PAYOUT_KINDS
@@ -21,6 +19,11 @@ from .writers import WRITERS
 @hookimpl
 def scoring_register_methods() -> list[Method]:
     return list(METHODS)
+
+
+@hookimpl
+def scoring_register_functions() -> list[Function]:
+    return list(FUNCTIONS)
 
 
 @hookimpl

@@ -9,10 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from scoring.errors import EvidenceError, UsageError
-from scoring.evidence_limits import shorten
-from scoring.limits import json_nesting_problem
-from scoring.tables import Loader, RawTable
+from scoring.plugin import EvidenceError, Loader, RawTable, UsageError, json_nesting_problem, shorten
 
 from .workbook import read_workbook
 

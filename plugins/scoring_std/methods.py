@@ -6,15 +6,18 @@ rescales not-applicable items, so no method repeats that logic.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Literal
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, field_validator
 
-from scoring.methods import (
+from scoring.plugin import (
     BoolField,
     ChoiceField,
+    ExampleFields,
+    FieldSpec,
+    Lint,
     Method,
     MethodInput,
     NumberExpression,
@@ -23,7 +26,6 @@ from scoring.methods import (
     Params,
     Scored,
 )
-from scoring.model import FieldSpec
 
 
 def _g(x: float) -> str:
@@ -150,6 +152,16 @@ def _bands(p: BandsParams, inp: MethodInput) -> Scored:
     return Scored(points=shares[reached] * inp.points, value=value)
 
 
+def _lint_bands(p: BandsParams, points: float) -> list[Lint]:
+    out = []
+    if all(b.share <= 0 for b in p.bands):
+        out.append(Lint("error", f"every band pays 0, so its {points:g} points can never be earned"))
+    shares = [b.share for b in p.bands]
+    if any(a < b for a, b in zip(shares, shares[1:])):
+        out.append(Lint("warning", "a higher band pays less than a lower one", "bands"))
+    return out
+
+
 def _describe_bands(p: BandsParams, points: float) -> str:
     parts = [f"≥ {_g(b.min)} → {_g(b.share * points)}" for b in p.bands]
     return f"{p.field}: " + ", ".join(parts) + ", else 0"
@@ -201,6 +213,12 @@ def _validate_lookup(p: LookupParams, fields: Mapping[str, FieldSpec]) -> None:
             raise ValueError(f"table: {unknown[0]!r} is not a value of enum field {p.field!r} ({', '.join(allowed)})")
 
 
+def _lint_lookup(p: LookupParams, points: float) -> list[Lint]:
+    if all(v <= 0 for v in p.table.values()) and p.default <= 0:
+        return [Lint("error", "every entry of its table pays 0 or less, so its points can never be earned", "table")]
+    return []
+
+
 def _describe_lookup(p: LookupParams, points: float) -> str:
     return f"{p.field}: " + ", ".join(f"{k} → {_g(v)}" for k, v in p.table.items()) + f", else {_g(p.default)}"
 
@@ -217,6 +235,13 @@ def _expression(p: ExpressionParams, inp: MethodInput) -> Scored:
     # An undefined figure (0/0) is NaN here; the core's clip turns it into 0 points.
     return Scored(points=value, value=value)
 
+# --- parameters for generated rubrics (scoring.testing.rubric_texts) ---------
+
+_KNOBS = ((1, 1), (3, 5), (9, 8))  # (a, b): small and large figures and thresholds
+
+
+def _examples(build: Callable[[ExampleFields, int, int], dict[str, Any]]) -> Callable[[ExampleFields], list[dict[str, Any]]]:
+    return lambda f: [build(f, a, b) for a, b in _KNOBS]
 
 # Module-level functions, not lambdas: a compiled rubric holds its methods and
 # is pickled with them (to worker processes, caches), and pickle finds a
@@ -238,17 +263,32 @@ def _describe_expression(p: ExpressionParams, pts: float) -> str:
 
 
 METHODS: tuple[Method, ...] = (
-    Method("deduction", DeductionParams, _deduction, "points − each × count, 扣完为止; all points when all_when", _describe_deduction),
+    Method("deduction", DeductionParams, _deduction, "points − each × count, 扣完为止; all points when all_when",
+           _describe_deduction,
+           example_params=_examples(lambda f, a, b: {"count": f.count, "each": a,
+                                                     "all_when": f"{f.count} > {f.limit} + {b}"})),
     Method("per_count", PerCountParams, _per_count, "each × count, capped at the points",
-           _describe_per_count),
-    Method("ratio", RatioParams, _ratio, "rate numerator/denominator, linear from zero to full", _describe_ratio),
+           lambda p, pts: f"{_g(p.each)} × {p.count}, at most {_g(pts)}",
+           example_params=_examples(lambda f, a, b: {"count": f.part, "each": a})),
+    Method("ratio", RatioParams, _ratio, "rate numerator/denominator, linear from zero to full", _describe_ratio,
+           example_params=_examples(lambda f, a, b: {
+               "numerator": f.part, "denominator": f.total, "full": 0.9, "zero": b / 10,
+               "when_zero_denominator": ("full", "zero", "not_applicable")[a % 3]})),
     Method("target", TargetParams, _target, "proportional to field / target, full at the target",
-           _describe_target),
-    Method("bands", BandsParams, _bands, "share of points by the band the field falls in", _describe_bands),
+           lambda p, pts: f"{_g(pts)} × min({p.field} / {_g(p.target)}, 1)",
+           example_params=_examples(lambda f, a, b: {"field": f.part, "target": a})),
+    Method("bands", BandsParams, _bands, "share of points by the band the field falls in", _describe_bands,
+           lint=_lint_bands,
+           example_params=_examples(lambda f, a, b: {
+               "field": f.rate, "bands": [{"min": 0.9, "share": 1.0}, {"min": b / 10, "share": 0.5}]})),
     Method("check", CheckParams, _check, "full points when a yes/no field is yes",
-           _describe_check),
+           lambda p, pts: f"{_g(pts)} if {p.field} is {'yes' if p.expect else 'no'}, else 0",
+           example_params=_examples(lambda f, a, b: {"field": f.flag})),
     Method("lookup", LookupParams, _lookup, "points from a table keyed by an enum value", _describe_lookup,
-           validate=_validate_lookup),
+           validate=_validate_lookup, lint=_lint_lookup,
+           example_params=_examples(lambda f, a, b: {
+               "field": f.choice, "table": {f.choices[-1]: a, f.choices[-2]: 1, f.choices[-3]: 0.5}})),
     Method("expression", ExpressionParams, _expression, "points from an expression over the fields",
-           _describe_expression),
+           lambda p, pts: f"{p.value}, within [0, {_g(pts)}]",
+           example_params=_examples(lambda f, a, b: {"value": f"(1 if {f.flag} else 0) * {a} + min({f.part}, {b})"})),
 )

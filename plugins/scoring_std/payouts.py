@@ -18,9 +18,22 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from scoring.methods import NumberExpression, Params
-from scoring.payouts import Budget, PaidUnit, Payout, PayoutInput, PayoutKind, Shorthand, check_amounts
-from scoring.rounding import decimal_figure, exact_sum, figure_text, to_minor_units, units_to_float
+from scoring.plugin import (
+    Budget,
+    NumberExpression,
+    PaidUnit,
+    Params,
+    Payout,
+    PayoutInput,
+    PayoutKind,
+    Shorthand,
+    check_amounts,
+    decimal_figure,
+    exact_sum,
+    figure_text,
+    to_minor_units,
+    units_to_float,
+)
 
 WEIGHT_PLACES = 6  # pool weights (scores above a threshold, grade weights) are counted in millionths
 

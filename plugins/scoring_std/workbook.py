@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from scoring.errors import EvidenceError, UsageError
-from scoring.evidence_limits import shorten
-from scoring.tables import RawTable
+from scoring.plugin import EvidenceError, RawTable, UsageError, shorten
 
 
 def _cell(value: object) -> object:
@@ -68,14 +66,14 @@ def read_workbook(path: Path, data: bytes, sheet: str | None = None) -> RawTable
     header = [("" if v is None else str(_cell(v))) for v in rows[first]]
     # Trailing columns with neither a header nor a value are formatting, not data.
     width = max((j + 1 for j, h in enumerate(header) if h.strip()), default=0)
-    for r in rows[first + 1:]:
-        width = max(width, max((j + 1 for j, v in enumerate(r) if _filled(v)), default=0))
+    for line in rows[first + 1:]:
+        width = max(width, max((j + 1 for j, v in enumerate(line) if _filled(v)), default=0))
     header = (header + [""] * width)[:width]
-    body = [(k, r) for k, r in enumerate(rows[first + 1:], start=first + 1) if any(_filled(v) for v in r)]
-    data = [[_cell(r[j]) if j < len(r) else "" for _, r in body] for j in range(width)]
+    body = [(k, line) for k, line in enumerate(rows[first + 1:], start=first + 1) if any(_filled(v) for v in line)]
+    cells = [[_cell(line[j]) if j < len(line) else "" for _, line in body] for j in range(width)]
     labels = [f"row {k + 1}" for k, _ in body]
     notes = [f"{path}: read sheet {shorten(name)!r} of {len(names)}; choose another with --sheet NAME"] if len(names) > 1 else []
-    return RawTable.from_columns(header, data, labels, notes=notes)
+    return RawTable.from_columns(header, cells, labels, notes=notes)
 
 
 def _filled(value: object) -> bool:

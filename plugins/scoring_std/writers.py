@@ -6,9 +6,8 @@ import csv
 import io
 from typing import BinaryIO
 
-from scoring.result import Result
+from scoring.plugin import Result, Writer
 from scoring.unit_table import document_json, document_parts, jsonl_lines, parquet_bytes, write_parts
-from scoring.writers import Writer
 
 
 def write_json(result: Result) -> str:

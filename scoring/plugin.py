@@ -1,0 +1,85 @@
+"""Everything a scoring plugin needs, from one module.
+
+    from scoring.plugin import hookimpl, Method, MethodInput, NumericField, Params, Scored
+
+A plugin imports only from here (the built-in plugins `scoring_std`,
+`scoring_schools` and `scoring_safety` do too), so the engine's internal
+modules can be reorganised without breaking anyone's plugin. What each hook
+expects is documented in `scoring.hookspecs`; docs/guide-writing-a-plugin.md
+walks from an empty package to a published plugin.
+
+What is here, by hook:
+
+- `scoring_register_methods`: `Method`, `Params`, `MethodInput`, `MemberRows`,
+  `Scored`, `Lint`, `ExampleFields`, and the parameter annotations
+  (`NumericField`, `BoolField`, `ChoiceField`, `FieldName`, `MemberNumericField`,
+  `MemberChoiceField`, `Condition`, `NumberExpression`, `OptionalCondition`,
+  `FieldRef`, `ExpressionRef` to make your own), `FieldSpec` (a rubric field,
+  for `Method.validate`).
+- `scoring_register_payout_kinds`: `PayoutKind`, `PayoutInput`, `Payout`,
+  `PaidUnit`, `Budget`, `Shorthand`, and for exact money `check_amounts`,
+  `decimal_figure`, `exact_sum`, `figure_text`, `to_minor_units`, `units_to_float`
+  (docs/money.md).
+- `scoring_register_functions`: `Function`.
+- `scoring_register_checks`: `EvidenceCheck`, `EvidenceRows`, `CheckReport`,
+  `Refusal`, and `Notice` (a warning with a code, unit and field).
+- `scoring_register_loaders`: `Loader`, `RawTable`, `loads_json_bounded` and
+  `json_nesting_problem` (JSON read within the engine's nesting and number-size
+  limits), `shorten` (a bad value cut for an error message), `UsageError`
+  (an option that does not apply).
+- `scoring_register_writers`: `Writer`, `Result`.
+- `scoring_register_rubrics`: paths; nothing to import.
+- lifecycle hooks: `Rubric`, `Result`.
+- errors to raise: `EvidenceError` (a loader's broken file), `RubricError` (a
+  policy refusing a rubric), `PluginError`; `round_half_up` for money and scores.
+"""
+
+from __future__ import annotations
+
+from .errors import EvidenceError, ExpressionError, PluginError, RubricError, ScoringError, UsageError
+from .row_checks import CheckReport, EvidenceCheck, EvidenceRows, Refusal
+from .functions import Function
+from .evidence_limits import shorten
+from .limits import json_nesting_problem, loads_json_bounded
+from .hookspecs import hookimpl
+from .methods import (
+    BoolArray,
+    BoolField,
+    ChoiceField,
+    Condition,
+    ExampleFields,
+    ExpressionRef,
+    FieldName,
+    FieldRef,
+    FloatArray,
+    Lint,
+    MemberChoiceField,
+    MemberNumericField,
+    MemberRows,
+    Method,
+    MethodInput,
+    NumberExpression,
+    NumericField,
+    OptionalCondition,
+    Params,
+    Scored,
+)
+from .model import FieldSpec
+from .notices import Notice
+from .payouts import Budget, PaidUnit, Payout, PayoutInput, PayoutKind, Shorthand, check_amounts
+from .plan import Rubric
+from .result import Result
+from .rounding import decimal_figure, exact_sum, figure_text, round_half_up, to_minor_units, units_to_float
+from .tables import Loader, RawTable
+from .writers import Writer
+
+__all__ = [
+    "Budget", "PaidUnit", "Payout", "PayoutInput", "PayoutKind", "Shorthand", "check_amounts", "decimal_figure",
+    "exact_sum", "figure_text", "to_minor_units", "units_to_float",
+    "BoolArray", "BoolField", "CheckReport", "ChoiceField", "Condition", "EvidenceCheck", "EvidenceError",
+    "EvidenceRows", "ExampleFields", "ExpressionError", "ExpressionRef", "FieldName", "FieldRef", "FieldSpec",
+    "FloatArray", "Function", "Lint", "Loader", "MemberChoiceField", "MemberNumericField", "MemberRows",
+    "Method", "MethodInput", "NumberExpression", "NumericField", "OptionalCondition", "Params", "PluginError",
+    "RawTable", "Refusal", "Result", "Rubric", "RubricError", "Scored", "ScoringError", "Writer", "hookimpl",
+    "Notice", "UsageError", "json_nesting_problem", "loads_json_bounded", "round_half_up", "shorten",
+]
