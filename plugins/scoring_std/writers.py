@@ -6,8 +6,9 @@ import csv
 import io
 from typing import BinaryIO
 
-from scoring.plugin import Result, Writer
-from scoring.unit_table import document_json, document_parts, jsonl_lines, parquet_bytes, write_parts
+from scoring.plugin import (
+    Result, Writer, document_json, document_parts, jsonl_lines, parquet_bytes, write_parts,
+)
 
 
 def write_json(result: Result) -> str:
