@@ -4,13 +4,31 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+from typing import BinaryIO
 
-from scoring.plugin import Result, Writer
+from scoring.plugin import (
+    Result, Writer, document_json, document_parts, jsonl_lines, parquet_bytes, write_parts,
+)
 
 
 def write_json(result: Result) -> str:
-    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return document_json(result)
+
+
+def stream_json(result: Result, handle: BinaryIO) -> None:
+    write_parts(document_parts(result), handle)
+
+
+def write_jsonl(result: Result) -> str:
+    return b"".join(jsonl_lines(result)).decode("utf-8")
+
+
+def stream_jsonl(result: Result, handle: BinaryIO) -> None:
+    write_parts(jsonl_lines(result), handle)
+
+
+def write_parquet(result: Result) -> bytes:
+    return parquet_bytes(result)
 
 
 def _cell(value: object) -> str:
@@ -82,7 +100,11 @@ def write_markdown(result: Result) -> str:
 
 
 WRITERS: tuple[Writer, ...] = (
-    Writer("json", ".json", write_json, "the whole result, with provenance and rejected rows"),
+    Writer("json", ".json", write_json, "the whole result, with provenance and rejected rows", stream_json),
+    Writer("jsonl", ".jsonl", write_jsonl, "one unit per line (JSON Lines), as in the JSON result; streamable",
+           stream_jsonl),
+    Writer("parquet", ".parquet", write_parquet,
+           "one row per unit: score, grade, rank, points, vetoes, consequences; rejected rows in its metadata"),
     Writer("csv", ".csv", write_csv, "one row per unit: id, score, grade, rank, phases, dimensions"),
     Writer("md", ".md", write_markdown, "a Markdown report table"),
 )
