@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import json
 import sys
@@ -17,12 +18,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from .analysis.commands import add_commands as add_analysis_commands
 from .engine import ENGINE_VERSION, Engine
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
+from .cli_progress import terminal_progress
 from .examples import run_examples
 from .limits import loads_json_bounded, shorten
-from .outputs import Output, check_outputs, write_outputs
+from .outputs import Content, Output, check_outputs, write_outputs
 from .outputs import write_atomic as write_atomic  # kept importable from here for existing callers
 from .plan import CompiledIndicator, Rubric
 from .report.escape import csv_text
@@ -73,27 +76,50 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
     fmt = engine.writer_for(format=args.format, output=args.output).name
     check_outputs(_outputs(args), _inputs(rubric, evidence_path, args))
+    writer = engine.registry.writers[fmt]
+    progress = terminal_progress(err, args.quiet)
     try:
-        evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, sheet=args.sheet,
-                                        encoding=args.encoding)
-    except EvidenceError as exc:
-        # --on-error fail writes nothing, the rejects file included: the
-        # rows are listed here, and the message says how to skip them.
-        for r in exc.rejected[:SHOWN_REJECTIONS]:
-            print(f"  rejected {r}", file=err)
-        if len(exc.rejected) > SHOWN_REJECTIONS:
-            print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
-        raise
-    for note in evidence.notes:
-        print(f"note: {note}", file=err)
-    result = engine.score(rubric, evidence, previous=args.previous, strict=args.strict)
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=err)
-    text = engine.render(result, fmt, write_options(args))  # everything rendered before anything is written
-    files = [Output("-o", Path(args.output), text)] if args.output else []
-    if args.rejects:
-        files.append(Output("--rejects", Path(args.rejects), rejects_csv(result.rejected)))
-    write_outputs(files, stdout=None if args.output else text)  # all files replaced, or none
+        try:
+            evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, sheet=args.sheet,
+                                            encoding=args.encoding, progress=progress)
+        except EvidenceError as exc:
+            # --on-error fail writes nothing, the rejects file included: the
+            # rows are listed here, and the message says how to skip them.
+            for r in exc.rejected[:SHOWN_REJECTIONS]:
+                print(f"  rejected {r}", file=err)
+            if len(exc.rejected) > SHOWN_REJECTIONS:
+                print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
+            raise
+        for note in evidence.notes:
+            print(f"note: {note}", file=err)
+        result = engine.score(rubric, evidence, previous=args.previous, strict=args.strict, progress=progress)
+        if args.by:
+            result.statistics(args.by)  # an unknown field is a usage error before anything is written
+            result = dataclasses.replace(result, group_by=args.by)
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=err)
+        content: Content
+        if args.output and writer.stream is not None:
+            # Streamed into the temporary file a part at a time (a large result
+            # never sits in memory whole), renamed into place only when whole.
+            stream = writer.stream
+            content = lambda handle: stream(result, handle)  # noqa: E731
+        else:
+            content = engine.render(result, fmt, write_options(args))  # everything rendered before anything is written
+        if isinstance(content, bytes) and not args.output and sys.stdout.isatty():
+            raise UsageError(f"{fmt} is a binary format; give an output file with -o")
+        files = [Output("-o", Path(args.output), content)] if args.output else []
+        if args.rejects:
+            files.append(Output("--rejects", Path(args.rejects), rejects_csv(result.rejected)))
+        n = result.layout.n_units
+        if progress is not None:
+            progress("writing", 0, n, "units")
+        write_outputs(files, stdout=None if args.output else content)  # all files replaced, or none
+        if progress is not None:
+            progress("writing", n, n, "units")
+    finally:
+        if progress is not None:
+            progress.close()
     for r in result.rejected[:SHOWN_REJECTIONS]:
         print(f"  rejected {r}", file=err)
     if len(result.rejected) > SHOWN_REJECTIONS:
@@ -186,7 +212,13 @@ def cmd_check(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
         if rubric is None:
             status = EXIT_INVALID
             continue
-        findings = check_rubric(engine, rubric, max_examples=args.max_examples, seed=args.seed)
+        progress = terminal_progress(err, args.quiet)
+        try:
+            findings = check_rubric(engine, rubric, max_examples=args.max_examples, seed=args.seed,
+                                    progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
         for finding in findings:
             print(f"{rubric.path or source}: {finding.render()}", file=sys.stdout)
         errors = sum(f.severity == "error" for f in findings)
@@ -324,8 +356,11 @@ def build_parser(writers: Mapping[str, Writer] | None = None) -> argparse.Argume
     run.add_argument("evidence", metavar="EVIDENCE", nargs="?", help="evidence file (.xlsx, .xls, .ods, .csv, .json, .jsonl)")
     output_args(run, writers)
     run.add_argument("--rejects", metavar="FILE", help="write rejected rows to FILE as CSV")
+    run.add_argument("--by", metavar="FIELD", help="add indicator statistics by FIELD (e.g. industry) to the summary")
     run.add_argument("--strict", action="store_true",
                      help="treat warnings (a group with no member rows, blank periods ...) as errors: exit 1")
+    run.add_argument("-q", "--quiet", action="store_true",
+                     help="no progress bars (they are drawn only when stderr is a terminal anyway)")
     run.set_defaults(func=cmd_run)
 
     render = sub.add_parser("render", help="remake a report from a saved JSON result (no rescoring)")
@@ -348,6 +383,8 @@ def build_parser(writers: Mapping[str, Writer] | None = None) -> argparse.Argume
     check.add_argument("rubrics", metavar="RUBRIC", nargs="+")
     check.add_argument("--max-examples", type=int, default=100, help="evidence tables drawn per property (100)")
     check.add_argument("--seed", type=int, default=0, help="hypothesis seed, for reproducible runs (0)")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress (drawn only when stderr is a terminal anyway)")
     check.set_defaults(func=cmd_check)
 
     schema = sub.add_parser("schema", help="print the rubric format's JSON Schema (with every method's parameters)")
@@ -364,6 +401,7 @@ def build_parser(writers: Mapping[str, Writer] | None = None) -> argparse.Argume
     rubrics.add_argument("action", nargs="?", metavar="show")
     rubrics.add_argument("rubric", nargs="?", metavar="RUBRIC")
     rubrics.set_defaults(func=cmd_rubrics)
+    add_analysis_commands(sub, evidence_args)  # stats, sensitivity, impact
     plugins = sub.add_parser("plugins", help="list the loaded plugins and what they provide")
     plugins.set_defaults(func=cmd_plugins)
     return parser

@@ -19,14 +19,17 @@ from typing import Any
 import numpy as np
 
 from .aggregate import aggregate
+from .analysis.impact import Impact, compare_results
 from .consequences import decide_consequences
 from .decide import decide
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Evidence, OnError, type_arrays, type_table
+from .fast_csv import plain_csv_evidence
 from .indicators import score_indicators
 from .layout import build_layout
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
+from .progress import Progress, report
 from .registry import PluginInfo, Registry, build_registry, call_hook, distribution_version, make_manager
 from .report import Report
 from .result import Provenance, Result
@@ -133,10 +136,11 @@ class Engine:
 
     def load_evidence(
         self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail",
-        sheet: str | None = None, encoding: str | None = None,
+        sheet: str | None = None, encoding: str | None = None, progress: Progress | None = None,
     ) -> Evidence:
         """Read and type an evidence file. `sheet` picks a workbook's sheet (default: the first);
-        `encoding` forces a text file's encoding (default: UTF-8, else GB18030 with a note)."""
+        `encoding` forces a text file's encoding (default: UTF-8, else GB18030 with a note);
+        `progress` hears "reading" and "typing" (see `scoring.progress`)."""
         path = Path(source)
         loader = next((ld for ld in self.registry.loaders.values() if path.suffix.lower() in ld.suffixes), None)
         if loader is None:
@@ -147,15 +151,28 @@ class Engine:
             if value is not None and option not in loader.options:
                 raise UsageError(f"--{option} does not apply to {path.suffix} files (loader {loader.name!r})")
         data = read_evidence_bytes(path)
+        report(progress, "reading", 0, None, "rows")
+        checks = self._row_checks(rubric)
+        if loader.name == "csv" and encoding is None:
+            fast = plain_csv_evidence(rubric, path, data, checks=checks)
+            if fast is not None:  # a plain, valid file: read and typed by whole columns
+                report(progress, "reading", fast.rows_read, fast.rows_read, "rows")
+                report(progress, "typing", fast.rows_read, fast.rows_read, "rows")
+                return fast
         try:
             table = read_with(loader, path, data, options)
         except (ScoringError, OSError, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001 - a loader's bug is its plugin's, named
             raise self.registry.plugin_error("loaders", loader.name, exc) from exc
-        return type_table(table, rubric.model, source=str(path), data=data, on_error=on_error,
-                          member_fields=rubric.member_fields, optional=rubric.optional_fields,
-                          checks=self._row_checks(rubric))
+        rows = table.n_rows
+        report(progress, "reading", rows, rows, "rows")
+        report(progress, "typing", 0, rows, "rows")
+        evidence = type_table(table, rubric.model, source=str(path), data=data, on_error=on_error,
+                              member_fields=rubric.member_fields, optional=rubric.optional_fields,
+                              checks=checks)
+        report(progress, "typing", rows, rows, "rows")
+        return evidence
 
     def evidence_from_rows(
         self, rubric: Rubric, rows: Sequence[Mapping[str, Any]], *, on_error: OnError = "fail", name: str = "<rows>"
@@ -214,6 +231,7 @@ class Engine:
         on_error: OnError = "fail",
         previous: Previous | str | Path | None = None,
         strict: bool = False,
+        progress: Progress | None = None,
     ) -> Result:
         """Score `evidence` against `rubric`; paths and bundled ids are loaded first.
 
@@ -222,11 +240,12 @@ class Engine:
         result (a `Previous`, or the path of a JSON result this engine wrote)
         for consequences that read `previous.*`. `strict` raises
         `EvidenceError` listing the warnings instead of returning a result that has any.
+        `progress` hears each stage as it goes (see `scoring.progress`).
         """
         if not isinstance(rubric, Rubric):
             rubric = self.load_rubric(rubric)
         if isinstance(evidence, (str, Path)):
-            evidence = self.load_evidence(rubric, evidence, on_error=on_error)
+            evidence = self.load_evidence(rubric, evidence, on_error=on_error, progress=progress)
         elif is_frame(evidence):
             evidence = self.evidence_from_frame(rubric, evidence, on_error=on_error)
         elif not isinstance(evidence, Evidence):
@@ -238,8 +257,9 @@ class Engine:
                    f"all {evidence.rows_read} rows were rejected. First: {evidence.rejected[0]}")
             raise EvidenceError(f"no {word} to score: {why}", path=evidence.source, rejected=evidence.rejected)
         layout = build_layout(evidence, rubric.model)
-        items = score_indicators(rubric, layout)
+        items = score_indicators(rubric, layout, progress)
         totals = aggregate(rubric, items, layout.n_units)
+        report(progress, "deciding", 0, layout.n_units, "units")
         decisions = decide(rubric, layout, totals)
         warnings = [as_notice(w, "evidence") for w in evidence.warnings] + check_layout(rubric, layout)
         if isinstance(previous, (str, Path)):
@@ -252,6 +272,7 @@ class Engine:
                                 path=evidence.source)
         consequences = decide_consequences(rubric, layout, totals, decisions,
                                            previous_columns(previous, layout.unit_ids))
+        report(progress, "deciding", layout.n_units, layout.n_units, "units")
         provenance = Provenance(
             rubric_id=rubric.id, rubric_version=rubric.version, rubric_sha256=rubric.sha256,
             evidence_source=evidence.source, evidence_sha256=evidence.sha256, rows_read=evidence.rows_read,
@@ -264,6 +285,15 @@ class Engine:
                         tuple(warnings))
         call_hook(self._pm, "scoring_result_ready", result=result)
         return result
+
+    # --- analysis ------------------------------------------------------------
+    def impact(
+        self, old: Rubric | str | Path, new: Rubric | str | Path, evidence: str | Path | Sequence[Mapping[str, Any]],
+        *, on_error: OnError = "fail", previous: Previous | str | Path | None = None,
+    ) -> Impact:
+        """Score `evidence` under `old` and `new` and say who changes (scoring.analysis.impact)."""
+        return compare_results(self.score(old, evidence, on_error=on_error, previous=previous),
+                               self.score(new, evidence, on_error=on_error, previous=previous))
 
     # --- writing -------------------------------------------------------------
     def writer_for(self, *, format: str | None = None, output: str | Path | None = None) -> Writer:
@@ -283,16 +313,22 @@ class Engine:
                              f"give --format or an output named with one of: {known}")
         return writers["json"]
 
-    def render(self, result: Result, format: str, options: WriteOptions | None = None) -> str | bytes:
+    def render(self, result: Result, format: str, options: WriteOptions | None = None, *,
+               progress: Progress | None = None) -> str | bytes:
         writer = self.writer_for(format=format)
+        n = result.layout.n_units
+        report(progress, "writing", 0, n, "units")
         try:
             if writer.report is not None:
-                return writer.report(Report.from_result(result), options or WriteOptions())
-            return writer.write(result)
+                out = writer.report(Report.from_result(result), options or WriteOptions())
+            else:
+                out = writer.write(result)
         except (ScoringError, OSError, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001 - a writer's bug is its plugin's, named
             raise self.registry.plugin_error("writers", writer.name, exc) from exc
+        report(progress, "writing", n, n, "units")
+        return out
 
     def render_saved(self, doc: Mapping[str, Any], format: str, options: WriteOptions | None = None,
                      *, source: str = "<result>") -> str | bytes:
@@ -302,9 +338,9 @@ class Engine:
             raise UsageError(f"the {writer.name} writer needs a scored result, not a saved one; "
                              "render makes reports (" + ", ".join(
                                  w.name for w in self.registry.writers.values() if w.report) + ")")
-        report = Report.from_dict(doc, source)
+        saved = Report.from_dict(doc, source)
         try:
-            return writer.report(report, options or WriteOptions())
+            return writer.report(saved, options or WriteOptions())
         except (ScoringError, OSError, MemoryError):
             raise
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:

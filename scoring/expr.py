@@ -462,6 +462,13 @@ class Expression:
     def __repr__(self) -> str:
         return f"Expression({self.source!r})"
 
+    def __reduce__(self) -> tuple[Any, tuple[str, frozenset[str] | None, FunctionTable]]:
+        # The compiled tree is closures, which pickle cannot carry; the source,
+        # the names it may use and the functions it may call are enough to
+        # compile the same tree again (checked again too, so a tampered pickle
+        # is no way around the checks).
+        return _recompile, (self.source, self._compiler.allowed, dict(self._compiler.functions))
+
     def evaluate(self, env: Env, n: int) -> Array:
         try:
             rows = operator.index(n)
@@ -486,6 +493,10 @@ class Expression:
         if value.dtype.kind in "UO":
             raise ExpressionError("expression gives text where a number is needed", self.source)
         return value.astype(np.float64, copy=False)
+
+
+def _recompile(source: str, allowed: frozenset[str] | None, functions: FunctionTable) -> Expression:
+    return compile_expression(source, allowed_names=allowed, functions=functions)
 
 
 _DIGITS = r"[0-9](?:_?[0-9])*"

@@ -110,8 +110,12 @@ class IndicatorSpec(BaseModel):
     points: float = Field(gt=0)
     method: str
     note: str = ""
+    replaces: str | None = Field(default=None, description=(
+        "The id this indicator had in the rubric's previous version, so `scoring impact OLD NEW` "
+        "compares the renamed indicator with its old self."))
 
     _id = field_validator("id")(lambda v: _check_name(v, "indicator id"))
+    _replaces = field_validator("replaces")(lambda v: v if v is None else _check_name(v, "replaces"))
 
     @property
     def params(self) -> dict[str, Any]:

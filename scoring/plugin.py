@@ -90,12 +90,15 @@ from .plan import Rubric
 from .result import Result
 from .rounding import decimal_figure, exact_sum, figure_text, round_half_up, to_minor_units, units_to_float
 from .tables import Loader, RawTable
+from .unit_table import document_json, document_parts, jsonl_lines, parquet_bytes, write_parts
 from .writers import Writer
 
 __all__ = [
     "NA", "Column", "Report", "Table", "WriteOptions", "about_rows", "consequence_rows",
     "consequence_totals", "csv_text", "deduction_rows", "fmt_cell", "html_text", "labels_for", "md_text",
     "member_word", "ranking_columns", "rejected_rows", "script_json", "show_value", "veto_rows",
+    # column-by-column JSON, JSON Lines and Parquet of a result, for writers
+    "document_json", "document_parts", "jsonl_lines", "parquet_bytes", "write_parts",
     "Budget", "PaidUnit", "Payout", "PayoutInput", "PayoutKind", "Shorthand", "check_amounts", "decimal_figure",
     "exact_sum", "figure_text", "to_minor_units", "units_to_float",
     "BoolArray", "BoolField", "CheckReport", "ChoiceField", "Condition", "EvidenceCheck", "EvidenceError",

@@ -182,6 +182,7 @@ def check_model(m: RubricModel, path: str) -> None:
             fail(f"{kind} id {name!r} is already used by {ids[name]}; ids must be unique", key)
         ids[name] = f"{kind} {name!r}"
 
+    replaced: dict[str, str] = {}  # old indicator id -> the new indicator that replaces it
     for p in m.phases:
         unique("phase", p, f"phases.{p}")
     for i, dim in enumerate(m.dimension):
@@ -189,6 +190,11 @@ def check_model(m: RubricModel, path: str) -> None:
         dim_key = f"dimension[{i}]"
         for j, ind in enumerate(dim.indicator):
             unique("indicator", ind.id, f"{dim_key}.indicator[{j}].id")
+            if ind.replaces is not None:
+                if ind.replaces in replaced:
+                    fail(f"replaces = {ind.replaces!r} is already claimed by indicator {replaced[ind.replaces]!r}; "
+                         "an old indicator maps to one new one", f"{dim_key}.indicator[{j}].replaces")
+                replaced[ind.replaces] = ind.id
         total = sum((_dec(ind.points) for ind in dim.indicator), Decimal(0))
         if dim.kind == "base" and total != _dec(dim.points):
             fail(

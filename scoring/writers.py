@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 if TYPE_CHECKING:
     from .report import Report
@@ -38,10 +38,18 @@ def _no_result_writer(result: Result) -> str | bytes:
 
 @dataclass(frozen=True)
 class Writer:
-    """Turns a result into the text or bytes of one output format."""
+    """Turns a result into the text (str) or, for binary formats such as Parquet and xlsx, the bytes of one output.
+
+    Report writers (CSV, Markdown, xlsx, HTML) read a `Report` through `report`;
+    the others read the `Result` through `write`.
+    """
 
     name: str
     suffix: str
     write: Callable[[Result], str | bytes] = _no_result_writer
     summary: str = ""
     report: Callable[[Report, WriteOptions], str | bytes] | None = None
+    # Optional: write the output to an open binary file a part at a time, so
+    # a large result never sits in memory whole (the JSON of a million units
+    # is gigabytes of text). `write` must give the same bytes (as UTF-8).
+    stream: Callable[[Result, BinaryIO], None] | None = None
