@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import scoring
+from scoring.report.data import report_block
 from scoring.testing import from_rubric, rubrics
 from tests.test_cli import scoring_cli
 
@@ -31,6 +32,7 @@ def reference_json(result: scoring.Result) -> str:
     doc["units"] = [u.to_dict() for u in result.units()]
     doc["rejected"] = [vars(r) for r in result.rejected]
     doc["summary"] = result.summary()
+    doc["report"] = report_block(result)
     return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
@@ -60,7 +62,9 @@ def test_documents_in_small_chunks_are_the_same() -> None:
     assert b"".join(jsonl_lines(result, chunk=3)).decode() == reference_jsonl(result)
 
 
-def test_cli_streams_the_same_bytes(tmp_path: Path) -> None:
+def test_cli_streams_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report block records when the result was made; fix it for both processes.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     result = sample_result("enterprise-safety-target")
     for fmt in ("json", "jsonl"):
         out = tmp_path / f"result.{fmt}"
