@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from .analysis import Impact, Margins, Sensitivity, Statistics
 from .engine import ENGINE_VERSION as __version__
 from .engine import BundledRubric, Engine
 from .errors import EvidenceError, ExpressionError, PluginError, RubricError, ScoringError, UsageError
@@ -20,7 +21,8 @@ from .result import Result, UnitResult
 from .rounding import round_half_up
 
 __all__ = [
-    "BundledRubric", "Engine", "Evidence", "EvidenceError", "ExpressionError", "Method", "MethodInput",
-    "Params", "PluginError", "Rejection", "Result", "Rubric", "RubricError", "Scored", "ScoringError",
-    "UnitResult", "UsageError", "__version__", "hookimpl", "round_half_up",
+    "BundledRubric", "Engine", "Evidence", "EvidenceError", "ExpressionError", "Impact", "Margins", "Method",
+    "MethodInput", "Params", "PluginError", "Rejection", "Result", "Rubric", "RubricError", "Scored",
+    "ScoringError", "Sensitivity", "Statistics", "UnitResult", "UsageError", "__version__", "hookimpl",
+    "round_half_up",
 ]

@@ -16,6 +16,7 @@ from decimal import Decimal
 import numpy as np
 
 from .indicators import IndicatorColumns
+from .model import RubricModel
 from .plan import Rubric
 
 
@@ -57,7 +58,6 @@ class _Sum:
 
 def aggregate(rubric: Rubric, items: list[IndicatorColumns], n_units: int) -> Totals:
     model = rubric.model
-    scale = model.rubric.scale
     sums = {d.id: _Sum(np.zeros(n_units)) for d in model.dimension}
     maxima = {d.id: _Sum(np.zeros(n_units)) for d in model.dimension}
     full_points: dict[str, Decimal] = {d.id: Decimal(0) for d in model.dimension}
@@ -67,8 +67,17 @@ def aggregate(rubric: Rubric, items: list[IndicatorColumns], n_units: int) -> To
         full_points[ind.dimension.id] += Decimal(repr(ind.points))  # rubric figures: exact decimals
     dim_points = {k: v.value() for k, v in sums.items()}
     dim_max = {k: v.value() for k, v in maxima.items()}
-    dim_full = {k: float(v) for k, v in full_points.items()}
+    return combine_dimensions(model, dim_points, dim_max, full_points, n_units)
 
+
+def combine_dimensions(model: RubricModel, dim_points: dict[str, np.ndarray], dim_max: dict[str, np.ndarray],
+                       full_points: dict[str, Decimal], n_units: int) -> Totals:
+    """Phases, base, bonus and total from each dimension's earned and applicable points.
+
+    Separate from `aggregate` so that `scoring sensitivity` can combine
+    dimensions under perturbed weights exactly as a scoring job does.
+    """
+    scale = model.rubric.scale
     # Phases, or one implicit phase holding every base dimension.
     phases: list[str] = list(model.phases) or [""]
     phase_scores: dict[str, np.ndarray] = {}

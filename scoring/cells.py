@@ -183,10 +183,13 @@ def choices(texts: np.ndarray, allowed: list[str]) -> tuple[np.ndarray, Bad]:
     present = np.flatnonzero(texts != "")
     if present.size == 0:
         return out, (present, [])
-    distinct, inverse = np.unique(texts[present], return_inverse=True)
-    mapped = np.empty(distinct.shape[0], dtype=object)
-    mapped[:] = [canonical.get(_nfkc(t)) for t in distinct.tolist()]
-    out[present] = mapped[inverse.reshape(-1)]
+    # Each distinct text looked up once, found by hashing (a sort of a million
+    # Python strings, as np.unique does on an object column, is seconds).
+    cells = texts[present].tolist()
+    seen = {t: canonical.get(_nfkc(t)) for t in dict.fromkeys(cells)}
+    mapped = np.empty(len(cells), dtype=object)
+    mapped[:] = [seen[t] for t in cells]
+    out[present] = mapped
     failed = present[np.array([v is None for v in out[present].tolist()], dtype=bool)]
     out[failed] = ""
     reason = f"not one of the allowed values: {', '.join(allowed)}"

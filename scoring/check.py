@@ -21,6 +21,7 @@ from .errors import PluginError
 from .examples import run_examples
 from .methods import Lint
 from .plan import CompiledIndicator, Rubric
+from .progress import Progress, report
 from .result import Result
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ class _Failure:
 
 def _run_property(
     name: str, test: Callable[[list[dict[str, Any]], Any], str | None], rubric: Rubric, *,
-    max_examples: int, seed: int, data_test: bool = False,
+    max_examples: int, seed: int, data_test: bool = False, progress: Progress | None = None,
 ) -> _Failure | None:
     """Run `test(rows, data)` under hypothesis; return the shrunk failure, if any.
 
@@ -157,6 +158,9 @@ def _run_property(
     from .testing import from_rubric
 
     failures: list[_Failure] = []
+    drawn = [0]
+    stage = f"property {name}"
+    report(progress, stage, 0, max_examples, "examples")
     try:
         evidence = from_rubric(rubric, units=(1, 5))
     except Exception as exc:  # noqa: BLE001 - an unsatisfiable rubric is a finding, not a crash
@@ -167,6 +171,8 @@ def _run_property(
               suppress_health_check=list(HealthCheck), print_blob=False)
     @given(evidence, st.data())
     def prop(rows: list[dict[str, Any]], data: Any) -> None:
+        drawn[0] += 1  # shrinking a failure draws more than max_examples; the bar says so
+        report(progress, stage, drawn[0], max(max_examples, drawn[0]), "examples")
         verdict = test(rows, data)
         if verdict is not None:
             unit, _, message = verdict.partition("|")
@@ -192,7 +198,7 @@ def property_names(rubric: Rubric) -> list[str]:
 
 
 def check_properties(engine: Engine, rubric: Rubric, *, max_examples: int = 100, seed: int = 0,
-                     only: Sequence[str] | None = None) -> list[Finding]:
+                     only: Sequence[str] | None = None, progress: Progress | None = None) -> list[Finding]:
     model = rubric.model
     top = max_score(rubric)
     lowest = model.grade[-1].name
@@ -255,7 +261,7 @@ def check_properties(engine: Engine, rubric: Rubric, *, max_examples: int = 100,
     for name, test, what in checks:
         if only is not None and name not in only:
             continue
-        failure = _run_property(name, test, rubric, max_examples=max_examples, seed=seed)
+        failure = _run_property(name, test, rubric, max_examples=max_examples, seed=seed, progress=progress)
         if failure is None:
             continue
         rows = unit_rows(failure.rows, failure.unit) if failure.unit else []
@@ -302,7 +308,8 @@ def _monotone(engine: Engine, rubric: Rubric, field: str, direction: str,
     return test
 
 
-def constant_conditions(engine: Engine, rubric: Rubric, *, max_examples: int = 100, seed: int = 0) -> list[Finding]:
+def constant_conditions(engine: Engine, rubric: Rubric, *, max_examples: int = 100, seed: int = 0,
+                        progress: Progress | None = None) -> list[Finding]:
     """Vetoes and item conditions that never (or always) held on evidence drawn from the declared ranges.
 
     Drawn evidence is not proof, so these are warnings: a veto on `deaths > 50`
@@ -318,6 +325,7 @@ def constant_conditions(engine: Engine, rubric: Rubric, *, max_examples: int = 1
     conditions += [(f"{ind.key}.{p}", e.source) for ind in rubric.indicators for p, e in ind.expressions.items()
                    if p != "value"]
     seen: dict[str, set[bool]] = {key: set() for key, _ in conditions}
+    drawn = [0]
     try:
         evidence = from_rubric(rubric, units=(1, 5))
     except Exception:  # noqa: BLE001 - reported once, by the property checks
@@ -327,6 +335,8 @@ def constant_conditions(engine: Engine, rubric: Rubric, *, max_examples: int = 1
     @settings(max_examples=max_examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(evidence)
     def draw(rows: list[dict[str, Any]]) -> None:
+        drawn[0] += 1
+        report(progress, "lint: conditions", drawn[0], max(max_examples, drawn[0]), "examples")
         result = engine.score(rubric, rows)
         for i in range(len(rubric.model.veto)):
             seen[f"veto[{i}].when"].update(bool(x) for x in result.decisions.vetoes[:, i])
@@ -350,13 +360,16 @@ def constant_conditions(engine: Engine, rubric: Rubric, *, max_examples: int = 1
     return out
 
 
-def check_rubric(engine: Engine, rubric: Rubric, *, max_examples: int = 100, seed: int = 0) -> list[Finding]:
-    findings = lint(rubric) + constant_conditions(engine, rubric, max_examples=max_examples, seed=seed)
+def check_rubric(engine: Engine, rubric: Rubric, *, max_examples: int = 100, seed: int = 0,
+                 progress: Progress | None = None) -> list[Finding]:
+    """Lint, examples and property checks; `progress` hears which property runs and how many examples are drawn."""
+    findings = lint(rubric) + constant_conditions(engine, rubric, max_examples=max_examples, seed=seed,
+                                                  progress=progress)
     for outcome in run_examples(engine, rubric):
         if not outcome.passed:
             findings.append(Finding("error", "example", f"example[{outcome.index}] {outcome.title!r}: "
                                     + "; ".join(outcome.problems), f"example[{outcome.index}]"))
-    findings += check_properties(engine, rubric, max_examples=max_examples, seed=seed)
+    findings += check_properties(engine, rubric, max_examples=max_examples, seed=seed, progress=progress)
     return findings
 
 

@@ -9,22 +9,28 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import json
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from .analysis.commands import add_commands as add_analysis_commands
 from .engine import ENGINE_VERSION, Engine
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
+from .cli_progress import terminal_progress
 from .examples import run_examples
-from .outputs import Output, check_outputs, write_outputs
+from .limits import loads_json_bounded, shorten
+from .outputs import Content, Output, check_outputs, write_outputs
 from .outputs import write_atomic as write_atomic  # kept importable from here for existing callers
 from .plan import CompiledIndicator, Rubric
 from .result import Result
+from .report.escape import csv_text
+from .writers import Writer, WriteOptions
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SHOWN_REJECTIONS = 10
@@ -35,7 +41,9 @@ def rejects_csv(rejected: Sequence[Rejection]) -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["row", "unit", "field", "value", "reason", "column"])  # column: as the sheet shows it
     for r in rejected:
-        w.writerow([r.row, r.unit or "", r.field or "", r.value or "", r.reason, r.column or ""])
+        # Cells come from the evidence: keep a spreadsheet from running them as formulas.
+        w.writerow([r.row, csv_text(r.unit or ""), csv_text(r.field or ""), csv_text(r.value or ""),
+                    csv_text(r.reason), csv_text(r.column or "")])
     return out.getvalue()
 
 
@@ -67,33 +75,54 @@ def _inputs(rubric: Rubric, evidence_path: str, args: argparse.Namespace) -> lis
 def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
-    fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if args.output else "") or "json"
-    if fmt not in engine.registry.writers:
-        raise UsageError(f"no writer for format {fmt!r}; use --format {' or '.join(sorted(engine.registry.writers))}")
+    fmt = engine.writer_for(format=args.format, output=args.output).name
     check_outputs(_outputs(args), _inputs(rubric, evidence_path, args))
+    writer = engine.registry.writers[fmt]
+    progress = terminal_progress(err, args.quiet)
     try:
-        evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, sheet=args.sheet,
-                                        encoding=args.encoding, amendments=args.amend)
-    except EvidenceError as exc:
-        # --on-error fail writes nothing, the rejects file included: the
-        # rows are listed here, and the message says how to skip them.
-        for r in exc.rejected[:SHOWN_REJECTIONS]:
-            print(f"  rejected {r}", file=err)
-        if len(exc.rejected) > SHOWN_REJECTIONS:
-            print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
-        raise
-    for note in evidence.notes:
-        print(f"note: {note}", file=err)
-    result = engine.score(rubric, evidence, previous=args.previous, strict=args.strict, committee=args.decisions,
-                          history=args.history)
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=err)
-    report_workflow(result, err)
-    text = engine.render(result, fmt)  # everything rendered before anything is written
-    files = [Output("-o", Path(args.output), text)] if args.output else []
-    if args.rejects:
-        files.append(Output("--rejects", Path(args.rejects), rejects_csv(result.rejected)))
-    write_outputs(files, stdout=None if args.output else text)  # all files replaced, or none
+        try:
+            evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, sheet=args.sheet,
+                                            encoding=args.encoding, amendments=args.amend, progress=progress)
+        except EvidenceError as exc:
+            # --on-error fail writes nothing, the rejects file included: the
+            # rows are listed here, and the message says how to skip them.
+            for r in exc.rejected[:SHOWN_REJECTIONS]:
+                print(f"  rejected {r}", file=err)
+            if len(exc.rejected) > SHOWN_REJECTIONS:
+                print(f"  ... and {len(exc.rejected) - SHOWN_REJECTIONS} more", file=err)
+            raise
+        for note in evidence.notes:
+            print(f"note: {note}", file=err)
+        result = engine.score(rubric, evidence, previous=args.previous, strict=args.strict, committee=args.decisions,
+                              history=args.history, progress=progress)
+        if args.by:
+            result.statistics(args.by)  # an unknown field is a usage error before anything is written
+            result = dataclasses.replace(result, group_by=args.by)
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=err)
+        report_workflow(result, err)
+        content: Content
+        if args.output and writer.stream is not None:
+            # Streamed into the temporary file a part at a time (a large result
+            # never sits in memory whole), renamed into place only when whole.
+            stream = writer.stream
+            content = lambda handle: stream(result, handle)  # noqa: E731
+        else:
+            content = engine.render(result, fmt, write_options(args))  # everything rendered before anything is written
+        if isinstance(content, bytes) and not args.output and sys.stdout.isatty():
+            raise UsageError(f"{fmt} is a binary format; give an output file with -o")
+        files = [Output("-o", Path(args.output), content)] if args.output else []
+        if args.rejects:
+            files.append(Output("--rejects", Path(args.rejects), rejects_csv(result.rejected)))
+        n = result.layout.n_units
+        if progress is not None:
+            progress("writing", 0, n, "units")
+        write_outputs(files, stdout=None if args.output else content)  # all files replaced, or none
+        if progress is not None:
+            progress("writing", n, n, "units")
+    finally:
+        if progress is not None:
+            progress.close()
     for r in result.rejected[:SHOWN_REJECTIONS]:
         print(f"  rejected {r}", file=err)
     if len(result.rejected) > SHOWN_REJECTIONS:
@@ -121,6 +150,34 @@ def report_workflow(result: Result, err: TextIO) -> None:
         group = "".join(f" in {k} {g}" for k, g in v.get("group", {}).items())
         print(f"warning: {v['consequence']}{group}: {v['empty']} of {v['places']} quota place(s) empty: {v['why']}",
               file=err)
+
+
+def write_options(args: argparse.Namespace) -> WriteOptions:
+    return WriteOptions(bom=not args.no_bom, headers=args.headers)
+
+
+def cmd_render(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    """A report from a saved JSON result, the same bytes `scoring run` would have written."""
+    where = args.result
+    try:
+        raw = Path(where).read_bytes()
+    except OSError as exc:
+        raise EvidenceError(f"cannot read the result: {exc.strerror or exc}", path=where) from None
+    try:
+        doc = loads_json_bounded(raw.decode("utf-8-sig"))  # nesting and number size checked first
+    except UnicodeDecodeError as exc:
+        raise EvidenceError(f"the result is not UTF-8 text (byte {exc.start})", path=where) from None
+    except ValueError as exc:
+        raise EvidenceError(f"the result is not JSON: {shorten(str(exc))}", path=where) from None
+    if not isinstance(doc, dict):
+        raise EvidenceError("not a JSON result written by `scoring run`", path=where)
+    fmt = engine.writer_for(format=args.format, output=args.output).name
+    outputs = [("-o", Path(args.output))] if args.output else []
+    check_outputs(outputs, [("RESULT.json", Path(where))])  # never write the report over the archive
+    text = engine.render_saved(doc, fmt, write_options(args), source=where)
+    write_outputs([Output("-o", Path(args.output), text)] if args.output else [],
+                  stdout=None if args.output else text)
+    return EXIT_OK
 
 
 def cmd_template(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
@@ -174,7 +231,13 @@ def cmd_check(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
         if rubric is None:
             status = EXIT_INVALID
             continue
-        findings = check_rubric(engine, rubric, max_examples=args.max_examples, seed=args.seed)
+        progress = terminal_progress(err, args.quiet)
+        try:
+            findings = check_rubric(engine, rubric, max_examples=args.max_examples, seed=args.seed,
+                                    progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
         for finding in findings:
             print(f"{rubric.path or source}: {finding.render()}", file=sys.stdout)
         errors = sum(f.severity == "error" for f in findings)
@@ -292,7 +355,25 @@ def cmd_plugins(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _writer_help(writers: Mapping[str, Writer] | None) -> str:
+    if not writers:
+        return "the output format; default from OUT's suffix, else json"
+    listed = "; ".join(f"{w.name} ({w.suffix}): {w.summary}" if w.summary else f"{w.name} ({w.suffix})"
+                       for w in writers.values())
+    return f"the output format, default from OUT's suffix, else json. Writers: {listed}"
+
+
+def output_args(p: argparse.ArgumentParser, writers: Mapping[str, Writer] | None) -> None:
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output); "
+                   "its suffix picks the writer (.json .csv .md .xlsx .html ...)")
+    p.add_argument("--format", help=_writer_help(writers).replace("%", "%%"))
+    p.add_argument("--no-bom", action="store_true", help="CSV without the byte-order mark (for programs; "
+                   "Excel needs the mark to read UTF-8)")
+    p.add_argument("--headers", choices=["titles", "ids"], default="titles",
+                   help="report column headers: the rubric's titles in its language (default) or ids")
+
+
+def build_parser(writers: Mapping[str, Writer] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scoring", description="Score evidence against an assessment rubric.")
     parser.add_argument("--version", action="version", version=f"scoring {ENGINE_VERSION}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
@@ -322,12 +403,19 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="score evidence and write the result")
     evidence_args(run)
     run.add_argument("evidence", metavar="EVIDENCE", nargs="?", help="evidence file (.xlsx, .xls, .ods, .csv, .json, .jsonl)")
-    run.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
-    run.add_argument("--format", help="json (default), csv or md; default from OUT's suffix")
+    output_args(run, writers)
     run.add_argument("--rejects", metavar="FILE", help="write rejected rows to FILE as CSV")
+    run.add_argument("--by", metavar="FIELD", help="add indicator statistics by FIELD (e.g. industry) to the summary")
     run.add_argument("--strict", action="store_true",
                      help="treat warnings (a group with no member rows, blank periods ...) as errors: exit 1")
+    run.add_argument("-q", "--quiet", action="store_true",
+                     help="no progress bars (they are drawn only when stderr is a terminal anyway)")
     run.set_defaults(func=cmd_run)
+
+    render = sub.add_parser("render", help="remake a report from a saved JSON result (no rescoring)")
+    render.add_argument("result", metavar="RESULT.json", help="a JSON result written by `scoring run`")
+    output_args(render, writers)
+    render.set_defaults(func=cmd_render)
 
     template = sub.add_parser("template", help="write the form (xlsx or csv) that evidence is filled in on")
     template.add_argument("rubric", metavar="RUBRIC", help="a rubric file, or the id of a bundled rubric")
@@ -344,6 +432,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("rubrics", metavar="RUBRIC", nargs="+")
     check.add_argument("--max-examples", type=int, default=100, help="evidence tables drawn per property (100)")
     check.add_argument("--seed", type=int, default=0, help="hypothesis seed, for reproducible runs (0)")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress (drawn only when stderr is a terminal anyway)")
     check.set_defaults(func=cmd_check)
 
     schema = sub.add_parser("schema", help="print the rubric format's JSON Schema (with every method's parameters)")
@@ -367,17 +457,22 @@ def build_parser() -> argparse.ArgumentParser:
     rubrics.add_argument("action", nargs="?", metavar="show")
     rubrics.add_argument("rubric", nargs="?", metavar="RUBRIC")
     rubrics.set_defaults(func=cmd_rubrics)
+    add_analysis_commands(sub, evidence_args)  # stats, sensitivity, impact
     plugins = sub.add_parser("plugins", help="list the loaded plugins and what they provide")
     plugins.set_defaults(func=cmd_plugins)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    try:  # made first for --format's help (the registered writers); a broken plugin is reported below
+        ready: Engine | None = Engine()
+    except Exception:
+        ready = None
+    parser = build_parser(ready.registry.writers if ready else None)
     args = parser.parse_args(argv)
     err = sys.stderr
     try:
-        engine = Engine()
+        engine = ready or Engine()
         code: int = args.func(engine, args, err)
         return code
     except UsageError as exc:

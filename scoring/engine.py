@@ -19,10 +19,12 @@ from typing import Any
 import numpy as np
 
 from .aggregate import aggregate
+from .analysis.impact import Impact, compare_results
 from .consequences import decide_consequences
 from .decide import decide
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Evidence, OnError, type_arrays, type_table
+from .fast_csv import plain_csv_evidence
 from .indicators import score_indicators
 from .layout import build_layout
 from .amend import Amendment, amend_table, load_amendments
@@ -30,7 +32,9 @@ from .history import check_history, history_columns, load_history
 from .overrides import CommitteeDecision, load_decisions, overridden
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
+from .progress import Progress, report
 from .registry import PluginInfo, Registry, build_registry, call_hook, distribution_version, make_manager
+from .report import Report
 from .result import Provenance, Result
 from .row_checks import RowChecks, bind
 from .rubric import build_model, parse_toml, read_rubric_source, sha256_hex
@@ -40,6 +44,7 @@ from .evidence_limits import MAX_EVIDENCE_BYTES
 from .frames import frame_to_table, is_frame
 from .notices import as_notice
 from .tables import RawTable, read_with
+from .writers import Writer, WriteOptions
 
 ENGINE_VERSION = distribution_version("scoring")
 
@@ -135,11 +140,12 @@ class Engine:
     def load_evidence(
         self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail",
         sheet: str | None = None, encoding: str | None = None,
-        amendments: Sequence[Amendment] | str | Path | None = None,
+        amendments: Sequence[Amendment] | str | Path | None = None, progress: Progress | None = None,
     ) -> Evidence:
         """Read and type an evidence file. `sheet` picks a workbook's sheet (default: the first);
         `encoding` forces a text file's encoding (default: UTF-8, else GB18030 with a note);
-        `amendments` (a file or a list) correct cells before they are typed, see amend.py."""
+        `amendments` (a file or a list) correct cells before they are typed, see amend.py;
+        `progress` hears "reading" and "typing" (see `scoring.progress`)."""
         path = Path(source)
         loader = next((ld for ld in self.registry.loaders.values() if path.suffix.lower() in ld.suffixes), None)
         if loader is None:
@@ -150,19 +156,32 @@ class Engine:
             if value is not None and option not in loader.options:
                 raise UsageError(f"--{option} does not apply to {path.suffix} files (loader {loader.name!r})")
         data = read_evidence_bytes(path)
+        report(progress, "reading", 0, None, "rows")
+        checks = self._row_checks(rubric)
+        if loader.name == "csv" and encoding is None and amendments is None:
+            fast = plain_csv_evidence(rubric, path, data, checks=checks)
+            if fast is not None:  # a plain, valid file: read and typed by whole columns
+                report(progress, "reading", fast.rows_read, fast.rows_read, "rows")
+                report(progress, "typing", fast.rows_read, fast.rows_read, "rows")
+                return fast
         try:
             table = read_with(loader, path, data, options)
         except (ScoringError, OSError, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001 - a loader's bug is its plugin's, named
             raise self.registry.plugin_error("loaders", loader.name, exc) from exc
+        rows = table.n_rows
+        report(progress, "reading", rows, rows, "rows")
+        report(progress, "typing", 0, rows, "rows")
 
         def typed(t: RawTable, policy: OnError) -> Evidence:
             return type_table(t, rubric.model, source=str(path), data=data, on_error=policy,
                               member_fields=rubric.member_fields, optional=rubric.optional_fields,
-                              checks=self._row_checks(rubric))
+                              checks=checks)
 
-        return self._amended(rubric, table, amendments, typed, on_error)
+        evidence = self._amended(rubric, table, amendments, typed, on_error)
+        report(progress, "typing", rows, rows, "rows")
+        return evidence
 
     @staticmethod
     def _amended(rubric: Rubric, table: RawTable, amendments: Sequence[Amendment] | str | Path | None,
@@ -239,6 +258,7 @@ class Engine:
         amendments: Sequence[Amendment] | str | Path | None = None,
         history: Sequence[Previous | str | Path] | str | Path | None = None,
         strict: bool = False,
+        progress: Progress | None = None,
     ) -> Result:
         """Score `evidence` against `rubric`; paths and bundled ids are loaded first.
 
@@ -254,11 +274,13 @@ class Engine:
         `history` is earlier results, oldest first (paths, directories or
         `Previous`), for conditions that read `history.*` (history.py); the
         most recent stands for `previous` when that is not given.
+        `progress` hears each stage as it goes (see `scoring.progress`).
         """
         if not isinstance(rubric, Rubric):
             rubric = self.load_rubric(rubric)
         if isinstance(evidence, (str, Path)):
-            evidence = self.load_evidence(rubric, evidence, on_error=on_error, amendments=amendments)
+            evidence = self.load_evidence(rubric, evidence, on_error=on_error, amendments=amendments,
+                                          progress=progress)
         elif is_frame(evidence):
             if amendments is not None:
                 raise UsageError("amendments correct cells of a table: give them with a file or rows, "
@@ -276,8 +298,9 @@ class Engine:
                    f"all {evidence.rows_read} rows were rejected. First: {evidence.rejected[0]}")
             raise EvidenceError(f"no {word} to score: {why}", path=evidence.source, rejected=evidence.rejected)
         layout = build_layout(evidence, rubric.model)
-        items = score_indicators(rubric, layout)
+        items = score_indicators(rubric, layout, progress)
         totals = aggregate(rubric, items, layout.n_units)
+        report(progress, "deciding", 0, layout.n_units, "units")
         decisions = decide(rubric, layout, totals)
         warnings = [as_notice(w, "evidence") for w in evidence.warnings] + check_layout(rubric, layout)
         if isinstance(previous, (str, Path)):
@@ -301,6 +324,7 @@ class Engine:
         more = history_columns(earlier, layout.unit_ids, rubric.model, read)  # only the history.* names read
         looking_back = ({**looking_back[0], **more[0]}, {**looking_back[1], **more[1]})
         consequences = decide_consequences(rubric, layout, totals, decisions, looking_back)
+        report(progress, "deciding", layout.n_units, layout.n_units, "units")
         provenance = Provenance(
             rubric_id=rubric.id, rubric_version=rubric.version, rubric_sha256=rubric.sha256,
             evidence_source=evidence.source, evidence_sha256=evidence.sha256, rows_read=evidence.rows_read,
@@ -317,14 +341,64 @@ class Engine:
         call_hook(self._pm, "scoring_result_ready", result=result)
         return result
 
+    # --- analysis ------------------------------------------------------------
+    def impact(
+        self, old: Rubric | str | Path, new: Rubric | str | Path, evidence: str | Path | Sequence[Mapping[str, Any]],
+        *, on_error: OnError = "fail", previous: Previous | str | Path | None = None,
+    ) -> Impact:
+        """Score `evidence` under `old` and `new` and say who changes (scoring.analysis.impact)."""
+        return compare_results(self.score(old, evidence, on_error=on_error, previous=previous),
+                               self.score(new, evidence, on_error=on_error, previous=previous))
+
     # --- writing -------------------------------------------------------------
-    def render(self, result: Result, format: str) -> str:
-        writer = self.registry.writers.get(format)
-        if writer is None:
-            raise UsageError(f"no writer {format!r}; writers are: {', '.join(sorted(self.registry.writers))}")
+    def writer_for(self, *, format: str | None = None, output: str | Path | None = None) -> Writer:
+        """The writer named `format`, else the one whose suffix ends `output`, else JSON."""
+        writers = self.registry.writers
+        known = ", ".join(f"{w.name} ({w.suffix})" for w in writers.values())
+        if format:
+            if format not in writers:
+                raise UsageError(f"no writer {format!r}; writers are: {known}")
+            return writers[format]
+        if output:
+            suffix = Path(output).suffix.lower()
+            for writer in writers.values():
+                if writer.suffix.lower() == suffix:
+                    return writer
+            raise UsageError(f"no writer for {suffix or 'a name without a suffix'!r} ({output}); "
+                             f"give --format or an output named with one of: {known}")
+        return writers["json"]
+
+    def render(self, result: Result, format: str, options: WriteOptions | None = None, *,
+               progress: Progress | None = None) -> str | bytes:
+        writer = self.writer_for(format=format)
+        n = result.layout.n_units
+        report(progress, "writing", 0, n, "units")
         try:
-            return writer.write(result)
+            if writer.report is not None:
+                out = writer.report(Report.from_result(result), options or WriteOptions())
+            else:
+                out = writer.write(result)
         except (ScoringError, OSError, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001 - a writer's bug is its plugin's, named
             raise self.registry.plugin_error("writers", writer.name, exc) from exc
+        report(progress, "writing", n, n, "units")
+        return out
+
+    def render_saved(self, doc: Mapping[str, Any], format: str, options: WriteOptions | None = None,
+                     *, source: str = "<result>") -> str | bytes:
+        """A report from a saved JSON result (`scoring render`), the same bytes `render` gave."""
+        writer = self.writer_for(format=format)
+        if writer.report is None:
+            raise UsageError(f"the {writer.name} writer needs a scored result, not a saved one; "
+                             "render makes reports (" + ", ".join(
+                                 w.name for w in self.registry.writers.values() if w.report) + ")")
+        saved = Report.from_dict(doc, source)
+        try:
+            return writer.report(saved, options or WriteOptions())
+        except (ScoringError, OSError, MemoryError):
+            raise
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            # The per-unit parts are read when a writer needs them: a damaged archive fails here.
+            raise EvidenceError(f"the saved result is incomplete or damaged ({type(exc).__name__}: {exc}); "
+                                "rerun `scoring run ... -o result.json`", path=source) from None

@@ -396,10 +396,14 @@ def type_arrays(
     source: str = "<arrays>",
     on_error: OnError = "fail",
     member_fields: frozenset[str] = frozenset(),
+    digest: str | None = None,
     optional: frozenset[str] = frozenset(),
     checks: RowChecks | None = None,
 ) -> Evidence:
     """Evidence from whole columns already in memory (numpy arrays or lists).
+
+    `digest` is the evidence's sha256 when the caller has it (the file's, for
+    a file read by whole columns); otherwise it is computed from the arrays.
 
     Numeric columns may hold NaN for an empty cell; the field's missing policy
     applies as it would to a file. The checks are the same as for a file.
@@ -423,11 +427,15 @@ def type_arrays(
             raise EvidenceError(f"column {name!r} has shape {raw.shape}, expected ({n},) like the ids", path=source)
         if spec.numeric:
             try:
-                values = raw.astype(np.float64)
+                values = raw.astype(np.float64, copy=False)
             except (TypeError, ValueError):
                 raise EvidenceError(f"column {name!r} is not numeric (field type {spec.type})", path=source) from None
             empty = np.isnan(values)
-            values = values.copy()
+            if spec.missing == "zero" and values is raw and empty.any():
+                # The missing policy writes zeros into empty cells: into a copy,
+                # never into the caller's array. Otherwise a float64 column is
+                # used as given, which saves a copy of every such column.
+                values = values.copy()
             infinite = np.flatnonzero(np.isinf(values))
             out.reject(infinite, name, [cell_text(float(values[i])) for i in infinite.tolist()], "not a finite number")
             _check_numeric(name, spec, values, np.flatnonzero(~empty & ~np.isinf(values)), out, _number_text(values))
@@ -458,20 +466,22 @@ def type_arrays(
                                        name in optional)
         typed[name] = values
     out.reject(np.flatnonzero(id_arr == ""), rubric.rubric.id_column, None, "no unit id")
-    hasher = hashlib.sha256(id_arr.tobytes())
-    for name in rubric.fields:
-        hasher.update(name.encode())
-        column = typed[name]
-        if column.dtype == object:  # text: hash the characters, not the object pointers
-            hasher.update("\x1f".join(column.tolist()).encode("utf-8", "surrogatepass"))
-        else:
-            hasher.update(np.ascontiguousarray(column).tobytes())
+    if digest is None:
+        hasher = hashlib.sha256(id_arr.tobytes())
+        for name in rubric.fields:
+            hasher.update(name.encode())
+            column = typed[name]
+            if column.dtype == object:  # text: hash the characters, not the object pointers
+                hasher.update("\x1f".join(column.tolist()).encode("utf-8", "surrogatepass"))
+            else:
+                hasher.update(np.ascontiguousarray(column).tobytes())
+        digest = hasher.hexdigest()
     return _finish(
         rubric, out, id_arr,
         None if periods is None else np.asarray(periods).astype(str),
         parent_arr,
         typed, missing, lambda f, i: cell_text(typed[f][i].item() if hasattr(typed[f][i], "item") else typed[f][i]),
-        source=source, sha256=hasher.hexdigest(), warnings=[], on_error=on_error, member_fields=member_fields,
+        source=source, sha256=digest, warnings=[], on_error=on_error, member_fields=member_fields,
         optional=optional, checks=checks,
     )
 
@@ -575,8 +585,15 @@ def _finish(
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each value's index among the sorted distinct values, and how many there are."""
+    uniq, inverse = _distinct(values)
+    return inverse, int(uniq.shape[0])
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values and each value's index among them."""
     uniq, inverse = np.unique(values, return_inverse=True)
-    return inverse.reshape(-1).astype(np.int64), int(uniq.shape[0])
+    return uniq, inverse.reshape(-1).astype(np.int64)
 
 
 def _reject_duplicates(
@@ -631,11 +648,15 @@ def _period_gaps(ids: np.ndarray, periods: np.ndarray, parents: np.ndarray | Non
     """A warning naming units that lack periods other units have."""
     owner = ids if parents is None else np.where(parents != "", parents, ids)
     owner, periods = owner[~bad], periods[~bad]
-    all_periods = np.unique(periods)
+    all_periods, period_code = _distinct(periods)
     if all_periods.size <= 1:
         return []
-    pairs = np.unique(np.char.add(np.char.add(owner, "\x1f"), periods))
-    names, per_unit = np.unique(np.char.partition(pairs, "\x1f")[:, 0], return_counts=True)
+    # (unit, period) pairs as integer codes: joining the texts costs a string per row.
+    names, owner_code = _distinct(owner)
+    # Which (unit, period) pairs occur, marked in a table rather than sorted.
+    seen = np.zeros(names.size * all_periods.size, dtype=bool)
+    seen[owner_code * all_periods.size + period_code] = True
+    per_unit = seen.reshape(names.size, all_periods.size).sum(axis=1)
     short = names[per_unit < all_periods.size]
     if short.size == 0:
         return []

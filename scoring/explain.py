@@ -23,6 +23,7 @@ from .consequences import (
     OUTSIDE_QUOTA,
     OVERRULED,
 )
+from .decide import NO_GRADE
 from .indicators import combiner_of, run_method
 from .layout import Layout
 from .methods import expression_params
@@ -172,6 +173,9 @@ def explain_unit(result: Result, i: int) -> Explanation:
     decided = result.overrides_of(unit.id)
     if decided:
         sections.append(Section("Committee decisions (override the rules above)", [o.line() for o in decided.values()]))
+    if unit.status != "not_assessable":
+        # How close to the next grade and to each quota's cut (scoring.analysis.margins).
+        sections.append(Section("Margins", result.margins().lines(i)))
     return Explanation(unit.id, sections)
 
 
@@ -268,7 +272,9 @@ def consequence_reason(result: Result, i: int, j: int) -> str:
         parts.append(f"rank {_g(float(rank))} within quota {_quota(spec.quota.count, cq.quota_size[i, j])}{group}")
     payout = result.rubric.payouts[j]
     if payout is not None and status == GRANTED:
-        grade = result.grades[i]
+        # The grade from the unit's own index: `result.grades` builds the whole column.
+        g = int(result.decisions.grade[i])
+        grade = None if g == NO_GRADE else result.rubric.model.grade[g].name
         paid = PaidUnit(id=str(result.layout.unit_ids[i]), score=float(result.decisions.score[i]), grade=grade,
                         rank=float(result.decisions.rank[i]), amount=float(cq.amounts[i, j]), budget=cq.budgets[j])
         said = payout.kind.explain(payout.params, paid) if payout.kind.explain is not None else ""

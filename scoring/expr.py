@@ -17,6 +17,7 @@ import ast
 import difflib
 import operator
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
@@ -27,6 +28,13 @@ import numpy.typing as npt
 
 from scoring.errors import ExpressionError, PluginError
 from scoring.functions import Function
+
+# CPython 3.11's AST constructor keeps its recursion counter in state that all
+# threads share (python/cpython#106905), so two threads parsing at once can
+# fail with "SystemError: AST constructor recursion depth mismatch". Parsing
+# one expression at a time costs microseconds and keeps library use in threads
+# safe; the lock holds no data.
+_PARSE_LOCK = threading.Lock()
 
 __all__ = [
     "MAX_DEPTH", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES",
@@ -454,6 +462,13 @@ class Expression:
     def __repr__(self) -> str:
         return f"Expression({self.source!r})"
 
+    def __reduce__(self) -> tuple[Any, tuple[str, frozenset[str] | None, FunctionTable]]:
+        # The compiled tree is closures, which pickle cannot carry; the source,
+        # the names it may use and the functions it may call are enough to
+        # compile the same tree again (checked again too, so a tampered pickle
+        # is no way around the checks).
+        return _recompile, (self.source, self._compiler.allowed, dict(self._compiler.functions))
+
     def evaluate(self, env: Env, n: int) -> Array:
         try:
             rows = operator.index(n)
@@ -478,6 +493,10 @@ class Expression:
         if value.dtype.kind in "UO":
             raise ExpressionError("expression gives text where a number is needed", self.source)
         return value.astype(np.float64, copy=False)
+
+
+def _recompile(source: str, allowed: frozenset[str] | None, functions: FunctionTable) -> Expression:
+    return compile_expression(source, allowed_names=allowed, functions=functions)
 
 
 _DIGITS = r"[0-9](?:_?[0-9])*"
@@ -553,7 +572,8 @@ def compile_expression(
     # change them for every thread of the host process.
     _check_lexical(text, source, lead)
     try:
-        tree = ast.parse(text, mode="eval")
+        with _PARSE_LOCK:
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) else 1
         line = line if 1 <= line <= len(compiler.lines) else 1

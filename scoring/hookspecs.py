@@ -67,8 +67,11 @@ def scoring_register_writers() -> list[Writer]:  # type: ignore[empty-body]
     """Result formats this plugin can write.
 
     Called: once, when an `Engine` is created.
-    Returns: a list of `scoring.writers.Writer`.
-    The engine: offers them by name (`scoring run --format NAME`).
+    Returns: a list of `scoring.writers.Writer`: `write(result)` for a format
+    made from the scored result, or `report(report, options)` for a report for
+    people made from a `scoring.report.Report` (which `scoring render` can also
+    rebuild from a saved JSON result); either returns text or bytes.
+    The engine: offers them by name (`--format NAME`) and by suffix (`-o NAME.SUFFIX`).
     """
 
 

@@ -18,6 +18,7 @@ from .errors import EvidenceError, PluginError
 from .methods import MemberRows, MethodInput, Scored
 from .model import PeriodCombiner, RubricModel
 from .plan import CompiledIndicator, Rubric
+from .progress import Progress, report
 
 
 @dataclass(frozen=True)
@@ -143,9 +144,11 @@ def _combine(layout: Layout, combiner: PeriodCombiner, points: np.ndarray, app: 
     return IndicatorColumns(points=combined, applicable=applicable, value=unit_value)
 
 
-def score_indicators(rubric: Rubric, layout: Layout) -> list[IndicatorColumns]:
+def score_indicators(rubric: Rubric, layout: Layout, progress: Progress | None = None) -> list[IndicatorColumns]:
     results: list[IndicatorColumns] = []
-    for ind in rubric.indicators:
+    total = len(rubric.indicators)
+    for k, ind in enumerate(rubric.indicators):
+        report(progress, "scoring", k, total, "indicators")
         combiner = combiner_of(rubric.model, ind.dimension.phase)
         rows = frame_rows(layout, combiner)
         item = run_method(ind, layout, rows)
@@ -162,4 +165,5 @@ def score_indicators(rubric: Rubric, layout: Layout) -> list[IndicatorColumns]:
         if item.member_values:
             columns = dataclasses.replace(columns, member_values=item.member_values)
         results.append(columns)
+    report(progress, "scoring", total, total, "indicators")
     return results

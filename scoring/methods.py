@@ -190,6 +190,27 @@ class Method:
     plugin: str = field(default="", compare=False)
 
 
+def _find_method(module: str, qualname: str, name: str) -> Method:
+    """The `Method` named `name` whose score function is `module.qualname` (for unpickling)."""
+    import importlib
+
+    for value in vars(importlib.import_module(module)).values():
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(item, Method) and item.name == name and item.score.__qualname__ == qualname:
+                return item
+    raise LookupError(f"method {name!r} is no longer declared in module {module!r}")
+
+
+def _method_reduce(self: Method) -> tuple[Any, tuple[str, str, str]]:
+    # A method may hold lambdas (its describe, examples, lint), which pickle
+    # cannot carry: it is pickled as where its plugin declares it, and found
+    # there again, so a rubric that holds it pickles (to worker processes).
+    return _find_method, (self.score.__module__, self.score.__qualname__, self.name)
+
+
+Method.__reduce__ = _method_reduce  # type: ignore[assignment,method-assign]
+
+
 M = TypeVar("M", FieldRef, ExpressionRef)
 
 

@@ -88,6 +88,11 @@ class RubricInfo(_Strict):
     # The period labels evidence may use, in time order; or their form.
     periods: list[str] | None = Field(default=None, min_length=1)
     period_pattern: Literal["year", "half", "quarter", "month"] | None = None
+    # Reports: their language ("zh" or "en") for built-in words, the text field
+    # that names a unit in tables, and the fields reports filter and chart by.
+    language: Literal["zh", "en"] = "en"
+    name: str | None = None
+    groups: list[str] = []
 
 
 class PhaseSpec(_Strict):
@@ -105,8 +110,12 @@ class IndicatorSpec(BaseModel):
     points: float = Field(gt=0)
     method: str
     note: str = ""
+    replaces: str | None = Field(default=None, description=(
+        "The id this indicator had in the rubric's previous version, so `scoring impact OLD NEW` "
+        "compares the renamed indicator with its old self."))
 
     _id = field_validator("id")(lambda v: _check_name(v, "indicator id"))
+    _replaces = field_validator("replaces")(lambda v: v if v is None else _check_name(v, "replaces"))
 
     @property
     def params(self) -> dict[str, Any]:

@@ -23,13 +23,16 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import UsageError
 
-Content = str | bytes
+# The whole content, or a function that writes it to an open binary file a
+# part at a time (a million units' JSON need not sit in memory whole).
+Content = str | bytes | Callable[[BinaryIO], None]
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,12 @@ class Output:
     content: Content
 
 
-def _bytes(content: Content) -> bytes:
+def _emit(handle: BinaryIO, content: Content) -> None:
     # Text outputs are UTF-8 with "\n" line ends exactly as the writer made them.
-    return content.encode("utf-8") if isinstance(content, str) else content
+    if callable(content):
+        content(handle)
+    else:
+        handle.write(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 def _identity(path: Path) -> tuple[object, ...]:
@@ -132,13 +138,13 @@ def _named(exc: OSError, out: Output) -> OSError:
     return OSError(exc.errno, f"cannot write {out.label}: {why}", str(out.path))
 
 
-def _prepare(path: Path, data: bytes, mode_for_new: int) -> Path:
+def _prepare(path: Path, data: Content, mode_for_new: int) -> Path:
     """Write `data` to a temporary file beside `path`'s real target; return the temporary."""
     target = path.resolve()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _emit(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp makes the file private (0600); give it the mode the old file
@@ -154,9 +160,9 @@ def _prepare(path: Path, data: bytes, mode_for_new: int) -> Path:
     return Path(tmp)
 
 
-def _write_direct(path: Path, data: bytes) -> None:
+def _write_direct(path: Path, data: Content) -> None:
     with open(path, "wb") as handle:
-        handle.write(data)
+        _emit(handle, data)
 
 
 def write_outputs(outputs: Sequence[Output], *, stdout: Content | None = None) -> None:
@@ -177,14 +183,14 @@ def write_outputs(outputs: Sequence[Output], *, stdout: Content | None = None) -
                 direct.append(out)
             else:
                 try:
-                    prepared.append((_prepare(out.path, _bytes(out.content), mode_for_new), out.path.resolve()))
+                    prepared.append((_prepare(out.path, out.content, mode_for_new), out.path.resolve()))
                 except OSError as exc:
                     raise _named(exc, out) from None
         # Devices and FIFOs cannot be written atomically; they go before any file is
         # replaced, so a failure there (/dev/full, a closed pipe) replaces nothing.
         for out in direct:
             try:
-                _write_direct(out.path, _bytes(out.content))
+                _write_direct(out.path, out.content)
             except OSError as exc:
                 raise _named(exc, out) from None
     except BaseException:
@@ -202,7 +208,7 @@ def write_outputs(outputs: Sequence[Output], *, stdout: Content | None = None) -
         sys.stdout.write(stdout)
     elif stdout is not None:
         sys.stdout.flush()
-        sys.stdout.buffer.write(stdout)
+        _emit(sys.stdout.buffer, stdout)
         sys.stdout.buffer.flush()
 
 

@@ -27,7 +27,9 @@ What is here, by hook:
   `json_nesting_problem` (JSON read within the engine's nesting and number-size
   limits), `shorten` (a bad value cut for an error message), `UsageError`
   (an option that does not apply).
-- `scoring_register_writers`: `Writer`, `Result`.
+- `scoring_register_writers`: `Writer`, `Result`; for reports for people
+  `Report`, `WriteOptions`, the shared tables (`ranking_columns`, `Column`, ...),
+  `labels_for` and the escaping per format (`csv_text`, `md_text`, `html_text`).
 - `scoring_register_rubrics`: paths; nothing to import.
 - lifecycle hooks: `Rubric`, `Result`.
 - errors to raise: `EvidenceError` (a loader's broken file), `RubricError` (a
@@ -42,6 +44,23 @@ from .functions import Function
 from .evidence_limits import shorten
 from .limits import json_nesting_problem, loads_json_bounded
 from .hookspecs import hookimpl
+from .report import Report, Table, labels_for
+from .report.escape import csv_text, html_text, md_text, script_json
+from .report.labels import member_word
+from .report.tables import (
+    NA,
+    Column,
+    about_rows,
+    consequence_rows,
+    consequence_totals,
+    deduction_rows,
+    fmt_cell,
+    ranking_columns,
+    rejected_rows,
+    show_value,
+    veto_rows,
+)
+from .writers import WriteOptions
 from .methods import (
     BoolArray,
     BoolField,
@@ -71,9 +90,15 @@ from .plan import Rubric
 from .result import Result
 from .rounding import decimal_figure, exact_sum, figure_text, round_half_up, to_minor_units, units_to_float
 from .tables import Loader, RawTable
+from .unit_table import document_json, document_parts, jsonl_lines, parquet_bytes, write_parts
 from .writers import Writer
 
 __all__ = [
+    "NA", "Column", "Report", "Table", "WriteOptions", "about_rows", "consequence_rows",
+    "consequence_totals", "csv_text", "deduction_rows", "fmt_cell", "html_text", "labels_for", "md_text",
+    "member_word", "ranking_columns", "rejected_rows", "script_json", "show_value", "veto_rows",
+    # column-by-column JSON, JSON Lines and Parquet of a result, for writers
+    "document_json", "document_parts", "jsonl_lines", "parquet_bytes", "write_parts",
     "Budget", "PaidUnit", "Payout", "PayoutInput", "PayoutKind", "Shorthand", "check_amounts", "decimal_figure",
     "exact_sum", "figure_text", "to_minor_units", "units_to_float",
     "BoolArray", "BoolField", "CheckReport", "ChoiceField", "Condition", "EvidenceCheck", "EvidenceError",

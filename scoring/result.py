@@ -8,6 +8,8 @@ when asked, and `Result.explain(id)` builds a unit's explanation.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +18,9 @@ from typing import Any, Literal
 import numpy as np
 
 from .aggregate import Totals
+from .analysis.margins import Margins, unit_margins
+from .analysis.sensitivity import Sensitivity, sensitivity
+from .analysis.stats import Statistics, statistics
 from .consequences import GRANTED, Consequences, total_in_fen
 from .explain import Explanation, consequence_reason, explain_unit
 from .decide import NO_GRADE, Decisions
@@ -27,6 +32,8 @@ from .layout import Layout
 from .plan import Rubric
 from .amend import Amendment
 from .overrides import Override, quota_vacancies
+from .report.data import reason_phrases, report_block, run_time, unit_texts
+from .previous import Previous
 from .rounding import round_half_up
 
 Status = Literal["scored", "not_applicable"]
@@ -81,6 +88,12 @@ class UnitResult:
     overrides: list[dict[str, Any]] = field(default_factory=list)
     # Corrections made to this unit's evidence before scoring (--amend).
     amendments: list[dict[str, Any]] = field(default_factory=list)
+    # For people (the JSON result holds them under "report"): the unit's name
+    # (the rubric's `name` field) and why a veto or a grade's `require` set its grade.
+    name: str = ""
+    reason: str = ""
+    # Distance to the next grade and to each quota's cut (scoring.analysis.margins).
+    margins: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +112,7 @@ class UnitResult:
             **({"members": self.members} if self.members else {}),
             **({"overrides": self.overrides} if self.overrides else {}),
             **({"amendments": self.amendments} if self.amendments else {}),
+            **({"margins": self.margins} if self.margins is not None else {}),
         }
 
 
@@ -131,6 +145,41 @@ def _value(v: object) -> float | bool | str | None:
     return None if v is None else str(v)
 
 
+VIEW_CHUNK = 4096  # units whose views are built together, each column rounded once for them
+
+
+def _nums(values: np.ndarray, places: int) -> list[float | None]:
+    """Half-up rounded figures; NaN becomes None."""
+    rounded = round_half_up(values, places)
+    out: list[float | None] = rounded.tolist()
+    for k in np.flatnonzero(np.isnan(rounded)).tolist():
+        out[k] = None
+    return out
+
+
+def _points(values: np.ndarray, places: int) -> list[float]:
+    """Half-up rounded points; NaN (nothing earned) becomes 0.0."""
+    rounded = round_half_up(values, places)
+    out: list[float] = np.where(np.isnan(rounded), 0.0, rounded).tolist()
+    return out
+
+
+def _values(values: np.ndarray) -> list[float | bool | str | None]:
+    """Measured values as `_value` shows them, a column at a time."""
+    kind = values.dtype.kind
+    if kind == "b":
+        return values.tolist()  # type: ignore[no-any-return]
+    if kind in "iuf":
+        rounded = round_half_up(values.astype(np.float64), 4)
+        out: list[float | bool | str | None] = rounded.tolist()
+        for k in np.flatnonzero(~np.isfinite(rounded)).tolist():
+            out[k] = None
+        return out
+    if kind in "US":
+        return [str(v) for v in values.tolist()]
+    return [_value(v) for v in values.tolist()]
+
+
 @dataclass(frozen=True)
 class Result:
     rubric: Rubric
@@ -146,6 +195,11 @@ class Result:
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     _decided: dict[str, dict[str, Override]] = field(default_factory=dict, repr=False, compare=False)
     _amended: dict[str, list[Amendment]] = field(default_factory=dict, repr=False, compare=False)
+    # The grouping field of the summary's statistics by group (`scoring run --by`).
+    group_by: str | None = None
+    # When the result was made (UTC; SOURCE_DATE_EPOCH fixes it), for the reports' 说明.
+    created: str = field(default_factory=run_time, compare=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # --- columns -----------------------------------------------------------
     @property
@@ -197,68 +251,89 @@ class Result:
         return self._unit(self.index_of(unit_id))
 
     def units(self) -> Iterator[UnitResult]:
-        for i in self.order().tolist():
-            yield self._unit(int(i))
+        order = self.order()
+        for lo in range(0, order.shape[0], VIEW_CHUNK):
+            yield from self._units(order[lo:lo + VIEW_CHUNK])
 
     def _unit(self, i: int) -> UnitResult:
+        return self._units(np.array([i], dtype=np.int64))[0]
+
+    def _units(self, rows: np.ndarray) -> list[UnitResult]:
+        """The views of units `rows`, each column rounded once for all of them."""
         model = self.rubric.model
-        d, t = self.decisions, self.totals
+        d, t, cq = self.decisions, self.totals, self.consequences
         p = model.rubric.precision
         dp = self.detail_precision
-        assessable = bool(t.assessable[i])
-        grade_index = int(d.grade[i])
-        indicators = {}
-        for ind, col in zip(self.rubric.indicators, self.items):
-            app = bool(col.applicable[i])
-            indicators[ind.id] = IndicatorResult(
-                points=_num(float(col.points[i]), dp) or 0.0,
-                max=ind.points,
-                value=_value(col.value[i]),
-                status="scored" if app else "not_applicable",
-            )
-        vetoes = [VetoResult(v.id, v.title, v.effect, v.grade) for j, v in enumerate(model.veto) if d.vetoes[i, j]]
-        cq = self.consequences
-        uid = str(self.layout.unit_ids[i])
-        overrides = self.overrides_of(uid)
-        consequences = []
-        for j, c in enumerate(model.consequence):
-            if cq.status[i, j] != GRANTED:
-                continue
-            paid = self.rubric.payouts[j] is not None
-            person = None
-            if c.applies_to == "person":
-                named = cq.persons[j]
-                person = f"{c.person_role} {named[i]}".strip() if named is not None else c.person_role
-            reason = consequence_reason(self, i, j)
-            decided = overrides.get(c.id)
-            if decided is not None:
-                paid = paid or decided.decision.action == "set"
-                reason = f"committee decision: {decided.line()}"
-            consequences.append(ConsequenceResult(
-                c.id, c.title, float(cq.amounts[i, j]) if paid else None, reason, c.applies_to, person,
+        ids = [str(u) for u in self.layout.unit_ids[rows].tolist()]
+        assessable = t.assessable[rows].tolist()
+        grade_index = d.grade[rows].tolist()
+        ranks = d.rank[rows].tolist()
+        score = _nums(d.score[rows], p)
+        base, bonus = _nums(t.base[rows], dp), _nums(t.bonus[rows], dp)
+        phases = {k: _nums(v[rows], dp) for k, v in t.phase_scores.items()}
+        dim_points = {dim.id: _points(t.dimension_points[dim.id][rows], dp) for dim in model.dimension}
+        dim_max = {dim.id: t.dimension_max[dim.id][rows].tolist() if dim.kind == "base" else None
+                   for dim in model.dimension}
+        ind_points = [_points(col.points[rows], dp) for col in self.items]
+        ind_values = [_values(col.value[rows]) for col in self.items]
+        ind_app = [col.applicable[rows].tolist() for col in self.items]
+        vetoed = d.vetoes[rows].tolist()
+        granted = (cq.status[rows] == GRANTED).tolist()
+        margins = self.margins().entries(rows)
+        names = unit_texts(self, model.rubric.name, rows) if model.rubric.name else [""] * len(ids)
+        reasons = reason_phrases(self, rows)
+        veto_specs = [VetoResult(v.id, v.title, v.effect, v.grade) for v in model.veto]
+        grade_names = [g.name for g in model.grade]
+        out = []
+        for k, i in enumerate(rows.tolist()):
+            indicators = {
+                ind.id: IndicatorResult(points=ind_points[j][k], max=ind.points, value=ind_values[j][k],
+                                        status="scored" if ind_app[j][k] else "not_applicable")
+                for j, ind in enumerate(self.rubric.indicators)
+            }
+            consequences = [self._consequence(i, j) for j, hit in enumerate(granted[k]) if hit]
+            rank = ranks[k]
+            out.append(UnitResult(
+                id=ids[k],
+                status="scored" if assessable[k] else "not_assessable",
+                score=score[k],
+                grade=grade_names[grade_index[k]] if grade_index[k] != NO_GRADE else None,
+                rank=None if math.isnan(rank) else int(rank),
+                base=base[k],
+                bonus=bonus[k],
+                phases={name: column[k] for name, column in phases.items()},
+                dimensions={
+                    dim.id: {"points": dim_points[dim.id][k],
+                             "max": dim_max[dim.id][k] if dim.kind == "base" else dim.points}  # type: ignore[index]
+                    for dim in model.dimension
+                },
+                indicators=indicators,
+                vetoes=[veto_specs[j] for j, hit in enumerate(vetoed[k]) if hit],
+                consequences=consequences,
+                members=self._members_of(i),
+                margins=margins[k],
+                name=names[k],
+                reason=reasons[k],
+                overrides=[o.to_dict() for o in self.overrides_of(ids[k]).values()],
+                amendments=[a.to_dict() for a in self.amendments_of(ids[k])],
             ))
-        rank = d.rank[i]
-        return UnitResult(
-            id=str(self.layout.unit_ids[i]),
-            status="scored" if assessable else "not_assessable",
-            score=_num(float(d.score[i]), p),
-            grade=model.grade[grade_index].name if grade_index != NO_GRADE else None,
-            rank=None if math.isnan(rank) else int(rank),
-            base=_num(float(t.base[i]), dp),
-            bonus=_num(float(t.bonus[i]), dp),
-            phases={k: _num(float(v[i]), dp) for k, v in t.phase_scores.items()},
-            dimensions={
-                dim.id: {"points": _num(float(t.dimension_points[dim.id][i]), dp) or 0.0,
-                         "max": float(t.dimension_max[dim.id][i]) if dim.kind == "base" else dim.points}
-                for dim in model.dimension
-            },
-            indicators=indicators,
-            vetoes=vetoes,
-            consequences=consequences,
-            members=self._members_of(i),
-            overrides=[o.to_dict() for o in overrides.values()],
-            amendments=[a.to_dict() for a in self.amendments_of(uid)],
-        )
+        return out
+
+    def _consequence(self, i: int, j: int) -> ConsequenceResult:
+        c = self.rubric.model.consequence[j]
+        cq = self.consequences
+        paid = self.rubric.payouts[j] is not None
+        person = None
+        if c.applies_to == "person":
+            named = cq.persons[j]
+            person = f"{c.person_role} {named[i]}".strip() if named is not None else c.person_role
+        reason = consequence_reason(self, i, j)
+        decided = self.overrides_of(str(self.layout.unit_ids[i])).get(c.id) if self.overrides else None
+        if decided is not None:
+            paid = paid or decided.decision.action == "set"
+            reason = f"committee decision: {decided.line()}"
+        return ConsequenceResult(c.id, c.title, float(cq.amounts[i, j]) if paid else None, reason,
+                                 c.applies_to, person)
 
     def overrides_of(self, unit_id: str) -> dict[str, Override]:
         """The committee's decisions on one unit, by target (a consequence id or "grade")."""
@@ -287,8 +362,17 @@ class Result:
                 ind.id: {name: _value(arr[k]) for name, arr in col.member_values.items()}
                 for ind, col in zip(self.rubric.indicators, self.items) if col.member_values
             }
-            out.append({"id": str(m.ids[k]), "values": values})
+            named = self._member_name(k)
+            out.append({"id": str(m.ids[k]), **({"name": named} if named else {}), "values": values})
         return out
+
+    def _member_name(self, k: int) -> str | None:
+        """Member row `k`'s name (the rubric's `name` field: a school's, a hazard source's); None or "" when it has none."""
+        field_name = self.rubric.model.rubric.name
+        m = self.layout.members
+        if field_name is None or m is None or field_name not in m.columns:
+            return None
+        return "" if m.missing[field_name][k] else str(m.columns[field_name][k])
 
     # --- whole result ------------------------------------------------------
     def header(self) -> dict[str, Any]:
@@ -305,18 +389,33 @@ class Result:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        out = self.header()
-        out["units"] = [u.to_dict() for u in self.units()]
-        out["rejected"] = [vars(r) for r in self.rejected]
-        out["summary"] = self.summary()
-        if self.evidence.amendments:
-            out["amendments"] = [a.to_dict() for a in self.evidence.amendments]
-        if self.overrides:
-            out["overrides"] = [o.to_dict() for o in self.overrides]
-        vacancies = quota_vacancies(self)
-        if vacancies:
-            out["quota_vacancies"] = vacancies
+        """The JSON document the CLI writes, as Python objects."""
+        # Parsing the column-by-column text is several times faster than
+        # building a million units' views, and gives exactly the same document.
+        out: dict[str, Any] = json.loads(self.to_json())
         return out
+
+    def to_json(self) -> str:
+        """The JSON document (indented by 2), formatted column by column (see `scoring.unit_table`)."""
+        from .unit_table import document_json
+
+        return document_json(self)
+
+    def to_arrow(self) -> Any:
+        """One row per unit, in reading order, as a `pyarrow.Table`.
+
+        The columns are listed in `scoring.unit_table.arrow_table`; the header,
+        rejected rows and summary are in the schema's metadata.
+        """
+        from .unit_table import arrow_table
+
+        return arrow_table(self)
+
+    def to_pandas(self) -> Any:
+        """The table of `to_arrow()` as a pandas DataFrame (needs pandas: the `pandas` extra)."""
+        if importlib.util.find_spec("pandas") is None:
+            raise ImportError("Result.to_pandas() needs pandas: pip install 'scoring[pandas]'")
+        return self.to_arrow().to_pandas()
 
     def summary(self) -> dict[str, Any]:
         model = self.rubric.model
@@ -332,13 +431,35 @@ class Result:
             if budget is not None:
                 entry["pool"] = {"total": budget.total, "used": budget.used, "units": budget.units, "rule": budget.rule}
             cons[c.id] = entry
-        return {
+        out = {
             "units": int(self.layout.n_units),
             "not_assessable": int((~self.totals.assessable).sum()),
             "vetoed": int(self.decisions.vetoed.sum()),
             "grades": grades,
             "consequences": cons,
+            "statistics": self.statistics().to_dict(),
         }
+        if self.group_by:
+            out["statistics_by"] = self.statistics(self.group_by).to_dict()
+        return out
+
+    # --- analysis (scoring.analysis) ----------------------------------------
+    def statistics(self, by: str | None = None) -> Statistics:
+        """Indicator, dimension, veto and grade statistics, overall or by field `by`."""
+        return statistics(self, by)
+
+    def sensitivity(self, *, draws: int = 1000, spread: float = 0.1, seed: int = 0,
+                    level: Literal["dimension", "indicator"] = "dimension",
+                    previous: Previous | None = None) -> Sensitivity:
+        """Grade, rank and quota stability under weights perturbed within `spread` (see scoring.analysis)."""
+        return sensitivity(self, draws=draws, spread=spread, seed=seed, level=level, previous=previous)
+
+    def margins(self) -> Margins:
+        """Each unit's distance to the next grade and to every quota's cut (computed once)."""
+        if "margins" not in self._cache:
+            self._cache["margins"] = unit_margins(self)
+        found: Margins = self._cache["margins"]
+        return found
 
     def explain(self, unit_id: str) -> Explanation:
         return explain_unit(self, self.index_of(unit_id))

@@ -182,6 +182,7 @@ def check_model(m: RubricModel, path: str) -> None:
             fail(f"{kind} id {name!r} is already used by {ids[name]}; ids must be unique", key)
         ids[name] = f"{kind} {name!r}"
 
+    replaced: dict[str, str] = {}  # old indicator id -> the new indicator that replaces it
     for p in m.phases:
         unique("phase", p, f"phases.{p}")
     for i, dim in enumerate(m.dimension):
@@ -189,6 +190,11 @@ def check_model(m: RubricModel, path: str) -> None:
         dim_key = f"dimension[{i}]"
         for j, ind in enumerate(dim.indicator):
             unique("indicator", ind.id, f"{dim_key}.indicator[{j}].id")
+            if ind.replaces is not None:
+                if ind.replaces in replaced:
+                    fail(f"replaces = {ind.replaces!r} is already claimed by indicator {replaced[ind.replaces]!r}; "
+                         "an old indicator maps to one new one", f"{dim_key}.indicator[{j}].replaces")
+                replaced[ind.replaces] = ind.id
         total = sum((_dec(ind.points) for ind in dim.indicator), Decimal(0))
         if dim.kind == "base" and total != _dec(dim.points):
             fail(
@@ -305,6 +311,12 @@ def check_model(m: RubricModel, path: str) -> None:
     for i, name in enumerate(m.rank.tie_break):
         if name not in rankable:
             fail(f"tie_break {name!r} is not a phase or dimension id ({', '.join(sorted(rankable))})", f"rank.tie_break[{i}]")
+    if info.name is not None and (info.name not in m.fields or m.fields[info.name].type != "text"):
+        fail(f"name {info.name!r} must name a text field (the unit's name, shown in reports)", "rubric.name")
+    for i, group in enumerate(info.groups):
+        if group not in m.fields or m.fields[group].type not in ("enum", "text"):
+            fail(f"groups: {group!r} must name an enum or text field (reports filter and chart by it)",
+                 f"rubric.groups[{i}]")
     if m.rank.within is not None:
         within = m.fields.get(m.rank.within)
         if within is None or within.type not in ("enum", "text"):

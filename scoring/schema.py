@@ -90,7 +90,7 @@ def rubric_schema(methods: Mapping[str, Method], payout_kinds: Mapping[str, Payo
         "title": "Scoring rubric (format = 1)",
         "description": (
             "A rubric of the scoring engine: a UTF-8 TOML file. Unknown keys are errors everywhere; "
-            "an indicator's keys beyond id, title, points, method and note are its method's parameters. "
+            "an indicator's keys beyond id, title, points, method, note and replaces are its method's parameters. "
             f"Methods in this schema: {names}."
         ),
         **base,

@@ -51,13 +51,14 @@ def test_run_json_shape(files):
 
 
 def test_run_csv_and_md(files):
-    proc = scoring_cli("run", "r.toml", "good.csv", "--format", "csv", cwd=files)
+    proc = scoring_cli("run", "r.toml", "good.csv", "--format", "csv", "--no-bom", "--headers", "ids", cwd=files)
     assert proc.returncode == 0
+    assert not proc.stdout.startswith("\ufeff")
     rows = list(csv.reader(proc.stdout.splitlines()))
-    assert rows[0][:4] == ["id", "score", "grade", "rank"] and "d" in rows[0]
-    assert rows[1][:4] == ["u2", "100", "A", "1"]
+    assert rows[0][:4] == ["rank", "id", "score", "grade"] and "d" in rows[0]
+    assert rows[1][:4] == ["1", "u2", "100.0", "A"]
     proc = scoring_cli("run", "r.toml", "good.csv", "-o", "report.md", cwd=files)
-    assert proc.returncode == 0 and "| 1 | u2 | 100 | A |" in (files / "report.md").read_text(encoding="utf-8")
+    assert proc.returncode == 0 and "| 1 | u2 | 100.0 | A |" in (files / "report.md").read_text(encoding="utf-8")
 
 
 def test_fail_policy_writes_nothing(files):

@@ -59,10 +59,13 @@ def test_the_example_plugin_as_a_separate_distribution(tmp_path: Path) -> None:
     assert "growth(number, number) -> number" in plugins.stdout
     assert "payout kinds: per_head" in plugins.stdout
 
-    scored = run("-m", "scoring.cli", "run", "tests/district-safety.toml", "tests/sample.csv", "--format", "csv")
+    scored = run("-m", "scoring.cli", "run", "tests/district-safety.toml", "tests/sample.csv", "--format", "csv",
+                 "--no-bom", "--headers", "ids")
     assert scored.returncode == 0, scored.stderr
-    assert scored.stdout.splitlines()[1:] == ["E2,100,合格,1,60,40,,safety_award", "E1,70,合格,2,50,20,,",
-                                             "E3,0,不合格,3,0,0,,"]
+    rows = list(__import__("csv").DictReader(scored.stdout.splitlines()))
+    assert [(r["rank"], r["id"], r["score"], r["grade"]) for r in rows] == [
+        ("1", "E2", "100.0", "合格"), ("2", "E1", "70.0", "合格"), ("3", "E3", "0.0", "不合格")]
+    assert [r["safety_award"] for r in rows] == ["10000.00", "", ""]
 
     explained = run("-m", "scoring.cli", "explain", "tests/district-safety.toml", "tests/sample.csv", "E1")
     assert explained.returncode == 0, explained.stderr

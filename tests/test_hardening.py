@@ -267,14 +267,16 @@ def test_special_files_are_written_directly_not_renamed_over(job):
     fifo = job / "pipe"
     os.mkfifo(fifo)
     reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
-    proc = scoring_cli("run", "r.toml", "e.csv", "-o", str(fifo), "--format", "csv", cwd=job)
+    proc = scoring_cli("run", "r.toml", "e.csv", "-o", str(fifo), "--format", "csv", "--no-bom", "--headers", "ids",
+                       cwd=job)
     out, _ = reader.communicate(timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert out.decode("utf-8").startswith("id,score,grade,rank") and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert out.decode("utf-8").startswith("rank,id,score,grade") and stat.S_ISFIFO(os.stat(fifo).st_mode)
     proc = subprocess.run(f"'{Path(sys.executable).with_name('scoring')}' run r.toml e.csv -o /dev/stdout "
-                          "--format csv > shell.csv", shell=True, cwd=job, capture_output=True, text=True)
+                          "--format csv --no-bom --headers ids > shell.csv", shell=True, cwd=job, capture_output=True,
+                          text=True)
     assert proc.returncode == 0, proc.stderr
-    assert (job / "shell.csv").read_text(encoding="utf-8").startswith("id,score")
+    assert (job / "shell.csv").read_text(encoding="utf-8").startswith("rank,id,score")
 
 
 def test_the_writer_takes_bytes_and_text_and_keeps_a_symlink(tmp_path):

@@ -99,8 +99,8 @@ def test_levels_by_hand():
     got = {u.id: (u.score, u.grade) for u in res.units()}
     assert got == {"B70": (70.0, "低"), "Y75": (75.0, "一般"), "Y150": (150.0, "一般"), "O270": (270.0, "较大"),
                    "R360": (360.0, "重大"), "R10000": (10000.0, "重大")}
-    assert res.unit("O270").members == [{"id": "O270-1", "values": {"lec": {"D": 270.0, "worst": 1.0}}},
-                                        {"id": "O270-2", "values": {"lec": {"D": 120.0, "worst": 0.0}}}]
+    assert res.unit("O270").members == [{"id": "O270-1", "name": "源", "values": {"lec": {"D": 270.0, "worst": 1.0}}},
+                                        {"id": "O270-2", "name": "源", "values": {"lec": {"D": 120.0, "worst": 0.0}}}]
 
 
 def test_the_grade_table_puts_a_boundary_value_in_the_lower_level():

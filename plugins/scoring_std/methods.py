@@ -243,6 +243,24 @@ _KNOBS = ((1, 1), (3, 5), (9, 8))  # (a, b): small and large figures and thresho
 def _examples(build: Callable[[ExampleFields, int, int], dict[str, Any]]) -> Callable[[ExampleFields], list[dict[str, Any]]]:
     return lambda f: [build(f, a, b) for a, b in _KNOBS]
 
+# Module-level functions, not lambdas: a compiled rubric holds its methods and
+# is pickled with them (to worker processes, caches), and pickle finds a
+# function by its module and name.
+def _describe_per_count(p: PerCountParams, pts: float) -> str:
+    return f"{_g(p.each)} × {p.count}, at most {_g(pts)}"
+
+
+def _describe_target(p: TargetParams, pts: float) -> str:
+    return f"{_g(pts)} × min({p.field} / {_g(p.target)}, 1)"
+
+
+def _describe_check(p: CheckParams, pts: float) -> str:
+    return f"{_g(pts)} if {p.field} is {'yes' if p.expect else 'no'}, else 0"
+
+
+def _describe_expression(p: ExpressionParams, pts: float) -> str:
+    return f"{p.value}, within [0, {_g(pts)}]"
+
 
 METHODS: tuple[Method, ...] = (
     Method("deduction", DeductionParams, _deduction, "points − each × count, 扣完为止; all points when all_when",

@@ -257,13 +257,23 @@ def _explain_bands(p: RankBandsParams, unit: PaidUnit) -> str:
     return f"rank {int(unit.rank)} is in band {span}: {_money(unit.amount)}"
 
 
+# Module-level functions, not lambdas: a compiled rubric holds its payout kinds
+# and is pickled with them (to worker processes, caches).
+def _explain_expression(p: ExpressionParams, unit: PaidUnit) -> str:
+    return f"amount {p.value}"
+
+
+def _explain_table(p: GradeTableParams, unit: PaidUnit) -> str:
+    return f"amount by grade: {unit.grade} → {_money(unit.amount)}"
+
+
 PAYOUT_KINDS = [
     PayoutKind("fixed", FixedParams, _fixed, "the same amount to every granted unit",
                validate=_validate_fixed, shorthand=Shorthand("amount", (int, float), "amount")),
     PayoutKind("expression", ExpressionParams, _expression, "an amount per unit from a rubric expression",
-               explain=lambda p, u: f"amount {p.value}", shorthand=Shorthand("amount", (str,), "value")),
+               explain=_explain_expression, shorthand=Shorthand("amount", (str,), "value")),
     PayoutKind("grade_table", GradeTableParams, _table, "an amount by grade name",
-               explain=lambda p, u: f"amount by grade: {u.grade} → {_money(u.amount)}",
+               explain=_explain_table,
                validate=_validate_table, shorthand=Shorthand("amount", (dict,), "amounts")),
     PayoutKind("pool", PoolParams, _pool, "a budget shared pro rata, in whole units that add up to it",
                explain=_explain_pool, validate=_validate_pool, shorthand=Shorthand("pool", (dict,)), budget=True),

@@ -1,0 +1,236 @@
+"""Benchmark: a whole `scoring run` job, file to file, against DuckDB in the same run.
+
+    .venv/bin/python benchmarks/bench_job.py                 # 100,000 and 1,000,160 rows
+    .venv/bin/python benchmarks/bench_job.py --sizes 100000  # one size
+    .venv/bin/python benchmarks/bench_job.py --ten-million   # also 10,000,000 rows (minutes, GBs of disk)
+    .venv/bin/python benchmarks/bench_job.py --profile 30 --sizes 100000 --formats json   # where the time goes
+
+Needs the benchmark-only extra: `pip install -e .[bench]` (DuckDB).
+
+What is measured
+----------------
+The evidence is the bundled enterprise rubric's (`enterprise-safety-target`):
+its sample generator (rubrics/samples/generate_enterprise_safety_target.py)
+draws a county of 70 enterprises over four quarters. Here it is run with
+`VARIANTS` seeds, and whole counties are tiled with fresh ids ("E0000123-017")
+until the file has the asked number of rows, so 1,000,160 rows are 250,040
+enterprises x 4 quarters (the issue's figure). The file is written once per size
+and seed into `--workdir` and reused.
+
+For every output format, `scoring run enterprise-safety-target big.csv -o out.FMT`
+runs as a whole process (interpreter start, imports, rubric, reading, typing,
+scoring, deciding, writing): wall time, rows/s and units/s, and the peak resident
+memory of that process (`ru_maxrss` from `os.wait4`, the child's own).
+
+DuckDB (a separate process too) does the comparable work on the same file:
+reads the CSV, takes per enterprise the mean over quarters of the process
+fields and the last quarter's outcome fields, sums a score from the rubric's
+fields, ranks the enterprises on it and writes a CSV. It does less than the
+engine (no validation of each cell, no explanation, no vetoes or grades or
+consequences), so the ratio is an upper bound on what it costs to be careful.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib.util
+import io
+import os
+import pstats
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATOR = ROOT / "rubrics" / "samples" / "generate_enterprise_safety_target.py"
+RUBRIC = "enterprise-safety-target"
+VARIANTS = 8
+SIZES = (100_000, 1_000_160)
+TEN_MILLION = 10_000_160
+FORMATS = ("csv", "json", "jsonl", "parquet")
+
+
+# --- the evidence file ---------------------------------------------------------
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("generate_enterprise_safety_target", GENERATOR)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it runs
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_file(rows: int, seed: int, path: Path) -> Path:
+    """The seeded evidence file of at least `rows` rows (whole enterprises); reused if present."""
+    if path.exists():
+        return path
+    gen = _generator()
+    import random
+
+    counties: list[list[str]] = []
+    for k in range(VARIANTS):
+        text = gen.render(gen.build(random.Random(seed * 1000 + k)))
+        lines = text.splitlines()[1:]
+        # Every line starts with the enterprise id "E001,": keep the rest.
+        counties.append([line[line.index(","):] for line in lines])
+        header = text.splitlines()[0]
+    per_county = len(counties[0])
+    copies = -(-rows // per_county)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as out:
+        out.write(header + "\n")
+        for c in range(copies):
+            county = counties[c % VARIANTS]
+            out.write("".join(f"E{c:07d}-{1 + i // 4:03d}{rest}\n" for i, rest in enumerate(county)))
+    tmp.replace(path)
+    return path
+
+
+# --- running a process and measuring it -------------------------------------------
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Wall time, peak memory (this child's own ru_maxrss) and exit code of `cmd`."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"wall": wall, "rss": usage.ru_maxrss * 1024, "code": proc.returncode,
+            "stderr": err.decode("utf-8", "replace")}
+
+
+DUCKDB_SQL = """
+COPY (
+  WITH q AS (SELECT * FROM read_csv('{src}', header = true, all_varchar = false)),
+  u AS (
+    SELECT id,
+      avg(hazards_rectified / nullif(hazards_found, 0)) AS rectification,
+      avg(major_hazards_open) AS major_open,
+      avg(CASE WHEN letter_signed = '是' THEN 1 ELSE 0 END) AS letter,
+      avg(meetings) AS meetings, avg(trainings) AS trainings,
+      avg(certified_share) AS certified, avg(drills) AS drills,
+      avg(CASE WHEN has_plan = '是' THEN 1 WHEN has_plan = '否' THEN 0 END) AS plan,
+      arg_max(deaths, period) AS deaths, arg_max(death_limit, period) AS death_limit,
+      arg_max(serious_injuries, period) AS serious, arg_max(minor_injuries, period) AS minor,
+      arg_max(accidents, period) AS accidents, arg_max(fire_loss, period) AS fire_loss,
+      arg_max(major_accidents, period) AS majors, arg_max(concealed_accidents, period) AS concealed,
+      arg_max(national_commendations * 2 + provincial_commendations + city_commendations * 0.5, period) AS bonus
+    FROM q GROUP BY id
+  ),
+  s AS (
+    SELECT *, round(
+      0.4 * (coalesce(rectification, 1) * 10 + greatest(0, 5 - major_open * 5) + letter * 5
+             + least(meetings, 1) * 5 + least(trainings, 1) * 5 + certified * 10 + least(drills, 1) * 5
+             + coalesce(plan, 1) * 5) * 100 / 50
+      + 0.6 * (CASE WHEN deaths > death_limit THEN 0 ELSE 15 - deaths * 5 END
+               + greatest(0, 10 - serious * 5) + greatest(0, 10 - minor * 2)
+               + greatest(0, 5 - accidents) + CASE WHEN fire_loss > 0 THEN 5 ELSE 10 END) * 100 / 50
+      + least(bonus, 5), 1) AS score
+    FROM u
+  )
+  SELECT id, CASE WHEN majors > 0 OR concealed > 0 THEN 0 ELSE score END AS score,
+         rank() OVER (ORDER BY CASE WHEN majors > 0 OR concealed > 0 THEN 0 ELSE score END DESC) AS rank,
+         rectification, meetings, trainings, certified, drills, deaths, serious, minor, fire_loss
+  FROM s ORDER BY rank, id
+) TO '{dst}' (HEADER, DELIMITER ',');
+"""
+
+
+def run_duckdb(src: Path, dst: Path) -> dict[str, Any]:
+    code = f"import duckdb; duckdb.sql({DUCKDB_SQL.format(src=src, dst=dst)!r})"
+    return measure([sys.executable, "-c", code])
+
+
+def run_scoring(src: Path, dst: Path, fmt: str) -> dict[str, Any]:
+    scoring = Path(sys.executable).with_name("scoring")
+    return measure([str(scoring), "run", RUBRIC, str(src), "--format", fmt, "-o", str(dst), "--quiet"])
+
+
+def profile(src: Path, fmt: str, top: int) -> None:
+    """cProfile one in-process job (load, score, render) and print the top functions to stderr."""
+    import scoring
+
+    engine = scoring.Engine()
+    rubric = engine.load_rubric(RUBRIC)
+    profiler = cProfile.Profile()
+    stages: list[tuple[str, float]] = []
+    profiler.enable()
+    t0 = time.perf_counter()
+    evidence = engine.load_evidence(rubric, src)
+    stages.append(("load + type", time.perf_counter() - t0))
+    t0 = time.perf_counter()
+    result = engine.score(rubric, evidence)
+    stages.append(("score + decide", time.perf_counter() - t0))
+    t0 = time.perf_counter()
+    out = engine.render(result, fmt)
+    stages.append((f"render {fmt}", time.perf_counter() - t0))
+    profiler.disable()
+    print(f"stages ({src.name}, {len(out):,} bytes out): "
+          + ", ".join(f"{name} {secs:.2f} s" for name, secs in stages), file=sys.stderr)
+    stream = io.StringIO()
+    pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(top)
+    print(stream.getvalue(), file=sys.stderr)
+
+
+def megabytes(n: float) -> str:
+    return f"{n / 1e9:.2f} GB" if n >= 1e9 else f"{n / 1e6:.0f} MB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), metavar="ROWS",
+                        help="evidence rows (rounded up to whole enterprises); default 100000 1000160")
+    parser.add_argument("--ten-million", action="store_true", help=f"also {TEN_MILLION:,} rows")
+    parser.add_argument("--formats", nargs="+", default=list(FORMATS), choices=FORMATS)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/scoring-bench-job"),
+                        help="where evidence files are kept between runs and outputs written")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="instead of timing processes, cProfile one in-process job per size and format")
+    args = parser.parse_args(argv)
+    sizes = list(args.sizes) + ([TEN_MILLION] if args.ten_million else [])
+    args.workdir.mkdir(parents=True, exist_ok=True)
+
+    for rows in sizes:
+        t0 = time.perf_counter()
+        src = build_file(rows, args.seed, args.workdir / f"enterprise-{rows}-seed{args.seed}.csv")
+        with open(src, "rb") as handle:
+            actual = sum(1 for _ in handle) - 1
+        units = actual // 4
+        print(f"\n== {actual:,} rows ({units:,} enterprises x 4 quarters), {megabytes(src.stat().st_size)} "
+              f"CSV; file ready in {time.perf_counter() - t0:.1f} s ({src})")
+        if args.profile:
+            for fmt in args.formats:
+                profile(src, fmt, args.profile)
+            continue
+        duck = run_duckdb(src, args.workdir / f"duckdb-{rows}.csv")
+        if duck["code"] != 0:
+            print(f"duckdb failed (exit {duck['code']}): {duck['stderr'].strip()[-400:]}")
+            print("install the benchmark extra: pip install -e .[bench]")
+            return 1
+        print(f"{'job':<18}{'wall':>9}{'rows/s':>12}{'units/s':>12}{'peak mem':>11}{'x DuckDB':>10}")
+        print(f"{'duckdb -> csv':<18}{duck['wall']:8.2f}s{actual / duck['wall']:12,.0f}{units / duck['wall']:12,.0f}"
+              f"{megabytes(duck['rss']):>11}{1.0:10.2f}")
+        for fmt in args.formats:
+            dst = args.workdir / f"out-{rows}.{fmt}"
+            res = run_scoring(src, dst, fmt)
+            if res["code"] != 0:
+                last = res["stderr"].strip().splitlines()[-1:] or [""]
+                print(f"{'scoring -> ' + fmt:<18} failed (exit {res['code']}): {last[0][:200]}")
+                continue
+            print(f"{'scoring -> ' + fmt:<18}{res['wall']:8.2f}s{actual / res['wall']:12,.0f}"
+                  f"{units / res['wall']:12,.0f}{megabytes(res['rss']):>11}{res['wall'] / duck['wall']:10.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""The CSV writer: one row per unit, for Excel/WPS and for programs.
+
+Headers are the rubric's titles in its language (`--headers ids` for ids),
+numbers at the rubric's precision, — where an item does not apply, one column
+per consequence with its amount, and a byte-order mark by default so Excel on
+Chinese Windows opens the file as UTF-8 (`--no-bom` for programs). Text cells
+that a spreadsheet would run as a formula are escaped (see scoring.report.escape).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from scoring.plugin import Report
+from scoring.plugin import csv_text
+from scoring.plugin import Column, ranking_columns
+from scoring.plugin import WriteOptions
+
+
+def csv_table(columns: list[Column], options: WriteOptions) -> str:
+    """Columns as CSV text, each column formatted whole before the rows are joined."""
+    out = io.StringIO()
+    if options.bom:
+        out.write("\ufeff")
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow([csv_text(c.header(options.headers == "ids")) for c in columns])
+    cells = []
+    for c in columns:
+        if c.kind == "text":
+            cells.append([csv_text(t) if t else "" for t in c.texts()])
+        else:
+            cells.append(c.texts())
+    w.writerows(zip(*cells))
+    return out.getvalue()
+
+
+def write_csv(report: Report, options: WriteOptions) -> str:
+    return csv_table(ranking_columns(report), options)

@@ -1,0 +1,212 @@
+"""A fast path for plain CSV evidence: Arrow's CSV reader, typed by whole columns.
+
+Most evidence files are plain: UTF-8, no quotes, the rubric's field names as
+the header, numbers written as plain decimals, yes/no cells as 是/否 or
+true/false, every row valid. For such a file the cell-by-cell reader is all
+overhead, so this module reads it with pyarrow's multi-threaded CSV parser,
+checks every column at once with Arrow's compute functions, and hands typed
+numpy columns to the same checks `Engine.evidence_from_arrays` runs (counts
+whole, rates in [0, 1], bounds, duplicates, members, missing policies).
+
+It answers only when the answer cannot differ from the careful path: on the
+first thing that is not plain (a quote, a BOM-less non-UTF-8 byte, a header
+that needs matching, a cell such as `1,234` or `55%` or `√`, a blank line of
+commas, any row the checks would refuse), it returns None and the careful path
+(`scoring.evidence.type_table` on the loader's cells) reads the file from the
+start and names every row as always. tests/test_fast_csv.py checks the two
+agree on drawn evidence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import EvidenceError
+from .evidence_limits import MAX_CELL_CHARS, MAX_KEY_CHARS, MAX_NUMBER_CHARS
+from .evidence import Evidence, sha256_of, type_arrays
+from .plan import Rubric
+
+# Yes/no words every version of the careful path reads the same way (lowercased).
+PLAIN_TRUE = ("是", "true", "1", "yes", "y", "t")
+PLAIN_FALSE = ("否", "false", "0", "no", "n", "f")
+BOM = b"\xef\xbb\xbf"
+
+
+def _modules() -> tuple[Any, Any, Any] | None:
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:  # the careful path needs nothing beyond the standard library
+        return None
+    return pa, pc, pacsv
+
+
+# numpy views of Arrow arrays, read from their buffers: `to_numpy` and
+# `pyarrow.array` import pandas to look at their arguments, a second's work
+# for nothing in a job that never uses it.
+def _bits(buffer: Any, offset: int, n: int) -> np.ndarray:
+    packed = np.frombuffer(buffer, dtype=np.uint8)
+    bits: np.ndarray = np.unpackbits(packed, bitorder="little")[offset:offset + n].astype(bool)
+    return bits
+
+
+def _valid(array: Any) -> np.ndarray:
+    """Where `array` is not null."""
+    validity = array.buffers()[0]
+    if validity is None or array.null_count == 0:
+        return np.ones(len(array), dtype=bool)
+    valid: np.ndarray = _bits(validity, array.offset, len(array))
+    return valid
+
+
+def _floats(array: Any) -> np.ndarray:
+    """A float64 Arrow array as numpy, NaN where null."""
+    n = len(array)
+    values: np.ndarray = np.frombuffer(array.buffers()[1], dtype=np.float64, count=array.offset + n)[array.offset:].copy()
+    values[~_valid(array)] = np.nan
+    return values
+
+
+def _flags(array: Any) -> np.ndarray:
+    """A boolean Arrow array as numpy, False where null."""
+    flags: np.ndarray = _bits(array.buffers()[1], array.offset, len(array)) & _valid(array)
+    return flags
+
+
+def _strings(pa: Any, words: Any) -> Any:
+    encoded = [w.encode("utf-8") for w in words]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    return pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))])
+
+
+def _header(data: bytes) -> list[str] | None:
+    line = data.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        names = line.decode("utf-8").split(",")
+    except UnicodeDecodeError:
+        return None
+    if len(set(names)) != len(names) or any(n != n.strip() or not n for n in names):
+        return None
+    return names
+
+
+def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any = None) -> Evidence | None:
+    """Typed evidence from a plain, valid CSV file; None if anything about it needs the careful path."""
+    modules = _modules()
+    if modules is None:
+        return None
+    pa, pc, pacsv = modules
+    body = data[len(BOM):] if data.startswith(BOM) else data
+    if b'"' in body or b"\x00" in body:
+        return None  # quoting rules differ between readers; let the careful one decide
+    names = _header(body)
+    model = rubric.model
+    info = model.rubric
+    if names is None or info.id_column not in names:
+        return None
+    known = set(model.fields) | {info.id_column, info.period_column, info.parent_column}
+    extra = [c for c in names if c not in known]
+    if extra or any(f not in names and s.missing == "error" for f, s in model.fields.items()):
+        return None  # the careful path words the warning or the error
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            # Every column as text (nothing guessed: "007" stays "007"); blank cells null.
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):  # a ragged row, invalid UTF-8, ...
+        return None
+    n = table.num_rows
+    if n == 0:
+        return None
+
+    def column(name: str) -> Any:
+        return table.column(name).combine_chunks()
+
+    # Cells the careful path would strip are its business. Number, yes/no and
+    # choice cells are matched exactly below, so only text columns need a look;
+    # a row blank but for its commas has a blank id, which the checks refuse.
+    keys = [c for c in (info.id_column, info.period_column, info.parent_column) if c in names]
+    text_like = keys + [f for f, spec in model.fields.items() if spec.type == "text" and f in names]
+    for name in text_like:
+        if pc.any(pc.match_substring_regex(column(name), r"^\s|\s$")).as_py():
+            return None
+
+    def longest(name: str) -> int:
+        return int(pc.max(pc.utf8_length(column(name))).as_py() or 0)
+
+    # The careful path's limits (it refuses such cells) and its reading of keys
+    # (NFKC: a full-width `Ｅ001` is `E001`): a file that meets either is its business.
+    for name in keys:
+        col = column(name)
+        if longest(name) > MAX_KEY_CHARS or not pc.all(pc.equal(col, pc.utf8_normalize(col, form="NFKC"))).as_py():
+            return None
+    for name in names:
+        spec = model.fields.get(name)
+        limit = MAX_NUMBER_CHARS if spec is not None and spec.numeric else MAX_CELL_CHARS
+        if longest(name) > limit:
+            return None
+
+    def texts(name: str) -> np.ndarray:
+        # Through a dictionary: each distinct text becomes a Python string once.
+        encoded = pc.dictionary_encode(column(name))
+        # An object array whose cells share the dictionary's strings: a million
+        # cells of a choice field hold a handful of string objects, not a million.
+        listed = ["" if v is None else v for v in encoded.dictionary.to_pylist()] + [""]
+        words = np.empty(len(listed), dtype=object)
+        words[:] = listed
+        indices = encoded.indices
+        codes = np.frombuffer(indices.buffers()[1], dtype=np.int32, count=indices.offset + n)[indices.offset:]
+        codes = np.where(_valid(indices), codes, len(words) - 1)  # null (blank) -> ""
+        picked: np.ndarray = words[codes]
+        return picked
+
+    columns: dict[str, np.ndarray] = {}
+    for name, spec in model.fields.items():
+        if name not in names:
+            continue
+        col = column(name)
+        empty = ~_valid(col)
+        if spec.numeric:
+            # Arrow parses decimal text exactly as Python does (correctly rounded);
+            # it refuses `1,234`, `55%`, `1_000` and the like, which sends the
+            # file to the careful path. Text it reads as NaN ("nan") is not a
+            # blank cell, so a NaN anywhere but a blank cell sends it there too.
+            try:
+                values = _floats(pc.cast(col, pa.float64()))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                return None
+            if not np.array_equal(np.isnan(values), empty):
+                return None
+            columns[name] = values
+        elif spec.type == "bool":
+            lowered = pc.utf8_lower(col)
+            yes = _flags(pc.is_in(lowered, value_set=_strings(pa, PLAIN_TRUE)))
+            no = _flags(pc.is_in(lowered, value_set=_strings(pa, PLAIN_FALSE)))
+            if not (empty | yes | no).all():
+                return None
+            # 1.0 / 0.0, NaN where blank: the missing policy decides, as for any empty cell.
+            flags = np.where(yes, 1.0, 0.0)
+            flags[empty] = np.nan
+            columns[name] = flags
+        else:
+            if spec.type == "enum" and not (
+                    empty | _flags(pc.is_in(col, value_set=_strings(pa, spec.values or [])))).all():
+                return None
+            columns[name] = texts(name)
+    periods = texts(info.period_column) if info.period_column in names else None
+    parents = texts(info.parent_column) if info.parent_column in names else None
+    try:
+        return type_arrays(model, texts(info.id_column), columns, periods=periods, parents=parents,
+                           source=str(path), on_error="fail", member_fields=rubric.member_fields,
+                           digest=sha256_of(data), checks=checks)
+    except EvidenceError:
+        return None  # some row is refused: the careful path names it by its row in the file

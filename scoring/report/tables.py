@@ -1,0 +1,296 @@
+"""The tables every report shows, as columns, shared by the CSV, Markdown,
+Excel and HTML writers so they agree on what a row holds.
+
+A `Column` is typed (`text`, `int`, `number` with its decimal places, or
+`amount` in yuan with two), holds one value per row in a Python list (None for
+an empty cell, `NA` for "not applicable", shown as — and never as 0), and
+carries both its title in the rubric's language and its id (for `--headers
+ids`). Columns are built whole, with numpy masks; no per-unit objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from .data import Report
+
+
+class _NotApplicable:
+    def __repr__(self) -> str:
+        return "NA"
+
+
+NA: Any = _NotApplicable()
+
+Kind = Literal["text", "int", "number", "amount"]
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    title: str
+    kind: Kind
+    values: list[Any]
+    places: int = 0
+    # Number columns built from arrays keep them, so writers can format the
+    # column in one call (`texts`) instead of cell by cell.
+    array: np.ndarray | None = None
+    na: np.ndarray | None = None
+
+    def header(self, ids: bool) -> str:
+        return self.id if ids else self.title
+
+    def texts(self, *, na: str = "—", thousands: bool = False) -> list[str]:
+        """Every cell as text, as `fmt_cell` gives it."""
+        if self.array is None:
+            return [fmt_cell(v, self, na=na, thousands=thousands) for v in self.values]
+        arr = self.array.astype(float)
+        missing = np.isnan(arr)
+        spec = "{:" + ("," if thousands and self.kind != "int" else "") + f".{0 if self.kind == 'int' else self.places}f}}"
+        n = arr.shape[0]
+        out = (spec + "\n").format if n == 0 else ((spec + "\n") * n).format
+        texts = out(*np.where(missing, 0.0, arr).tolist()).split("\n")[:n]
+        for k in np.flatnonzero(missing).tolist():
+            texts[k] = ""
+        if self.na is not None:
+            for k in np.flatnonzero(self.na).tolist():
+                texts[k] = na
+        return texts
+
+
+def number_column(id: str, title: str, kind: Kind, values: np.ndarray, places: int,
+                  na: np.ndarray | None = None) -> Column:
+    """A number column from an array: NaN is an empty cell, `na` marks — cells."""
+    return Column(id, title, kind, _numbers(values, na), places, array=values, na=na)
+
+
+def _numbers(values: np.ndarray, na: np.ndarray | None = None) -> list[Any]:
+    out: list[Any] = [None if x != x else x for x in values.tolist()]
+    if na is not None:
+        for k in np.flatnonzero(na).tolist():
+            out[k] = NA
+    return out
+
+
+def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True) -> list[Column]:
+    """One row per unit: rank, id, name, score, grade, groups, dimensions, vetoes, consequences, reason.
+
+    Consequences get a column each (amounts as numbers) unless `merged`, where
+    one text column lists the granted ones with their amounts, for pages that
+    must fit a screen or A4 (HTML, Markdown). `vetoes=False` leaves the veto
+    titles to the reason phrase, which names them too.
+    """
+    lab, meta = report.labels, report.meta
+    p, dp = report.precision, report.detail_precision
+    cols = [
+        Column("rank", lab["rank"], "int", [None if x != x else int(x) for x in report.rank.tolist()],
+               array=report.rank),
+        Column("id", lab["id"], "text", report.ids),
+    ]
+    if report.has_names:
+        cols.append(Column("name", lab["name"], "text", report.names))
+    cols.append(number_column("score", lab["score"], "number", report.score, p))
+    cols.append(Column("grade", lab["grade"], "text", [g if g is not None else "" for g in report.grade]))
+    not_assessable = np.array([s == "not_assessable" for s in report.status], dtype=bool)
+    if not_assessable.any():
+        grades = cols[-1].values
+        for k in np.flatnonzero(not_assessable).tolist():
+            grades[k] = lab["not_assessable"]
+    for g in meta["groups"]:
+        cols.append(Column(g["id"], g["title"], "text", list(meta["group_values"][g["id"]])))
+    for dim in meta["dimensions"]:
+        title = f"{dim['title']}({dim['points']:g})" if meta["language"] == "zh" else f"{dim['title']} ({dim['points']:g})"
+        cols.append(number_column(dim["id"], title, "number", report.dims[dim["id"]], dp, report.dim_na(dim["id"])))
+    if meta["vetoes"] and vetoes:
+        sep = "、" if meta["language"] == "zh" else ", "
+        titles = [v["title"] for v in meta["vetoes"]]
+        joined = [""] * report.n
+        for k in np.flatnonzero(report.vetoes.any(axis=1)).tolist():
+            joined[k] = sep.join(t for t, hit in zip(titles, report.vetoes[k].tolist()) if hit)
+        cols.append(Column("vetoes", lab["vetoes"], "text", joined))
+    if merged and meta["consequences"]:
+        sep = "；" if meta["language"] == "zh" else "; "
+        listed = [""] * report.n
+        for k in np.flatnonzero(report.granted.any(axis=1)).tolist():
+            listed[k] = sep.join(
+                c["title"] + (f" {report.amounts[k, j]:,.2f}" if report.amounts[k, j] == report.amounts[k, j] else "")
+                for j, c in enumerate(meta["consequences"]) if report.granted[k, j])
+        cols.append(Column("consequences", lab["consequences"], "text", listed))
+    for j, c in enumerate([] if merged else meta["consequences"]):
+        if c["paid"]:
+            cols.append(number_column(c["id"], c["title"], "amount", report.amounts[:, j], 2))
+        else:
+            marks = np.where(report.granted[:, j], lab["granted"], "").tolist()
+            cols.append(Column(c["id"], c["title"], "text", marks))
+    cols.append(Column("reason", lab["reason"], "text", report.reasons))
+    return cols
+
+
+def deduction_rows(report: Report) -> list[Column]:
+    """One row per unit × indicator that lost points: points, full marks, value, why."""
+    lab, meta = report.labels, report.meta
+    det = report.details
+    dims = {d["id"]: d["title"] for d in meta["dimensions"]}
+    unit_k: list[int] = []
+    ind_k: list[int] = []
+    inds = meta["indicators"]
+    bonus = {d["id"] for d in meta["dimensions"] if d["kind"] == "bonus"}
+    for j, ind in enumerate(inds):
+        if ind["dimension"] in bonus:
+            continue  # a bonus not earned is not a deduction
+        points = det.ind_points[ind["id"]]
+        lost = np.flatnonzero(~det.ind_na[ind["id"]] & (points < float(ind["points"]) - 1e-9))
+        unit_k += lost.tolist()
+        ind_k += [j] * lost.size
+    # Reading order: by unit (rank order), then the rubric's order of items.
+    order = np.lexsort((np.array(ind_k, dtype=int), np.array(unit_k, dtype=int))).tolist()
+    unit_k = [unit_k[o] for o in order]
+    ind_k = [ind_k[o] for o in order]
+    dp = report.detail_precision
+    points_v = [float(det.ind_points[inds[j]["id"]][k]) for k, j in zip(unit_k, ind_k)]
+    max_v = [float(inds[j]["points"]) for j in ind_k]
+    values = [det.ind_values[inds[j]["id"]][k] for k, j in zip(unit_k, ind_k)]
+    cols = [
+        Column("id", lab["id"], "text", [report.ids[k] for k in unit_k]),
+    ]
+    if report.has_names:
+        names = report.names
+        cols.append(Column("name", lab["name"], "text", [names[k] for k in unit_k]))
+    cols += [
+        Column("dimension", lab["dimension"], "text", [dims[inds[j]["dimension"]] for j in ind_k]),
+        Column("indicator", lab["indicator"], "text", [inds[j]["title"] for j in ind_k]),
+        Column("points", lab["points"], "number", points_v, dp),
+        Column("max", lab["max"], "number", max_v, dp),
+        Column("lost", lab["lost"], "number", [round(m - x, dp) for m, x in zip(max_v, points_v)], dp),
+        # Figures stay numbers (a workbook can sum them); yes/no and enum values are text.
+        Column("value", lab["value"], "text", [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                                               else show_value(v, report) for v in values]),
+        Column("explanation", lab["explanation"], "text", [inds[j]["rule"] for j in ind_k]),
+    ]
+    return cols
+
+
+def show_value(value: Any, report: Report) -> str:
+    """An indicator's value as a person reads it: 是/否 for yes/no, up to 4 places."""
+    if value is None:
+        return report.labels["na_mark"]
+    if isinstance(value, bool):
+        if report.meta["language"] == "zh":
+            return "是" if value else "否"
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
+    return str(value)
+
+
+def consequence_rows(report: Report) -> list[Column]:
+    """One row per granted consequence: unit, name, title, amount, reason."""
+    lab, meta = report.labels, report.meta
+    det = report.details
+    ks, js = np.nonzero(report.granted)
+    order = np.lexsort((ks, js)).tolist()  # grouped by consequence, then reading order
+    ks_l = [int(ks[o]) for o in order]
+    js_l = [int(js[o]) for o in order]
+    cols = [Column("consequence", lab["consequences"], "text", [meta["consequences"][j]["title"] for j in js_l]),
+            Column("id", lab["id"], "text", [report.ids[k] for k in ks_l])]
+    if report.has_names:
+        names = report.names
+        cols.append(Column("name", lab["name"], "text", [names[k] for k in ks_l]))
+    if det.cons_persons:
+        cols.append(Column("person", lab["person"], "text", [det.cons_persons.get((k, j), "") for k, j in zip(ks_l, js_l)]))
+    amounts = [float(report.amounts[k, j]) for k, j in zip(ks_l, js_l)]
+    cols += [
+        Column("amount", lab["amount"], "amount", [None if a != a else a for a in amounts], 2),
+        Column("reason", lab["reason"], "text", [report.consequence_reason(k, j) for k, j in zip(ks_l, js_l)]),
+    ]
+    return cols
+
+
+def consequence_totals(report: Report) -> list[Column]:
+    """Per consequence: units granted, amount paid, and the pool's total, use and rule."""
+    lab, meta = report.labels, report.meta
+    summ = report.summary["consequences"]
+    rows = [summ[c["id"]] for c in meta["consequences"]]
+    pools = any("pool" in r for r in rows)
+    cols = [
+        Column("consequence", lab["consequences"], "text", [c["title"] for c in meta["consequences"]]),
+        Column("units", lab["units"], "int", [int(r["units"]) for r in rows]),
+        Column("amount", lab["amount"], "amount",
+               [float(r["amount"]) if c["paid"] else None for r, c in zip(rows, meta["consequences"])], 2),
+        Column("pool_total", lab["pool_total"], "amount",
+               [float(r["pool"]["total"]) if "pool" in r else None for r in rows], 2),
+        Column("pool_used", lab["pool_used"], "amount",
+               [float(r["pool"]["used"]) if "pool" in r else None for r in rows], 2),
+        Column("rule", lab["rule"], "text", [str(r["pool"]["rule"]) if "pool" in r else "" for r in rows]),
+    ]
+    return cols if pools else cols[:3]
+
+
+def veto_rows(report: Report) -> list[Column]:
+    lab, meta = report.labels, report.meta
+    ks, js = np.nonzero(report.vetoes)
+    ks_l, js_l = ks.tolist(), js.tolist()
+    cols = [Column("id", lab["id"], "text", [report.ids[k] for k in ks_l])]
+    if report.has_names:
+        names = report.names
+        cols.append(Column("name", lab["name"], "text", [names[k] for k in ks_l]))
+
+    def effect(v: dict[str, Any]) -> str:
+        return lab[f"effect_{v['effect']}"].format(grade=v.get("grade") or "")
+
+    cols += [
+        Column("veto", lab["vetoes"], "text", [meta["vetoes"][j]["title"] for j in js_l]),
+        Column("effect", lab["effect"], "text", [effect(meta["vetoes"][j]) for j in js_l]),
+        Column("score", lab["score"], "number", _numbers(report.score[ks]), report.precision),
+        Column("grade", lab["grade"], "text", [report.grade[k] or "" for k in ks_l]),
+    ]
+    return cols
+
+
+def rejected_rows(report: Report) -> list[Column]:
+    lab = report.labels
+    rows = report.rejected
+    return [
+        Column("row", lab["row"], "text", [str(r["row"]) for r in rows]),
+        Column("unit", lab["unit"], "text", [str(r.get("unit") or "") for r in rows]),
+        Column("field", lab["field"], "text", [str(r.get("field") or "") for r in rows]),
+        Column("value", lab["cell"], "text", [str(r.get("value") or "") for r in rows]),
+        Column("reason", lab["reason"], "text", [str(r["reason"]) for r in rows]),
+    ]
+
+
+def about_rows(report: Report) -> list[tuple[str, str]]:
+    lab, h = report.labels, report.header
+    rows = [
+        (lab["about_rubric"], str(report.meta["title"])),
+        (lab["about_rubric_id"], str(h["rubric"]["id"])),
+        (lab["about_version"], str(h["rubric"]["version"])),
+        (lab["about_rubric_sha"], str(h["rubric"]["sha256"])),
+        (lab["about_evidence"], str(h["evidence"]["source"])),
+        (lab["about_evidence_sha"], str(h["evidence"]["sha256"])),
+        (lab["about_rows"], str(h["evidence"]["rows"])),
+        (lab["about_scored"], str(h["evidence"]["scored"])),
+        (lab["about_rejected"], str(h["evidence"]["rejected"])),
+        (lab["about_engine"], str(h["engine"]["version"])),
+        (lab["about_created"], str(report.meta["created"])),
+    ]
+    rows += [(lab["about_warnings"], str(w)) for w in h.get("warnings", [])]
+    return rows
+
+
+def fmt_cell(value: Any, col: Column, *, na: str = "—", thousands: bool = False) -> str:
+    """A cell as text: numbers at the column's places, NA as —, None as blank."""
+    if value is None:
+        return ""
+    if value is NA:
+        return na
+    if col.kind == "int":
+        return str(value)
+    if col.kind in ("number", "amount"):
+        return f"{value:,.{col.places}f}" if thousands else f"{value:.{col.places}f}"
+    if isinstance(value, float):  # a figure in a text column (an indicator's value): up to 4 places
+        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
+    return str(value)

@@ -1,0 +1,393 @@
+"""A result's per-unit figures, rounded and formatted one column at a time.
+
+The JSON document, JSON Lines, Parquet and `Result.to_arrow()` all come from
+here, so a million units cost a few passes over arrays, not a million calls to
+a scalar rounding function:
+
+- every column (score, base, each dimension's and indicator's points) is
+  rounded half-up once, with `round_half_up` over the whole array;
+- for JSON, each column becomes a list of JSON literals (`float.__repr__`, the
+  encoder's own string escaping), and each unit's text is one `%` formatting
+  of a template built from the rubric's shape (`json.dumps` of a skeleton with
+  slots), so the text is byte for byte what `json.dumps(doc, indent=2,
+  ensure_ascii=False)` gives for the same document;
+- for Arrow, the rounded columns go straight into an Arrow table.
+
+Only vetoes, consequences and member rows, which vary in number from unit to
+unit, are built per unit, and only for units that have any.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import numpy as np
+
+from .consequences import GRANTED
+from .decide import NO_GRADE
+from .explain import consequence_reason
+from .overrides import quota_vacancies
+from .report.data import report_block
+from .rounding import round_half_up
+
+if TYPE_CHECKING:
+    from .result import Result
+
+CHUNK = 16384  # units formatted at a time: bounds the memory the text of a chunk takes
+SLOT = "\u0000slot\u0000"  # a string no rubric id or JSON literal contains
+VALUE_PLACES = 4  # an indicator's measured value (a rate, a count) is shown to 4 places
+
+_encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+# --- columns as JSON literals ------------------------------------------------------
+
+
+# Literals are UTF-8 bytes: most of a unit's text is ASCII, and bytes take a
+# byte a character where a str holding one Chinese grade name takes two.
+def json_numbers(values: np.ndarray, places: int, *, missing: bytes = b"null") -> list[bytes]:
+    """Half-up rounded JSON numbers; NaN (and, for values, inf) become `missing`."""
+    return json_floats(round_half_up(values, places), missing=missing)
+
+
+def json_floats(rounded: np.ndarray, *, missing: bytes = b"null") -> list[bytes]:
+    """JSON numbers of `rounded` as they are; NaN and inf become `missing`."""
+    # Points take few distinct values (10.0, 7.5, ...): format each once.
+    distinct, inverse = np.unique(rounded, return_inverse=True)
+    literals = [missing if not math.isfinite(x) else float.__repr__(x).encode() for x in distinct.tolist()]
+    out: list[bytes] = np.array(literals, dtype=object)[inverse.reshape(-1)].tolist()
+    return out
+
+
+def _json_ranks(ranks: np.ndarray) -> list[bytes]:
+    out = [b"%d" % r for r in np.nan_to_num(ranks).astype(np.int64).tolist()]
+    for k in np.flatnonzero(np.isnan(ranks)).tolist():
+        out[k] = b"null"
+    return out
+
+
+def json_texts(values: Any) -> list[bytes]:
+    return [_encode_text(str(v)).encode() for v in values]
+
+
+def _constant(flags: np.ndarray, yes: bytes, no: bytes) -> list[bytes]:
+    out: list[bytes] = np.array([no, yes], dtype=object)[flags.astype(np.intp)].tolist()
+    return out
+
+
+def json_values(values: np.ndarray) -> list[bytes]:
+    """An indicator's measured values as JSON, as `Result` shows them one by one."""
+    kind = values.dtype.kind
+    if kind == "b":
+        return _constant(values, b"true", b"false")
+    if kind in "iuf":
+        return json_numbers(values.astype(np.float64), VALUE_PLACES)
+    if kind in "US":
+        return json_texts(values.tolist())
+    return [json.dumps(_plain_value(v), ensure_ascii=False).encode() for v in values.tolist()]
+
+
+def _plain_value(v: object) -> float | bool | str | None:
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, (np.floating, float, np.integer, int)):
+        f = float(v)
+        return None if not math.isfinite(f) else float(round_half_up(np.array([f]), VALUE_PLACES)[0])
+    return None if v is None else str(v)
+
+
+# --- the template of one unit --------------------------------------------------------
+
+
+def _skeleton(result: Result) -> dict[str, Any]:
+    """A unit document of the rubric's shape with a slot for every figure that varies.
+
+    The maxima of indicators and bonus dimensions are the rubric's own, the
+    same for every unit, so they are written into the template.
+    """
+    model = result.rubric.model
+    return {
+        "id": SLOT, "status": SLOT, "score": SLOT, "grade": SLOT, "rank": SLOT, "base": SLOT, "bonus": SLOT,
+        "phases": {name: SLOT for name in model.phases},
+        "dimensions": {d.id: {"points": SLOT, "max": SLOT if d.kind == "base" else d.points}
+                       for d in model.dimension},
+        "indicators": {ind.id: {"points": SLOT, "max": ind.points, "value": SLOT, "status": SLOT}
+                       for ind in result.rubric.indicators},
+        "vetoes": SLOT,
+        "consequences": SLOT,
+    }
+
+
+def unit_template(result: Result, indent: int | None, depth: int) -> tuple[bytes, int]:
+    """A `%` template of one unit's JSON text, and how far its nested lists are indented.
+
+    `depth` is how many levels the unit sits inside the document (2 in the
+    JSON result: document, units list); `indent` None gives one compact line.
+    The last slot, after the consequences, takes the optional members key.
+    """
+    text = json.dumps(_skeleton(result), ensure_ascii=False, indent=indent)
+    slot = _encode_text(SLOT)
+    text = text.replace("%", "%%").replace(slot, "%s")
+    if indent is None:
+        return (text[:-1] + "%s}").encode(), 0
+    pad = " " * (indent * depth)
+    text = text.replace("\n", "\n" + pad)
+    close = text.rindex("\n")
+    return (text[:close] + "%s" + text[close:]).encode(), indent * (depth + 1)
+
+
+def _nested(value: object, indent: int | None, pad: int) -> bytes:
+    """JSON of a list inside a unit, indented to sit at `pad` spaces."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
+    return (text if indent is None else text.replace("\n", "\n" + " " * pad)).encode()
+
+
+# --- per-unit documents -----------------------------------------------------------------
+
+
+def veto_docs(result: Result) -> list[dict[str, Any]]:
+    return [{"id": v.id, "title": v.title, "effect": v.effect, "grade": v.grade} for v in result.rubric.model.veto]
+
+
+def consequence_doc(result: Result, i: int, j: int) -> dict[str, Any]:
+    # The unit view's own record, so a committee's override reads the same in both.
+    return dict(vars(result._consequence(i, j)))
+
+
+def _lists_of(flags: np.ndarray, rows: np.ndarray) -> dict[int, list[int]]:
+    """For the rows among `rows` with any flag set: position in `rows` -> the flagged columns."""
+    out: dict[int, list[int]] = {}
+    if flags.shape[1] == 0:
+        return out
+    sub = flags[rows]
+    hit_rows, hit_cols = np.nonzero(sub)
+    for k, j in zip(hit_rows.tolist(), hit_cols.tolist()):
+        out.setdefault(k, []).append(j)
+    return out
+
+
+def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk: int = CHUNK) -> Iterator[list[bytes]]:
+    """Each unit's JSON text (UTF-8), in reading order, a chunk of units at a time."""
+    model = result.rubric.model
+    d, t, cq = result.decisions, result.totals, result.consequences
+    p, dp = model.rubric.precision, result.detail_precision
+    template, pad = unit_template(result, indent, depth)
+    vetoes = veto_docs(result)
+    grade_names = json_texts(g.name for g in model.grade)
+    order = result.order()
+    members = result.layout.members is not None
+    margins = result.margins()
+    seen_vetoes: dict[tuple[int, ...], bytes] = {}
+    seen_consequences: dict[tuple[tuple[tuple[str, Any], ...], ...], bytes] = {}
+    for lo in range(0, order.shape[0], chunk):
+        rows = order[lo:lo + chunk]
+        n = rows.shape[0]
+        assessable = t.assessable[rows]
+        ranks = d.rank[rows]
+        grade_index = d.grade[rows].tolist()
+        columns: list[list[bytes]] = [
+            json_texts(result.layout.unit_ids[rows].tolist()),
+            _constant(assessable, b'"scored"', b'"not_assessable"'),
+            json_numbers(d.score[rows], p),
+            [b"null" if g == NO_GRADE else grade_names[g] for g in grade_index],
+            _json_ranks(ranks),
+            json_numbers(t.base[rows], dp),
+            json_numbers(t.bonus[rows], dp),
+        ]
+        columns += [json_numbers(t.phase_scores[name][rows], dp) for name in model.phases]
+        for dim in model.dimension:
+            columns.append(json_numbers(t.dimension_points[dim.id][rows], dp, missing=b"0.0"))
+            if dim.kind == "base":
+                columns.append(json_floats(t.dimension_max[dim.id][rows]))
+        for col in result.items:
+            columns.append(json_numbers(col.points[rows], dp, missing=b"0.0"))
+            columns.append(json_values(col.value[rows]))
+            columns.append(_constant(col.applicable[rows], b'"scored"', b'"not_applicable"'))
+        # Many units share the same vetoes and consequences (same reasons,
+        # same amounts): each distinct list is encoded once.
+        veto_text = [b"[]"] * n
+        for k, js in _lists_of(d.vetoes, rows).items():
+            key = tuple(js)
+            if key not in seen_vetoes:
+                seen_vetoes[key] = _nested([vetoes[j] for j in js], indent, pad)
+            veto_text[k] = seen_vetoes[key]
+        cons_text = [b"[]"] * n
+        for k, js in _lists_of(cq.status == GRANTED, rows).items():
+            i = int(rows[k])
+            docs = tuple(tuple(consequence_doc(result, i, j).items()) for j in js)
+            if docs not in seen_consequences:
+                seen_consequences[docs] = _nested([dict(doc) for doc in docs], indent, pad)
+            cons_text[k] = seen_consequences[docs]
+        member_text = [b""] * n
+        if members:
+            sep = ", " if indent is None else ",\n" + " " * pad
+            colon = ": "
+            for k, i in enumerate(rows.tolist()):
+                listed = result._members_of(i)
+                if listed:
+                    member_text[k] = f'{sep}"members"{colon}'.encode() + _nested(listed, indent, pad)
+        sep = ", " if indent is None else ",\n" + " " * pad
+        # Committee decisions and amendments of this unit (few units have any), then
+        # margins (scoring.analysis.margins), each column rounded once per chunk.
+        if result.overrides or result.evidence.amendments:
+            for k, uid in enumerate(result.layout.unit_ids[rows].tolist()):
+                decided = [o.to_dict() for o in result.overrides_of(str(uid)).values()]
+                amended = [a.to_dict() for a in result.amendments_of(str(uid))]
+                if decided:
+                    member_text[k] += f'{sep}"overrides": '.encode() + _nested(decided, indent, pad)
+                if amended:
+                    member_text[k] += f'{sep}"amendments": '.encode() + _nested(amended, indent, pad)
+        for k, entry in enumerate(margins.entries(rows)):
+            if entry is not None:
+                member_text[k] += f'{sep}"margins": '.encode() + _nested(entry, indent, pad)
+        columns += [veto_text, cons_text, member_text]
+        yield [template % values for values in zip(*columns)]
+
+
+def document_parts(result: Result, *, chunk: int = CHUNK) -> Iterator[bytes]:
+    """The JSON result in pieces (the head, a chunk of units at a time, the tail), for streaming to a file."""
+    doc = result.header()
+    doc["units"] = SLOT
+    doc["rejected"] = [vars(r) for r in result.rejected]
+    doc["summary"] = result.summary()
+    if result.evidence.amendments:
+        doc["amendments"] = [a.to_dict() for a in result.evidence.amendments]
+    if result.overrides:
+        doc["overrides"] = [o.to_dict() for o in result.overrides]
+    vacancies = quota_vacancies(result)
+    if vacancies:
+        doc["quota_vacancies"] = vacancies
+    # Everything the reports need beyond the figures (names, titles, reason
+    # phrases), so `scoring render` can remake them from this file.
+    doc["report"] = report_block(result)
+    text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
+    head, tail = text.split(_encode_text(SLOT), 1)
+    yield (head + "[").encode()
+    first = True
+    for texts in unit_texts(result, chunk=chunk):
+        if texts:
+            yield b"\n    " if first else b",\n    "  # apart from the chunk: no copy of it
+            yield b",\n    ".join(texts)
+            first = False
+    yield (("]" if first else "\n  ]") + tail + "\n").encode()
+
+
+def document_json(result: Result) -> str:
+    """The whole JSON result, indented by 2, as `json.dumps(result.to_dict(), indent=2)` would write it."""
+    return b"".join(document_parts(result)).decode("utf-8")
+
+
+def write_parts(parts: Iterator[bytes], handle: BinaryIO) -> None:
+    """Write UTF-8 pieces to a binary file, one piece in memory at a time."""
+    for part in parts:
+        handle.write(part)
+
+
+def jsonl_lines(result: Result, *, chunk: int = CHUNK) -> Iterator[bytes]:
+    """One compact JSON object per unit, in reading order, each ending in a newline (a chunk of units a piece)."""
+    for texts in unit_texts(result, indent=None, depth=0, chunk=chunk):
+        yield b"\n".join(texts) + b"\n" if texts else b""
+
+
+# --- Arrow ------------------------------------------------------------------------------
+
+
+def require_pyarrow() -> Any:
+    try:
+        import pyarrow
+    except ImportError:
+        raise ImportError("Arrow and Parquet output need pyarrow, a dependency of scoring: pip install pyarrow") from None
+    return pyarrow
+
+
+def arrow_array(values: np.ndarray, mask: np.ndarray | None = None) -> Any:
+    """A numpy column (float, int, bool or text) as an Arrow array, null where `mask`.
+
+    Built from buffers: `pyarrow.array` on a numpy array or a list imports
+    pandas to look at its argument, which costs a large job a second for nothing.
+    """
+    pa = require_pyarrow()
+    n = int(values.shape[0])
+    validity = None if mask is None or not mask.any() else pa.py_buffer(np.packbits(~mask, bitorder="little"))
+    kind = values.dtype.kind
+    if kind == "b":
+        return pa.Array.from_buffers(pa.bool_(), n, [validity, pa.py_buffer(np.packbits(values, bitorder="little"))])
+    if kind == "f":
+        return pa.Array.from_buffers(pa.float64(), n, [validity, pa.py_buffer(values.astype(np.float64))])
+    if kind in "iu":
+        return pa.Array.from_buffers(pa.int64(), n, [validity, pa.py_buffer(values.astype(np.int64))])
+    encoded = [str(v).encode("utf-8") for v in values.tolist()]
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=n), out=offsets[1:])
+    small = int(offsets[-1]) < 2**31  # Arrow's plain string type has 32-bit offsets
+    kind_type = pa.string() if small else pa.large_string()
+    return pa.Array.from_buffers(kind_type, n, [validity, pa.py_buffer(offsets.astype(np.int32) if small else offsets),
+                                                pa.py_buffer(b"".join(encoded))])
+
+
+def arrow_table(result: Result) -> Any:
+    """One row per unit in reading order: the figures of the JSON result, as typed columns.
+
+    Columns: id, status, score, grade, rank, base, bonus, `phase.NAME`,
+    `dimension.ID` (points), `indicator.ID` (points), `veto.ID` (bool),
+    `consequence.ID` (bool: granted) and `consequence.ID.amount` for paid
+    consequences (null where not granted). Points are rounded half-up as in
+    the JSON result. The schema's metadata holds the result's header
+    (`scoring.header`), rejected rows (`scoring.rejected`) and summary
+    (`scoring.summary`) as JSON, so nothing of the result is lost.
+    """
+    pa = require_pyarrow()
+    model = result.rubric.model
+    d, t, cq = result.decisions, result.totals, result.consequences
+    p, dp = model.rubric.precision, result.detail_precision
+    rows = result.order()
+
+    def num(values: np.ndarray, places: int) -> Any:
+        r = round_half_up(values[rows], places)
+        return arrow_array(r, np.isnan(r))
+
+    ranks = d.rank[rows]
+    grades = d.grade[rows]
+    names = np.array([g.name for g in model.grade] + [""], dtype=object)
+    columns: dict[str, Any] = {
+        "id": arrow_array(result.layout.unit_ids[rows].astype(str)),
+        "status": arrow_array(np.where(t.assessable[rows], "scored", "not_assessable")),
+        "score": num(d.score, p),
+        "grade": arrow_array(names[grades], grades == NO_GRADE),
+        "rank": arrow_array(np.nan_to_num(ranks).astype(np.int64), np.isnan(ranks)),
+        "base": num(t.base, dp),
+        "bonus": num(t.bonus, dp),
+    }
+    for name in model.phases:
+        columns[f"phase.{name}"] = num(t.phase_scores[name], dp)
+    for dim in model.dimension:
+        columns[f"dimension.{dim.id}"] = num(t.dimension_points[dim.id], dp)
+    for ind, col in zip(result.rubric.indicators, result.items):
+        columns[f"indicator.{ind.id}"] = num(col.points, dp)
+    for j, veto in enumerate(model.veto):
+        columns[f"veto.{veto.id}"] = arrow_array(d.vetoes[rows, j])
+    for j, c in enumerate(model.consequence):
+        granted = cq.status[rows, j] == GRANTED
+        columns[f"consequence.{c.id}"] = arrow_array(granted)
+        if result.rubric.payouts[j] is not None:
+            columns[f"consequence.{c.id}.amount"] = arrow_array(cq.amounts[rows, j], ~granted)
+    metadata = {
+        "scoring.header": json.dumps(result.header(), ensure_ascii=False),
+        "scoring.rejected": json.dumps([vars(r) for r in result.rejected], ensure_ascii=False),
+        "scoring.summary": json.dumps(result.summary(), ensure_ascii=False),
+    }
+    # from_arrays, not pa.table(dict): the latter imports pandas to check its argument.
+    return pa.Table.from_arrays(list(columns.values()), names=list(columns), metadata=metadata)
+
+
+def parquet_bytes(result: Result) -> bytes:
+    """The Arrow table of `result` as a Parquet file (zstd-compressed)."""
+    pa = require_pyarrow()
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(arrow_table(result), sink, compression="zstd")
+    return bytes(sink.getvalue().to_pybytes())
