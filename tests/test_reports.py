@@ -258,8 +258,12 @@ def test_the_workbook_holds_the_json_result(engine: scoring.Engine, results: dic
     data = engine.render(result, "xlsx")
     assert isinstance(data, bytes)
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == SHEETS_ZH
+    assert wb.sheetnames == SHEETS_ZH + ["指标统计"]
     meta = doc["report"]
+    # Which indicators cost the most points: one row per indicator, figures as numbers.
+    stats = list(wb["指标统计"].iter_rows(min_row=2, values_only=True))
+    assert len(stats) == len(meta["indicators"])
+    assert all(isinstance(r[2], (int, float)) and isinstance(r[4], (int, float)) for r in stats)
     precision = meta["precision"]
     ws = wb["排名"]
     header = [c.value for c in ws[1]]
@@ -320,5 +324,20 @@ def test_english_rubrics_get_english_sheets(engine: scoring.Engine) -> None:
     rubric = engine.rubric_from_text(rubric_text(RATIO_BODY))
     result = engine.score(rubric, [{"id": "u1", "a": 10, "b": 9, "flag": "是"}])
     wb = openpyxl.load_workbook(io.BytesIO(engine.render(result, "xlsx")))  # type: ignore[arg-type]
-    assert wb.sheetnames == ["Ranking", "Deductions", "Consequences", "Vetoes", "Rejected", "About"]
+    assert wb.sheetnames == ["Ranking", "Deductions", "Consequences", "Vetoes", "Rejected", "About",
+                             "Indicator statistics"]
     assert [c.value for c in wb["Ranking"][1]][:4] == ["Rank", "ID", "Score", "Grade"]
+
+
+def test_statistics_by_a_field_are_a_sheet_and_an_html_section(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    for name in ("r.xlsx", "r.html"):
+        done = scoring_cli("run", "enterprise-safety-target", "--by", "industry", "-o", name, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    by_group = [n for n in wb.sheetnames if n.startswith("指标统计") and n != "指标统计"]
+    assert by_group, wb.sheetnames
+    groups = {r[0] for r in wb[by_group[0]].iter_rows(min_row=2, values_only=True)}
+    assert len(groups) > 1  # one block of rows per industry
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "指标统计" in html and "平均失分" in html

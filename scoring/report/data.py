@@ -233,8 +233,19 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
         "names": names,
         "group_values": groups,
         "reasons": reasons,
-        "extra": [],
+        # Which indicators cost units the most points (scoring.analysis.stats), overall
+        # and by the run's grouping field: a sheet of the workbook, a section of the HTML.
+        "extra": _statistics_tables(result, info.language),
     }
+
+
+def _statistics_tables(result: Result, language: str) -> list[dict[str, Any]]:
+    from ..analysis.stats import report_table
+
+    tables = [report_table(result.statistics(), language)]
+    if result.group_by:
+        tables.append(report_table(result.statistics(result.group_by), language))
+    return tables
 
 
 def _rounded(values: np.ndarray, places: int, *, zero_nan: bool) -> np.ndarray:
