@@ -24,7 +24,7 @@ from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
 from .cli_progress import terminal_progress
 from .examples import run_examples
-from .limits import loads_json_bounded, shorten
+from .previous import read_result_json
 from .outputs import Content, Output, check_outputs, write_outputs
 from .outputs import write_atomic as write_atomic  # kept importable from here for existing callers
 from .plan import CompiledIndicator, Rubric
@@ -159,16 +159,7 @@ def write_options(args: argparse.Namespace) -> WriteOptions:
 def cmd_render(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     """A report from a saved JSON result, the same bytes `scoring run` would have written."""
     where = args.result
-    try:
-        raw = Path(where).read_bytes()
-    except OSError as exc:
-        raise EvidenceError(f"cannot read the result: {exc.strerror or exc}", path=where) from None
-    try:
-        doc = loads_json_bounded(raw.decode("utf-8-sig"))  # nesting and number size checked first
-    except UnicodeDecodeError as exc:
-        raise EvidenceError(f"the result is not UTF-8 text (byte {exc.start})", path=where) from None
-    except ValueError as exc:
-        raise EvidenceError(f"the result is not JSON: {shorten(str(exc))}", path=where) from None
+    doc = read_result_json(where)
     if not isinstance(doc, dict):
         raise EvidenceError("not a JSON result written by `scoring run`", path=where)
     fmt = engine.writer_for(format=args.format, output=args.output).name

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import EvidenceError
-from .limits import MAX_PREVIOUS_BYTES, loads_json_bounded, shorten
+from .previous import read_result_json
 
 Kind = Literal["changed", "added", "removed"]
 Cause = Literal["own", "knock-on", ""]
@@ -142,19 +142,7 @@ def _md(text: str) -> str:
 def load_result(path: str | Path) -> dict[str, Any]:
     """A JSON result document, or an error naming the file and what is wrong."""
     where = str(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_PREVIOUS_BYTES + 1)
-    except OSError as exc:
-        raise EvidenceError(f"cannot read the result: {exc.strerror or exc}", path=where) from None
-    if len(raw) > MAX_PREVIOUS_BYTES:
-        raise EvidenceError(f"the result is larger than the limit of {MAX_PREVIOUS_BYTES:,} bytes", path=where)
-    try:
-        doc = loads_json_bounded(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise EvidenceError(f"the result is not UTF-8 text (byte {exc.start})", path=where) from None
-    except ValueError as exc:
-        raise EvidenceError(f"the result is not JSON: {shorten(str(exc))}", path=where) from None
+    doc = read_result_json(path)
     check_result_document(doc, where)
     return dict(doc)
 

@@ -40,26 +40,32 @@ class Previous:
     rubric_sha256: str = ""
 
 
-def load_previous(path: str | Path) -> Previous:
-    """Read a result file, within the limits of scoring.limits, checking each value's type."""
+def read_result_json(path: str | Path, what: str = "result") -> Any:
+    """A saved JSON result file (`--previous`, `--history`, `scoring diff`, `scoring render`), read
+    within the limits of scoring.limits; an error names the file and what is wrong."""
     where = str(path)
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_PREVIOUS_BYTES + 1)
     except OSError as exc:
-        raise EvidenceError(f"cannot read the previous result: {exc.strerror or exc}", path=where) from None
+        raise EvidenceError(f"cannot read the {what}: {exc.strerror or exc}", path=where) from None
     if len(raw) > MAX_PREVIOUS_BYTES:
-        raise EvidenceError(f"the previous result is larger than the limit of {MAX_PREVIOUS_BYTES:,} bytes",
-                            path=where)
+        raise EvidenceError(f"the {what} is larger than the limit of {MAX_PREVIOUS_BYTES:,} bytes", path=where)
     try:
         # Nesting and number size are checked before json.loads, whose
         # recursion and integer conversion would otherwise fail as a bug would.
-        doc = loads_json_bounded(raw.decode("utf-8-sig"))
+        return loads_json_bounded(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise EvidenceError(f"the previous result is not UTF-8 text (byte {exc.start})", path=where) from None
+        raise EvidenceError(f"the {what} is not UTF-8 text (byte {exc.start})", path=where) from None
     except ValueError as exc:
-        raise EvidenceError(f"the previous result is not JSON a result file can hold: {shorten(str(exc))}",
+        raise EvidenceError(f"the {what} is not JSON a result file can hold: {shorten(str(exc))}",
                             path=where) from None
+
+
+def load_previous(path: str | Path) -> Previous:
+    """Read a result file, within the limits of scoring.limits, checking each value's type."""
+    where = str(path)
+    doc = read_result_json(path, "previous result")
     try:
         rubric = doc["rubric"]
         units: dict[str, dict[str, Any]] = {}
