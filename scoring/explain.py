@@ -28,7 +28,9 @@ from .indicators import combiner_of, run_method
 from .layout import Layout
 from .methods import expression_params
 from .payouts import PaidUnit
+from .panels import panel_lines
 from .plan import CompiledIndicator
+from .stages import stage_lines
 
 if TYPE_CHECKING:
     from .result import Result
@@ -160,6 +162,11 @@ def explain_unit(result: Result, i: int) -> Explanation:
         raw_total = 0.0 if any(v.effect == "zero" for v in vetoes) else float(t.total[i])
         totals.lines.append(f"total {_g(raw_total, 9)} → rounded half-up to {p} decimal(s): {_g(unit.score)}")
     sections.append(totals)
+    # Each rater's points beside the combined figure, and the self-assessment with its gap.
+    if unit.panel is not None:
+        sections.append(Section("Rater panel (评分人)", panel_lines(unit.panel)))
+    if result.stages is not None:
+        sections.append(Section("Self-assessment (自评) and review (复评)", stage_lines(unit.self_assessment, unit.score)))
 
     if unit.status != "not_assessable":
         sections.append(_grade_section(result, i, vetoes != []))

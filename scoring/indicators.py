@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from .methods import MemberRows, MethodInput, Scored
 from .model import PeriodCombiner, RubricModel
 from .plan import CompiledIndicator, Rubric
 from .progress import Progress, report
+
+if TYPE_CHECKING:
+    from .panels import Panel, RaterFigures
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class IndicatorColumns:
     value: np.ndarray
     # Per member row (aligned with `Layout.members`), NaN where not computed.
     member_values: dict[str, np.ndarray] | None = None
+    # Each rater's points where a panel scored the item (scoring.panels).
+    raters: RaterFigures | None = None
 
 
 def combiner_of(model: RubricModel, phase: str | None) -> PeriodCombiner:
@@ -144,14 +150,20 @@ def _combine(layout: Layout, combiner: PeriodCombiner, points: np.ndarray, app: 
     return IndicatorColumns(points=combined, applicable=applicable, value=unit_value)
 
 
-def score_indicators(rubric: Rubric, layout: Layout, progress: Progress | None = None) -> list[IndicatorColumns]:
+def score_indicators(rubric: Rubric, layout: Layout, progress: Progress | None = None,
+                     panel: Panel | None = None) -> list[IndicatorColumns]:
+    """Every item's points per unit; with a `panel`, items reading rated fields are scored rater by rater."""
     results: list[IndicatorColumns] = []
     total = len(rubric.indicators)
     for k, ind in enumerate(rubric.indicators):
         report(progress, "scoring", k, total, "indicators")
         combiner = combiner_of(rubric.model, ind.dimension.phase)
         rows = frame_rows(layout, combiner)
-        item = run_method(ind, layout, rows)
+        figures = None
+        if panel is not None and panel.scores(ind):
+            item, figures = panel.run(ind, layout, rows)
+        else:
+            item = run_method(ind, layout, rows)
         # 扣完为止 and the item's cap: the clip is the core's, never a method's.
         # An undefined figure (0/0, x/0) earns nothing, never full marks.
         raw = item.raw
@@ -164,6 +176,8 @@ def score_indicators(rubric: Rubric, layout: Layout, progress: Progress | None =
             columns = _combine(layout, combiner, points, app, item.value)
         if item.member_values:
             columns = dataclasses.replace(columns, member_values=item.member_values)
+        if figures is not None:
+            columns = dataclasses.replace(columns, raters=figures)
         results.append(columns)
     report(progress, "scoring", total, total, "indicators")
     return results

@@ -35,6 +35,8 @@ from .overrides import Override, quota_vacancies
 from .report.data import reason_phrases, report_block, run_time, unit_texts
 from .previous import Previous
 from .rounding import round_half_up
+from .panels import unit_panel
+from .stages import SelfAssessment, unit_stage
 
 Status = Literal["scored", "not_applicable"]
 
@@ -94,6 +96,10 @@ class UnitResult:
     reason: str = ""
     # Distance to the next grade and to each quota's cut (scoring.analysis.margins).
     margins: dict[str, Any] | None = None
+    # Each rater's points beside the combined figure (scoring.panels), and the
+    # self-assessment with its gap to the review (scoring.stages).
+    panel: dict[str, Any] | None = None
+    self_assessment: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +119,8 @@ class UnitResult:
             **({"overrides": self.overrides} if self.overrides else {}),
             **({"amendments": self.amendments} if self.amendments else {}),
             **({"margins": self.margins} if self.margins is not None else {}),
+            **({"panel": self.panel} if self.panel is not None else {}),
+            **({"self_assessment": self.self_assessment} if self.self_assessment is not None else {}),
         }
 
 
@@ -192,6 +200,7 @@ class Result:
     provenance: Provenance
     warnings: tuple[str, ...] = ()
     overrides: tuple[Override, ...] = ()   # committee decisions applied (overrides.py)
+    stages: SelfAssessment | None = None   # the self-assessment beside the review (stages.py)
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     _decided: dict[str, dict[str, Override]] = field(default_factory=dict, repr=False, compare=False)
     _amended: dict[str, list[Amendment]] = field(default_factory=dict, repr=False, compare=False)
@@ -316,8 +325,21 @@ class Result:
                 reason=reasons[k],
                 overrides=[o.to_dict() for o in self.overrides_of(ids[k]).values()],
                 amendments=[a.to_dict() for a in self.amendments_of(ids[k])],
+                panel=self.panel_of(i),
+                self_assessment=self.self_assessment_of(i),
             ))
         return out
+
+    def panel_of(self, i: int) -> dict[str, Any] | None:
+        """Unit `i`'s rater panels (each rater's points, the combined figure), or None without a panel."""
+        figures = [col.raters for col in self.items]
+        if not any(f is not None for f in figures):
+            return None
+        return unit_panel(self.rubric, self.layout, figures, i, self.detail_precision)
+
+    def self_assessment_of(self, i: int) -> dict[str, Any] | None:
+        """Unit `i`'s self-assessment and its gap to the review, or None without one."""
+        return None if self.stages is None else unit_stage(self.rubric, self.stages, i)
 
     def _consequence(self, i: int, j: int) -> ConsequenceResult:
         c = self.rubric.model.consequence[j]

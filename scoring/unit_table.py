@@ -180,6 +180,8 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
     order = result.order()
     members = result.layout.members is not None
     margins = result.margins()
+    # Rater panels and the self-assessment (panels.py, stages.py), only where the result has them.
+    extras = result.stages is not None or any(col.raters is not None for col in result.items)
     seen_vetoes: dict[tuple[int, ...], bytes] = {}
     seen_consequences: dict[tuple[tuple[tuple[str, Any], ...], ...], bytes] = {}
     for lo in range(0, order.shape[0], chunk):
@@ -243,6 +245,10 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
         for k, entry in enumerate(margins.entries(rows)):
             if entry is not None:
                 member_text[k] += f'{sep}"margins": '.encode() + _nested(entry, indent, pad)
+        for k, i in enumerate(rows.tolist() if extras else ()):  # rater panels, the self-assessment
+            for name, doc in (("panel", result.panel_of(i)), ("self_assessment", result.self_assessment_of(i))):
+                if doc is not None:
+                    member_text[k] += f'{sep}"{name}": '.encode() + _nested(doc, indent, pad)
         columns += [veto_text, cons_text, member_text]
         yield [template % values for values in zip(*columns)]
 
