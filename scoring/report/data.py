@@ -236,7 +236,18 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
         # Which indicators cost units the most points (scoring.analysis.stats), overall
         # and by the run's grouping field: a sheet of the workbook, a section of the HTML.
         "extra": _statistics_tables(result, info.language),
+        # The self-assessment's score and its gap to the review, in reading order (scoring.stages).
+        **({"stages": _stage_columns(result, order)} if result.stages is not None else {}),
     }
+
+
+def _stage_columns(result: Result, order: np.ndarray) -> dict[str, list[float | None]]:
+    assert result.stages is not None
+
+    def listed(values: np.ndarray) -> list[float | None]:
+        return [None if x != x else float(x) for x in values[order].tolist()]
+
+    return {"self_score": listed(result.stages.score), "gap": listed(result.stages.gap)}
 
 
 def _statistics_tables(result: Result, language: str) -> list[dict[str, Any]]:

@@ -45,6 +45,7 @@ EN: dict[str, str] = {
     "person": "Person", "about_key": "Item", "about_value": "Value",
     "more_rows": "… {rows} more rows: one sheet holds 1,048,576; see the JSON result",
     "reason_granted": "{when} holds", "reason_quota": "within the quota", "reason_pool": "a share of the pool",
+    "self_score": "Self-assessment", "self_gap": "Gap (self − review)",
 }
 
 ZH: dict[str, str] = {
@@ -77,6 +78,7 @@ ZH: dict[str, str] = {
     "person": "责任人", "about_key": "项目", "about_value": "内容",
     "more_rows": "… 另有 {rows} 行未列出(单个工作表最多 1,048,576 行)，请查 JSON 结果",
     "reason_granted": "满足条件：{when}", "reason_quota": "名额内", "reason_pool": "按资金池分配",
+    "self_score": "自评得分", "self_gap": "自评差(自评−复评)",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}
