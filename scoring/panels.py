@@ -273,7 +273,9 @@ def panel_lines(doc: dict[str, Any]) -> list[str]:
             when = f" ({e['period']})" if e["period"] else ""
             given = ", ".join(f"{r} {_shown(p)}" + (" (dropped)" if r in e["dropped"] else "")
                               for r, p in e["raters"].items())
-            lines.append(f"{ind_id}{when}: {given} → {how} {_shown(e['combined'])} (spread {_shown(e['spread'])})")
+            note = " (too few raters to drop any: the mean)" if how == "trimmed_mean" and not e["dropped"] else ""
+            lines.append(f"{ind_id}{when}: {given} → {how}{note} {_shown(e['combined'])} "
+                         f"(spread {_shown(e['spread'])})")
     return lines
 
 
