@@ -365,3 +365,15 @@ def test_cli_end_to_end_with_chinese_headers_in_gbk(tmp_path: Path) -> None:
     refused = subprocess.run([*scoring_cli, "run", str(rubric), str(bad)], capture_output=True, text=True)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "the raters disagree on a figure that is not rated" in refused.stderr
+
+
+def test_the_form_has_the_stage_and_rater_columns(tmp_path: Path) -> None:
+    rubric = tmp_path / "r.toml"
+    rubric.write_text(E2E_RUBRIC, encoding="utf-8")
+    exe = Path(sys.executable).with_name("scoring")
+    scoring_cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "scoring.cli"]
+    made = subprocess.run([*scoring_cli, "template", str(rubric), "-o", str(tmp_path / "form.csv")],
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    header = (tmp_path / "form.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "企业编号,评价阶段,评分人,现场检查得分,资料检查得分,死亡人数"
