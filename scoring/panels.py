@@ -77,8 +77,8 @@ def _spread(values: Sequence[float]) -> float:
 class RaterFigures:
     """One item's points from each rater of a panel, beside the combined figure.
 
-    Each entry is a rater row on a frame the item was scored on: `frame` (the
-    unit's frame in the layout), `rater`, `points` (NaN where the item did not
+    Each entry is a rater row on a frame the item was scored on, sorted by
+    frame: `frame` (the unit's frame in the layout), `rater`, `points` (NaN where the item did not
     apply for that rater) and `dropped` (left out by trimmed_mean). `combined`
     and `spread` are per frame (NaN where the frame has no panel).
     """
@@ -158,6 +158,7 @@ class Panel:
             out_raw[position[f]] = 0.0 if np.isnan(value) else value
             out_na[position[f]] = not scored
         keep = np.flatnonzero(on)
+        keep = keep[np.argsort(frame[keep], kind="stable")]  # by frame, so a unit's raters are one slice
         figures = RaterFigures(how, frame[keep], self.rater[keep], points[keep], dropped[keep], combined, spread)
         return replace(plain, raw=out_raw, not_applicable=out_na), figures
 
@@ -246,7 +247,7 @@ def unit_panel(rubric: Rubric, layout: Layout, figures: Sequence[RaterFigures | 
         for f in range(lo, hi):
             if f not in fig.combined:
                 continue
-            rows = np.flatnonzero(fig.frame == f).tolist()
+            rows = list(range(int(np.searchsorted(fig.frame, f, "left")), int(np.searchsorted(fig.frame, f, "right"))))
             given = {str(fig.rater[r]): num(float(fig.points[r])) for r in rows}
             raters.update(dict.fromkeys(given))
             entries.append({
