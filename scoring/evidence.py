@@ -556,12 +556,21 @@ def _finish(
         panel_rows.check(rubric, ids, periods, parents, raters, stages, columns, missing, optional, shown, out)
     if parents is not None:
         _check_members(rubric, ids, periods, parents, out, member_fields)
-    if checks is not None:
-        found = checks(ids, periods, parents, columns, missing, out.bad.copy(), out.label)
+    # The plugins' checks see one stage's rows at a time: a group's self-assessment
+    # and its review are two assessments, not one group with two lead schools.
+    for stage, picked in panel_rows.by_stage(stages, n) if checks is not None else ():
+        assert checks is not None
+        if picked is None:  # no stages: every row at once, nothing copied
+            found = checks(ids, periods, parents, columns, missing, out.bad.copy(), out.label)
+        else:
+            found = checks(*panel_rows.subset(picked, ids, periods, parents),
+                           {k: v[picked] for k, v in columns.items()}, {k: v[picked] for k, v in missing.items()},
+                           out.bad[picked], panel_rows.labels_of(picked, out.label))
         for rows, fieldname, reason in found.refuse:
+            rows = rows if picked is None else picked[rows]
             shown_values = None if fieldname is None else [shown(fieldname, i) for i in rows.tolist()]
             out.reject(rows, fieldname, shown_values, reason)
-        warnings.extend(as_notice(w, "evidence_check") for w in found.warnings)
+        warnings.extend(panel_rows.in_stage(as_notice(w, "evidence_check"), stage) for w in found.warnings)
 
     if out.items and on_error == "fail":
         rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]

@@ -22,6 +22,7 @@ import numpy as np
 from .cells import cell_text
 from .headers import normalise
 from .model import RubricModel, StagesSpec
+from .notices import Notice
 
 SELF, REVIEW = "self", "review"
 
@@ -91,6 +92,30 @@ def check(
                 out.reject(given, f, [shown(f, i) for i in given],
                            f"the raters disagree on a figure that is not rated ({said}); a fact must be the same "
                            f"in every rater's row (or blank), or declare the field rated = true")
+
+
+def by_stage(stages: np.ndarray | None, n: int) -> list[tuple[str, np.ndarray | None]]:
+    """The rows of each stage (None: all rows at once, where there are no stages), for checks across rows."""
+    if stages is None:
+        return [("", None)]
+    return [(s, np.flatnonzero(stages == s)) for s in (REVIEW, SELF) if (stages == s).any()]
+
+
+def subset(rows: np.ndarray, ids: np.ndarray, periods: np.ndarray | None,
+           parents: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    return ids[rows], None if periods is None else periods[rows], None if parents is None else parents[rows]
+
+
+def labels_of(rows: np.ndarray, label: Callable[[int], str]) -> Callable[[int], str]:
+    """How a person finds row `i` of a subset: as the whole table's row `rows[i]`."""
+    return lambda i: label(int(rows[i]))
+
+
+def in_stage(notice: Notice, stage: str) -> Notice:
+    """A check's warning about the self-assessment rows says so."""
+    if stage != SELF:
+        return notice
+    return Notice(f"self-assessment (自评) rows: {notice.message}", notice.code, unit=notice.unit, field=notice.field)
 
 
 def deferred_facts(model: RubricModel, optional: frozenset[str]) -> frozenset[str]:

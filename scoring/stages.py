@@ -105,14 +105,17 @@ def _score_alone(rubric: Rubric, evidence: Evidence) -> tuple[Layout, list[Indic
 
 def score_self(rubric: Rubric, evidence: Evidence | None, review: Layout, review_score: np.ndarray,
                review_items: list[IndicatorColumns]) -> SelfAssessment | None:
-    """The self-assessment rows scored, aligned with `review`'s units; None without a stage column."""
+    """The self-assessment rows scored, aligned with `review`'s units; None for a rubric without stages.
+
+    Evidence without the stage column (`evidence` None) is all review: every `self.*` figure is missing,
+    and no unit is warned about."""
     model = rubric.model
-    if model.stages is None or evidence is None:
+    if model.stages is None:
         return None
     n = review.n_units
     p, dp = model.rubric.precision, max(model.rubric.precision, 2)
     warnings: list[Notice] = []
-    if evidence.rows:
+    if evidence is not None and evidence.rows:
         layout, items, totals, decisions = _score_alone(rubric, evidence)
         pos = np.searchsorted(review.unit_ids, layout.unit_ids)
         pos = np.clip(pos, 0, max(n - 1, 0))
@@ -141,7 +144,7 @@ def score_self(rubric: Rubric, evidence: Evidence | None, review: Layout, review
     no_self = np.zeros(n, dtype=bool)
     no_self[dst] = True
     lacking = review.unit_ids[~no_self].tolist()
-    if lacking:
+    if lacking and evidence is not None:
         shown = ", ".join(lacking[:5]) + (" ..." if len(lacking) > 5 else "")
         warnings.append(Notice(f"{len(lacking)} unit(s) have no self-assessment rows ({shown}); conditions on self.* "
                                "do not hold for them", "no_self_assessment"))

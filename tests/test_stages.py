@@ -377,3 +377,33 @@ def test_the_form_has_the_stage_and_rater_columns(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     header = (tmp_path / "form.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "企业编号,评价阶段,评分人,现场检查得分,资料检查得分,死亡人数"
+
+
+def test_evidence_without_the_stage_column_is_all_review(engine: scoring.Engine) -> None:
+    result = engine.score(stage_rubric(engine), [{"id": "U", "a": 50, "b": 30, "deaths": 0}])
+    assert result.unit("U").score == 80.0 and result.unit("U").self_assessment is None
+    assert granted(result, "U") == [] and result.warnings == ()   # self.* missing: no condition holds
+    assert result.stages is None and "Self-assessment" not in result.explain("U").to_text()
+
+
+def test_plugin_checks_see_one_stage_at_a_time(engine: scoring.Engine, tmp_path: Path) -> None:
+    # The bundled group-school sample holds every group twice (自评, 复评): one lead school per assessment.
+    rubric = engine.load_rubric("group-school-supervision")
+    assert rubric.sample is not None
+    result = engine.score(rubric, rubric.sample)
+    assert not [w for w in result.warnings if scoring.notices.as_notice(w).code in ("two_leads", "no_lead")]
+    # A self-assessment naming two lead schools is warned about as the self-assessment's.
+    lines = rubric.sample.read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    role, assessment = head.index("role"), head.index("assessment")
+    changed = []
+    for line in lines:
+        cells = line.split(",")
+        if len(cells) > role and cells[assessment] == "自评" and cells[0] == "G01S2":
+            cells[role] = "龙头校"
+        changed.append(",".join(cells))
+    evidence = tmp_path / "two-leads.csv"
+    evidence.write_text("\n".join(changed) + "\n", encoding="utf-8")
+    warned = [scoring.notices.as_notice(w) for w in engine.score(rubric, evidence).warnings]
+    assert [(w.code, w.unit) for w in warned] == [("two_leads", "G01")]
+    assert warned[0].message.startswith("self-assessment (自评) rows: group G01, period 2026Q4")
