@@ -338,7 +338,8 @@ def arrow_table(result: Result) -> Any:
     """One row per unit in reading order: the figures of the JSON result, as typed columns.
 
     Columns: id, status, score, grade, rank, base, bonus, `phase.NAME`,
-    `dimension.ID` (points), `indicator.ID` (points), `veto.ID` (bool),
+    `dimension.ID` (points), `indicator.ID` (points), with stages `self.score`
+    and `self.gap` (the self-assessment and self − review), `veto.ID` (bool),
     `consequence.ID` (bool: granted) and `consequence.ID.amount` for paid
     consequences (null where not granted). Points are rounded half-up as in
     the JSON result. The schema's metadata holds the result's header
@@ -373,6 +374,9 @@ def arrow_table(result: Result) -> Any:
         columns[f"dimension.{dim.id}"] = num(t.dimension_points[dim.id], dp)
     for ind, col in zip(result.rubric.indicators, result.items):
         columns[f"indicator.{ind.id}"] = num(col.points, dp)
+    if result.stages is not None:  # the self-assessment and its gap to the review (scoring.stages)
+        columns["self.score"] = num(result.stages.score, p)
+        columns["self.gap"] = num(result.stages.gap, p)
     for j, veto in enumerate(model.veto):
         columns[f"veto.{veto.id}"] = arrow_array(d.vetoes[rows, j])
     for j, c in enumerate(model.consequence):

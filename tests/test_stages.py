@@ -407,3 +407,12 @@ def test_plugin_checks_see_one_stage_at_a_time(engine: scoring.Engine, tmp_path:
     warned = [scoring.notices.as_notice(w) for w in engine.score(rubric, evidence).warnings]
     assert [(w.code, w.unit) for w in warned] == [("two_leads", "G01")]
     assert warned[0].message.startswith("self-assessment (自评) rows: group G01, period 2026Q4")
+
+
+def test_the_arrow_table_has_the_self_assessment(engine: scoring.Engine) -> None:
+    pytest.importorskip("pyarrow")
+    result = engine.score(stage_rubric(engine), [row("U", "自评", 58, 39), row("U", "复评", 52.3, 31),
+                                                 row("V", "复评", 10, 10)])
+    table = result.to_arrow()
+    assert table.column("self.score").to_pylist() == [97.0, None]
+    assert table.column("self.gap").to_pylist() == [13.7, None]
