@@ -175,6 +175,19 @@ def score_self(rubric: Rubric, evidence: Evidence | None, review: Layout, review
     )
 
 
+def stage_columns(result_stages: SelfAssessment | None, model_stages: object, n: int,
+                  names: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The `self.*` columns a result's consequences read: its self-assessment's, or all missing (a rubric with
+    stages scored on evidence without the stage column); none for a rubric without stages."""
+    if result_stages is not None:
+        return result_stages.columns()
+    if model_stages is None:
+        return {}, {}
+    cols = {k: np.full(n, sample[0] if sample.dtype.kind != "f" else np.nan, dtype=sample.dtype)
+            for k, sample in names.items()}
+    return cols, {k: np.ones(n, dtype=bool) for k in names}
+
+
 def unit_stage(rubric: Rubric, stage: SelfAssessment, i: int) -> dict[str, Any] | None:
     """Unit `i`'s self-assessment for the JSON result; None where it has none."""
     if not bool(stage.assessed[i]):

@@ -40,7 +40,9 @@ from ..expr import Expression
 from ..layout import Layout
 from ..model import RubricModel
 from ..plan import Rubric
+from ..panel_rows import stage_names
 from ..previous import Previous, previous_columns
+from ..stages import stage_columns
 from .kendall import kendall_tau_b
 
 if TYPE_CHECKING:
@@ -340,6 +342,8 @@ def _evaluate(result: Result, mult: np.ndarray, of_indicator: np.ndarray, previo
     totals = _stacked_totals(result, mult, of_indicator)
     d = decide(stacked, lay, totals)
     prev_cols, prev_missing = previous_columns(previous, layout.unit_ids)
+    mine = stage_columns(result.stages, rubric.model.stages, n, stage_names(rubric.model))  # self.* (stages.py)
+    prev_cols, prev_missing = {**prev_cols, **mine[0]}, {**prev_missing, **mine[1]}
     prev = ({k: np.tile(v, t) for k, v in prev_cols.items()}, {k: np.tile(v, t) for k, v in prev_missing.items()})
     cq = decide_consequences(stacked, lay, totals, d, prev)
     held = np.isin(cq.status[:, quota_cols], (GRANTED, COUNTED_ONCE)) if quota_cols else np.zeros((n * t, 0), bool)
