@@ -2,7 +2,8 @@
 
 Sheets, always in this order: 排名 (ranking), 扣分明细 (every item that lost
 points), 奖惩 (each granted consequence, then totals per consequence and pool),
-否决 (vetoes), 未评 (rejected rows), 说明 (provenance), then any extra sections
+会议决定 (committee decisions: the rules' outcome beside what stands, reason, who
+and when) and 复核更正 (amendments), each only when the run had any, 否决 (vetoes), 未评 (rejected rows), 说明 (provenance), then any extra sections
 (`Report.extra`, e.g. indicator statistics). Names follow the rubric's language.
 
 Numbers are stored as numbers with the rubric's precision as the cell format,
@@ -28,6 +29,8 @@ from scoring.plugin import (
     NA,
     Column,
     about_rows,
+    amendment_rows,
+    override_rows,
     consequence_rows,
     consequence_totals,
     deduction_rows,
@@ -138,6 +141,10 @@ def write_xlsx(report: Report, options: WriteOptions) -> bytes:
     if report.meta["consequences"]:
         # Totals per consequence and pool, below the granted rows after one blank row.
         book.table(ws, report.granted.sum() + 2, consequence_totals(report), ids)
+    if report.overrides:
+        book.sheet(lab["sheet_decisions"], override_rows(report), ids)
+    if report.amendments:
+        book.sheet(lab["sheet_amendments"], amendment_rows(report), ids)
     book.sheet(lab["sheet_vetoes"], veto_rows(report), ids)
     book.sheet(lab["sheet_rejected"], rejected_rows(report), ids)
     about = about_rows(report)

@@ -236,6 +236,11 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
         # Which indicators cost units the most points (scoring.analysis.stats), overall
         # and by the run's grouping field: a sheet of the workbook, a section of the HTML.
         "extra": _statistics_tables(result, info.language),
+        # The titles of the fields corrected by --amend (the amendments themselves are the
+        # result's top-level `amendments`), only when there are any.
+        **({"amended_fields": {a.field: model.fields[a.field].title or a.field
+                               for a in result.evidence.amendments if a.field in model.fields}}
+           if result.evidence.amendments else {}),
     }
 
 
@@ -272,6 +277,10 @@ class Report:
     granted: np.ndarray
     amounts: np.ndarray
     _details: Callable[[], Details] = field(repr=False)
+    # Corrections (--amend) and committee decisions (--decisions), as the JSON result's
+    # top-level `amendments` and `overrides` hold them, in the order they were given.
+    amendments: list[dict[str, Any]] = field(default_factory=list)
+    overrides: list[dict[str, Any]] = field(default_factory=list)
 
     # --- the rubric's words ---------------------------------------------------
     @property
@@ -390,6 +399,8 @@ class Report:
             granted=granted,
             amounts=amounts,
             _details=lambda: Details(indicators, consequences, members),
+            amendments=[a.to_dict() for a in result.evidence.amendments],
+            overrides=[o.to_dict() for o in result.overrides],
         )
 
     @classmethod
@@ -466,4 +477,6 @@ class Report:
             granted=granted,
             amounts=amounts,
             _details=lambda: Details(indicators, consequences, members),
+            amendments=[dict(a) for a in doc.get("amendments", [])],
+            overrides=[dict(o) for o in doc.get("overrides", [])],
         )

@@ -45,6 +45,18 @@ EN: dict[str, str] = {
     "person": "Person", "about_key": "Item", "about_value": "Value",
     "more_rows": "… {rows} more rows: one sheet holds 1,048,576; see the JSON result",
     "reason_granted": "{when} holds", "reason_quota": "within the quota", "reason_pool": "a share of the pool",
+    # amendments (--amend) and committee decisions (--decisions) in the reports
+    "sheet_amendments": "Amendments", "sheet_decisions": "Committee decisions",
+    "amendments": "Amendments", "decisions": "Committee decisions",
+    "workflow": "Amendments and committee decisions", "period": "Period", "old_value": "Old value",
+    "new_value": "New value", "approved_by": "Approved by", "target": "Decision on", "action": "Decision",
+    "by_rules": "By the rules", "by_committee": "Now stands", "decided_by": "Decided by", "date": "Date",
+    "source": "Source", "action_grant": "grant", "action_deny": "deny", "action_set": "set to {value}",
+    "side_granted": "granted", "side_not_granted": "not granted", "side_amount": "{text}, amount {amount}",
+    "side_grade": "{grade}", "overridden_mark": "decided by the committee",
+    "decision_cell": "{target}: rules {rule} → {decided} ({reason}; {by}, {date})",
+    "amendment_cell": "{field}{period}: {old} → {new} ({reason}; {by})", "period_in": " (period {period})",
+    "list_sep": "; ", "decision_reason": "Reason",
 }
 
 ZH: dict[str, str] = {
@@ -77,6 +89,17 @@ ZH: dict[str, str] = {
     "person": "责任人", "about_key": "项目", "about_value": "内容",
     "more_rows": "… 另有 {rows} 行未列出(单个工作表最多 1,048,576 行)，请查 JSON 结果",
     "reason_granted": "满足条件：{when}", "reason_quota": "名额内", "reason_pool": "按资金池分配",
+    "sheet_amendments": "复核更正", "sheet_decisions": "会议决定",
+    "amendments": "复核更正", "decisions": "会议决定",
+    "workflow": "复核更正与会议决定", "period": "期间", "old_value": "原值",
+    "new_value": "新值", "approved_by": "批准人", "target": "事项", "action": "决定",
+    "by_rules": "按规则", "by_committee": "现结果", "decided_by": "决定人", "date": "日期",
+    "source": "来源", "action_grant": "授予", "action_deny": "不予", "action_set": "改为{value}",
+    "side_granted": "给予", "side_not_granted": "不给予", "side_amount": "{text}，金额 {amount}",
+    "side_grade": "{grade}", "overridden_mark": "经会议决定",
+    "decision_cell": "{target}：规则{rule}→现{decided}（{reason}；{by}，{date}）",
+    "amendment_cell": "{field}{period}：{old}→{new}（{reason}；{by}）", "period_in": "（{period}）",
+    "list_sep": "；", "decision_reason": "理由",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}

@@ -126,6 +126,14 @@ def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True
             marks = np.where(report.granted[:, j], lab["granted"], "").tolist()
             cols.append(Column(c["id"], c["title"], "text", marks))
     cols.append(Column("reason", lab["reason"], "text", report.reasons))
+    # Committee decisions and corrections, where there are any: the row says the outcome was
+    # overridden (the rules' outcome → what stands, reason, who, when) or a figure corrected.
+    from .workflow import amendment_marks, decision_marks
+
+    if report.overrides:
+        cols.append(Column("decisions", lab["decisions"], "text", decision_marks(report)))
+    if report.amendments:
+        cols.append(Column("amendments", lab["amendments"], "text", amendment_marks(report)))
     return cols
 
 
