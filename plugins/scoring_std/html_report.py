@@ -307,8 +307,14 @@ def _ranking(report: Report) -> str:
     vetoed: list[bool] = np.asarray(report.vetoes.any(axis=1), dtype=bool).tolist() if report.vetoes.size else [False] * report.n
     decided = decision_marks(report) if report.overrides else [""] * report.n
     body = []
-    cell_rows = list(zip(*([_cell(v, c) for v in c.values] for c in columns)))
+    cell_rows = [list(r) for r in zip(*([_cell(v, c) for v in c.values] for c in columns))]
+    at_id = [c.id for c in columns].index("id")
     for k in range(report.n):
+        if decided[k]:
+            # The decision column is far right on a wide ranking: a mark by the id says so at once,
+            # and its tooltip carries the decision.
+            cell_rows[k][at_id] = (cell_rows[k][at_id][:-len("</td>")]
+                                   + f' <span class="mark" title="{e(decided[k])}">※</span></td>')
         attrs = f' data-grade="{e(report.grade[k] or "")}"' + "".join(
             f' data-g-{e(gid)}="{e(vals[k])}"' for gid, vals in group_cols)
         attrs += f' data-text="{e(report.ids[k] + " " + names[k])}"'

@@ -369,8 +369,12 @@ class Report:
             reasons: dict[tuple[int, int], str] = {}
             persons: dict[tuple[int, int], str] = {}
             for k, j in zip(*np.nonzero(granted)):
-                reasons[(int(k), int(j))] = consequence_reason(result, int(order[k]), int(j))
                 c = model.consequence[int(j)]
+                uid = str(result.layout.unit_ids[order[k]])
+                decided = result.overrides_of(uid).get(c.id) if result.overrides else None
+                # As the JSON result says it (Result._consequence), so a rendered report is the same.
+                reasons[(int(k), int(j))] = (f"committee decision: {decided.line()}" if decided is not None
+                                             else consequence_reason(result, int(order[k]), int(j)))
                 if c.applies_to == "person":
                     named = cq.persons[int(j)]
                     persons[(int(k), int(j))] = (f"{c.person_role} {named[order[k]]}".strip()
