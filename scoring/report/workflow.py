@@ -88,7 +88,8 @@ def source_text(report: Report, entry: dict[str, Any]) -> str:
     """Where an amendment or decision was read (`d.csv row 3`), with "row" in the report's language."""
     text = str(entry.get("source") or "")
     if report.meta["language"] == "zh":
-        text = re.sub(r"\brow (\d+)\b", r"第\1行", text)
+        text = re.sub(r"\bsheet '(.*)' row (\d+)$", r"工作表“\1”第\2行", text)
+        text = re.sub(r"\brow (\d+)$", r"第\1行", text)
     return text
 
 
