@@ -54,6 +54,8 @@ from .report.tables import (
     consequence_rows,
     consequence_totals,
     deduction_rows,
+    extra_columns,
+    extra_text_columns,
     fmt_cell,
     ranking_columns,
     rejected_rows,
@@ -100,6 +102,8 @@ __all__ = [
     "member_word", "ranking_columns", "rejected_rows", "script_json", "show_value", "veto_rows",
     # amendments and committee decisions (scoring.report.workflow)
     "amendment_rows", "amendment_text", "decision_marks", "decision_text", "override_rows",
+    # extra tables (statistics): shares shown as percentages
+    "extra_columns", "extra_text_columns",
     # column-by-column JSON, JSON Lines and Parquet of a result, for writers
     "document_json", "document_parts", "jsonl_lines", "parquet_bytes", "write_parts",
     "Budget", "PaidUnit", "Payout", "PayoutInput", "PayoutKind", "Shorthand", "check_amounts", "decimal_figure",

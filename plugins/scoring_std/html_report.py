@@ -40,6 +40,7 @@ from scoring.plugin import (
     amendment_text,
     decision_marks,
     decision_text,
+    extra_text_columns,
     override_rows,
     consequence_totals,
     fmt_cell,
@@ -422,8 +423,7 @@ def _workflow(report: Report) -> str:
 def _extra(report: Report) -> str:
     out = []
     for table in report.extra:
-        cols = [Column(str(c), h, "text", ["" if r[c] is None else str(r[c]) for r in table.rows])
-                for c, h in enumerate(table.headers)]
+        cols = extra_text_columns(table)  # shares as percentages
         out.append(f"<h3>{e(table.title)}</h3>" + _plain_table(cols))
     return "".join(out)
 

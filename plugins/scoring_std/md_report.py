@@ -18,6 +18,7 @@ from scoring.plugin import (
     Column,
     amendment_rows,
     consequence_totals,
+    extra_text_columns,
     override_rows,
     ranking_columns,
     rejected_rows,
@@ -83,8 +84,7 @@ def write_markdown(report: Report, options: WriteOptions) -> str:
     if report.rejected:
         lines += ["", f"## {lab['rejected_rows']}", "", *md_table(rejected_rows(report))]
     for table in report.extra:
-        cols = [Column(str(k), h_, "text", [("" if r[k] is None else str(r[k])) for r in table.rows])
-                for k, h_ in enumerate(table.headers)]
+        cols = extra_text_columns(table)  # shares as percentages
         lines += ["", f"## {md_text(table.title)}", "", *md_table(cols)]
     return "\n".join(lines) + "\n"
 

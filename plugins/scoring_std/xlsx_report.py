@@ -34,6 +34,7 @@ from scoring.plugin import (
     consequence_rows,
     consequence_totals,
     deduction_rows,
+    extra_columns,
     ranking_columns,
     rejected_rows,
     veto_rows,
@@ -65,7 +66,8 @@ class _Book:
         self.formats: dict[str, Any] = {}
 
     def number_format(self, col: Column) -> Any:
-        code = {"int": "0", "amount": "#,##0.00"}.get(col.kind) or ("0" if col.places == 0 else "0." + "0" * col.places)
+        digits = "0" if col.places == 0 else "0." + "0" * col.places
+        code = {"int": "0", "amount": "#,##0.00", "percent": digits + "%"}.get(col.kind) or digits
         if code not in self.formats:
             self.formats[code] = self.wb.add_format({"num_format": code})
         return self.formats[code]
@@ -151,12 +153,7 @@ def write_xlsx(report: Report, options: WriteOptions) -> bytes:
     book.sheet(lab["sheet_about"], [Column("key", lab["about_key"], "text", [k for k, _ in about]),
                                     Column("value", lab["about_value"], "text", [v for _, v in about])])
     for k, table in enumerate(report.extra):
-        cols = []
-        for c, header in enumerate(table.headers):
-            values = [row[c] for row in table.rows]
-            numeric = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values)
-            cols.append(Column(str(c), header, "number" if numeric else "text",
-                               values if numeric else ["" if v is None else str(v) for v in values], 2))
+        cols = extra_columns(table)  # shares stay numbers, formatted as percentages (0.0%)
         name = "".join(ch for ch in table.title if ch not in "[]:*?/\\")[:28] or f"extra{k + 1}"
         book.sheet(name, cols)
     return book.close()

@@ -45,15 +45,19 @@ class Table:
     """An extra section of a report (statistics, an analysis): a title and rows.
 
     Writers show each as a sheet (xlsx) or a table (HTML, Markdown) after the
-    built-in ones, in order. Cells are text or numbers.
+    built-in ones, in order. Cells are text or numbers; the columns listed in
+    `percent` hold shares, shown as percentages (`percent_text`).
     """
 
     title: str
     headers: list[str]
     rows: list[list[str | float | int | None]]
+    # Columns holding shares (0.3333): numbers in the JSON and the workbook, shown as 33.3%.
+    percent: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "headers": self.headers, "rows": self.rows}
+        return {"title": self.title, "headers": self.headers, "rows": self.rows,
+                **({"percent": self.percent} if self.percent else {})}
 
 
 IndicatorCells = tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, list[Any]]]
@@ -313,7 +317,7 @@ class Report:
 
     @property
     def extra(self) -> list[Table]:
-        return [Table(t["title"], t["headers"], t["rows"]) for t in self.meta.get("extra", [])]
+        return [Table(t["title"], t["headers"], t["rows"], list(t.get("percent", []))) for t in self.meta.get("extra", [])]
 
     @cached_property
     def details(self) -> Details:
