@@ -4,6 +4,12 @@ Nothing here is stored per unit during scoring: the item methods are run again
 on the unit's own frames (a handful of rows) to show the raw points before the
 clip, and every other figure is read from the result's columns. The wording is
 meant to be read by the unit's own staff when they check or appeal a result.
+
+It is written in the rubric's language: every phrase and section title comes
+from the labels table of scoring/report/labels.py (keys `ex_*`). A new section
+is `words.section("mykey")` with its title under `ex_sec_mykey` in every
+language's table (a test fails when a table lacks a key); its lines use
+`words("ex_...", **fields)` the same way.
 """
 
 from __future__ import annotations
