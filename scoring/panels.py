@@ -25,7 +25,7 @@ figure, and a process item's periods then combine as the rubric says.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from typing import Any
@@ -265,20 +265,21 @@ def unit_panel(rubric: Rubric, layout: Layout, figures: Sequence[RaterFigures | 
     return {"raters": sorted(raters), "combine": {k: combines[k] for k in items}, "indicators": items}
 
 
-def panel_lines(doc: dict[str, Any]) -> list[str]:
-    """`scoring explain`'s lines for a unit's panel (the dict `unit_panel` gives)."""
-    lines = [f"raters: {', '.join(doc['raters'])}"]
+def panel_lines(doc: dict[str, Any], w: Callable[..., str]) -> list[str]:
+    """`scoring explain`'s lines for a unit's panel (the dict `unit_panel` gives), in the words `w` gives
+    (scoring.explain.Words)."""
+    lines = [w("ex_panel_raters", raters=w("ex_sep").join(doc["raters"]))]
     for ind_id, entries in doc["indicators"].items():
         how = doc["combine"][ind_id]
         for e in entries:
-            when = f" ({e['period']})" if e["period"] else ""
-            given = ", ".join(f"{r} {_shown(p)}" + (" (dropped)" if r in e["dropped"] else "")
-                              for r, p in e["raters"].items())
-            note = " (too few raters to drop any: the mean)" if how == "trimmed_mean" and not e["dropped"] else ""
-            lines.append(f"{ind_id}{when}: {given} → {how}{note} {_shown(e['combined'])} "
-                         f"(spread {_shown(e['spread'])})")
+            given = w("ex_sep").join(f"{r} {_shown(p, w)}" + (w("ex_panel_dropped") if r in e["dropped"] else "")
+                                     for r, p in e["raters"].items())
+            note = w("ex_panel_too_few") if how == "trimmed_mean" and not e["dropped"] else ""
+            lines.append(w("ex_panel_item", item=ind_id, period=f" ({e['period']})" if e["period"] else "",
+                           given=given, how=how, note=note, combined=_shown(e["combined"], w),
+                           spread=_shown(e["spread"], w)))
     return lines
 
 
-def _shown(x: float | None) -> str:
-    return "not applicable" if x is None else f"{x:g}"
+def _shown(x: float | None, w: Callable[..., str]) -> str:
+    return w("ex_panel_na") if x is None else f"{x:g}"

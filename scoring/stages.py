@@ -21,6 +21,7 @@ itself but was not reviewed is not scored, and is named in a warning too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -209,17 +210,18 @@ def unit_stage(rubric: Rubric, stage: SelfAssessment, i: int) -> dict[str, Any] 
 __all__ = ["NO_GRADE", "REVIEW", "SELF", "SelfAssessment", "score_self", "split", "stage_lines", "unit_stage"]
 
 
-def stage_lines(doc: dict[str, Any] | None, review_score: float | None) -> list[str]:
-    """`scoring explain`'s lines for a unit's self-assessment (the dict `unit_stage` gives)."""
+def stage_lines(doc: dict[str, Any] | None, review_score: float | None, w: Callable[..., str]) -> list[str]:
+    """`scoring explain`'s lines for a unit's self-assessment (the dict `unit_stage` gives), in the words `w`
+    gives (scoring.explain.Words)."""
     if doc is None:
-        return ["no self-assessment rows: self.* conditions do not hold"]
+        return [w("ex_stage_none")]
 
     def shown(x: float | None) -> str:
         return "—" if x is None else f"{x:g}"
 
-    lines = [f"self-assessment {shown(doc['score'])} ({doc['grade'] or 'no grade'}"
-             + (", vetoed" if doc["vetoed"] else "") + f"), review {shown(review_score)}: gap (self − review) "
-             f"{shown(doc['gap'])}"]
-    for ind_id, e in doc["indicators"].items():
-        lines.append(f"{ind_id}: self {shown(e['points'])}, gap {shown(e['gap'])}")
+    lines = [w("ex_stage_total", own=shown(doc["score"]), grade=doc["grade"] or w("ex_stage_no_grade"),
+               vetoed=w("ex_stage_vetoed") if doc["vetoed"] else "", review=shown(review_score),
+               gap=shown(doc["gap"]))]
+    lines += [w("ex_stage_item", item=ind_id, own=shown(e["points"]), gap=shown(e["gap"]))
+              for ind_id, e in doc["indicators"].items()]
     return lines

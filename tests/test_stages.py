@@ -205,7 +205,7 @@ def test_self_names_are_refused_without_stages(engine: scoring.Engine) -> None:
 def test_explain_and_reports_show_the_stages(engine: scoring.Engine, tmp_path: Path) -> None:
     result = engine.score(stage_rubric(engine), [row("U", "自评", 58, 39), row("U", "复评", 52.3, 31)])
     text = result.explain("U").to_text()
-    assert "Self-assessment (自评) and review (复评)" in text
+    assert "\nSelf-assessment and review\n" in text
     assert "self-assessment 97 (A), review 83.3: gap (self − review) 13.7" in text
     assert "effect_i: self 39, gap 8" in text
     table = engine.render(result, "csv").lstrip("\ufeff")  # type: ignore[union-attr]
@@ -349,8 +349,10 @@ def test_cli_end_to_end_with_chinese_headers_in_gbk(tmp_path: Path) -> None:
 
     out = subprocess.run([*scoring_cli, "explain", str(rubric), str(evidence), "A"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert "site_i: 张 50, 李 52, 王 55 → trimmed_mean (too few raters to drop any: the mean) 52.33 (spread 5)" in out.stdout
-    assert "gap (self − review) 13.7" in out.stdout
+    # A Chinese rubric's explanation speaks Chinese (scoring/report/labels.py).
+    assert "\n评分组\n" in out.stdout and "\n自评与复评\n" in out.stdout
+    assert "site_i：张 50，李 52，王 55 → trimmed_mean（评分人不足，不去掉最高最低：取平均） 52.33（极差 5）" in out.stdout
+    assert "自评 97（优秀），复评 83.3：自评差（自评−复评）13.7" in out.stdout
 
     report = tmp_path / "排名.csv"
     made = subprocess.run([*scoring_cli, "run", str(rubric), str(evidence), "-o", str(report)],
