@@ -146,7 +146,11 @@ class Panel:
         combined: dict[int, float] = {}
         spread: dict[int, float] = {}
         by_frame: dict[int, list[int]] = {}
-        for r in np.flatnonzero(on).tolist():
+        # By frame, then by rater's name: which of two equal figures trimmed_mean drops, and the order
+        # raters are listed in, never depend on the order of the evidence rows.
+        keep = np.flatnonzero(on)
+        keep = keep[np.lexsort((self.rater[keep], frame[keep]))]
+        for r in keep.tolist():
             by_frame.setdefault(int(frame[r]), []).append(r)
         for f, members in by_frame.items():
             scored = [r for r in members if not np.isnan(points[r])]
@@ -157,8 +161,6 @@ class Panel:
             spread[f] = _spread([float(points[r]) for r in scored])
             out_raw[position[f]] = 0.0 if np.isnan(value) else value
             out_na[position[f]] = not scored
-        keep = np.flatnonzero(on)
-        keep = keep[np.argsort(frame[keep], kind="stable")]  # by frame, so a unit's raters are one slice
         figures = RaterFigures(how, frame[keep], self.rater[keep], points[keep], dropped[keep], combined, spread)
         return replace(plain, raw=out_raw, not_applicable=out_na), figures
 

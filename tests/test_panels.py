@@ -167,7 +167,7 @@ def test_raters_combine_within_each_period_then_periods_combine(engine: scoring.
     assert site_points(result, "U") == 7.25             # mean of the periods: (6 + 8.5) / 2
     entries = result.unit("U").panel["indicators"]["site_i"]  # type: ignore[index]
     assert [(e["period"], e["combined"], e["dropped"]) for e in entries] == [
-        ("Q1", 6.0, ["甲", "丙"]), ("Q2", 8.5, [])]
+        ("Q1", 6.0, ["丙", "甲"]), ("Q2", 8.5, [])]  # raters listed by name
 
 
 # --- spread --------------------------------------------------------------------------------
@@ -308,6 +308,8 @@ def test_rater_and_row_order_never_matter(values: list[float], how: str, trim_fr
     for other in (engine.score(rubric, shuffled), engine.score(rubric, relabelled)):
         assert other.scores.tolist() == base.scores.tolist()
         assert [u.indicators for u in other.units()] == [u.indicators for u in base.units()]
+    # The panel as listed (which of equal figures is dropped, the raters' order) ignores the row order too.
+    assert [u.panel for u in engine.score(rubric, shuffled).units()] == [u.panel for u in base.units()]
 
 
 @settings(max_examples=200, deadline=None)
