@@ -165,3 +165,21 @@ def check_model(model: RubricModel) -> list[tuple[str, str]]:
                 problems.append((f"dimension[{i}].indicator[{j}].raters",
                                  "says how raters combine, but the rubric has no [raters] table"))
     return problems
+
+
+def describe(model: RubricModel) -> list[str]:
+    """`scoring rubrics show`'s lines for the rater panel and the stages a rubric declares."""
+    lines = []
+    if model.raters is not None:
+        r = model.raters
+        rated = ", ".join(f for f, spec in model.fields.items() if spec.rated) or "none"
+        own = ", ".join(f"{i.id} {i.raters}" for d in model.dimension for i in d.indicator if i.raters)
+        lines.append(f"raters: column {r.column!r}; combine {r.combine}"
+                     + (f" (the highest and lowest dropped from {r.trim_from} raters)" if r.combine == "trimmed_mean"
+                        else "") + f"; rated fields: {rated}" + (f"; items: {own}" if own else "")
+                     + (f"; warn past a spread of {r.spread:g}" if r.spread is not None else ""))
+    if model.stages is not None:
+        st = model.stages
+        lines.append(f"stages: column {st.column!r}; self ({', '.join(st.self_labels) or 'self'}) is kept beside "
+                     f"the review ({', '.join(st.review_labels) or 'review'}), which is scored")
+    return lines

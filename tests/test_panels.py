@@ -320,3 +320,11 @@ def test_the_combined_figure_lies_between_the_raters(values: list[float], how: s
     assert len(dropped) in (0, 2)
     if how in ("min", "max"):
         assert value == (min(values) if how == "min" else max(values))
+
+
+def test_rubrics_show_names_the_panel(engine: scoring.Engine) -> None:
+    from scoring.cli import rubric_tree
+
+    tree = rubric_tree(panel_rubric(engine, combine="trimmed_mean", trim_from=5, site_extra='raters = "median"'))
+    assert ("raters: column 'rater'; combine trimmed_mean (the highest and lowest dropped from 5 raters); "
+            "rated fields: s, d; items: site_i median") in tree
