@@ -230,6 +230,56 @@ def spread_warnings(rubric: Rubric, layout: Layout, figures: Sequence[RaterFigur
     return out
 
 
+SPREAD_TABLE = {
+    "zh": ("评分分歧（极差超过 {spread} 分）", ["编号", "指标", "期间", "各评分人得分", "合并", "极差"], "（去掉）"),
+    "en": ("Raters who disagree (spread above {spread})", ["ID", "Item", "Period", "Raters", "Combined", "Spread"],
+           " (dropped)"),
+}
+
+
+def spread_tables(result: Any, language: str) -> list[dict[str, Any]]:
+    """A report's extra table of every unit, item and period whose raters differ by more than
+    `[raters] spread` (what the `rater_spread` warnings name), with each rater's points: the reports show
+    where a panel disagreed; the whole panel is in the JSON and `scoring explain`."""
+    spec = result.rubric.model.raters
+    if spec is None or spec.spread is None:
+        return []
+    title, headers, dropped_word = SPREAD_TABLE.get(language, SPREAD_TABLE["en"])
+    layout, places = result.layout, result.detail_precision
+    rows: list[list[Any]] = []
+    for i in result.order().tolist():
+        for ind, col in zip(result.rubric.indicators, result.items):
+            fig: RaterFigures | None = col.raters
+            if fig is None:
+                continue
+            for f in range(int(layout.starts[i]), int(layout.last[i]) + 1):
+                if fig.spread.get(f, 0.0) <= spec.spread:
+                    continue
+                lo, hi = int(np.searchsorted(fig.frame, f, "left")), int(np.searchsorted(fig.frame, f, "right"))
+                given = ("，" if language == "zh" else ", ").join(
+                    f"{fig.rater[r]} {_shown_figure(float(fig.points[r]), places)}"
+                    + (dropped_word if fig.dropped[r] else "") for r in range(lo, hi))
+                rows.append([str(layout.unit_ids[i]), ind.spec.title or ind.id, str(layout.frame_period[f]), given,
+                             _figure(fig.combined[f], places), _figure(fig.spread[f], places)])
+    if not rows:
+        return []
+    return [{"title": title.format(spread=f"{spec.spread:g}"), "headers": headers, "rows": rows}]
+
+
+def _shown_figure(x: float, places: int) -> str:
+    value = _figure(x, places)
+    return SPREAD_NA if value is None else f"{value:g}"
+
+
+SPREAD_NA = "—"
+
+
+def _figure(x: float, places: int) -> float | None:
+    from .rounding import round_scalar
+
+    return None if x != x else round_scalar(x, places)
+
+
 def unit_panel(rubric: Rubric, layout: Layout, figures: Sequence[RaterFigures | None], i: int,
                places: int) -> dict[str, Any] | None:
     """Unit `i`'s panels for the JSON result: per item and period, each rater's points and the combined figure."""

@@ -328,3 +328,17 @@ def test_rubrics_show_names_the_panel(engine: scoring.Engine) -> None:
     tree = rubric_tree(panel_rubric(engine, combine="trimmed_mean", trim_from=5, site_extra='raters = "median"'))
     assert ("raters: column 'rater'; combine trimmed_mean (the highest and lowest dropped from 5 raters); "
             "rated fields: s, d; items: site_i median") in tree
+
+
+def test_reports_list_the_raters_who_disagree(engine: scoring.Engine) -> None:
+    import json
+
+    rubric = panel_rubric(engine, combine="trimmed_mean", spread="spread = 3")
+    result = engine.score(rubric, rows("U1", [5, 9, 8]) + rows("U2", [5, 8]))
+    md = str(engine.render(result, "md"))
+    assert "## Raters who disagree (spread above 3)" in md
+    assert "| U1 | site_i |  | R1 5 (dropped), R2 9 (dropped), R3 8 | 8.0 | 4.0 |" in md
+    assert "U2 | site_i" not in md                       # a spread of 3 is allowed
+    assert engine.render_saved(json.loads(result.to_json()), "md") == md  # render gives the same bytes
+    quiet = engine.score(panel_rubric(engine), rows("U1", [5, 9, 8]))  # no spread declared: no table
+    assert "Raters who disagree" not in str(engine.render(quiet, "md"))

@@ -261,11 +261,12 @@ def _stage_columns(result: Result, order: np.ndarray) -> dict[str, list[float | 
 
 def _statistics_tables(result: Result, language: str) -> list[dict[str, Any]]:
     from ..analysis.stats import report_table
+    from ..panels import spread_tables
 
     tables = [report_table(result.statistics(), language)]
     if result.group_by:
         tables.append(report_table(result.statistics(result.group_by), language))
-    return tables
+    return tables + spread_tables(result, language)  # raters who disagree past the spread (scoring.panels)
 
 
 def _rounded(values: np.ndarray, places: int, *, zero_nan: bool) -> np.ndarray:
