@@ -188,12 +188,12 @@ def build_spec(n_indicators: int) -> Spec:
         f = f"{iid}_awards"
         fields.append(FieldDef(f, "count"))
         gens[f] = "awards"
-        items.append(Item(iid, "bonus", "per_count", BONUS_POINTS, f, each=1.0))
+        items.append(Item(iid, "extra", "per_count", BONUS_POINTS, f, each=1.0))
     fields += [FieldDef("major_accidents", "count"), FieldDef("concealed_accidents", "count")]
     gens["major_accidents"], gens["concealed_accidents"] = "rare:0.004", "rare:0.002"
     require_field = next(it.field for it in items if it.method == "deduction")
     return Spec(
-        items=tuple(items), fields=tuple(fields), base_dims=base_dims, bonus_dim="bonus",
+        items=tuple(items), fields=tuple(fields), base_dims=base_dims, bonus_dim="extra",
         fail_veto_field="major_accidents", zero_veto_field="concealed_accidents",
         require_field=require_field, tie_dim=base_dims[0], generators=gens,
     )
