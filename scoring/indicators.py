@@ -108,9 +108,14 @@ def run_method(ind: CompiledIndicator, layout: Layout, rows: np.ndarray | None) 
         raise method_error(ind, f"returned {got} for {n} rows, not a Scored with one figure per row")
     raw = np.asarray(out.points, dtype=np.float64)
     raw = np.broadcast_to(raw, (n,)) if raw.shape != (n,) else raw
-    na = np.zeros(n, dtype=bool) if out.not_applicable is None else np.asarray(out.not_applicable, dtype=bool)
+    # A fresh mask, or'ed in place: never the method's own array, nor a missing mask the layout keeps.
+    na = np.zeros(n, dtype=bool)
+    if out.not_applicable is not None:
+        na |= np.asarray(out.not_applicable, dtype=bool)
     for name in ind.inputs:
-        na = na | take(layout.missing[name])
+        missing = layout.missing[name]
+        if missing.any():  # most columns have no blank cell: skip a pass over them
+            np.logical_or(na, take(missing), out=na)
     value = raw if out.value is None else np.asarray(out.value)
     spread = None
     if out.member_values and members is not None and layout.members is not None:
@@ -144,6 +149,22 @@ def _combine(layout: Layout, combiner: PeriodCombiner, points: np.ndarray, app: 
     return IndicatorColumns(points=combined, applicable=applicable, value=unit_value)
 
 
+def clipped(raw: np.ndarray, most: float, not_applicable: np.ndarray) -> np.ndarray:
+    """`raw` clipped to [0, most], 0 where it is not finite or not applicable, in one new array.
+
+    The same figures as `np.where(na, 0, np.clip(np.where(np.isfinite(raw), raw, 0), 0, most))`
+    (clipping a finite figure is the same operation either way; every other one is 0.0), without
+    that expression's three whole-column temporaries.
+    """
+    points: np.ndarray = np.clip(raw, 0.0, most)
+    finite = np.isfinite(raw)
+    if not finite.all():
+        np.copyto(points, 0.0, where=~finite)
+    if not_applicable.any():
+        np.copyto(points, 0.0, where=not_applicable)
+    return points
+
+
 def score_indicators(rubric: Rubric, layout: Layout, progress: Progress | None = None) -> list[IndicatorColumns]:
     results: list[IndicatorColumns] = []
     total = len(rubric.indicators)
@@ -154,10 +175,8 @@ def score_indicators(rubric: Rubric, layout: Layout, progress: Progress | None =
         item = run_method(ind, layout, rows)
         # 扣完为止 and the item's cap: the clip is the core's, never a method's.
         # An undefined figure (0/0, x/0) earns nothing, never full marks.
-        raw = item.raw
-        points = np.clip(np.where(np.isfinite(raw), raw, 0.0), 0.0, ind.points)
+        points = clipped(item.raw, ind.points, item.not_applicable)
         app = ~item.not_applicable
-        points = np.where(app, points, 0.0)
         if rows is not None or layout.single_period:
             columns = IndicatorColumns(points=points, applicable=app, value=item.value)
         else:
