@@ -10,12 +10,13 @@ points and each bonus dimension at its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
 
-from .indicators import IndicatorColumns
+from .indicators import IndicatorColumns, ScoredItems
 from .model import RubricModel
 from .plan import Rubric
 
@@ -56,18 +57,17 @@ class _Sum:
         return out
 
 
-# Units summed together: a chunk's accumulators and scratch stay in the CPU's
-# cache, where whole-column temporaries (8 MB each at a million units) would go
-# to memory and back for every one of the sum's seven operations.
+# Units summed together: a chunk's slices of the sums and the scratch stay in the
+# CPU's cache, where whole-column temporaries (8 MB each at a million units) would
+# go to memory and back for every one of the sum's seven operations.
 CHUNK = 16384
+# Indicators of a dimension computed, and held, at once while their points are summed.
+BATCH = 8
 
 
 def _add_into(total: np.ndarray, error: np.ndarray, x: np.ndarray, s: np.ndarray, back: np.ndarray,
-              tmp: np.ndarray) -> np.ndarray:
-    """`_Sum.add` with the same operations in the same order, into preallocated buffers.
-
-    Returns the new total, which is `s`; the caller swaps `total` and `s`.
-    """
+              tmp: np.ndarray) -> None:
+    """`_Sum.add` with the same operations in the same order, in place, with scratch `s`, `back`, `tmp`."""
     np.add(total, x, out=s)
     np.subtract(s, total, out=back)
     np.subtract(s, back, out=tmp)
@@ -75,41 +75,43 @@ def _add_into(total: np.ndarray, error: np.ndarray, x: np.ndarray, s: np.ndarray
     np.subtract(x, back, out=back)
     np.add(tmp, back, out=tmp)
     np.add(error, tmp, out=error)
-    return s
+    np.copyto(total, s)
 
 
-def aggregate(rubric: Rubric, items: list[IndicatorColumns], n_units: int) -> Totals:
+def _column(items: Sequence[IndicatorColumns], j: int) -> IndicatorColumns:
+    """Item `j`, without making a lazy sequence keep it (see `ScoredItems`)."""
+    return items.peek(j) if isinstance(items, ScoredItems) else items[j]
+
+
+def aggregate(rubric: Rubric, items: Sequence[IndicatorColumns], n_units: int) -> Totals:
     model = rubric.model
-    dims = [d.id for d in model.dimension]
-    slot = {d: k for k, d in enumerate(dims)}
-    full_points: dict[str, Decimal] = {d: Decimal(0) for d in dims}
-    of_item = [slot[ind.dimension.id] for ind in rubric.indicators]
-    for ind in rubric.indicators:
+    full_points: dict[str, Decimal] = {d.id: Decimal(0) for d in model.dimension}
+    of_dimension: dict[str, list[int]] = {d.id: [] for d in model.dimension}
+    for j, ind in enumerate(rubric.indicators):
+        of_dimension[ind.dimension.id].append(j)
         full_points[ind.dimension.id] += Decimal(repr(ind.points))  # rubric figures: exact decimals
-    dim_points = {d: np.empty(n_units) for d in dims}
-    dim_max = {d: np.empty(n_units) for d in dims}
-    # Exactly `_Sum` per dimension, item by item in the rubric's order, a chunk of units at a time:
-    # every unit's figures come from the same operations, so the totals are the same to the last bit.
-    size = min(CHUNK, n_units)
-    buffers = np.zeros((2 * 2 * len(dims) + 4, size))
-    for lo in range(0, n_units, CHUNK):
-        hi = min(lo + CHUNK, n_units)
-        rows = buffers[:, :hi - lo]
-        rows[:4 * len(dims)] = 0.0
-        # [earned, applicable] x dimension: (total, error); then the scratch.
-        total = [[rows[4 * k + 2 * w] for k in range(len(dims))] for w in (0, 1)]
-        error = [[rows[4 * k + 2 * w + 1] for k in range(len(dims))] for w in (0, 1)]
-        s, back, tmp, fill = rows[-4], rows[-3], rows[-2], rows[-1]
-        for ind, col, k in zip(rubric.indicators, items, of_item):
-            _add_into(total[0][k], error[0][k], col.points[lo:hi], s, back, tmp)
-            total[0][k], s = s, total[0][k]
-            fill.fill(0.0)
-            np.copyto(fill, ind.points, where=col.applicable[lo:hi])
-            _add_into(total[1][k], error[1][k], fill, s, back, tmp)
-            total[1][k], s = s, total[1][k]
-        for k, d in enumerate(dims):
-            np.add(total[0][k], error[0][k], out=dim_points[d][lo:hi])
-            np.add(total[1][k], error[1][k], out=dim_max[d][lo:hi])
+    dim_points: dict[str, np.ndarray] = {}
+    dim_max: dict[str, np.ndarray] = {}
+    scratch = np.empty((4, min(CHUNK, n_units)))
+    # Exactly `_Sum` per dimension, item by item in the rubric's order, but a chunk of units at a
+    # time and a few items at a time: every unit's figures come from the same operations, so the
+    # totals are the same to the last bit, without every item's columns in memory at once.
+    for dim in model.dimension:
+        earned, earned_error, applicable, applicable_error = (np.zeros(n_units) for _ in range(4))
+        listed = of_dimension[dim.id]
+        for b in range(0, len(listed), BATCH):
+            batch = [(rubric.indicators[j].points, _column(items, j)) for j in listed[b:b + BATCH]]
+            for lo in range(0, n_units, CHUNK):
+                hi = min(lo + CHUNK, n_units)
+                s, back, tmp, fill = scratch[:, :hi - lo]
+                for points, col in batch:
+                    _add_into(earned[lo:hi], earned_error[lo:hi], col.points[lo:hi], s, back, tmp)
+                    fill.fill(0.0)
+                    np.copyto(fill, points, where=col.applicable[lo:hi])
+                    _add_into(applicable[lo:hi], applicable_error[lo:hi], fill, s, back, tmp)
+            del batch
+        dim_points[dim.id] = np.add(earned, earned_error, out=earned)
+        dim_max[dim.id] = np.add(applicable, applicable_error, out=applicable)
     return combine_dimensions(model, dim_points, dim_max, full_points, n_units)
 
 

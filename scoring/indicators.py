@@ -9,7 +9,9 @@ each unit's final frame only.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, overload
 
 import numpy as np
 
@@ -165,24 +167,87 @@ def clipped(raw: np.ndarray, most: float, not_applicable: np.ndarray) -> np.ndar
     return points
 
 
-def score_indicators(rubric: Rubric, layout: Layout, progress: Progress | None = None) -> list[IndicatorColumns]:
-    results: list[IndicatorColumns] = []
-    total = len(rubric.indicators)
-    for k, ind in enumerate(rubric.indicators):
-        report(progress, "scoring", k, total, "indicators")
-        combiner = combiner_of(rubric.model, ind.dimension.phase)
-        rows = frame_rows(layout, combiner)
-        item = run_method(ind, layout, rows)
-        # 扣完为止 and the item's cap: the clip is the core's, never a method's.
-        # An undefined figure (0/0, x/0) earns nothing, never full marks.
-        points = clipped(item.raw, ind.points, item.not_applicable)
-        app = ~item.not_applicable
-        if rows is not None or layout.single_period:
-            columns = IndicatorColumns(points=points, applicable=app, value=item.value)
-        else:
-            columns = _combine(layout, combiner, points, app, item.value)
-        if item.member_values:
-            columns = dataclasses.replace(columns, member_values=item.member_values)
-        results.append(columns)
-    report(progress, "scoring", total, total, "indicators")
-    return results
+def score_indicator(rubric: Rubric, layout: Layout, j: int) -> IndicatorColumns:
+    """Indicator `j`'s points (clipped), applicable flags and values, per unit."""
+    ind = rubric.indicators[j]
+    combiner = combiner_of(rubric.model, ind.dimension.phase)
+    rows = frame_rows(layout, combiner)
+    item = run_method(ind, layout, rows)
+    # 扣完为止 and the item's cap: the clip is the core's, never a method's.
+    # An undefined figure (0/0, x/0) earns nothing, never full marks.
+    points = clipped(item.raw, ind.points, item.not_applicable)
+    app = ~item.not_applicable
+    if rows is not None or layout.single_period:
+        columns = IndicatorColumns(points=points, applicable=app, value=item.value)
+    else:
+        columns = _combine(layout, combiner, points, app, item.value)
+    if item.member_values:
+        columns = dataclasses.replace(columns, member_values=item.member_values)
+    return columns
+
+
+class ScoredItems(Sequence[IndicatorColumns]):
+    """Every indicator's columns, computed from the layout when first read and then kept.
+
+    Keeping them all costs a column of points, one of flags and often one of
+    values per indicator (about 1 GB at a million units and 60 indicators),
+    while scoring itself only needs their sums. So `aggregate` reads each
+    through `peek`, which computes it without keeping it, and a result keeps
+    its indicators only once something (an explanation, a report, the
+    statistics) reads them; they are computed again from the same layout by
+    the same code, so they are the same to the last bit (tests/test_lazy_items.py).
+    """
+
+    def __init__(self, rubric: Rubric, layout: Layout, progress: Progress | None = None) -> None:
+        self._rubric = rubric
+        self._layout = layout
+        self._kept: list[IndicatorColumns | None] = [None] * len(rubric.indicators)
+        self._progress = progress  # for the first pass only (the engine's), then dropped
+        self._peeked = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    @overload
+    def __getitem__(self, j: int) -> IndicatorColumns: ...
+
+    @overload
+    def __getitem__(self, j: slice) -> list[IndicatorColumns]: ...
+
+    def __getitem__(self, j: int | slice) -> IndicatorColumns | list[IndicatorColumns]:
+        if isinstance(j, slice):
+            return [self[k] for k in range(len(self))[j]]
+        j = range(len(self))[j]
+        kept = self._kept[j]
+        if kept is None:
+            kept = self._kept[j] = self.peek(j)
+        return kept
+
+    def peek(self, j: int) -> IndicatorColumns:
+        """Indicator `j`'s columns, computed if not kept, and not kept by this call."""
+        kept = self._kept[j]
+        if kept is not None:
+            return kept
+        total = len(self)
+        if self._progress is not None:
+            report(self._progress, "scoring", self._peeked, total, "indicators")
+        column = score_indicator(self._rubric, self._layout, j)
+        self._peeked += 1
+        if self._progress is not None and self._peeked >= total:
+            report(self._progress, "scoring", total, total, "indicators")
+            self._progress = None
+        return column
+
+    def kept(self) -> int:
+        """How many indicators are held in memory (for tests of this very economy)."""
+        return sum(k is not None for k in self._kept)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**vars(self), "_progress": None}  # a callback need not pickle
+
+
+def score_indicators(rubric: Rubric, layout: Layout, progress: Progress | None = None) -> ScoredItems:
+    """The indicators' columns, each computed when first read (see `ScoredItems`)."""
+    if not rubric.indicators:
+        report(progress, "scoring", 0, 0, "indicators")
+    return ScoredItems(rubric, layout, progress)
