@@ -63,11 +63,18 @@ class _Sum:
 CHUNK = 16384
 # Indicators of a dimension computed, and held, at once while their points are summed.
 BATCH = 8
+# Indicators of a dimension that are not applicable somewhere, up to which the applicable
+# points are summed once per pattern of them (see `_Applicable`); past it, per unit.
+PATTERN_BITS = 62
+TABLE_BITS = 16  # up to here the patterns present are found by counting, past it by sorting
 
 
 def _add_into(total: np.ndarray, error: np.ndarray, x: np.ndarray, s: np.ndarray, back: np.ndarray,
               tmp: np.ndarray) -> None:
-    """`_Sum.add` with the same operations in the same order, in place, with scratch `s`, `back`, `tmp`."""
+    """`_Sum.add` with the same operations in the same order, in place, with scratch `s`, `back`, `tmp`.
+
+    The new total is left in `s`: the caller swaps the two buffers' roles.
+    """
     np.add(total, x, out=s)
     np.subtract(s, total, out=back)
     np.subtract(s, back, out=tmp)
@@ -75,12 +82,105 @@ def _add_into(total: np.ndarray, error: np.ndarray, x: np.ndarray, s: np.ndarray
     np.subtract(x, back, out=back)
     np.add(tmp, back, out=tmp)
     np.add(error, tmp, out=error)
-    np.copyto(total, s)
 
 
 def _column(items: Sequence[IndicatorColumns], j: int) -> IndicatorColumns:
     """Item `j`, without making a lazy sequence keep it (see `ScoredItems`)."""
     return items.peek(j) if isinstance(items, ScoredItems) else items[j]
+
+
+def _sum_chunks(total: np.ndarray, error: np.ndarray, terms: list[np.ndarray | tuple[float, np.ndarray]],
+                scratch: np.ndarray) -> None:
+    """Add `terms` in order into the compensated sum (`total`, `error`), a chunk of units at a time.
+
+    A term is a column, or (points, applicable): the points where applicable, else 0.
+    """
+    n = total.shape[0]
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
+        t, s, back, tmp, fill = scratch[:, :hi - lo]
+        np.copyto(t, total[lo:hi])
+        err = error[lo:hi]
+        for term in terms:
+            if isinstance(term, tuple):
+                fill.fill(0.0)
+                np.copyto(fill, term[0], where=term[1][lo:hi])
+                x = fill
+            else:
+                x = term[lo:hi]
+            _add_into(t, err, x, s, back, tmp)
+            t, s = s, t
+        np.copyto(total[lo:hi], t)
+
+
+class _Applicable:
+    """A dimension's applicable points per unit: the compensated sum of its applicable items' points.
+
+    Most items apply to every unit, and the rest mark few distinct patterns (which
+    of them apply). The sum is the same for every unit of a pattern, so it is
+    computed once per pattern present, with Python floats (the same IEEE double
+    operations as numpy's, in the same order, adding 0.0 where an item does not
+    apply, exactly as the per-unit sum does), and looked up. Past PATTERN_BITS
+    items that vary, each unit's sum so far is looked up and the rest added per unit.
+    """
+
+    def __init__(self, n: int, scratch: np.ndarray) -> None:
+        self.n = n
+        self.scratch = scratch
+        self.code = np.zeros(n, dtype=np.int64)
+        self.steps: list[tuple[float, int | None]] = []  # (points, bit of its flag, or None: applies to all)
+        self.bits = 0
+        self.direct: tuple[np.ndarray, np.ndarray] | None = None  # per-unit (total, error) once past the bits
+
+    def add(self, batch: list[tuple[float, IndicatorColumns]]) -> None:
+        pending: list[np.ndarray | tuple[float, np.ndarray]] = []
+        for points, col in batch:
+            everywhere = bool(col.applicable.all())
+            if self.direct is None and not everywhere and self.bits == PATTERN_BITS:
+                self.direct = self._per_unit()
+            if self.direct is not None:
+                pending.append((points, col.applicable))
+            elif everywhere:
+                self.steps.append((points, None))
+            else:
+                self.code |= col.applicable.astype(np.int64) << self.bits
+                self.steps.append((points, self.bits))
+                self.bits += 1
+        if pending and self.direct is not None:
+            _sum_chunks(*self.direct, pending, self.scratch)
+
+    def _patterns(self) -> tuple[np.ndarray, np.ndarray]:
+        """The patterns present, and each unit's index among them."""
+        if self.bits <= TABLE_BITS:
+            present = np.flatnonzero(np.bincount(self.code, minlength=1 << self.bits))
+            where = np.zeros(1 << self.bits, dtype=np.int64)
+            where[present] = np.arange(present.shape[0])
+            return present, where[self.code]
+        present, index = np.unique(self.code, return_inverse=True)
+        return present, index.reshape(-1)
+
+    def _sums(self, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        totals, errors = np.zeros(present.shape[0]), np.zeros(present.shape[0])
+        for k, pattern in enumerate(present.tolist()):
+            t = e = 0.0
+            for points, bit in self.steps:
+                x = points if bit is None or (pattern >> bit) & 1 else 0.0
+                s = t + x
+                back = s - t
+                e += (t - (s - back)) + (x - back)
+                t = s
+            totals[k], errors[k] = t, e
+        return totals, errors
+
+    def _per_unit(self) -> tuple[np.ndarray, np.ndarray]:
+        present, index = self._patterns()
+        totals, errors = self._sums(present)
+        return totals[index], errors[index]
+
+    def value(self) -> np.ndarray:
+        total, error = self.direct if self.direct is not None else self._per_unit()
+        out: np.ndarray = np.add(total, error, out=total)
+        return out
 
 
 def aggregate(rubric: Rubric, items: Sequence[IndicatorColumns], n_units: int) -> Totals:
@@ -92,26 +192,21 @@ def aggregate(rubric: Rubric, items: Sequence[IndicatorColumns], n_units: int) -
         full_points[ind.dimension.id] += Decimal(repr(ind.points))  # rubric figures: exact decimals
     dim_points: dict[str, np.ndarray] = {}
     dim_max: dict[str, np.ndarray] = {}
-    scratch = np.empty((4, min(CHUNK, n_units)))
+    scratch = np.empty((5, min(CHUNK, n_units)))
     # Exactly `_Sum` per dimension, item by item in the rubric's order, but a chunk of units at a
     # time and a few items at a time: every unit's figures come from the same operations, so the
     # totals are the same to the last bit, without every item's columns in memory at once.
     for dim in model.dimension:
-        earned, earned_error, applicable, applicable_error = (np.zeros(n_units) for _ in range(4))
+        earned, earned_error = np.zeros(n_units), np.zeros(n_units)
+        applicable = _Applicable(n_units, scratch)
         listed = of_dimension[dim.id]
         for b in range(0, len(listed), BATCH):
             batch = [(rubric.indicators[j].points, _column(items, j)) for j in listed[b:b + BATCH]]
-            for lo in range(0, n_units, CHUNK):
-                hi = min(lo + CHUNK, n_units)
-                s, back, tmp, fill = scratch[:, :hi - lo]
-                for points, col in batch:
-                    _add_into(earned[lo:hi], earned_error[lo:hi], col.points[lo:hi], s, back, tmp)
-                    fill.fill(0.0)
-                    np.copyto(fill, points, where=col.applicable[lo:hi])
-                    _add_into(applicable[lo:hi], applicable_error[lo:hi], fill, s, back, tmp)
+            _sum_chunks(earned, earned_error, [col.points for _, col in batch], scratch)
+            applicable.add(batch)
             del batch
         dim_points[dim.id] = np.add(earned, earned_error, out=earned)
-        dim_max[dim.id] = np.add(applicable, applicable_error, out=applicable)
+        dim_max[dim.id] = applicable.value()
     return combine_dimensions(model, dim_points, dim_max, full_points, n_units)
 
 

@@ -107,16 +107,21 @@ def test_chunked_sums_equal_whole_column_sums(data):
     except scoring.EvidenceError:
         return  # every row refused: nothing to sum
     n = result.layout.n_units
-    chunk = data.draw(st.integers(1, 5))
-    batch = data.draw(st.integers(1, 3))
-    original = aggregate_mod.CHUNK, aggregate_mod.BATCH
+    # Small chunks and batches split every dimension; few pattern bits send the applicable
+    # points through the per-unit path part way, few table bits through sorting.
+    sizes = (data.draw(st.integers(1, 5)), data.draw(st.integers(1, 3)), data.draw(st.integers(0, 3)),
+             data.draw(st.integers(0, 2)))
+    names = ("CHUNK", "BATCH", "PATTERN_BITS", "TABLE_BITS")
+    original = [getattr(aggregate_mod, k) for k in names]
     try:
-        aggregate_mod.CHUNK, aggregate_mod.BATCH = chunk, batch
+        for k, v in zip(names, sizes):
+            setattr(aggregate_mod, k, v)
         lazy = aggregate(rubric, ScoredItems(rubric, result.layout), n)
         eager = [score_indicator(rubric, result.layout, j) for j in range(len(rubric.indicators))]
         listed = aggregate(rubric, eager, n)
     finally:
-        aggregate_mod.CHUNK, aggregate_mod.BATCH = original
+        for k, v in zip(names, original):
+            setattr(aggregate_mod, k, v)
     reference = reference_totals(rubric, eager, n)
     assert_same_totals(reference, lazy)
     assert_same_totals(reference, listed)
@@ -126,18 +131,26 @@ def test_chunked_sums_equal_whole_column_sums(data):
 @SETTINGS
 @given(st.lists(st.tuples(st.integers(0, 2), st.floats(0, 1e6), st.booleans()), min_size=1, max_size=40),
        st.integers(1, 9), st.integers(1, 4))
-def test_compensated_sum_in_place_is_the_sum(entries, n, chunk):
-    """`_add_into` is `_Sum.add` operation for operation, whatever the figures (large and tiny mixed)."""
+def test_compensated_sum_by_chunks_is_the_sum(entries, n, chunk):
+    """`_sum_chunks` is `_Sum.add` operation for operation, whatever the figures (large and tiny mixed),
+    for columns and for (points, applicable) terms alike."""
     rng = np.random.default_rng(len(entries))
     total, error = np.zeros(n), np.zeros(n)
     reference = _Sum(np.zeros(n))
-    s, back, tmp = np.empty(n), np.empty(n), np.empty(n)
+    terms = []
     for scale_power, figure, sparse in entries:
         x = figure * rng.random(n) * 10.0 ** (-8 * scale_power)
         if sparse:
-            x[::2] = 0.0
+            applies = rng.random(n) < 0.5
+            terms.append((float(x[0]), applies))
+            x = np.where(applies, x[0], 0.0)
+        else:
+            terms.append(x)
         reference.add(x)
-        for lo in range(0, n, chunk):
-            hi = min(lo + chunk, n)
-            aggregate_mod._add_into(total[lo:hi], error[lo:hi], x[lo:hi], s[:hi - lo], back[:hi - lo], tmp[:hi - lo])
+    original = aggregate_mod.CHUNK
+    try:
+        aggregate_mod.CHUNK = chunk
+        aggregate_mod._sum_chunks(total, error, terms, np.empty((5, min(chunk, n))))
+    finally:
+        aggregate_mod.CHUNK = original
     assert same_bits(total + error, reference.value())
