@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from .indicators import IndicatorColumns, ScoredItems
+from .indicators import IndicatorColumns, ScoredItems, Summand, Unclipped, clip_into
 from .model import RubricModel
 from .plan import Rubric
 
@@ -60,7 +60,7 @@ class _Sum:
 # Units summed together: a chunk's slices of the sums and the scratch stay in the
 # CPU's cache, where whole-column temporaries (8 MB each at a million units) would
 # go to memory and back for every one of the sum's seven operations.
-CHUNK = 16384
+CHUNK = 32768
 # Indicators of a dimension computed, and held, at once while their points are summed.
 BATCH = 8
 # Indicators of a dimension that are not applicable somewhere, up to which the applicable
@@ -84,32 +84,49 @@ def _add_into(total: np.ndarray, error: np.ndarray, x: np.ndarray, s: np.ndarray
     np.add(error, tmp, out=error)
 
 
-def _column(items: Sequence[IndicatorColumns], j: int) -> IndicatorColumns:
-    """Item `j`, without making a lazy sequence keep it (see `ScoredItems`)."""
-    return items.peek(j) if isinstance(items, ScoredItems) else items[j]
+def _summand(items: Sequence[IndicatorColumns], j: int) -> Summand:
+    """What is added for item `j`, without making a lazy sequence keep it (see `ScoredItems`)."""
+    if isinstance(items, ScoredItems):
+        return items.summand(j)
+    col = items[j]
+    return Summand(col.points, col.applicable)
 
 
-def _sum_chunks(total: np.ndarray, error: np.ndarray, terms: list[np.ndarray | tuple[float, np.ndarray]],
-                scratch: np.ndarray) -> None:
+Term = np.ndarray | Unclipped | tuple[float, np.ndarray]
+
+
+def _chunk(term: Term, lo: int, hi: int, buffer: np.ndarray) -> np.ndarray:
+    """Units lo:hi of a term: a column; points clipped as the core clips them; or (points, applicable)."""
+    if isinstance(term, Unclipped):
+        return clip_into(buffer, term.raw[lo:hi], term.most, term.not_applicable[lo:hi])
+    if isinstance(term, tuple):
+        buffer.fill(0.0)
+        np.copyto(buffer, term[0], where=term[1][lo:hi])
+        return buffer
+    return term[lo:hi]
+
+
+def _sum_chunks(total: np.ndarray, error: np.ndarray, terms: Sequence[Term], scratch: np.ndarray,
+                fresh: bool = False) -> None:
     """Add `terms` in order into the compensated sum (`total`, `error`), a chunk of units at a time.
 
-    A term is a column, or (points, applicable): the points where applicable, else 0.
+    `fresh`: the sum is still all zeros, so the first term's addition is exact and leaves the
+    error 0.0 (TwoSum of 0 and a finite x is (0 + x, 0), and the core's points are finite):
+    it is just that addition.
     """
     n = total.shape[0]
     for lo in range(0, n, CHUNK):
         hi = min(lo + CHUNK, n)
-        t, s, back, tmp, fill = scratch[:, :hi - lo]
+        t, s, back, tmp, buffer = scratch[:, :hi - lo]
         np.copyto(t, total[lo:hi])
         err = error[lo:hi]
-        for term in terms:
-            if isinstance(term, tuple):
-                fill.fill(0.0)
-                np.copyto(fill, term[0], where=term[1][lo:hi])
-                x = fill
+        for k, term in enumerate(terms):
+            x = _chunk(term, lo, hi, buffer)
+            if fresh and k == 0:
+                np.add(t, x, out=t)
             else:
-                x = term[lo:hi]
-            _add_into(t, err, x, s, back, tmp)
-            t, s = s, t
+                _add_into(t, err, x, s, back, tmp)
+                t, s = s, t
         np.copyto(total[lo:hi], t)
 
 
@@ -132,8 +149,8 @@ class _Applicable:
         self.bits = 0
         self.direct: tuple[np.ndarray, np.ndarray] | None = None  # per-unit (total, error) once past the bits
 
-    def add(self, batch: list[tuple[float, IndicatorColumns]]) -> None:
-        pending: list[np.ndarray | tuple[float, np.ndarray]] = []
+    def add(self, batch: list[tuple[float, Summand]]) -> None:
+        pending: list[Term] = []
         for points, col in batch:
             everywhere = bool(col.applicable.all())
             if self.direct is None and not everywhere and self.bits == PATTERN_BITS:
@@ -201,8 +218,8 @@ def aggregate(rubric: Rubric, items: Sequence[IndicatorColumns], n_units: int) -
         applicable = _Applicable(n_units, scratch)
         listed = of_dimension[dim.id]
         for b in range(0, len(listed), BATCH):
-            batch = [(rubric.indicators[j].points, _column(items, j)) for j in listed[b:b + BATCH]]
-            _sum_chunks(earned, earned_error, [col.points for _, col in batch], scratch)
+            batch = [(rubric.indicators[j].points, _summand(items, j)) for j in listed[b:b + BATCH]]
+            _sum_chunks(earned, earned_error, [col.points for _, col in batch], scratch, fresh=b == 0)
             applicable.add(batch)
             del batch
         dim_points[dim.id] = np.add(earned, earned_error, out=earned)
@@ -223,13 +240,16 @@ def combine_dimensions(model: RubricModel, dim_points: dict[str, np.ndarray], di
     phase_scores: dict[str, np.ndarray] = {}
     weighted = np.zeros(n_units)
     weight_sum = np.zeros(n_units)
+    scratch = np.empty((5, min(CHUNK, n_units)))
     for name in phases:
         dims = [d for d in model.dimension if d.kind == "base" and (d.phase or "") == name]
-        earned_sum, applicable_sum = _Sum(np.zeros(n_units)), _Sum(np.zeros(n_units))
-        for d in dims:
-            earned_sum.add(dim_points[d.id])
-            applicable_sum.add(dim_max[d.id])
-        earned, applicable = earned_sum.value(), applicable_sum.value()
+        # `_Sum` over the dimensions, a chunk of units at a time (the same operations).
+        earned, earned_error, applicable, applicable_error = (np.zeros(n_units) for _ in range(4))
+        _sum_chunks(earned, earned_error, [dim_points[d.id] for d in dims], scratch)
+        _sum_chunks(applicable, applicable_error, [dim_max[d.id] for d in dims], scratch)
+        earned = np.add(earned, earned_error, out=earned)
+        applicable = np.add(applicable, applicable_error, out=applicable)
+        del earned_error, applicable_error
         full = float(sum((full_points[d.id] for d in dims), Decimal(0)))
         has = applicable > 0
         if model.rubric.not_applicable == "full":

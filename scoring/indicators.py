@@ -158,26 +158,58 @@ def clipped(raw: np.ndarray, most: float, not_applicable: np.ndarray) -> np.ndar
     (clipping a finite figure is the same operation either way; every other one is 0.0), without
     that expression's three whole-column temporaries.
     """
-    points: np.ndarray = np.clip(raw, 0.0, most)
+    return clip_into(np.empty(raw.shape), raw, most, not_applicable)
+
+
+def clip_into(out: np.ndarray, raw: np.ndarray, most: float, not_applicable: np.ndarray) -> np.ndarray:
+    """`clipped`, into `out` (a chunk's buffer): element for element the same operations."""
+    np.clip(raw, 0.0, most, out=out)
     finite = np.isfinite(raw)
     if not finite.all():
-        np.copyto(points, 0.0, where=~finite)
+        np.copyto(out, 0.0, where=~finite)
     if not_applicable.any():
-        np.copyto(points, 0.0, where=not_applicable)
-    return points
+        np.copyto(out, 0.0, where=not_applicable)
+    return out
+
+
+@dataclass(frozen=True)
+class Unclipped:
+    """An indicator's points before the core's clip, clipped when summed (a chunk at a time, in cache)."""
+
+    raw: np.ndarray
+    not_applicable: np.ndarray
+    most: float
+
+
+@dataclass(frozen=True)
+class Summand:
+    """What `aggregate` adds for an indicator: its points (or what clips to them) and where it applies."""
+
+    points: np.ndarray | Unclipped
+    applicable: np.ndarray
 
 
 def score_indicator(rubric: Rubric, layout: Layout, j: int) -> IndicatorColumns:
     """Indicator `j`'s points (clipped), applicable flags and values, per unit."""
+    found = _score(rubric, layout, j, keep=True)
+    assert isinstance(found, IndicatorColumns)
+    return found
+
+
+def _score(rubric: Rubric, layout: Layout, j: int, keep: bool) -> IndicatorColumns | Summand:
+    """Indicator `j`'s columns; when not `keep` and no periods are combined, only what is summed."""
     ind = rubric.indicators[j]
     combiner = combiner_of(rubric.model, ind.dimension.phase)
     rows = frame_rows(layout, combiner)
     item = run_method(ind, layout, rows)
+    app = ~item.not_applicable
+    per_unit = rows is not None or layout.single_period
+    if per_unit and not keep:
+        return Summand(Unclipped(item.raw, item.not_applicable, ind.points), app)
     # 扣完为止 and the item's cap: the clip is the core's, never a method's.
     # An undefined figure (0/0, x/0) earns nothing, never full marks.
     points = clipped(item.raw, ind.points, item.not_applicable)
-    app = ~item.not_applicable
-    if rows is not None or layout.single_period:
+    if per_unit:
         columns = IndicatorColumns(points=points, applicable=app, value=item.value)
     else:
         columns = _combine(layout, combiner, points, app, item.value)
@@ -225,18 +257,28 @@ class ScoredItems(Sequence[IndicatorColumns]):
 
     def peek(self, j: int) -> IndicatorColumns:
         """Indicator `j`'s columns, computed if not kept, and not kept by this call."""
+        found = self._get(j, keep=True)
+        assert isinstance(found, IndicatorColumns)
+        return found
+
+    def summand(self, j: int) -> Summand:
+        """What `aggregate` adds for indicator `j`: computed (if not kept) only as far as the sum needs."""
+        found = self._get(j, keep=False)
+        return Summand(found.points, found.applicable) if isinstance(found, IndicatorColumns) else found
+
+    def _get(self, j: int, keep: bool) -> IndicatorColumns | Summand:
         kept = self._kept[j]
         if kept is not None:
             return kept
         total = len(self)
         if self._progress is not None:
             report(self._progress, "scoring", self._peeked, total, "indicators")
-        column = score_indicator(self._rubric, self._layout, j)
+        found = _score(self._rubric, self._layout, j, keep)
         self._peeked += 1
         if self._progress is not None and self._peeked >= total:
             report(self._progress, "scoring", total, total, "indicators")
             self._progress = None
-        return column
+        return found
 
     def kept(self) -> int:
         """How many indicators are held in memory (for tests of this very economy)."""
