@@ -71,7 +71,9 @@ def veto_flags(rubric: Rubric, layout: Layout) -> np.ndarray:
     flags = np.zeros((layout.n_units, len(rubric.vetoes)), dtype=bool)
     for j, expr in enumerate(rubric.vetoes):
         per_frame = holds(expr, layout.columns, layout.missing, layout.n_frames)
-        flags[:, j] = np.logical_or.reduceat(per_frame, layout.starts) if layout.n_frames else per_frame
+        # One frame a unit: the frames are the units (reduceat over every index would copy them).
+        one_each = layout.single_period or not layout.n_frames
+        flags[:, j] = per_frame if one_each else np.logical_or.reduceat(per_frame, layout.starts)
     return flags
 
 
