@@ -93,7 +93,11 @@ def _ratio(p: RatioParams, inp: MethodInput) -> Scored:
     num = inp.number(p.numerator)
     den = inp.number(p.denominator)
     empty = den == 0
-    rate = np.divide(num, den, out=np.zeros_like(num), where=~empty)
+    # Divide everywhere, then 0 where the denominator is 0: the same quotients as a masked
+    # divide into zeros, without a zeroed column and a mask pass.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.divide(num, den)
+    np.copyto(rate, 0.0, where=empty)
     # clip((rate - zero) / (full - zero), 0, 1) x points, each step in place in one new column.
     share = np.subtract(rate, p.zero)
     share /= p.full - p.zero
