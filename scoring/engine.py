@@ -309,7 +309,8 @@ class Engine:
         report(progress, "deciding", 0, layout.n_units, "units")
         decisions = decide(rubric, layout, totals)
         warnings = [as_notice(w, "evidence") for w in evidence.warnings] + check_layout(rubric, layout)
-        warnings += panels.spread_warnings(rubric, layout, [c.raters for c in items])
+        if panel is not None:
+            warnings += panels.spread_warnings(rubric, layout, panels.figures_of(rubric, items))
         self_part = stages.score_self(rubric, self_rows, layout, decisions.score, items)
         if self_part is not None:
             warnings += list(self_part.warnings)

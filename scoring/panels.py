@@ -210,6 +210,24 @@ def _blank(value: object) -> bool:
     return (isinstance(value, float) and value != value) or (isinstance(value, str) and value == "")
 
 
+def figures_of(rubric: Rubric, items: Sequence[Any]) -> list[RaterFigures | None]:
+    """Each item's rater figures (None where no panel scored it). Items computed on demand
+    (`ScoredItems`) are computed only where a panel scored them; an item without one is not read."""
+    panel: Panel | None = getattr(items, "panel", None)
+    if hasattr(items, "panel"):
+        if panel is None:
+            return [None] * len(rubric.indicators)
+        return [items[j].raters if panel.scores(ind) else None for j, ind in enumerate(rubric.indicators)]
+    return [getattr(col, "raters", None) for col in items]
+
+
+def has_panel(items: Sequence[Any]) -> bool:
+    """Whether a panel scored any item (without computing the items, where they are computed on demand)."""
+    if hasattr(items, "panel"):
+        return getattr(items, "panel") is not None
+    return any(getattr(col, "raters", None) is not None for col in items)
+
+
 def spread_warnings(rubric: Rubric, layout: Layout, figures: Sequence[RaterFigures | None]) -> list[Notice]:
     """A warning for each unit, period and item whose raters' points differ by more than `[raters] spread`."""
     spec = rubric.model.raters
@@ -245,11 +263,13 @@ def spread_tables(result: Any, language: str) -> list[dict[str, Any]]:
     if spec is None or spec.spread is None:
         return []
     title, headers, dropped_word = SPREAD_TABLE.get(language, SPREAD_TABLE["en"])
+    if not has_panel(result.items):
+        return []
     layout, places = result.layout, result.detail_precision
+    figures = figures_of(result.rubric, result.items)
     rows: list[list[Any]] = []
     for i in result.order().tolist():
-        for ind, col in zip(result.rubric.indicators, result.items):
-            fig: RaterFigures | None = col.raters
+        for ind, fig in zip(result.rubric.indicators, figures):
             if fig is None:
                 continue
             for f in range(int(layout.starts[i]), int(layout.last[i]) + 1):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,7 +35,7 @@ from .overrides import Override, quota_vacancies
 from .report.data import reason_phrases, report_block, run_time, unit_texts
 from .previous import Previous
 from .rounding import round_half_up
-from .panels import unit_panel
+from .panels import figures_of, has_panel, unit_panel
 from .stages import SelfAssessment, unit_stage
 
 Status = Literal["scored", "not_applicable"]
@@ -193,7 +193,7 @@ class Result:
     rubric: Rubric
     evidence: Evidence
     layout: Layout
-    items: list[IndicatorColumns]
+    items: Sequence[IndicatorColumns]  # computed when first read (indicators.ScoredItems)
     totals: Totals
     decisions: Decisions
     consequences: Consequences
@@ -336,10 +336,11 @@ class Result:
 
     def panel_of(self, i: int) -> dict[str, Any] | None:
         """Unit `i`'s rater panels (each rater's points, the combined figure), or None without a panel."""
-        figures = [col.raters for col in self.items]
-        if not any(f is not None for f in figures):
+        if not has_panel(self.items):
             return None
-        return unit_panel(self.rubric, self.layout, figures, i, self.detail_precision)
+        if "panel_figures" not in self._cache:
+            self._cache["panel_figures"] = figures_of(self.rubric, self.items)
+        return unit_panel(self.rubric, self.layout, self._cache["panel_figures"], i, self.detail_precision)
 
     def self_assessment_of(self, i: int) -> dict[str, Any] | None:
         """Unit `i`'s self-assessment and its gap to the review, or None without one."""

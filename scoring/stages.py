@@ -21,7 +21,7 @@ itself but was not reviewed is not scored, and is named in a warning too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -94,7 +94,7 @@ class SelfAssessment:
         return cols, missing
 
 
-def _score_alone(rubric: Rubric, evidence: Evidence) -> tuple[Layout, list[IndicatorColumns], Totals, Decisions]:
+def _score_alone(rubric: Rubric, evidence: Evidence) -> tuple[Layout, Sequence[IndicatorColumns], Totals, Decisions]:
     from .panels import prepare
 
     combined, panel = prepare(rubric, evidence)
@@ -105,7 +105,7 @@ def _score_alone(rubric: Rubric, evidence: Evidence) -> tuple[Layout, list[Indic
 
 
 def score_self(rubric: Rubric, evidence: Evidence | None, review: Layout, review_score: np.ndarray,
-               review_items: list[IndicatorColumns]) -> SelfAssessment | None:
+               review_items: Sequence[IndicatorColumns]) -> SelfAssessment | None:
     """The self-assessment rows scored, aligned with `review`'s units; None for a rubric without stages.
 
     Evidence without the stage column (`evidence` None) is all review: every `self.*` figure is missing,
@@ -158,9 +158,10 @@ def score_self(rubric: Rubric, evidence: Evidence | None, review: Layout, review
     points: dict[str, np.ndarray] = {}
     item_gap: dict[str, np.ndarray] = {}
     for k, ind in enumerate(rubric.indicators):
-        mine = np.full(n, np.nan)
-        if items:
-            mine = spread(np.where(items[k].applicable, items[k].points, np.nan), np.nan, np.float64)
+        if not len(items):  # no self-assessment: nothing to compare, and the review's items are not read
+            points[ind.id] = item_gap[ind.id] = np.full(n, np.nan)
+            continue
+        mine = spread(np.where(items[k].applicable, items[k].points, np.nan), np.nan, np.float64)
         mine = round_half_up(np.where(assessed, mine, np.nan), dp)
         theirs = np.where(review_items[k].applicable, round_half_up(review_items[k].points, dp), np.nan)
         points[ind.id] = mine

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
+from .panels import has_panel
 from .consequences import GRANTED
 from .decide import NO_GRADE
 from .explain import consequence_reason
@@ -181,7 +182,7 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
     members = result.layout.members is not None
     margins = result.margins()
     # Rater panels and the self-assessment (panels.py, stages.py), only where the result has them.
-    extras = result.stages is not None or any(col.raters is not None for col in result.items)
+    extras = result.stages is not None or has_panel(result.items)
     seen_vetoes: dict[tuple[int, ...], bytes] = {}
     seen_consequences: dict[tuple[tuple[tuple[str, Any], ...], ...], bytes] = {}
     for lo in range(0, order.shape[0], chunk):
