@@ -140,7 +140,7 @@ def test_group_school_worked_computation_and_fund(engine: scoring.Engine, sample
         assert [c.amount for c in u.consequences if c.id == "pay_coefficient"] == [coefficient[u.grade or ""]]
 
 
-def test_risk_grading_boundaries_and_inspections(samples: dict[str, scoring.Result]) -> None:
+def test_risk_grading_boundaries_and_inspections(engine: scoring.Engine, samples: dict[str, scoring.Result]) -> None:
     rid = "enterprise-risk-grading"
     says(rid, "(40 enterprises, 168 hazard sources;")
     result = samples[rid]
@@ -148,6 +148,12 @@ def test_risk_grading_boundaries_and_inspections(samples: dict[str, scoring.Resu
     says(rid, "warehouse QY040's worst source is D = 70 (低) and smelter QY011's D = 75 (一般)")
     assert (result.unit("QY040").score, result.unit("QY040").grade) == (70.0, "低")
     assert (result.unit("QY011").score, result.unit("QY011").grade) == (75.0, "一般")
+    says(rid, "two direct determinations: QY003 (D = 240) and QY034 (D = 90) are 重大")
+    for uid, d in (("QY003", 240.0), ("QY034", 90.0)):
+        u = result.unit(uid)
+        assert (u.score, u.grade, [v.id for v in u.vetoes]) == (d, "重大", ["direct_major"])
+    says(rid, "give D = 240, 较大 by D, but 重大 by direct determination; the same sources without the condition stay 较大")
+    assert (example(engine, rid, "直接判定: a 较大 source").grade, example(engine, rid, "without a direct").grade) == ("重大", "较大")
     says(rid, "The inspection frequencies (12 / 6 / 4 / 2 a year")
     per_grade = {"重大": 12, "较大": 6, "一般": 4, "低": 2}
     for u in result.units():

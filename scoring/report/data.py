@@ -175,7 +175,9 @@ def reason_phrases(result: Result, idx: np.ndarray) -> list[str]:
         hits = tuple(vetoes[k].tolist())
         if hits not in phrases:
             titles = sep.join(v.title for v, hit in zip(model.veto, hits) if hit)
-            phrases[hits] = labels["reason_veto"].format(titles=titles)
+            # A veto that only names a grade is a direct determination (直接判定), not a 一票否决.
+            direct = all(v.effect == "grade" for v, hit in zip(model.veto, hits) if hit)
+            phrases[hits] = labels["reason_direct" if direct else "reason_veto"].format(titles=titles)
         reasons[k] = phrases[hits]
     failed = d.grade_failed_require[idx]
     field_titles = expression_titles(result)

@@ -30,7 +30,7 @@ EN: dict[str, str] = {
     "about_rows": "Rows read", "about_scored": "Rows scored", "about_rejected": "Rows rejected",
     "about_engine": "Engine version", "about_created": "Run time", "about_warnings": "Warnings",
     # reason phrases
-    "reason_veto": "veto: {titles}", "reason_require": "score reached {grade} (≥ {min}), but not: {require}",
+    "reason_veto": "veto: {titles}", "reason_direct": "directly determined: {titles}", "reason_require": "score reached {grade} (≥ {min}), but not: {require}",
     "effect_zero": "score set to 0", "effect_fail": "lowest grade", "effect_grade": "grade set to {grade}",
     # HTML report
     "summary": "Summary", "units_scored": "units scored", "rows_rejected": "rows rejected",
@@ -63,7 +63,7 @@ ZH: dict[str, str] = {
     "about_rubric_sha": "方案 sha256", "about_evidence": "数据文件", "about_evidence_sha": "数据 sha256",
     "about_rows": "读入行数", "about_scored": "计分行数", "about_rejected": "未评行数",
     "about_engine": "评分引擎版本", "about_created": "生成时间", "about_warnings": "提示",
-    "reason_veto": "一票否决：{titles}", "reason_require": "得分达{grade}线(≥{min})，但不满足：{require}",
+    "reason_veto": "一票否决：{titles}", "reason_direct": "直接判定：{titles}", "reason_require": "得分达{grade}线(≥{min})，但不满足：{require}",
     "effect_zero": "得分计为0", "effect_fail": "定为最低等级", "effect_grade": "定为{grade}",
     "summary": "概况", "units_scored": "参评单位", "rows_rejected": "未评行",
     "grade_distribution": "等级分布", "lost_overall": "失分最多的指标(全部单位)",
