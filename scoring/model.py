@@ -75,6 +75,9 @@ class RubricInfo(_Strict):
     not_applicable: Literal["rescale", "full"] = "rescale"
     description: str = ""
     sample: str | None = None
+    # Earlier results that go with the sample (a directory of result files, or one),
+    # read as --history when the sample is run and no --history is given.
+    sample_history: str | None = None
     id_column: str = "id"
     period_column: str = "period"
     parent_column: str = "parent"

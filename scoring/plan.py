@@ -64,6 +64,7 @@ class Rubric:
     consequence_when: tuple[Expression, ...]
     payouts: tuple[CompiledPayout | None, ...]
     sample: Path | None = field(default=None)
+    sample_history: Path | None = field(default=None)
 
     @property
     def id(self) -> str:
@@ -149,7 +150,7 @@ def result_names(model: RubricModel) -> set[str]:
     return set(RESULT_BASE) | set(model.phases) | {d.id for d in model.dimension}
 
 
-def _sample_path(rubric_path: Path, sample: str, where: str) -> Path:
+def _sample_path(rubric_path: Path, sample: str, where: str, key: str = "rubric.sample") -> Path:
     """The rubric's sample evidence, which must lie in the rubric's own folder.
 
     A rubric may come from someone else; its `sample` must not make a run read
@@ -158,12 +159,12 @@ def _sample_path(rubric_path: Path, sample: str, where: str) -> Path:
     """
     if "\x00" in sample:  # no file name holds one; the OS refuses it with a ValueError, not an OSError
         raise RubricError(f"sample {sample[:200]!r} contains a NUL character, which no file name can hold; "
-                          "write the sample file's name", path=where, key="rubric.sample")
+                          "write the sample file's name", path=where, key=key)
     folder = rubric_path.resolve().parent
     found = (folder / sample).resolve()
     if not found.is_relative_to(folder):
         raise RubricError(f"sample {sample[:200]!r} lies outside the rubric's folder ({folder}); "
-                          "put the sample file in the rubric's folder or below it", path=where, key="rubric.sample")
+                          "put the sample file in the rubric's folder or below it", path=where, key=key)
     return found
 
 
@@ -265,9 +266,12 @@ def compile_rubric(
     sample = None
     if model.rubric.sample and path is not None:
         sample = _sample_path(path, model.rubric.sample, where)
+    sample_history = None
+    if model.rubric.sample_history and path is not None:
+        sample_history = _sample_path(path, model.rubric.sample_history, where, "rubric.sample_history")
     return Rubric(
         model=model, path=path, sha256=sha256, indicators=tuple(compiled), vetoes=vetoes,
-        requires=requires, consequence_when=when, payouts=payouts, sample=sample,
+        requires=requires, consequence_when=when, payouts=payouts, sample=sample, sample_history=sample_history,
     )
 
 

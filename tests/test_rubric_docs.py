@@ -38,7 +38,10 @@ def says(rid: str, sentence: str) -> None:
 
 @pytest.fixture(scope="module")
 def samples(engine: scoring.Engine) -> dict[str, scoring.Result]:
-    return {rid: engine.score(rid, engine.load_rubric(rid).sample) for rid in PAGES}  # type: ignore[arg-type]
+    # As `scoring run RID --sample` does: with the earlier results bundled with the sample, if any.
+    rubrics = {rid: engine.load_rubric(rid) for rid in PAGES}
+    return {rid: engine.score(r, r.sample, history=None if r.sample_history is None else [r.sample_history])  # type: ignore[arg-type]
+            for rid, r in rubrics.items()}
 
 
 def example(engine: scoring.Engine, rid: str, title_part: str) -> Any:

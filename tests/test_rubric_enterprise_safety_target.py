@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings, strategies as st
+
+import scoring
 
 from tests.test_cli import scoring_cli
 
@@ -15,6 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 RUBRIC_ID = "enterprise-safety-target"
 SAMPLES = REPO / "rubrics" / "samples"
 GENERATOR = SAMPLES / "generate_enterprise_safety_target.py"
+ENGINE = scoring.Engine()
 
 
 
@@ -209,3 +213,88 @@ def test_two_bad_years_running_bring_a_summons(engine, tmp_path):
     assert summoned == failed  # the same evidence twice: 不合格 two years running
     barred = [c for u in second.units() for c in u.consequences if c.id == "principal_barred"]
     assert barred and all(c.applies_to == "person" and c.person == "主要负责人" for c in barred)
+
+
+# --- (e) 先进单位 needs three good years (--history) ---------------------------------
+
+
+def earlier(year: str, grades: dict[str, str]):
+    from scoring.previous import Previous
+
+    score = {"优秀": 95.0, "良好": 85.0, "合格": 70.0, "不合格": 50.0}
+    return Previous(f"{year}.json", RUBRIC_ID, "2026.4",
+                    {u: {"score": score[g], "grade": g, "rank": 1, "vetoes": []} for u, g in grades.items()})
+
+
+def test_advanced_unit_needs_three_good_years_by_hand(engine):
+    # Five enterprises with a clean year (100.0, 优秀) and these earlier years, oldest first:
+    #   a: 良好, 优秀  → three good years: 先进
+    #   b: 优秀, 优秀  → 先进
+    #   c: 合格, 优秀  → a 合格 year two years back: not 先进
+    #   d: 优秀       → only one earlier year (new in 2025): not 先进
+    #   e: 良好, 良好, 不合格 (three earlier years; the last two count): not 先进
+    rows = [{"id": u, **CLEAN} for u in "abcde"]
+    history = [earlier("2023", {"e": "良好"}), earlier("2024", {"a": "良好", "b": "优秀", "c": "合格", "e": "良好"}),
+               earlier("2025", {"a": "优秀", "b": "优秀", "c": "优秀", "d": "优秀", "e": "不合格"})]
+    result = engine.score(RUBRIC_ID, rows, history=history)
+    advanced = sorted(u.id for u in result.units() if any(c.id == "advanced_unit" for c in u.consequences))
+    assert advanced == ["a", "b"]
+    assert all(u.grade == "优秀" and u.score == 100.0 for u in result.units())
+    assert not any("no earlier results" in w for w in result.warnings)
+
+
+def test_without_history_nobody_is_advanced_and_the_run_says_so(engine):
+    result = engine.score(RUBRIC_ID, [{"id": "a", **CLEAN}])
+    assert result.unit("a").grade == "优秀"
+    assert [c.id for c in result.unit("a").consequences] == ["deposit_reward"]
+    assert any("advanced_unit read earlier years (history.*) but no earlier results were given" in w
+               for w in result.warnings)
+
+
+def test_sample_runs_with_its_bundled_history(tmp_path):
+    proc = scoring_cli("run", RUBRIC_ID, "--sample", "-o", "r.json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "note: the sample's earlier results are read as --history" in proc.stderr
+    assert "no earlier results were given" not in proc.stderr
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    units = by_id(doc)
+    held = lambda u, c: any(x["id"] == c for x in units[u]["consequences"])  # noqa: E731
+    # planted in the generator: E014 and E033 are 优秀 this year but had a 合格 year in 2025
+    assert units["E014"]["grade"] == units["E033"]["grade"] == "优秀"
+    assert not held("E014", "advanced_unit") and not held("E033", "advanced_unit")
+    assert held("E023", "summons")  # 不合格 in 2025 (planted) and again now
+    assert doc["summary"]["consequences"]["advanced_unit"]["units"] == 18
+    # an evidence file given explicitly does not read the sample's history
+    plain = scoring_cli("run", RUBRIC_ID, str(SAMPLES / "enterprise-safety-target.csv"), "-o", "p.json", cwd=tmp_path)
+    assert plain.returncode == 0 and "no earlier results were given" in plain.stderr
+    assert json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))["summary"]["consequences"]["advanced_unit"]["units"] == 0
+
+
+def test_history_generator_reproduces_the_committed_files(tmp_path):
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("gen_est_history", GENERATOR)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.modules.pop(spec.name, None)
+    module.write_history(tmp_path)
+    committed = SAMPLES / "enterprise-safety-target-history"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in committed.iterdir())
+    for p in committed.iterdir():
+        assert (tmp_path / p.name).read_bytes() == p.read_bytes()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["优秀", "良好", "合格", "不合格", None]), min_size=0, max_size=4))
+def test_advanced_needs_both_last_two_years_good(years):
+    # property: whatever the earlier years, 先进 holds exactly when both of the last two are 良好 or better
+    history = [earlier(str(2022 + k), {} if g is None else {"a": g}) for k, g in enumerate(years)]
+    result = ENGINE.score(RUBRIC_ID, [{"id": "a", **CLEAN}], history=history or None)
+    advanced = any(c.id == "advanced_unit" for c in result.unit("a").consequences)
+    last_two = years[-2:]
+    assert advanced == (len(last_two) == 2 and all(g in ("优秀", "良好") for g in last_two))
