@@ -139,6 +139,9 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     not_assessable = result.summary()["not_assessable"]
     if not_assessable:
         print(f"warning: {not_assessable} unit(s) not assessable: no item of the rubric applies to them", file=err)
+    ended = int(result.decisions.ended.sum())
+    if ended:
+        print(f"note: {ended} unit(s) not scored: a veto ended their review (no score, grade or rank)", file=err)
     pv = result.provenance
     print(f"rows: {pv.rows_read} read, {pv.rows_scored} scored, {pv.rows_rejected} rejected; "
           f"units: {result.layout.n_units} scored", file=err)

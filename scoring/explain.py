@@ -84,6 +84,11 @@ def explain_unit(result: Result, i: int) -> Explanation:
     head = Section(f"{model.rubric.unit} {unit.id} — {model.rubric.title} ({model.rubric.id} {model.rubric.version})")
     if unit.status == "not_assessable":
         head.lines.append("not assessable: no item of the rubric applies to this unit, so it has no score, grade or rank")
+    elif unit.status == "review_ended":
+        ended = "; ".join(f"{v.id} — {v.title} ({v.when})" for j, v in enumerate(model.veto)
+                          if v.ends_review and result.decisions.vetoes[i, j])
+        head.lines.append(f"review ended (不予评审) by {ended}: the unit has no score, grade or rank; "
+                          "the items below are the evidence's figures, which make no total")
     else:
         head.lines.append(f"score {_g(unit.score)}, grade {unit.grade}, rank {unit.rank}")
     sections.append(head)
@@ -155,13 +160,14 @@ def explain_unit(result: Result, i: int) -> Explanation:
     for v in vetoes:
         effect = {"zero": "score set to 0", "fail": "grade forced to the lowest, score kept"}.get(
             v.effect, f"grade set to {v.grade}, score kept")
+        effect = "the review ends: no score, grade or rank" if v.ends_review else effect
         totals.lines.append(f"veto {v.id} — {v.title} ({v.when}): {effect}")
-    if unit.status != "not_assessable":
+    if unit.status == "scored":
         raw_total = 0.0 if any(v.effect == "zero" for v in vetoes) else float(t.total[i])
         totals.lines.append(f"total {_g(raw_total, 9)} → rounded half-up to {p} decimal(s): {_g(unit.score)}")
     sections.append(totals)
 
-    if unit.status != "not_assessable":
+    if unit.status == "scored":
         sections.append(_grade_section(result, i, vetoes != []))
         sections.append(_rank_section(result, i))
     if model.consequence:
@@ -173,7 +179,7 @@ def explain_unit(result: Result, i: int) -> Explanation:
     decided = result.overrides_of(unit.id)
     if decided:
         sections.append(Section("Committee decisions (override the rules above)", [o.line() for o in decided.values()]))
-    if unit.status != "not_assessable":
+    if unit.status == "scored":
         # How close to the next grade and to each quota's cut (scoring.analysis.margins).
         sections.append(Section("Margins", result.margins().lines(i)))
     return Explanation(unit.id, sections)

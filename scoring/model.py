@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .names import name_problem
 
@@ -146,8 +146,18 @@ class VetoSpec(_Strict):
     effect: Literal["fail", "zero", "grade"] = "fail"
     grade: str | None = None
     blocks: list[str] = []
+    # The review ends here (评审前提条件 / 不予评审): no score, grade or rank at
+    # all, rather than a score vetoed afterwards (scoring.review).
+    ends_review: bool = False
 
     _id = field_validator("id")(lambda v: _check_name(v, "veto id"))
+
+    @model_validator(mode="after")
+    def _ends_alone(self) -> VetoSpec:
+        if self.ends_review and (self.effect != "fail" or self.grade is not None):
+            raise ValueError("a veto with ends_review = true gives no score and no grade: "
+                             "leave out effect and grade")
+        return self
 
 
 class GradeSpec(_Strict):
@@ -202,6 +212,8 @@ class ConsequenceSpec(_Strict):
 
 
 class ExampleExpect(_Strict):
+    # "review_ended": a veto with ends_review held, so there is no score, grade or rank.
+    status: Literal["scored", "not_assessable", "review_ended"] | None = None
     score: float | None = None
     grade: str | None = None
     vetoed: bool | None = None

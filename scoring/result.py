@@ -34,6 +34,7 @@ from .amend import Amendment
 from .overrides import Override, quota_vacancies
 from .report.data import reason_phrases, report_block, run_time, unit_texts
 from .previous import Previous
+from .review import statuses
 from .rounding import round_half_up
 
 Status = Literal["scored", "not_applicable"]
@@ -70,7 +71,7 @@ class UnitResult:
     """One unit's result. `score`, `grade` and `rank` are None when nothing applied."""
 
     id: str
-    status: Literal["scored", "not_assessable"]
+    status: Literal["scored", "not_assessable", "review_ended"]
     score: float | None
     grade: str | None
     rank: int | None
@@ -265,7 +266,7 @@ class Result:
         p = model.rubric.precision
         dp = self.detail_precision
         ids = [str(u) for u in self.layout.unit_ids[rows].tolist()]
-        assessable = t.assessable[rows].tolist()
+        status = statuses(self, rows).tolist()
         grade_index = d.grade[rows].tolist()
         ranks = d.rank[rows].tolist()
         score = _nums(d.score[rows], p)
@@ -295,7 +296,7 @@ class Result:
             rank = ranks[k]
             out.append(UnitResult(
                 id=ids[k],
-                status="scored" if assessable[k] else "not_assessable",
+                status=status[k],
                 score=score[k],
                 grade=grade_names[grade_index[k]] if grade_index[k] != NO_GRADE else None,
                 rank=None if math.isnan(rank) else int(rank),
@@ -434,6 +435,7 @@ class Result:
         out = {
             "units": int(self.layout.n_units),
             "not_assessable": int((~self.totals.assessable).sum()),
+            **({"review_ended": int(self.decisions.ended.sum())} if self.decisions.ended.any() else {}),
             "vetoed": int(self.decisions.vetoed.sum()),
             "grades": grades,
             "consequences": cons,

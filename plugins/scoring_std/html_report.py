@@ -255,6 +255,8 @@ def _summary(report: Report) -> str:
     cards += [(name, count) for name, count in summ["grades"].items()]
     if summ["not_assessable"]:
         cards.append((lab["not_assessable"], summ["not_assessable"]))
+    if summ.get("review_ended"):
+        cards.append((lab["review_ended"], summ["review_ended"]))
     out = ['<div class="cards">'] + [f'<div class="card">{e(k)}<b>{e(v)}</b></div>' for k, v in cards] + ["</div>"]
     if report.meta["consequences"]:
         out.append(f"<h3>{e(lab['consequence_totals'])}</h3>" + _plain_table(consequence_totals(report), compact=True))

@@ -71,6 +71,8 @@ def write_markdown(report: Report, options: WriteOptions) -> str:
     lines += [f"- {md_text(name)}: {count}" for name, count in report.summary["grades"].items()]
     if report.summary["not_assessable"]:
         lines.append(f"- {lab['not_assessable']}: {report.summary['not_assessable']}")
+    if report.summary.get("review_ended"):
+        lines.append(f"- {lab['review_ended']}: {report.summary['review_ended']}")
     if meta["consequences"]:
         lines += ["", f"## {lab['consequence_totals']}", "", *md_table(consequence_totals(report))]
     if report.rejected:

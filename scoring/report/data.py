@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import EvidenceError
+from ..review import statuses
 from ..rounding import round_half_up
 from .labels import RULES, labels_for
 
@@ -343,7 +344,6 @@ class Report:
         order = result.order()
         d, t, cq = result.decisions, result.totals, result.consequences
         p, dp = model.rubric.precision, result.detail_precision
-        assessable = t.assessable[order]
         names = [g.name for g in model.grade]
         grade_index = d.grade[order]
         grades = [names[g] if 0 <= g < len(names) else None for g in grade_index.tolist()]
@@ -381,7 +381,7 @@ class Report:
             summary=result.summary(),
             rejected=[vars(r) for r in result.rejected],
             ids=[str(u) for u in result.layout.unit_ids[order].tolist()],
-            status=np.where(assessable, "scored", "not_assessable").tolist(),
+            status=statuses(result, order).tolist(),
             score=round_half_up(d.score[order], p),
             rank=d.rank[order].astype(float),
             grade=grades,

@@ -20,6 +20,7 @@ EN: dict[str, str] = {
     "row": "Row", "unit": "Unit", "field": "Field", "cell": "Value", "granted": "granted",
     "pool": "Pool", "pool_total": "Pool total", "pool_used": "Paid out", "rule": "Rule",
     "status": "Status", "not_assessable": "not assessable (no item applies)",
+    "review_ended": "review ended (not scored)",
     "members": "Members", "member": "Member", "figures": "Figures", "bonus": "Bonus", "base": "Base",
     # sheet names (Excel allows 31 characters, no []:*?/\)
     "sheet_ranking": "Ranking", "sheet_deductions": "Deductions", "sheet_consequences": "Consequences",
@@ -55,7 +56,7 @@ ZH: dict[str, str] = {
     "lost": "扣分", "value": "数值", "explanation": "说明", "effect": "后果",
     "row": "行", "unit": "单位", "field": "字段", "cell": "值", "granted": "是",
     "pool": "资金池", "pool_total": "资金总额", "pool_used": "已分配", "rule": "分配规则",
-    "status": "状态", "not_assessable": "不参评(无适用指标)",
+    "status": "状态", "not_assessable": "不参评(无适用指标)", "review_ended": "不予评审",
     "members": "成员", "member": "成员", "figures": "指标数据", "bonus": "加分", "base": "基础分",
     "sheet_ranking": "排名", "sheet_deductions": "扣分明细", "sheet_consequences": "奖惩",
     "sheet_vetoes": "否决", "sheet_rejected": "未评", "sheet_about": "说明",

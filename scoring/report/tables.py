@@ -94,11 +94,11 @@ def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True
         cols.append(Column("name", lab["name"], "text", report.names))
     cols.append(number_column("score", lab["score"], "number", report.score, p))
     cols.append(Column("grade", lab["grade"], "text", [g if g is not None else "" for g in report.grade]))
-    not_assessable = np.array([s == "not_assessable" for s in report.status], dtype=bool)
-    if not_assessable.any():
+    unscored = np.array([s != "scored" for s in report.status], dtype=bool)
+    if unscored.any():
         grades = cols[-1].values
-        for k in np.flatnonzero(not_assessable).tolist():
-            grades[k] = lab["not_assessable"]
+        for k in np.flatnonzero(unscored).tolist():
+            grades[k] = lab[report.status[k]]  # not_assessable, or review_ended (不予评审)
     for g in meta["groups"]:
         cols.append(Column(g["id"], g["title"], "text", list(meta["group_values"][g["id"]])))
     for dim in meta["dimensions"]:
