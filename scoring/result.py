@@ -354,17 +354,23 @@ class Result:
         m = self.layout.members
         if m is None:
             return []
-        # Member rows are sorted by frame, so a unit's final-frame members are one slice.
-        frame = self.layout.last[i]
-        lo, hi = np.searchsorted(m.frame, frame, "left"), np.searchsorted(m.frame, frame, "right")
+        # Member rows are sorted by frame, and a unit's frames are consecutive, so
+        # its members are one slice. Members filed under an earlier period than
+        # the final one (a hazard register's rows, filed under the quarter each
+        # hazard was found in) say which; the final period's need not.
+        last = self.layout.last[i]
+        lo = np.searchsorted(m.frame, self.layout.starts[i], "left")
+        hi = np.searchsorted(m.frame, last, "right")
         out = []
         for k in range(int(lo), int(hi)):
+            frame = int(m.frame[k])
             values = {
                 ind.id: {name: _value(arr[k]) for name, arr in col.member_values.items()}
                 for ind, col in zip(self.rubric.indicators, self.items) if col.member_values
             }
             named = self._member_name(k)
-            out.append({"id": str(m.ids[k]), **({"name": named} if named else {}), "values": values})
+            period = {"period": str(self.layout.frame_period[frame])} if frame != last else {}
+            out.append({"id": str(m.ids[k]), **({"name": named} if named else {}), **period, "values": values})
         return out
 
     def _member_name(self, k: int) -> str | None:

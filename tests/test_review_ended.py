@@ -117,3 +117,15 @@ def test_an_ended_review_is_never_ranked_and_changes_no_other_rank(units):
             assert alone is not None and u.rank == alone.unit(u.id).rank
     ended = {r["id"] for r in rows if not r["licensed"]}
     assert {u.id for u in res.units() if u.status == "review_ended"} == ended
+
+
+def test_a_committee_cannot_grade_an_ended_review(tmp_path):
+    from scoring.errors import EvidenceError
+
+    rubric = ENGINE.rubric_from_text(RUBRIC)
+    rows = [{"id": "u1", "a": 9, "licensed": True}, {"id": "u3", "a": 10, "licensed": False}]
+    path = tmp_path / "d.csv"
+    path.write_text("unit,target,action,value,reason,decided_by,date\nu3,grade,set,A,复核,局长办公会,2026-01-15\n",
+                    encoding="utf-8")
+    with pytest.raises(scoring.ScoringError, match="review ended on a veto"):
+        ENGINE.score(rubric, rows, committee=path)

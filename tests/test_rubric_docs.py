@@ -81,13 +81,23 @@ def test_department_worked_computation(engine: scoring.Engine) -> None:
 
 def test_enterprise_worked_computation_and_awards(engine: scoring.Engine, samples: dict[str, scoring.Result]) -> None:
     rid = "enterprise-safety-target"
-    says(rid, "89 hazards found, 74 rectified (83.15%)")
-    rows = sample_rows(rid)
-    assert sum(int(r["hazards_found"]) for r in rows) == 89 and sum(int(r["hazards_rectified"]) for r in rows) == 74
-    says(rid, "rectification (0.831461 − 0.60) ÷ 0.35 × 15 = 9.9198")
-    says(rid, "base 0.6 × 75 + 0.4 × 91.533 = 81.613; bonus 三级 +1 → 82.6, 良好")
-    expect = example(engine, rid, "74 of 89 hazards rectified")
-    assert (expect.score, expect.grade, expect.indicators["rectification"], expect.bonus) == (82.6, "良好", 9.92, 1)
+    says(rid, "89 hazards found, 74 rectified (83.15%); the sample's register holds exactly those 89 hazards, "
+              "74 of them with a rectified date")
+    hazards = [r for r in sample_rows(rid) if r["parent"]]
+    assert len(hazards) == 89 and sum(1 for r in hazards if r["hazard_rectified_on"]) == 74
+    says(rid, "rate 5 ÷ 6 = 0.833333; rectification (0.833333 − 0.60) ÷ 0.35 × 15 = 10.0")
+    says(rid, "base 0.6 × 75 + 0.4 × 91.6667 = 81.6667; bonus 三级 +1 → 82.7, 良好")
+    expect = example(engine, rid, "a hazard register: 5 rectified on time")
+    assert (expect.score, expect.grade, expect.indicators["rectification"], expect.bonus) == (82.7, "良好", 10, 1)
+    says(rid, "5 ÷ 7 = 0.714286, 4.90 points and 合格")
+    says(rid, "E063's major hazard (a single-walled buried tank, found 2026-02-03, due 2026-05-04, still open) is "
+              "overdue at three checks and takes E063 from 良好 to 合格")
+    e063 = samples[rid].unit("E063")
+    assert e063.grade == "合格" and {m["id"]: m["values"]["rectification"]["overdue_checks"]
+                                      for m in e063.members}["E063-H01"] == 3
+    says(rid, "E018's one hazard (found 2026-12-05, due 2027-01-04) is within its period at the year's end and "
+              "costs nothing")
+    assert samples[rid].unit("E018").indicators["rectification"].points == 15
     says(rid, "deaths 30 − 15 = 15 and accidents 5 − 2 × 1 = 3, not 5 − 2 × 2")
     expect = example(engine, rid, "no double deduction")
     assert expect.indicators["deaths"] == 15 and expect.indicators["accidents"] == 3

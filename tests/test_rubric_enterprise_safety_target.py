@@ -27,7 +27,7 @@ def doc(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     where = tmp_path_factory.mktemp("enterprise")
     proc = scoring_cli("run", RUBRIC_ID, "-o", "result.json", cwd=where)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines()[-1].startswith("rows: 280 read, 280 scored, 0 rejected")
+    assert proc.stderr.strip().splitlines()[-1].startswith("rows: 369 read, 369 scored, 0 rejected")
     result: dict[str, Any] = json.loads((where / "result.json").read_text(encoding="utf-8"))
     return result
 
@@ -40,7 +40,7 @@ def by_id(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_cli_scores_the_sample(doc):
-    assert doc["rubric"]["id"] == RUBRIC_ID and doc["evidence"]["rows"] == 280 and doc["rejected"] == []
+    assert doc["rubric"]["id"] == RUBRIC_ID and doc["evidence"]["rows"] == 369 and doc["rejected"] == []
     assert len(doc["units"]) == 70
     for unit in doc["units"]:
         assert set(unit["phases"]) == {"process", "outcome"}
@@ -84,7 +84,7 @@ def test_grade_distribution_is_plausible(doc):
     grades = Counter(u["grade"] for u in doc["units"])
     assert set(grades) == {"优秀", "良好", "合格", "不合格"}
     assert grades["优秀"] < len(doc["units"]) / 2 and grades["不合格"] >= 3, grades
-    assert grades == {"优秀": 23, "良好": 30, "合格": 14, "不合格": 3}
+    assert grades == {"优秀": 23, "良好": 29, "合格": 15, "不合格": 3}
 
 
 # --- (c) the generator reproduces the committed sample ------------------------
@@ -98,7 +98,7 @@ def test_grade_distribution_is_plausible(doc):
 CLEAN: dict[str, Any] = {
     "industry": "民营加油站", "key_enterprise": False, "deaths": 0, "death_limit": 1, "serious_injuries": 0,
     "minor_injuries": 0, "minor_injury_limit": 1, "accidents": 0, "fire_loss": 0, "fire_loss_limit": 10000,
-    "major_accidents": 0, "concealed_accidents": 0, "hazards_found": 0, "hazards_rectified": 0,
+    "major_accidents": 0, "concealed_accidents": 0, 
     "major_hazards_open": 0, "letter_signed": True, "meetings": 1, "trainings": 1, "certified_share": 1.0,
     "has_plan": True, "drills": 1, "standardization": "无", "national_commendations": 0,
     "provincial_commendations": 0, "city_commendations": 0, "deposit": 10000,
@@ -109,13 +109,26 @@ def score_one(engine, **changes: Any):
     return engine.score(RUBRIC_ID, [{"id": "e", **CLEAN, **changes}]).unit("e")
 
 
-def test_published_hazard_figures(engine):
-    unit = score_one(engine, hazards_found=89, hazards_rectified=74)
-    # 74 / 89 = 0.831461; (0.831461 - 0.60) / 0.35 x 15 = 9.9198; process (9.9198 + 45) / 60 = 91.533
-    # base 0.6 x 100 + 0.4 x 91.533 = 96.613 -> 96.6
-    assert unit.indicators["rectification"].value == 0.8315
-    assert unit.indicators["rectification"].points == pytest.approx(9.92, abs=0.005)
-    assert unit.score == 96.6
+def test_a_register_across_quarters_by_hand(engine):
+    # A clean enterprise's four quarters, and its register:
+    #   H1 found 2026-01-20, due 2026-02-19, never rectified: overdue at all four checks
+    #   H2..H4 found in Q1, rectified on time in Q1 (on time at Q1's check, then gone)
+    #   H5 found 2026-12-15, due 2027-01-14, open: within its period at Q4's check, not counted
+    # Q1: 3 on time, 1 overdue → 0.75: (0.75 − 0.60) / 0.35 × 15 = 6.4286
+    # Q2, Q3, Q4: H1 overdue alone → 0 → 0 points
+    # rectification = mean (6.4286 + 0 + 0 + 0) / 4 = 1.6071
+    # process (1.6071 + 45) / 60 × 100 = 77.6786; base 0.6 × 100 + 0.4 × 77.6786 = 91.0714 → 91.1
+    quarters = [{"id": "e", "period": q, **CLEAN} for q in ("2026Q1", "2026Q2", "2026Q3", "2026Q4")]
+    hazards = [("H1", "2026-01-20", "2026-02-19", ""), ("H2", "2026-01-05", "2026-02-04", "2026-01-25"),
+               ("H3", "2026-02-01", "2026-03-03", "2026-02-10"), ("H4", "2026-03-01", "2026-03-31", "2026-03-31"),
+               ("H5", "2026-12-15", "2027-01-14", "")]
+    rows = quarters + [{"id": h, "period": "2026Q1", "parent": "e", "hazard_found_on": f, "hazard_deadline": d,
+                        "hazard_rectified_on": r} for h, f, d, r in hazards]
+    unit = engine.score(RUBRIC_ID, rows).unit("e")
+    assert unit.indicators["rectification"].points == pytest.approx(1.61, abs=0.005)
+    assert unit.score == 91.1
+    overdue = {m["id"]: m["values"]["rectification"]["overdue_checks"] for m in unit.members}
+    assert overdue == {"H1": 4.0, "H2": 0.0, "H3": 0.0, "H4": 0.0, "H5": 0.0}
 
 
 def test_a_fatal_accident_is_not_deducted_again(engine):
