@@ -145,6 +145,18 @@ def explain_unit(result: Result, i: int) -> Explanation:
                              f"(full {_g(dim.points)})")
         sections.append(sec)
 
+    if model.member_result is not None and members:
+        # Each member's own result ([member_result]): not part of the unit's score.
+        own = Section(f"{model.member_result.title or 'Member results'} (each member's own result; "
+                      f"not part of the unit's score)", [f"score = {model.member_result.score}"])
+        for member in members:
+            got = member.get("result") or {}
+            shown = (f"{_g(got['score'])}" + (f", grade {got['grade']}" if got.get("grade") else ", no grade")
+                     if got.get("score") is not None else "no result (a figure it reads is blank or undefined)")
+            own.lines.append(f"  member {member['id']}" + (f" {member['name']}" if member.get("name") else "")
+                             + f": {shown}")
+        sections.append(own)
+
     totals = Section("Totals")
     scale = model.rubric.scale
     if model.phases:

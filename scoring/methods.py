@@ -197,6 +197,9 @@ class Method:
     # register: nothing found, nothing lost) rather than not applicable, so the
     # core does not warn about units without member rows for this method.
     members_optional: bool = False
+    # The figures it reports per member row (`Scored.member_values`), by name:
+    # a rubric's [member_result] may read them as `<indicator id>_<name>`.
+    member_values: tuple[str, ...] = ()
     plugin: str = field(default="", compare=False)
 
 

@@ -236,6 +236,31 @@ class ExampleSpec(_Strict):
     expect: ExampleExpect
 
 
+class MemberGradeSpec(_Strict):
+    name: str = Field(min_length=1)
+    min: float
+
+
+class MemberResultSpec(_Strict):
+    """Each member row's own result (a school under its education group): a score
+    from its own figures and the figures the unit's items report for it, and
+    grades on that score (scoring.member_results)."""
+
+    title: str = ""
+    score: str
+    scale: float = Field(default=100, gt=0)
+    grade: list[MemberGradeSpec] = []
+
+    @model_validator(mode="after")
+    def _bands(self) -> MemberResultSpec:
+        mins = [g.min for g in self.grade]
+        if any(a <= b for a, b in zip(mins, mins[1:])):
+            raise ValueError("member_result grades are listed from the highest min down, strictly")
+        if len({g.name for g in self.grade}) != len(self.grade):
+            raise ValueError("member_result grades need distinct names")
+        return self
+
+
 class RubricModel(_Strict):
     format: Literal[1]
     rubric: RubricInfo
@@ -247,3 +272,4 @@ class RubricModel(_Strict):
     rank: RankSpec = RankSpec()
     consequence: list[ConsequenceSpec] = []
     example: list[ExampleSpec] = []
+    member_result: MemberResultSpec | None = None

@@ -55,6 +55,8 @@ from .report.tables import (
     consequence_totals,
     deduction_rows,
     fmt_cell,
+    member_result_text,
+    member_rows,
     ranking_columns,
     rejected_rows,
     show_value,
@@ -96,7 +98,7 @@ from .writers import Writer
 __all__ = [
     "NA", "Column", "Report", "Table", "WriteOptions", "about_rows", "consequence_rows",
     "consequence_totals", "csv_text", "deduction_rows", "fmt_cell", "html_text", "labels_for", "md_text",
-    "member_word", "ranking_columns", "rejected_rows", "script_json", "show_value", "veto_rows",
+    "member_word", "member_result_text", "member_rows", "ranking_columns", "rejected_rows", "script_json", "show_value", "veto_rows",
     # column-by-column JSON, JSON Lines and Parquet of a result, for writers
     "document_json", "document_parts", "jsonl_lines", "parquet_bytes", "write_parts",
     "Budget", "PaidUnit", "Payout", "PayoutInput", "PayoutKind", "Shorthand", "check_amounts", "decimal_figure",

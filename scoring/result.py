@@ -34,6 +34,7 @@ from .amend import Amendment
 from .overrides import Override, quota_vacancies
 from .report.data import reason_phrases, report_block, run_time, unit_texts
 from .previous import Previous
+from .member_results import MemberResults, member_results
 from .review import statuses
 from .rounding import round_half_up
 
@@ -370,8 +371,25 @@ class Result:
             }
             named = self._member_name(k)
             period = {"period": str(self.layout.frame_period[frame])} if frame != last else {}
-            out.append({"id": str(m.ids[k]), **({"name": named} if named else {}), **period, "values": values})
+            own = self._member_result(k)
+            out.append({"id": str(m.ids[k]), **({"name": named} if named else {}), **period, "values": values,
+                        **({"result": own} if own is not None else {})})
         return out
+
+    def member_results(self) -> MemberResults | None:
+        """Each member row's own result ([member_result]), computed once; None without one."""
+        if "member_results" not in self._cache:
+            self._cache["member_results"] = member_results(self)
+        found: MemberResults | None = self._cache["member_results"]
+        return found
+
+    def _member_result(self, k: int) -> dict[str, Any] | None:
+        """Member row `k`'s own score and grade ({"score": None, "grade": None} when it has none)."""
+        own = self.member_results()
+        if own is None:
+            return None
+        score = float(own.score[k])
+        return {"score": None if math.isnan(score) else score, "grade": own.grade[k]}
 
     def _member_name(self, k: int) -> str | None:
         """Member row `k`'s name (the rubric's `name` field: a school's, a hazard source's); None or "" when it has none."""

@@ -220,6 +220,7 @@ METHOD = Method(
     "hazard_deadline", HazardDeadlineParams, _hazard_deadline,
     "hazards rectified by their deadline, checked each period with open hazards carried over (member rows)",
     _describe, validate=_validate, field_choices=_choices, members_optional=True,
+    member_values=("overdue_checks", "on_time"),
 )
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from scoring.plugin import Report
 from scoring.plugin import html_text as e  # noqa: N813
 from scoring.plugin import script_json
-from scoring.plugin import member_word
+from scoring.plugin import member_result_text, member_word
 from scoring.plugin import (
     NA,
     Column,
@@ -359,6 +359,7 @@ def _unit_sections(report: Report) -> str:
                              f"{' (' + e(person) + ')' if person else ''} — {e(report.consequence_reason(k, j))}</li>")
             parts.append(f"<p>{e(lab['consequences'])}</p><ul>{''.join(items)}</ul>")
         members = det.members[k]
+        result_title = str((meta.get("member_result") or {}).get("title") or "")
         if members:
             mrows = []
             for m in members:
@@ -367,9 +368,12 @@ def _unit_sections(report: Report) -> str:
                               if v is not None)
                     for vals in m["values"].values() if any(v is not None for v in vals.values()))
                 member = str(m["id"]) + (f" {m['name']}" if m.get("name") else "")
-                mrows.append(f"<tr><td>{e(member)}</td><td>{e(figures)}</td></tr>")
-            parts.append(f"<table><thead><tr><th>{e(lab['member'])}</th><th>{e(lab['figures'])}</th></tr></thead>"
-                         f"<tbody>{''.join(mrows)}</tbody></table>")
+                member += f" ({m['period']})" if m.get("period") else ""
+                own = f"<td>{e(member_result_text(m, report))}</td>" if result_title else ""
+                mrows.append(f"<tr><td>{e(member)}</td>{own}<td>{e(figures)}</td></tr>")
+            own_head = f"<th>{e(result_title)}</th>" if result_title else ""
+            parts.append(f"<table><thead><tr><th>{e(lab['member'])}</th>{own_head}<th>{e(lab['figures'])}</th></tr>"
+                         f"</thead><tbody>{''.join(mrows)}</tbody></table>")
         parts.append("</details>")
         out.append("".join(parts))
     return "".join(out)

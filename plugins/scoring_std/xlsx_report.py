@@ -23,7 +23,7 @@ import unicodedata
 from typing import Any
 
 from scoring.plugin import UsageError
-from scoring.plugin import Report
+from scoring.plugin import Report, member_rows
 from scoring.plugin import (
     NA,
     Column,
@@ -139,6 +139,9 @@ def write_xlsx(report: Report, options: WriteOptions) -> bytes:
         # Totals per consequence and pool, below the granted rows after one blank row.
         book.table(ws, report.granted.sum() + 2, consequence_totals(report), ids)
     book.sheet(lab["sheet_vetoes"], veto_rows(report), ids)
+    if any(report.details.members):
+        # One row per member (a school under its group), with its own result when the rubric gives one.
+        book.sheet(lab["sheet_members"], fit_rows(member_rows(report), lab["more_rows"]), ids)
     book.sheet(lab["sheet_rejected"], rejected_rows(report), ids)
     about = about_rows(report)
     book.sheet(lab["sheet_about"], [Column("key", lab["about_key"], "text", [k for k, _ in about]),

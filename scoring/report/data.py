@@ -225,7 +225,11 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
         "indicators": [{"id": ind.id, "title": ind.spec.title or ind.id, "dimension": ind.dimension.id,
                         "points": ind.points, "method": ind.method.name, "rule": describe[ind.id]}
                        for ind in result.rubric.indicators],
-        "vetoes": [{"id": v.id, "title": v.title, "effect": v.effect, "grade": v.grade} for v in model.veto],
+        "vetoes": [{"id": v.id, "title": v.title, "effect": v.effect, "grade": v.grade,
+                    **({"ends_review": True} if v.ends_review else {})} for v in model.veto],
+        # Each member's own result ([member_result]): its title, or None.
+        "member_result": ({"title": model.member_result.title or "member result"}
+                          if model.member_result is not None else None),
         "grades": [{"name": g.name, "min": g.min,
                     "require": humanize(g.require, field_titles, info.language) if g.require else None}
                    for g in model.grade],

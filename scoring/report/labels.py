@@ -33,6 +33,7 @@ EN: dict[str, str] = {
     # reason phrases
     "reason_veto": "veto: {titles}", "reason_direct": "directly determined: {titles}", "reason_require": "score reached {grade} (≥ {min}), but not: {require}",
     "effect_zero": "score set to 0", "effect_fail": "lowest grade", "effect_grade": "grade set to {grade}",
+    "effect_ends_review": "review ended (no score, grade or rank)", "sheet_members": "Members", "period": "Period",
     # HTML report
     "summary": "Summary", "units_scored": "units scored", "rows_rejected": "rows rejected",
     "grade_distribution": "Grade distribution", "lost_overall": "Where points are lost (all units)",
@@ -66,6 +67,7 @@ ZH: dict[str, str] = {
     "about_engine": "评分引擎版本", "about_created": "生成时间", "about_warnings": "提示",
     "reason_veto": "一票否决：{titles}", "reason_direct": "直接判定：{titles}", "reason_require": "得分达{grade}线(≥{min})，但不满足：{require}",
     "effect_zero": "得分计为0", "effect_fail": "定为最低等级", "effect_grade": "定为{grade}",
+    "effect_ends_review": "不予评审(不计分、不定级、不排名)", "sheet_members": "成员", "period": "期间",
     "summary": "概况", "units_scored": "参评单位", "rows_rejected": "未评行",
     "grade_distribution": "等级分布", "lost_overall": "失分最多的指标(全部单位)",
     "lost_by_group": "失分最多的指标(按{group})", "lost_axis": "平均每单位扣分",
