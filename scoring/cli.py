@@ -351,6 +351,11 @@ def cmd_plugins(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
                              ("writers", p.writers), ("evidence checks", p.checks)):
             if names:
                 print(f"  {label}: {', '.join(names)}")
+        # What each member-row method reports per member, as [member_result] reads it (<indicator>_<figure>).
+        figures = [f"{m} ({', '.join(engine.registry.methods[m].member_values)})" for m in p.methods
+                   if engine.registry.methods[m].member_values]
+        if figures:
+            print(f"  member figures: {'; '.join(figures)}")
         if p.functions:
             print("  functions:")  # one a line, with the signature a rubric author needs to call it
             for name in p.functions:

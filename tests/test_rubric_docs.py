@@ -190,3 +190,19 @@ def test_every_page_with_a_figure_is_checked_here() -> None:
     checked = {"department-safety-target", "enterprise-safety-target", "exchange-teacher",
                "group-school-supervision", "enterprise-risk-grading", "safety-standardization"}
     assert set(PAGES) == checked, "a new rubric page needs its figures checked in this module"
+
+
+def test_group_school_member_results_are_the_engines(engine: scoring.Engine, samples: dict[str, scoring.Result]) -> None:
+    from .test_member_results import group_rows
+
+    rid = "group-school-supervision"
+    says(rid, "the lead school A scores 40 + 22.6923 + 10 + 10 + 10 = 92.7 (优秀), B 40 + 30 + 0.6667 + 10 + 7.1429 = "
+              "87.8 (良好) and C 10 + 24.6774 + 0 + 10 + 7.1429 = 51.8 (不合格), while the group stays 86.9, 良好")
+    unit = engine.score(rid, group_rows()).unit("G")
+    assert [(m["id"], m["result"]["score"], m["result"]["grade"]) for m in unit.members] == [
+        ("A", 92.7, "优秀"), ("B", 87.8, "良好"), ("C", 51.8, "不合格")]
+    assert (unit.score, unit.grade) == (86.9, "良好")
+    says(rid, "求真中学教育集团 (G05)'s three schools score 93.5 (优秀), 91.7 (优秀) and 84.3 (良好)")
+    g05 = samples[rid].unit("G05")
+    assert [(m["result"]["score"], m["result"]["grade"]) for m in g05.members] == [
+        (93.5, "优秀"), (91.7, "优秀"), (84.3, "良好")]
