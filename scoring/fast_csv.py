@@ -207,6 +207,6 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     try:
         return type_arrays(model, texts(info.id_column), columns, periods=periods, parents=parents,
                            source=str(path), on_error="fail", member_fields=rubric.member_fields,
-                           digest=sha256_of(data), checks=checks)
+                           optional=rubric.optional_fields, digest=sha256_of(data), checks=checks)
     except EvidenceError:
         return None  # some row is refused: the careful path names it by its row in the file

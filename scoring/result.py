@@ -356,15 +356,19 @@ class Result:
         if m is None:
             return []
         # Member rows are sorted by frame, and a unit's frames are consecutive, so
-        # its members are one slice. Members filed under an earlier period than
-        # the final one (a hazard register's rows, filed under the quarter each
-        # hazard was found in) say which; the final period's need not.
+        # its members are one slice. Those of the final period are listed; those
+        # of an earlier period only where an item reported a figure for them (a
+        # hazard register's rows, filed under the quarter each hazard was found
+        # in, scored every quarter), and they say which period.
         last = self.layout.last[i]
         lo = np.searchsorted(m.frame, self.layout.starts[i], "left")
         hi = np.searchsorted(m.frame, last, "right")
         out = []
         for k in range(int(lo), int(hi)):
             frame = int(m.frame[k])
+            if frame != last and not any(np.isfinite(arr[k]) for col in self.items if col.member_values
+                                         for arr in col.member_values.values()):
+                continue
             values = {
                 ind.id: {name: _value(arr[k]) for name, arr in col.member_values.items()}
                 for ind, col in zip(self.rubric.indicators, self.items) if col.member_values

@@ -120,8 +120,6 @@ def test_an_ended_review_is_never_ranked_and_changes_no_other_rank(units):
 
 
 def test_a_committee_cannot_grade_an_ended_review(tmp_path):
-    from scoring.errors import EvidenceError
-
     rubric = ENGINE.rubric_from_text(RUBRIC)
     rows = [{"id": "u1", "a": 9, "licensed": True}, {"id": "u3", "a": 10, "licensed": False}]
     path = tmp_path / "d.csv"

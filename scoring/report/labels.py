@@ -109,6 +109,12 @@ RULES_ZH: list[tuple[str, str]] = [
     (r"no single lead school", r"龙头校不唯一"),
     (r"^worst D = (.+) over the hazard sources, at most (\S+); no source, or a blank factor",
      r"各危险源 D = \1 的最大值，最多 \2；无危险源或有因子空缺"),
+    (r"^hazards rectified by their (\S+) / \(those \+ hazards past their \S+ and not rectified by it\), "
+     r"at each check \((.+?)\); open hazards carry into later checks, a hazard still within its deadline is not "
+     r"counted", r"按\1整改的隐患数 ÷ (按期整改数 + 逾期未整改数)，每期检查(\2)；未整改隐患结转以后各期，"
+     r"仍在整改期限内的不计"),
+    (r"(\S+) on (\d{4}-\d{2}-\d{2})", r"\1 于 \2"),
+    (r"; no hazard to judge → ", r"；无待判定隐患 → "),
     (r"; denominator 0 → ", r"；分母为 0 → "),
     (r"; ", r"；"),
     (r", else (\S+)$", r"，其他 \1 分"),
@@ -123,7 +129,7 @@ RULES: dict[str, list[tuple[str, str]]] = {"zh": RULES_ZH}
 # source), in each language; a name not listed is shown as it is.
 MEMBER_WORDS: dict[str, dict[str, str]] = {
     "zh": {"ratio": "比值", "contribution": "差异贡献", "relative": "相对均值", "D": "D值",
-           "worst": "最高(1=是)"},
+           "worst": "最高(1=是)", "overdue_checks": "逾期次数", "on_time": "按期整改(1=是)"},
 }
 
 
