@@ -43,8 +43,8 @@ def test_a_school_missing_a_figure_has_no_result():
     got = {m["id"]: m["result"] for m in unit.members}
     assert got["C"] == {"score": None, "grade": None} and got["A"]["score"] is not None
     text = ENGINE.score(RID, rows).explain("G").to_text()
-    assert "member C: no result (a figure it reads is blank or undefined)" in text
-    assert "member A: 92.7, grade 优秀" in ENGINE.score(RID, group_rows()).explain("G").to_text()
+    assert "成员 C：无结果（所需数值空缺或无定义）" in text  # the rubric is Chinese, and so is its explanation
+    assert "成员 A：92.7，等级 优秀" in ENGINE.score(RID, group_rows()).explain("G").to_text()
 
 
 def test_every_output_shows_the_schools_results(tmp_path):

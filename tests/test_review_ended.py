@@ -77,6 +77,10 @@ def test_an_ended_review_by_hand():
     assert [u["status"] for u in doc["units"]] == ["scored", "scored", "scored", "review_ended"]
     assert res.to_arrow().column("status").to_pylist()[-1] == "review_ended"
     text = res.explain("u3").to_text()
+    # the rubric is Chinese, and so is its explanation
+    assert "不予评审（no_licence — 未取得证照" in text and "终止评审：不计分、不定级、不排名" in text
+    english = ENGINE.score(ENGINE.rubric_from_text(RUBRIC.replace('language = "zh"\n', "")), rows)
+    text = english.explain("u3").to_text()
     assert "review ended (不予评审) by no_licence" in text and "the review ends: no score, grade or rank" in text
 
 
