@@ -264,7 +264,7 @@ RULES_ZH: list[tuple[str, str]] = [
      r"各危险源 D = \1 的最大值，最多 \2；无危险源或有因子空缺"),
     (r"^hazards rectified by their (\S+) / \(those \+ hazards past their \S+ and not rectified by it\), "
      r"at each check \((.+?)\); open hazards carry into later checks, a hazard still within its deadline is not "
-     r"counted", r"按\1整改的隐患数 ÷ (按期整改数 + 逾期未整改数)，每期检查(\2)；未整改隐患结转以后各期，"
+     r"counted", r"在期限（\1）内整改的隐患数 ÷ (按期整改数 + 逾期未整改数)，每期检查(\2)；未整改隐患结转以后各期，"
      r"仍在整改期限内的不计"),
     (r"(\S+) on (\d{4}-\d{2}-\d{2})", r"\1 于 \2"),
     (r"; no hazard to judge → ", r"；无待判定隐患 → "),
