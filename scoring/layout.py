@@ -77,8 +77,13 @@ def _frames(
     units: np.ndarray, periods: np.ndarray | None, info: RubricInfo
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """unit ids, and for each row its frame; frames sorted by (unit, period)."""
-    unit_ids, unit_code = np.unique(units, return_inverse=True)
-    unit_code = unit_code.reshape(-1)
+    if units.shape[0] > 1 and bool(np.all(units[1:] > units[:-1])):
+        # Already sorted and distinct (one row per unit, in id order, as files often are):
+        # what np.unique would give, without sorting a million ids.
+        unit_ids, unit_code = units, np.arange(units.shape[0])
+    else:
+        unit_ids, unit_code = np.unique(units, return_inverse=True)
+        unit_code = unit_code.reshape(-1)
     if periods is None:
         return unit_ids, np.arange(unit_ids.shape[0]), unit_code, np.full(unit_ids.shape, "", dtype=str)
     period_code = period_order(periods, info)
