@@ -119,8 +119,10 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
             # Every column as text (nothing guessed: "007" stays "007"); blank cells null.
+            # Only an empty cell is null: Arrow's default null words ("nan", "NA", "null")
+            # are cells the careful path reads (and may refuse) as written.
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=True),
+                                                 strings_can_be_null=True, null_values=[""]),
         )
     except (pa.ArrowInvalid, pa.ArrowException):  # a ragged row, invalid UTF-8, ...
         return None
@@ -207,6 +209,6 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     try:
         return type_arrays(model, texts(info.id_column), columns, periods=periods, parents=parents,
                            source=str(path), on_error="fail", member_fields=rubric.member_fields,
-                           digest=sha256_of(data), checks=checks)
+                           optional=rubric.optional_fields, digest=sha256_of(data), checks=checks)
     except EvidenceError:
         return None  # some row is refused: the careful path names it by its row in the file
