@@ -129,6 +129,16 @@ SEED = 20261129
 SEED_EVENTS = 20261130   # a second stream for the figures added in rubric 2026.2
 SEED_HISTORY = 20261203  # a third stream: the earlier years' results
 SEED_REGISTER = 20261204  # a fourth stream: the hazard register's dates
+SEED_PANEL = 20261205    # a fifth stream: the inspectors' own figures (rubric 2026.6)
+SEED_SELF = 20261206     # a sixth stream: the enterprises' self-assessments (rubric 2026.6)
+REVIEW, SELF = "复评", "自评"
+# The county's inspection teams (检查组), three inspectors each; enterprise n is
+# visited by team (n - 1) % 4 all year. Names are fictional.
+TEAMS = (("张伟", "李娜", "王强"), ("刘洋", "陈静", "杨帆"), ("赵磊", "黄敏", "周杰"), ("吴刚", "徐丽", "孙涛"))
+# The figures the inspectors judge on the visit (the rubric's rated fields).
+RATED = ("meetings", "trainings", "certified_share", "drills")
+DISAGREE = 0.05          # chance an inspector reads one record differently from the team's figure
+CERT_LEVELS = (0.85, 0.92, 0.96, 1.0)
 QUARTER_DAYS = (("2026-01-01", "2026-03-31"), ("2026-04-01", "2026-06-30"), ("2026-07-01", "2026-09-30"),
                 ("2026-10-01", "2026-12-31"))
 DUE_DAYS = {"ordinary": 30, "major": 90}
@@ -149,9 +159,9 @@ PERIODS = ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
 HAZARDS_FOUND = 89       # the county's figure for the year
 HAZARDS_RECTIFIED = 74   # the county's figure for the year
 
-# Column order: id, period, then the rubric's [fields] in declaration order.
+# Column order: id, period, parent, the stage and inspector columns, then the rubric's [fields] in declaration order.
 COLUMNS = (
-    "id", "period", "parent", "name", "industry", "key_enterprise", "deaths", "death_limit",
+    "id", "period", "parent", "stage", "inspector", "name", "industry", "key_enterprise", "deaths", "death_limit",
     "serious_injuries", "minor_injuries", "minor_injury_limit", "accidents", "fire_loss",
     "fire_loss_limit", "major_accidents", "concealed_accidents", "hazard_found_on",
     "hazard_deadline", "hazard_rectified_on", "major_hazards_open", "letter_signed", "meetings", "trainings",
@@ -514,30 +524,78 @@ def register(rng: random.Random, firm: Enterprise, k: int) -> list[tuple[str, st
     return out
 
 
+def _inspector(rng: random.Random, value: object, field: str) -> object:
+    """One inspector's reading of a rated figure: mostly the team's, now and then one record apart."""
+    if rng.random() >= DISAGREE:
+        return value
+    if field == "certified_share":   # found one more (or one fewer) uncertified worker on duty
+        k = CERT_LEVELS.index(float(value))  # type: ignore[arg-type]
+        return CERT_LEVELS[max(0, k - 1) if k == len(CERT_LEVELS) - 1 or rng.random() < 0.5 else k + 1]
+    n = int(value)  # type: ignore[call-overload]
+    return n + 1 if n == 0 else n - 1   # accepted one record the others did not, or rejected one they did
+
+
+def _claimed(rng: random.Random, value: object, field: str, lean: float) -> object:
+    """The enterprise's own figure: what the team found, or, with chance `lean`, the best it could claim."""
+    if rng.random() >= lean:
+        return value
+    if field == "certified_share":
+        return max(float(value), 1.0)  # type: ignore[arg-type]
+    return max(int(value), 1)  # type: ignore[call-overload]
+
+
 def render(firms: list[Enterprise]) -> str:
-    """The CSV text: a header, then each enterprise's quarters in order, each followed by the hazards found in it."""
+    """The CSV text: each enterprise's review (its quarters in order, three inspectors' rows each,
+    followed by the hazards found in the quarter), then its self-assessment (one row a quarter, the
+    same hazards)."""
     rows: list[list[object]] = []
     dates = random.Random(SEED_REGISTER)
-    for f in firms:
+    panel = random.Random(SEED_PANEL)
+    claims = random.Random(SEED_SELF)
+    at = {name: COLUMNS.index(name) for name in RATED}
+    for n, f in enumerate(firms):
+        team = TEAMS[n % len(TEAMS)]
+        # How far the enterprise leans toward the best answer in its self-assessment: lax ones more.
+        lean = claims.choice((0.0, 0.0, 0.2, 0.5)) if f.quality >= DILIGENT_QUALITY[0] else claims.choice((0.0, 0.3, 0.6, 0.9))
+        review: list[list[object]] = []
+        own: list[list[object]] = []
         number = 0
         for k, period in enumerate(PERIODS):
             row = f.quarters[k]
-            rows.append([
-                f.id, period, "", f.name, f.industry, "是" if f.key else "否",
+            found = [
+                f.id, period, "", REVIEW, "", f.name, f.industry, "是" if f.key else "否",
                 _ytd(f.deaths, k), f.death_limit, _ytd(f.injuries, k),
                 _ytd(f.minor, k), f.minor_limit, _ytd(f.accidents, k),
                 _ytd(f.fire_loss, k), f.fire_limit,
                 _ytd(f.majors, k), _ytd(f.concealed, k),
                 "", "", "", row["major_hazards_open"],
                 row["letter_signed"], row["meetings"], row["trainings"],
-                f"{row['certified_share']:.2f}", row["has_plan"], row["drills"],
+                row["certified_share"], row["has_plan"], row["drills"],
                 f.standardization, _levels_ytd(f, k, "国家级"), _levels_ytd(f, k, "省级"),
                 _levels_ytd(f, k, "市级"), f.deposit,
-            ])
+            ]
+            for name in team:
+                mine = list(found)
+                mine[COLUMNS.index("inspector")] = name
+                for field_name, i in at.items():
+                    mine[i] = _inspector(panel, found[i], field_name)
+                review.append(mine)
+            claimed = list(found)
+            claimed[COLUMNS.index("stage")] = SELF
+            for field_name, i in at.items():
+                claimed[i] = _claimed(claims, found[i], field_name, lean)
+            own.append(claimed)
             for kind, on, due, done in register(dates, f, k):
                 number += 1
-                hazard: list[object] = [f"{f.id}-H{number:02d}", period, f.id, kind] + [""] * 12 + [on, due, done]
-                rows.append(hazard + [""] * (len(COLUMNS) - len(hazard)))
+                hazard: list[object] = [f"{f.id}-H{number:02d}", period, f.id, REVIEW, "", kind] + [""] * 12 + [on, due, done]
+                hazard += [""] * (len(COLUMNS) - len(hazard))
+                review.append(hazard)
+                own.append([SELF if c == 3 else v for c, v in enumerate(hazard)])
+        rows += review + own
+    share = COLUMNS.index("certified_share")
+    for r in rows:
+        if r[share] != "":
+            r[share] = f"{float(r[share]):.2f}"  # type: ignore[arg-type]
     return csv_text(COLUMNS, rows)
 
 
