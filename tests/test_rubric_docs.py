@@ -83,7 +83,9 @@ def test_enterprise_worked_computation_and_awards(engine: scoring.Engine, sample
     rid = "enterprise-safety-target"
     says(rid, "89 hazards found, 74 rectified (83.15%); the sample's register holds exactly those 89 hazards, "
               "74 of them with a rectified date")
-    hazards = [r for r in sample_rows(rid) if r["parent"]]
+    says(rid, "the self-assessment rows repeat the register")
+    hazards = [r for r in sample_rows(rid) if r["parent"] and r["stage"] == "复评"]
+    assert [r["id"] for r in hazards] == [r["id"] for r in sample_rows(rid) if r["parent"] and r["stage"] == "自评"]
     assert len(hazards) == 89 and sum(1 for r in hazards if r["hazard_rectified_on"]) == 74
     says(rid, "rate 5 ÷ 6 = 0.833333; rectification (0.833333 − 0.60) ÷ 0.35 × 15 = 10.0")
     says(rid, "base 0.6 × 75 + 0.4 × 91.6667 = 81.6667; bonus 三级 +1 → 82.7, 良好")
