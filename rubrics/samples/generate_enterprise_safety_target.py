@@ -115,6 +115,8 @@ Regenerate with::
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
 from dataclasses import dataclass, field
@@ -597,6 +599,24 @@ def render(firms: list[Enterprise]) -> str:
         if r[share] != "":
             r[share] = f"{float(r[share]):.2f}"  # type: ignore[arg-type]
     return csv_text(COLUMNS, rows)
+
+
+def plain(text: str) -> str:
+    """`text` (the CSV of `render`) as one plain row per enterprise and quarter: the first
+    inspector's review rows and the review's hazard register, without the stage and inspector
+    columns. What the sample looked like before rubric 2026.6; the job benchmark and the tests of
+    the plain-file paths (the fast CSV reader, indicators computed on demand) read it."""
+    table = list(csv.reader(io.StringIO(text)))
+    head = table[0]
+    stage, inspector = head.index("stage"), head.index("inspector")
+    seen: set[tuple[str, str]] = set()
+    rows = []
+    for r in table[1:]:
+        if r[stage] != REVIEW or (r[0], r[1]) in seen:
+            continue
+        seen.add((r[0], r[1]))
+        rows.append([c for j, c in enumerate(r) if j not in (stage, inspector)])
+    return csv_text([c for j, c in enumerate(head) if j not in (stage, inspector)], rows)
 
 
 def _rubric_version() -> str:
