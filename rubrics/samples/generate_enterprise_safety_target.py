@@ -5,7 +5,11 @@ What it models
 One county's year of 企业安全生产目标责任考核 as its emergency-management
 bureau would publish it in a year-end work report: 70 enterprises that signed
 target responsibility letters with the county, each visited once a quarter
-(2026Q1..2026Q4), so the file has 4 rows per enterprise (280 rows).
+(2026Q1..2026Q4): 280 enterprise-quarters. Since rubric 2026.6 each visit
+is made by a team of three inspectors, each on their own row, and each
+enterprise also assessed itself (see "The inspection panel and the
+self-assessment" below), so the file has 16 rows per enterprise and the 89
+hazards twice (1,298 rows).
 
 * 44 private filling stations (民营加油站), 15 state-owned filling stations
   (国有加油站, 中石化/中石油), 5 liquid-chlorine users (液氯使用: water works,
@@ -24,7 +28,7 @@ Where the figures come from
 ---------------------------
 The enterprise mix and the hazard totals follow a county work report of the
 usual kind: over the year 89 hazards were found and 74 rectified (83.15%);
-the generator distributes exactly those two totals over the 280 rows (most
+the generator distributes exactly those two totals over the 280 enterprise-quarters (most
 quarters find nothing; 5 of the 15 open hazards are major ones, at a filling
 station typically a single-walled buried tank not yet refitted). The
 accidents are such a report's year: one water works with a death within its
@@ -96,16 +100,44 @@ late in Q4 are still within their period at the year's last check and are
 not counted as failures, while the others carry over, overdue, into every
 later quarter.
 
+The inspection panel and the self-assessment (since rubric 2026.6)
+-------------------------------------------------------------------
+Each enterprise is visited all year by one of four teams of three inspectors
+(``TEAMS``; enterprise n by team (n - 1) mod 4), each on their own row
+(column ``inspector``, stage 复评). The facts (casualties, accidents, limits,
+the letter, the plan, the register, the deposit) are the same in every row.
+The four figures the rubric rates (meetings, trainings, drills, certified
+share) start from the team's figure drawn as before; from their own stream
+``random.Random(20261205)`` each inspector, with a chance of 5% per figure and
+visit, reads one record differently (a count one higher from 0, else one
+lower; the certified share one band off). With this seed the grade spread and
+the 18 先进单位 are those of rubric 2026.5; 50 of the 70 scores move, by 0.5 on
+average and at most 1.5.
+
+Each enterprise's self-assessment (stage 自评, no inspector) follows its
+review rows: one row a quarter and the same hazard rows. From the stream
+``random.Random(20261206)`` each enterprise leans toward the best answer (a
+diligent one with a chance of 0, 0, 0.2 or 0.5, a lax one 0, 0.3, 0.6 or
+0.9): with that chance each rated figure is claimed at its best (at least one
+meeting, training or drill, every worker certified). Ten enterprises claim
+more than 10 points above the review and are 通报 for 自评失实.
+
+``plain(text)`` gives the sample as it was before rubric 2026.6 (the first
+inspector's review rows, the review's register, no stage or inspector
+column): the job benchmark and the tests of the plain-file paths read it.
+
 Determinism
 -----------
 Only ``random.Random(20261129)`` and, for the figures added with rubric
 2026.2 (minor injuries, other accidents, commendation levels, trainings),
-``random.Random(20261130)`` from the standard library are used (with
+``random.Random(20261130)`` (and the streams named above for the history,
+the register's dates, the inspectors and the self-assessments) from the
+standard library are used (with
 ``random()``, ``choices()`` and ``shuffle()``, whose outputs are stable for an
 integer seed), so the figures that existed before are drawn exactly as
 before; nothing depends on set or dict-of-object ordering, and the CSV
 is written as UTF-8 without BOM with ``\\n`` line ends, so every run writes
-byte-identical output. The columns are id, period, then the rubric's [fields]
+byte-identical output. The columns are id, period, parent, stage, inspector, then the rubric's [fields]
 in declaration order; ``main`` checks that against the rubric file.
 
 Regenerate with::
