@@ -386,3 +386,28 @@ def test_the_sample_panel_and_self_assessment(doc):
     assert (e019["score"], e019["self_assessment"]["score"], e019["self_assessment"]["gap"]) == (81.4, 97.1, 15.7)
     flagged = sorted(u["id"] for u in doc["units"] if any(c["id"] == "inflated_self_assessment" for c in u["consequences"]))
     assert flagged == ["E005", "E007", "E016", "E019", "E020", "E022", "E034", "E035", "E043", "E068"]
+
+
+RATED_ITEMS = {"meetings": "meetings", "trainings": "trainings", "drills": "drills", "certification": "certified_share"}
+INSPECTORS = ("张伟", "李娜", "王强", "刘洋")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"meetings": st.integers(0, 3), "trainings": st.integers(0, 3),
+                                       "drills": st.integers(0, 2),
+                                       "certified_share": st.sampled_from([0.85, 0.9, 0.95, 1.0])}),
+                min_size=1, max_size=4),
+       st.randoms(use_true_random=False))
+def test_a_small_panel_is_the_mean_of_its_inspectors_in_any_order(sheets, rnd):
+    # property: below trim_from (5) every rated item's points are the plain mean of what each
+    # inspector's sheet scores alone, and the order of the inspectors' rows changes nothing
+    rows = [inspected("e", "复评", INSPECTORS[k], **sheet) for k, sheet in enumerate(sheets)]
+    unit = ENGINE.score(RUBRIC_ID, rows).unit("e")
+    alone = [ENGINE.score(RUBRIC_ID, [{"id": "e", **CLEAN, **sheet}]).unit("e") for sheet in sheets]
+    for item in RATED_ITEMS:
+        mean = sum(a.indicators[item].points for a in alone) / len(alone)
+        assert unit.indicators[item].points == pytest.approx(mean, abs=0.01), item
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    again = ENGINE.score(RUBRIC_ID, shuffled).unit("e")
+    assert (again.score, again.grade) == (unit.score, unit.grade)
