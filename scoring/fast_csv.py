@@ -85,7 +85,8 @@ def _strings(pa: Any, words: Any) -> Any:
 
 
 def _header(data: bytes) -> list[str] | None:
-    line = data.split(b"\n", 1)[0].rstrip(b"\r")
+    end = data.find(b"\n")
+    line = (data if end < 0 else data[:end]).rstrip(b"\r")  # not split(): that copies the whole file
     try:
         names = line.decode("utf-8").split(",")
     except UnicodeDecodeError:
@@ -128,8 +129,12 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     if n == 0:
         return None
 
+    combined: dict[str, Any] = {}
+
     def column(name: str) -> Any:
-        return table.column(name).combine_chunks()
+        if name not in combined:
+            combined[name] = table.column(name).combine_chunks()
+        return combined[name]
 
     # Cells the careful path would strip are its business. Number, yes/no and
     # choice cells are matched exactly below, so only text columns need a look;
@@ -155,19 +160,33 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
         if longest(name) > limit:
             return None
 
+    def encoded(name: str) -> tuple[np.ndarray, list[str]]:
+        """Each cell's code and the distinct texts in first-seen order (Arrow's dictionary encoding)."""
+        found = pc.dictionary_encode(column(name))
+        listed = ["" if v is None else v for v in found.dictionary.to_pylist()]
+        indices = found.indices
+        codes = np.frombuffer(indices.buffers()[1], dtype=np.int32, count=indices.offset + n)[indices.offset:]
+        blank = ~_valid(indices)
+        if blank.any():  # null (a blank cell) -> "", one more distinct text
+            codes = np.where(blank, len(listed), codes)
+            listed.append("")
+        return codes.astype(np.int64), listed
+
     def texts(name: str) -> np.ndarray:
         # Through a dictionary: each distinct text becomes a Python string once.
-        encoded = pc.dictionary_encode(column(name))
         # An object array whose cells share the dictionary's strings: a million
         # cells of a choice field hold a handful of string objects, not a million.
-        listed = ["" if v is None else v for v in encoded.dictionary.to_pylist()] + [""]
+        codes, listed = encoded(name)
         words = np.empty(len(listed), dtype=object)
         words[:] = listed
-        indices = encoded.indices
-        codes = np.frombuffer(indices.buffers()[1], dtype=np.int32, count=indices.offset + n)[indices.offset:]
-        codes = np.where(_valid(indices), codes, len(words) - 1)  # null (blank) -> ""
         picked: np.ndarray = words[codes]
         return picked
+
+    def key_texts(name: str) -> tuple[np.ndarray, tuple[np.ndarray, list[str]]]:
+        # Fixed-width text as the checks and the layout sort it, and its codes for them to reuse.
+        codes, listed = encoded(name)
+        words = np.array(listed) if listed else np.zeros(0, dtype=str)
+        return words[codes], (codes, listed)
 
     columns: dict[str, np.ndarray] = {}
     for name, spec in model.fields.items():
@@ -202,11 +221,15 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
                     empty | _flags(pc.is_in(col, value_set=_strings(pa, spec.values or [])))).all():
                 return None
             columns[name] = texts(name)
-    periods = texts(info.period_column) if info.period_column in names else None
+    ids = key_texts(info.id_column)
+    hints: dict[str, tuple[np.ndarray, list[str]]] = {"ids": ids[1]}
+    periods = None
+    if info.period_column in names:
+        periods, hints["periods"] = key_texts(info.period_column)
     parents = texts(info.parent_column) if info.parent_column in names else None
     try:
-        return type_arrays(model, texts(info.id_column), columns, periods=periods, parents=parents,
+        return type_arrays(model, ids[0], columns, periods=periods, parents=parents,
                            source=str(path), on_error="fail", member_fields=rubric.member_fields,
-                           digest=sha256_of(data), checks=checks)
+                           digest=sha256_of(data), checks=checks, known_keys=hints, stripped_text=True)
     except EvidenceError:
         return None  # some row is refused: the careful path names it by its row in the file
