@@ -129,12 +129,9 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     if n == 0:
         return None
 
-    combined: dict[str, Any] = {}
-
     def column(name: str) -> Any:
-        if name not in combined:
-            combined[name] = table.column(name).combine_chunks()
-        return combined[name]
+        # Combined afresh each time, not kept: kept, the text of every column would stay in memory at once.
+        return table.column(name).combine_chunks()
 
     # Cells the careful path would strip are its business. Number, yes/no and
     # choice cells are matched exactly below, so only text columns need a look;
