@@ -13,7 +13,7 @@ import csv
 import io
 
 from scoring.plugin import Report
-from scoring.plugin import csv_text
+from scoring.plugin import csv_text, csv_texts
 from scoring.plugin import Column, ranking_columns
 from scoring.plugin import WriteOptions
 
@@ -28,7 +28,7 @@ def csv_table(columns: list[Column], options: WriteOptions) -> str:
     cells = []
     for c in columns:
         if c.kind == "text":
-            cells.append([csv_text(t) if t else "" for t in c.texts()])
+            cells.append(csv_texts(c.texts()))
         else:
             cells.append(c.texts())
     w.writerows(zip(*cells))
