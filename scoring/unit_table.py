@@ -29,6 +29,7 @@ import numpy as np
 from .consequences import GRANTED
 from .decide import NO_GRADE
 from .explain import consequence_reason
+from .json_text import dumps_indented
 from .overrides import quota_vacancies
 from .report.data import report_block
 from .rounding import round_half_up
@@ -51,7 +52,37 @@ _encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ign
 # byte a character where a str holding one Chinese grade name takes two.
 def json_numbers(values: np.ndarray, places: int, *, missing: bytes = b"null") -> list[bytes]:
     """Half-up rounded JSON numbers; NaN (and, for values, inf) become `missing`."""
-    return json_floats(round_half_up(values, places), missing=missing)
+    rounded = round_half_up(values, places)
+    return _decimal_literals(rounded, places, missing) or json_floats(rounded, missing=missing)
+
+
+def _decimal_literals(rounded: np.ndarray, places: int, missing: bytes) -> list[bytes] | None:
+    """`json_floats(rounded)` found without sorting, for figures rounded to `places`: each is a whole
+    number of 10**-places, so that number indexes a table of literals. None when some figure is not
+    (the caller sorts instead): -0.0, huge figures, or a spread too wide for a table."""
+    n = int(rounded.shape[0])
+    if n == 0:
+        return []
+    finite = np.isfinite(rounded)
+    figures = np.where(finite, rounded, 0.0)
+    scale = 10.0 ** places
+    steps = np.rint(figures * scale)
+    if not (np.abs(steps) < 2.0**52).all() or not (steps / scale == figures).all() \
+            or (np.signbit(figures) & (figures == 0)).any():
+        return None
+    whole = steps.astype(np.int64)
+    low, high = int(whole.min()), int(whole.max())
+    if high - low > 4 * n + 1024:
+        return None
+    table = np.empty(high - low + 2, dtype=object)
+    seen = np.zeros(high - low + 1, dtype=bool)
+    seen[whole[finite] - low] = True
+    for k in np.flatnonzero(seen).tolist():
+        # The same division numpy did above, so the same float: its repr is the figure's literal.
+        table[k] = float.__repr__(float(k + low) / scale).encode()
+    table[-1] = missing
+    out: list[bytes] = table[np.where(finite, whole - low, high - low + 1)].tolist()
+    return out
 
 
 def json_floats(rounded: np.ndarray, *, missing: bytes = b"null") -> list[bytes]:
@@ -142,8 +173,9 @@ def unit_template(result: Result, indent: int | None, depth: int) -> tuple[bytes
 
 def _nested(value: object, indent: int | None, pad: int) -> bytes:
     """JSON of a list inside a unit, indented to sit at `pad` spaces."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
-    return (text if indent is None else text.replace("\n", "\n" + " " * pad)).encode()
+    if indent is None:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False).encode()  # the C encoder: fast as it is
+    return dumps_indented(value, indent).replace("\n", "\n" + " " * pad).encode()
 
 
 # --- per-unit documents -----------------------------------------------------------------
@@ -231,7 +263,13 @@ def margin_texts(margins: Margins, rows: np.ndarray, indent: int | None, pad: in
             [b"null" if math.isnan(c) else b"%d" % int(c) for c in cut.tolist()],
             json_numbers(q.margin[rows], p),
         ])
-    shapes, inverse = np.unique(_shape_bits(margins, rows), axis=0, return_inverse=True)
+    bits = _shape_bits(margins, rows)
+    if bits.shape[1] <= 62:  # each unit's shape as one integer: a sort of integers, not of rows
+        weights = np.left_shift(np.int64(1), np.arange(bits.shape[1], dtype=np.int64))
+        found, inverse = np.unique(bits.astype(np.int64) @ weights, return_inverse=True)
+        shapes = ((found[:, None] & weights) != 0)
+    else:
+        shapes, inverse = np.unique(bits, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     for s, shape in enumerate(shapes.tolist()):
         if not shape[0]:
@@ -344,7 +382,7 @@ def document_parts(result: Result, *, chunk: int = CHUNK) -> Iterator[bytes]:
     # Everything the reports need beyond the figures (names, titles, reason
     # phrases), so `scoring render` can remake them from this file.
     doc["report"] = report_block(result)
-    text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
+    text = dumps_indented(doc, 2)  # json.dumps(doc, ensure_ascii=False, indent=2), without its slow pure-Python path
     head, tail = text.split(_encode_text(SLOT), 1)
     yield (head + "[").encode()
     first = True
