@@ -119,9 +119,11 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
             pa.py_buffer(body),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
-            # Every column as text (nothing guessed: "007" stays "007"); blank cells null.
+            # Every column as text (nothing guessed: "007" stays "007"); blank cells null, and only
+            # blank cells: by default Arrow also reads "NA", "null", "N/A", "nan" ... as null, which
+            # would blank a name "NA" and read a figure "N/A" as an empty cell, not a refused one.
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=True),
+                                                 strings_can_be_null=True, null_values=[""]),
         )
     except (pa.ArrowInvalid, pa.ArrowException):  # a ragged row, invalid UTF-8, ...
         return None

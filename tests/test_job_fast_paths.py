@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -141,3 +142,29 @@ def test_margin_templates_on_the_bundled_samples(rubric_id: str) -> None:
     want = [b"" if e is None else b',\n      "margins": ' + _nested(e, 2, 6) for e in margins.entries(order)]
     assert margin_texts(margins, order, 2, 6, {}) == want
     assert json.loads(ENGINE.render(result, "json"))["units"][0].keys() >= {"id", "score"}
+
+
+@pytest.mark.parametrize("word", ["NA", "null", "N/A", "nan", "#N/A", "NULL"])
+def test_fast_csv_reads_null_words_as_text_like_the_careful_path(word: str, tmp_path) -> None:
+    """Arrow reads "NA", "null", ... as null by default; here only a blank cell is blank."""
+    from scoring.evidence import type_table
+    from scoring.fast_csv import plain_csv_evidence
+    from scoring_std.loaders import read_csv
+
+    assert ENTERPRISE.sample is not None
+    lines = Path(ENTERPRISE.sample).read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("name")] = word  # a text field
+    data = ("\n".join([lines[0], ",".join(cells)] + lines[2:]) + "\n").encode("utf-8")
+    path = tmp_path / "e.csv"
+    fast = plain_csv_evidence(ENTERPRISE, path, data)
+    slow = type_table(read_csv(path, data), ENTERPRISE.model, source=str(path), data=data,
+                      member_fields=ENTERPRISE.member_fields)
+    assert slow.columns["name"][0] == word
+    assert fast is not None and fast.columns["name"][0] == word
+    # A figure written so is not a blank cell: the fast path leaves it to the careful one, which refuses it.
+    cells = lines[1].split(",")
+    cells[header.index("fire_loss")] = word
+    data = ("\n".join([lines[0], ",".join(cells)] + lines[2:]) + "\n").encode("utf-8")
+    assert plain_csv_evidence(ENTERPRISE, path, data) is None
