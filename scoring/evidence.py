@@ -584,12 +584,14 @@ def _finish(
     def pick(a: np.ndarray) -> np.ndarray:
         return a if everything else a[keep]
 
+    kept_ids = pick(ids)
+    kept_periods = None if periods is None else pick(periods)
     return Evidence(
         source=source,
         sha256=sha256,
         rows_read=n,
-        unit_ids=pick(ids),
-        periods=None if periods is None else pick(periods),
+        unit_ids=kept_ids,
+        periods=kept_periods,
         parents=None if parents is None else pick(parents),
         kept_rows=np.flatnonzero(keep),
         columns={k: pick(v) for k, v in columns.items()},
@@ -597,9 +599,10 @@ def _finish(
         rejected=rejected,
         warnings=warnings,
         notes=list(notes or []),
-        # Codes of the kept rows: the same arrays when every row is kept, else found again by the layout.
-        unit_keys=unit_keys if everything else None,
-        period_keys=period_keys if everything else None,
+        # Codes of the kept rows, for the layout (the same arrays when every row is kept).
+        unit_keys=unit_keys if everything else unit_keys.kept(keep, kept_ids),
+        period_keys=None if period_keys is None or kept_periods is None else (
+            period_keys if everything else period_keys.kept(keep, kept_periods)),
     )
 
 

@@ -32,6 +32,14 @@ class KeyCodes:
     def size(self) -> int:
         return int(self.distinct.shape[0])
 
+    def kept(self, keep: np.ndarray, source: np.ndarray) -> KeyCodes:
+        """The codes of `source = self.source[keep]`: values no kept row has are dropped, the rest renumbered."""
+        codes = self.codes[keep]
+        present = np.zeros(self.size, dtype=bool)
+        present[codes] = True
+        renumber = np.cumsum(present) - 1
+        return KeyCodes(source, self.distinct[present], renumber[codes])
+
 
 def key_codes(values: np.ndarray, first: tuple[np.ndarray, Sequence[str]] | None = None) -> KeyCodes:
     """The codes of a text column (`values`, numpy text); `first` gives them in first-seen order when known.

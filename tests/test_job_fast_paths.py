@@ -168,3 +168,14 @@ def test_fast_csv_reads_null_words_as_text_like_the_careful_path(word: str, tmp_
     cells[header.index("fire_loss")] = word
     data = ("\n".join([lines[0], ",".join(cells)] + lines[2:]) + "\n").encode("utf-8")
     assert plain_csv_evidence(ENTERPRISE, path, data) is None
+
+
+@given(st.lists(TEXT, max_size=40), st.data())
+def test_kept_key_codes_are_np_unique_of_the_kept_rows(values: list[str], data) -> None:
+    column = np.array(values, dtype=str) if values else np.zeros(0, dtype=str)
+    keep = np.array(data.draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values))), dtype=bool)
+    kept = column[keep]
+    found = key_codes(column).kept(keep, kept)
+    distinct, inverse = np.unique(kept, return_inverse=True)
+    assert found.source is kept and found.distinct.dtype == distinct.dtype
+    assert np.array_equal(found.distinct, distinct) and np.array_equal(found.codes, inverse.reshape(-1))
