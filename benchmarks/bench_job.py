@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/bench_job.py --ten-million   # also 10,000,160 rows (minutes, GBs of disk and memory;
                                                              # past MAX_EVIDENCE_BYTES, so run with --max-evidence-mb)
     .venv/bin/python benchmarks/bench_job.py --profile 30 --sizes 100000 --formats json   # where the time goes
+    .venv/bin/python benchmarks/bench_job.py --sizes 1000160 --formats json --writer-rate  # also the JSON writer alone
 
 Needs the benchmark-only extra: `pip install -e .[bench]` (DuckDB).
 
@@ -185,6 +186,27 @@ def profile(src: Path, fmt: str, top: int) -> None:
     print(stream.getvalue(), file=sys.stderr)
 
 
+def writer_rate(src: Path) -> None:
+    """The JSON writer alone, in process: the whole JSON result to /dev/null, wall and CPU time per unit."""
+    import scoring
+    from scoring.unit_table import document_parts
+
+    engine = scoring.Engine()
+    rubric = engine.load_rubric(RUBRIC)
+    result = engine.score(rubric, engine.load_evidence(rubric, src, max_bytes=src.stat().st_size))
+    result.margins()  # computed once per result whatever writes it; not the writer's own work
+    n = result.layout.n_units
+    for _ in range(2):
+        wall, cpu, size = time.perf_counter(), time.process_time(), 0
+        with open(os.devnull, "wb") as sink:
+            for part in document_parts(result):
+                sink.write(part)
+                size += len(part)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        print(f"JSON writer alone: {n:,} units, {megabytes(size)} in {wall:.2f} s wall ({n / wall:,.0f} units/s), "
+              f"{cpu:.2f} s CPU ({n / cpu:,.0f} units per CPU-second)")
+
+
 def megabytes(n: float) -> str:
     return f"{n / 1e9:.2f} GB" if n >= 1e9 else f"{n / 1e6:.0f} MB"
 
@@ -199,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/scoring-bench-job"),
                         help="where evidence files are kept between runs and outputs written")
+    parser.add_argument("--writer-rate", action="store_true",
+                        help="also time the JSON writer alone, in process (units written per second)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="instead of timing processes, cProfile one in-process job per size and format")
     args = parser.parse_args(argv)
@@ -217,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
             for fmt in args.formats:
                 profile(src, fmt, args.profile)
             continue
+        if args.writer_rate:
+            writer_rate(src)
         duck = run_duckdb(src, args.workdir / f"duckdb-{rows}.csv")
         if duck["code"] != 0:
             print(f"duckdb failed (exit {duck['code']}): {duck['stderr'].strip()[-400:]}")
