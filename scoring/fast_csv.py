@@ -33,6 +33,9 @@ from .plan import Rubric
 PLAIN_TRUE = ("是", "true", "1", "yes", "y", "t")
 PLAIN_FALSE = ("否", "false", "0", "no", "n", "f")
 BOM = b"\xef\xbb\xbf"
+# Every byte that can be part of a number Arrow reads as 0, every other byte as a comma: a run of
+# MAX_NUMBER_CHARS + 1 zeros is where a number cell too long for the careful path could be.
+_NUMBER_RUNS = bytes(48 if chr(b) in "0123456789.eE+-" else 44 for b in range(256))
 
 
 def _modules() -> tuple[Any, Any, Any] | None:
@@ -114,16 +117,25 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     extra = [c for c in names if c not in known]
     if extra or any(f not in names and s.missing == "error" for f, s in model.fields.items()):
         return None  # the careful path words the warning or the error
+    # Number fields are parsed by the reader itself (on all cores, no text kept): Arrow parses
+    # decimal text exactly as Python does (correctly rounded), trims blanks as the careful path
+    # strips them, and refuses `1,234`, `55%`, `1_000` and the like, which fails the read and sends
+    # the file to the careful path. Their text is not kept, so the careful path's MAX_NUMBER_CHARS
+    # is checked on the bytes: a run of that many number characters anywhere, and the file is its.
+    if b"0" * (MAX_NUMBER_CHARS + 1) in body.translate(_NUMBER_RUNS):
+        return None
+    numeric = {f for f, spec in model.fields.items() if spec.numeric}
     try:
         table = pacsv.read_csv(
             pa.py_buffer(body),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
-            # Every column as text (nothing guessed: "007" stays "007"); blank cells null, and only
+            # Other columns as text (nothing guessed: "007" stays "007"); blank cells null, and only
             # blank cells: by default Arrow also reads "NA", "null", "N/A", "nan" ... as null, which
             # would blank a name "NA" and read a figure "N/A" as an empty cell, not a refused one.
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=True, null_values=[""]),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.float64() if n in numeric else pa.string() for n in names},
+                strings_can_be_null=True, null_values=[""]),
         )
     except (pa.ArrowInvalid, pa.ArrowException):  # a ragged row, invalid UTF-8, ...
         return None
@@ -154,9 +166,7 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
         if longest(name) > MAX_KEY_CHARS or not pc.all(pc.equal(col, pc.utf8_normalize(col, form="NFKC"))).as_py():
             return None
     for name in names:
-        spec = model.fields.get(name)
-        limit = MAX_NUMBER_CHARS if spec is not None and spec.numeric else MAX_CELL_CHARS
-        if longest(name) > limit:
+        if name not in numeric and longest(name) > MAX_CELL_CHARS:
             return None
 
     def encoded(name: str) -> tuple[np.ndarray, list[str]]:
@@ -194,14 +204,9 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
         col = column(name)
         empty = ~_valid(col)
         if spec.numeric:
-            # Arrow parses decimal text exactly as Python does (correctly rounded);
-            # it refuses `1,234`, `55%`, `1_000` and the like, which sends the
-            # file to the careful path. Text it reads as NaN ("nan") is not a
-            # blank cell, so a NaN anywhere but a blank cell sends it there too.
-            try:
-                values = _floats(pc.cast(col, pa.float64()))
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                return None
+            # Read as numbers above. Text Arrow reads as NaN ("nan") is not a blank
+            # cell, so a NaN anywhere but a blank cell sends the file to the careful path.
+            values = _floats(col)
             if not np.array_equal(np.isnan(values), empty):
                 return None
             columns[name] = values

@@ -179,3 +179,33 @@ def test_kept_key_codes_are_np_unique_of_the_kept_rows(values: list[str], data) 
     distinct, inverse = np.unique(kept, return_inverse=True)
     assert found.source is kept and found.distinct.dtype == distinct.dtype
     assert np.array_equal(found.distinct, distinct) and np.array_equal(found.codes, inverse.reshape(-1))
+
+
+@pytest.mark.parametrize(("cell", "takes_fast_path"), [
+    (" 3", True), ("3 ", True), ("1e0", True), ("+1", True), ("1.", True), (".5e1", True),
+    ("\u30003", False), ("1" * 65, False), ("0." + "0" * 62 + "1", False), ("3" + " " * 70, True),
+])
+def test_fast_csv_numbers_read_as_the_careful_path_reads_them(cell: str, takes_fast_path: bool, tmp_path) -> None:
+    """Number cells are parsed by Arrow's CSV reader: the same figures as the careful path, or it declines."""
+    from scoring.evidence import type_table
+    from scoring.fast_csv import plain_csv_evidence
+    from scoring_std.loaders import read_csv
+    from tests.test_fast_csv import assert_same
+
+    assert ENTERPRISE.sample is not None
+    lines = Path(ENTERPRISE.sample).read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("meetings")] = cell  # a count field
+    data = ("\n".join([lines[0], ",".join(cells)] + lines[2:]) + "\n").encode("utf-8")
+    path = tmp_path / "e.csv"
+    fast = plain_csv_evidence(ENTERPRISE, path, data)
+    assert (fast is not None) == takes_fast_path
+    try:
+        slow = type_table(read_csv(path, data), ENTERPRISE.model, source=str(path), data=data,
+                          member_fields=ENTERPRISE.member_fields)
+    except scoring.EvidenceError:
+        assert fast is None
+        return
+    if fast is not None:
+        assert_same(fast, slow)
