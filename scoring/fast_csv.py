@@ -66,12 +66,17 @@ def _valid(array: Any) -> np.ndarray:
     return valid
 
 
-def _floats(array: Any) -> np.ndarray:
-    """A float64 Arrow array as numpy, NaN where null."""
-    n = len(array)
-    values: np.ndarray = np.frombuffer(array.buffers()[1], dtype=np.float64, count=array.offset + n)[array.offset:].copy()
-    values[~_valid(array)] = np.nan
-    return values
+def _chunked_floats(chunked: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A float64 column read in chunks as one numpy array (NaN where null) and its null mask, copied
+    once from the chunks (combining them first would copy the column twice)."""
+    chunks = list(chunked.chunks)
+    if not chunks:
+        return np.zeros(0), np.zeros(0, dtype=bool)
+    values = np.concatenate([np.frombuffer(c.buffers()[1], dtype=np.float64, count=c.offset + len(c))[c.offset:]
+                             for c in chunks])
+    empty = ~np.concatenate([_valid(c) for c in chunks])
+    values[empty] = np.nan
+    return values, empty
 
 
 def _flags(array: Any) -> np.ndarray:
@@ -201,16 +206,17 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     for name, spec in model.fields.items():
         if name not in names:
             continue
-        col = column(name)
-        empty = ~_valid(col)
         if spec.numeric:
             # Read as numbers above. Text Arrow reads as NaN ("nan") is not a blank
             # cell, so a NaN anywhere but a blank cell sends the file to the careful path.
-            values = _floats(col)
+            values, empty = _chunked_floats(table.column(name))
             if not np.array_equal(np.isnan(values), empty):
                 return None
             columns[name] = values
-        elif spec.type == "bool":
+            continue
+        col = column(name)
+        empty = ~_valid(col)
+        if spec.type == "bool":
             lowered = pc.utf8_lower(col)
             yes = _flags(pc.is_in(lowered, value_set=_strings(pa, PLAIN_TRUE)))
             no = _flags(pc.is_in(lowered, value_set=_strings(pa, PLAIN_FALSE)))
