@@ -84,7 +84,7 @@ def _amendment(r: Record, where: str) -> Amendment:
     c = r.cells
     for col in ("unit", "field", "reason", "approved_by"):
         if not c[col]:
-            raise EvidenceError(f"{r.label}: the {col} is empty; every amendment names its unit, field, reason "
+            raise EvidenceError(f"{r.at(col)}: the {col} is empty; every amendment names its unit, field, reason "
                                 "and who approved it", path=where)
     if c["rater"]:
         raise EvidenceError(f"{r.label}: a rater is given, but evidence has no rater panels yet; "

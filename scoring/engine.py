@@ -336,7 +336,7 @@ class Engine:
                           for p in self.registry.plugins),
         )
         result = Result(rubric, evidence, layout, items, totals, decisions, consequences, provenance,
-                        tuple(warnings))
+                        tuple(warnings), looking_back=looking_back if previous is not None or earlier else None)
         if committee is not None:
             result = overridden(result, load_decisions(committee) if isinstance(committee, (str, Path))
                                 else list(committee), looking_back)

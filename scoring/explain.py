@@ -4,6 +4,12 @@ Nothing here is stored per unit during scoring: the item methods are run again
 on the unit's own frames (a handful of rows) to show the raw points before the
 clip, and every other figure is read from the result's columns. The wording is
 meant to be read by the unit's own staff when they check or appeal a result.
+
+It is written in the rubric's language: every phrase and section title comes
+from the labels table of scoring/report/labels.py (keys `ex_*`). A new section
+is `words.section("mykey")` with its title under `ex_sec_mykey` in every
+language's table (a test fails when a table lacks a key); its lines use
+`words("ex_...", **fields)` the same way.
 """
 
 from __future__ import annotations
@@ -29,9 +35,35 @@ from .layout import Layout
 from .methods import expression_params
 from .payouts import PaidUnit
 from .plan import CompiledIndicator
+from .report.data import rule_text
+from .report.labels import labels_for, member_word
 
 if TYPE_CHECKING:
+    from .amend import Amendment
+    from .overrides import Override
     from .result import Result
+
+
+class Words:
+    """The explanation's words in the rubric's language (scoring/report/labels.py, keys `ex_*`)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.table = labels_for(language)
+
+    def __call__(self, key: str, **fields: object) -> str:
+        return self.table[key].format(**fields) if fields else self.table[key]
+
+    def section(self, key: str, **fields: object) -> Section:
+        """A section whose title is looked up by its key (`ex_sec_<key>`), so each has one title per language."""
+        return Section(self(f"ex_sec_{key}", **fields), key=key)
+
+
+ENGLISH = Words("en")
+
+
+def words_of(result: Result) -> Words:
+    return Words(result.rubric.model.rubric.language)
 
 
 def _g(x: float | None, places: int = 4) -> str:
@@ -53,6 +85,7 @@ def _v(x: object) -> str:
 class Section:
     title: str
     lines: list[str] = field(default_factory=list)
+    key: str = ""   # what the section is (head, dimension, totals, grade, ...), whatever its title's language
 
 
 @dataclass
@@ -69,7 +102,9 @@ class Explanation:
         return "\n".join(out).rstrip() + "\n"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"unit": self.unit, "sections": [{"title": s.title, "lines": s.lines} for s in self.sections]}
+        return {"unit": self.unit,
+                "sections": [{"title": s.title, "lines": s.lines, **({"key": s.key} if s.key else {})}
+                             for s in self.sections]}
 
     def __str__(self) -> str:
         return self.to_text()
@@ -78,22 +113,25 @@ class Explanation:
 def explain_unit(result: Result, i: int) -> Explanation:
     rubric, layout, d, t = result.rubric, result.layout, result.decisions, result.totals
     model = rubric.model
+    w = words_of(result)
     p = model.rubric.precision
     unit = result._unit(i)
     sections: list[Section] = []
-    head = Section(f"{model.rubric.unit} {unit.id} — {model.rubric.title} ({model.rubric.id} {model.rubric.version})")
+    head = w.section("head", unit=model.rubric.unit, id=unit.id, title=model.rubric.title, rubric=model.rubric.id,
+                     version=model.rubric.version)
     if unit.status == "not_assessable":
-        head.lines.append("not assessable: no item of the rubric applies to this unit, so it has no score, grade or rank")
+        head.lines.append(w("ex_not_assessable"))
     else:
-        head.lines.append(f"score {_g(unit.score)}, grade {unit.grade}, rank {unit.rank}")
+        head.lines.append(w("ex_summary", score=_g(unit.score), grade=unit.grade, rank=unit.rank))
     sections.append(head)
 
     frames = np.arange(layout.starts[i], layout.last[i] + 1)
     members = unit.members
     periods = [str(x) for x in layout.frame_period[frames]]
     for dim in model.dimension:
-        sec = Section(f"{dim.title or dim.id} [{dim.id}]" + (f", phase {dim.phase}" if dim.phase else "")
-                      + (" (bonus)" if dim.kind == "bonus" else ""))
+        sec = w.section("dimension", title=dim.title or dim.id, id=dim.id)
+        sec.title += (w("ex_phase_of", phase=dim.phase) if dim.phase else "") + (
+            w("ex_bonus_mark") if dim.kind == "bonus" else "")
         for ind, col in zip(rubric.indicators, result.items):
             if ind.dimension is not dim:
                 continue
@@ -102,84 +140,135 @@ def explain_unit(result: Result, i: int) -> Explanation:
             item = run_method(ind, layout, rows)
             raw, na, value = item.raw, item.not_applicable, item.value
             describe = ind.method.describe(ind.params, ind.points) if ind.method.describe else ind.method.summary
-            sec.lines.append(f"{ind.spec.title or ind.id} [{ind.id}], {_g(ind.points)} points, {ind.method.name}: {describe}")
+            sec.lines.append(w("ex_indicator", title=ind.spec.title or ind.id, id=ind.id, points=_g(ind.points),
+                               method=ind.method.name, rule=rule_text(describe, w.language)))
             for k, row in enumerate(rows.tolist()):
-                label = f"period {layout.frame_period[row]}: " if len(rows) > 1 or periods[0] else ""
-                inputs = ", ".join(
-                    f"{n} = {'(blank)' if layout.missing[n][row] else _v(layout.columns[n][row])}" for n in ind.inputs)
-                inputs += _conditions(ind, layout, row)
+                label = w("ex_period", period=layout.frame_period[row]) if len(rows) > 1 or periods[0] else ""
+                inputs = w("ex_sep").join(
+                    f"{n} = {w('ex_blank') if layout.missing[n][row] else _v(layout.columns[n][row])}"
+                    for n in ind.inputs)
+                inputs += _conditions(ind, layout, row, w)
                 if na[k]:
                     missing = [n for n in ind.inputs if layout.missing[n][row]]
-                    why = f"{', '.join(missing)} not applicable" if missing else "not applicable (method)"
-                    sec.lines.append(f"  {label}{inputs} → {why} → item rescaled away")
+                    why = w("ex_na_fields", fields=", ".join(missing)) if missing else w("ex_na_method")
+                    sec.lines.append("  " + w("ex_item_na", label=label, inputs=inputs, why=why))
                     continue
                 finite = bool(np.isfinite(raw[k]))
                 clipped = min(max(float(raw[k]), 0.0), ind.points) if finite else 0.0
                 note = ""
                 if not finite:
-                    note = " (the figure is undefined, a division by zero?, so it earns 0)"
+                    note = w("ex_undefined")
                 elif raw[k] < 0:
-                    note = f" (floored at 0 from {_g(float(raw[k]))}: 扣完为止)"
+                    note = w("ex_floored", raw=_g(float(raw[k])))
                 elif raw[k] > ind.points:
-                    note = f" (capped at {_g(ind.points)} from {_g(float(raw[k]))})"
-                sec.lines.append(f"  {label}{inputs} → value {_v(value[k])} → {_g(clipped)} points{note}")
+                    note = w("ex_capped", points=_g(ind.points), raw=_g(float(raw[k])))
+                sec.lines.append("  " + w("ex_item", label=label, inputs=inputs, value=_v(value[k]), points=_g(clipped),
+                                          note=note))
             if col.member_values:
                 for member in members:
                     figures = member["values"].get(ind.id, {})
-                    shown = ", ".join(f"{k} {_v(v) if v is not None else '—'}" for k, v in figures.items())
-                    sec.lines.append(f"  member {member['id']}: {shown}")
+                    shown = w("ex_sep").join(f"{member_word(k, w.language)} {_v(v) if v is not None else '—'}"
+                                             for k, v in figures.items())
+                    sec.lines.append("  " + w("ex_member", id=member["id"], figures=shown))
             if len(rows) > 1:
-                sec.lines.append(f"  combined over periods ({combiner}): {_g(float(col.points[i]))} points"
-                                 if col.applicable[i] else "  not applicable in every period: rescaled away")
+                sec.lines.append("  " + (w("ex_combined", how=combiner, points=_g(float(col.points[i])))
+                                         if col.applicable[i] else w("ex_na_every")))
         earned = float(t.dimension_points[dim.id][i])
         if dim.kind == "bonus":
-            cap = f"; capped at {_g(dim.points)}" if earned > dim.points else ""
-            sec.lines.append(f"bonus items earn {_g(earned)}{cap}")
+            cap = w("ex_bonus_cap", points=_g(dim.points)) if earned > dim.points else ""
+            sec.lines.append(w("ex_bonus_earned", earned=_g(earned), cap=cap))
         else:
-            sec.lines.append(f"dimension: {_g(earned)} of {_g(float(t.dimension_max[dim.id][i]))} applicable points "
-                             f"(full {_g(dim.points)})")
+            sec.lines.append(w("ex_dimension", earned=_g(earned), applicable=_g(float(t.dimension_max[dim.id][i])),
+                               full=_g(dim.points)))
         sections.append(sec)
 
-    totals = Section("Totals")
+    totals = w.section("totals")
     scale = model.rubric.scale
     if model.phases:
         for name, spec in model.phases.items():
             dims = [x for x in model.dimension if x.phase == name and x.kind == "base"]
             earned = sum(float(t.dimension_points[x.id][i]) for x in dims)
             appl = sum(float(t.dimension_max[x.id][i]) for x in dims)
-            totals.lines.append(f"phase {name}: {_g(earned)} / {_g(appl)} × {_g(scale)} = {_g(float(t.phase_scores[name][i]))}, "
-                                f"weight {_g(spec.weight)}")
-    totals.lines.append(f"base total (缺项折算 {model.rubric.not_applicable}): {_g(float(t.base[i]))}")
-    totals.lines.append(f"bonus: {_g(float(t.bonus[i]))}")
+            totals.lines.append(w("ex_phase", name=name, earned=_g(earned), applicable=_g(appl), scale=_g(scale),
+                                  score=_g(float(t.phase_scores[name][i])), weight=_g(spec.weight)))
+    totals.lines.append(w("ex_base", rule=model.rubric.not_applicable, base=_g(float(t.base[i]))))
+    totals.lines.append(w("ex_bonus", bonus=_g(float(t.bonus[i]))))
     vetoes = [v for j, v in enumerate(model.veto) if d.vetoes[i, j]]
     for v in vetoes:
-        effect = {"zero": "score set to 0", "fail": "grade forced to the lowest, score kept"}.get(
-            v.effect, f"grade set to {v.grade}, score kept")
-        totals.lines.append(f"veto {v.id} — {v.title} ({v.when}): {effect}")
+        effect = {"zero": w("ex_veto_zero"), "fail": w("ex_veto_fail")}.get(v.effect) or w("ex_veto_grade", grade=v.grade)
+        totals.lines.append(w("ex_veto", id=v.id, title=v.title, when=v.when, effect=effect))
     if unit.status != "not_assessable":
         raw_total = 0.0 if any(v.effect == "zero" for v in vetoes) else float(t.total[i])
-        totals.lines.append(f"total {_g(raw_total, 9)} → rounded half-up to {p} decimal(s): {_g(unit.score)}")
+        totals.lines.append(w("ex_total", raw=_g(raw_total, 9), places=p, score=_g(unit.score)))
     sections.append(totals)
 
     if unit.status != "not_assessable":
-        sections.append(_grade_section(result, i, vetoes != []))
-        sections.append(_rank_section(result, i))
+        sections.append(_grade_section(result, i, vetoes != [], w))
+        sections.append(_rank_section(result, i, w))
     if model.consequence:
-        sections.append(_consequence_section(result, i))
+        sections.append(_consequence_section(result, i, w))
+    earlier = _earlier_section(result, i, w)
+    if earlier.lines:
+        sections.append(earlier)
     amended = result.amendments_of(unit.id)
     if amended:
-        sections.append(Section("Amendments (复核更正, applied to the evidence before scoring)",
-                                [a.line() for a in amended]))
+        sections.append(w.section("amendments"))
+        sections[-1].lines += [_amendment_line(a, w) for a in amended]
     decided = result.overrides_of(unit.id)
     if decided:
-        sections.append(Section("Committee decisions (override the rules above)", [o.line() for o in decided.values()]))
+        sections.append(w.section("decisions"))
+        sections[-1].lines += [_override_line(result, o, w) for o in decided.values()]
     if unit.status != "not_assessable":
         # How close to the next grade and to each quota's cut (scoring.analysis.margins).
-        sections.append(Section("Margins", result.margins().lines(i)))
+        margins = w.section("margins")
+        margins.lines += result.margins().lines(i, w.table)
+        sections.append(margins)
     return Explanation(unit.id, sections)
 
 
-def _conditions(ind: CompiledIndicator, layout: Layout, row: int) -> str:
+def _amendment_line(a: Amendment, w: Words) -> str:
+    if w.language == "en":
+        return a.line()  # the amendment's own words, as the JSON result's readers know them
+    period = w("ex_period_in", period=a.period) if a.period else ""
+    return w("ex_amendment", field=a.field, period=period, old=a.old, new=a.new, reason=a.reason, by=a.approved_by)
+
+
+def _side(side: dict[str, Any], w: Words) -> str:
+    if "grade" in side:
+        return w("ex_side_grade", grade=side["grade"])
+    text = w("ex_side_granted") if side.get("granted") else w("ex_side_not_granted")
+    if side.get("amount") is not None and side.get("granted"):
+        text = w("ex_side_amount", text=text, amount=f"{side['amount']:.2f}")
+    return w("ex_side_why", text=text, why=side["why"]) if side.get("why") else text
+
+
+def _override_line(result: Result, o: Override, w: Words) -> str:
+    if w.language == "en":
+        return o.line()  # the override's own words, as the consequence's reason in the JSON result says it
+    d = o.decision
+    titles = {c.id: c.title for c in result.rubric.model.consequence}
+    target = w("grade") if d.target == "grade" else titles.get(d.target, d.target)
+    return w("ex_override", target=target, rule=_side(o.rule, w), action=w(f"ex_action_{d.action}", value=d.value),
+             decided=_side(o.outcome, w), reason=d.reason, by=d.decided_by, date=d.date)
+
+
+def _earlier_section(result: Result, i: int, w: Words) -> Section:
+    """The earlier results' figures (`previous.*`, `history.*`) the rubric's conditions read, for this unit."""
+    sec = w.section("earlier")
+    rubric = result.rubric
+    names = set().union(*(e.names for e in rubric.consequence_when),
+                        *(p.names for p in rubric.payouts if p is not None))
+    read = sorted(n for n in names if n.startswith(("previous.", "history.")))
+    columns, missing = result.looking_back or ({}, {})
+    for name in read:
+        if name not in columns or (name in missing and bool(missing[name].all())):
+            continue  # no earlier result holds it for anyone: none was given
+        gone = bool(missing[name][i]) if name in missing else False
+        sec.lines.append(w("ex_earlier", name=name, value=w("ex_none") if gone else _v(columns[name][i])))
+    return sec
+
+
+def _conditions(ind: CompiledIndicator, layout: Layout, row: int, w: Words = ENGLISH) -> str:
     """Whether each of the item's conditions (`all_when`, ...) held on this row."""
     out = ""
     for param, kind in expression_params(ind.method.params).items():
@@ -188,52 +277,53 @@ def _conditions(ind: CompiledIndicator, layout: Layout, row: int) -> str:
             continue
         env = {n: layout.columns[n][row : row + 1] for n in expr.names}
         held = bool(expr.evaluate_bool(env, 1)[0])
-        out += f"; {param} `{expr.source}` {'holds' if held else 'does not hold'}"
+        out += w("ex_cond_holds" if held else "ex_cond_fails", param=param, source=expr.source)
     return out
 
 
-def _grade_section(result: Result, i: int, vetoed: bool) -> Section:
+def _grade_section(result: Result, i: int, vetoed: bool, w: Words = ENGLISH) -> Section:
     model, d = result.rubric.model, result.decisions
-    sec = Section("Grade")
+    sec = w.section("grade")
     score = float(d.score[i])
     for g, band in enumerate(model.grade):
         if d.grade_failed_require[i, g]:
-            sec.lines.append(f"{band.name} (≥ {_g(band.min)}) reached on score, but require `{band.require}` fails")
+            sec.lines.append(w("ex_require_fails", grade=band.name, min=_g(band.min), require=band.require))
     g = int(d.grade[i])
     decided = result.overrides_of(str(result.layout.unit_ids[i])).get("grade")
     if decided is not None:
-        sec.lines.append(f"by the rules: {decided.rule['grade']}; set to {model.grade[g].name} by a committee decision: "
-                         f"{decided.decision.reason} ({decided.decision.decided_by}, {decided.decision.date})")
+        sec.lines.append(w("ex_grade_set", rule=decided.rule["grade"], grade=model.grade[g].name,
+                           reason=decided.decision.reason, by=decided.decision.decided_by,
+                           date=decided.decision.date))
     elif vetoed:
         lowest = g == len(model.grade) - 1
-        sec.lines.append(f"vetoed: grade {model.grade[g].name}" + (" (the lowest)" if lowest else " (set by the veto)"))
+        sec.lines.append(w("ex_vetoed_lowest" if lowest else "ex_vetoed_set", grade=model.grade[g].name))
     else:
-        sec.lines.append(f"{_g(score)} ≥ {_g(model.grade[g].min)}: {model.grade[g].name}")
+        sec.lines.append(w("ex_grade_line", score=_g(score), min=_g(model.grade[g].min), grade=model.grade[g].name))
     return sec
 
 
-def _rank_section(result: Result, i: int) -> Section:
+def _rank_section(result: Result, i: int, w: Words = ENGLISH) -> Section:
     model, d = result.rubric.model, result.decisions
-    sec = Section("Rank")
+    sec = w.section("rank")
     score = d.score
     within = model.rank.within
     same_group = np.ones(score.shape, dtype=bool)
     if within:
         group = result.layout.columns[within][result.layout.last]
         same_group = group == group[i]
-        sec.lines.append(f"ranked within {within} = {group[i]}")
+        sec.lines.append(w("ex_within", field=within, value=group[i]))
     tied = np.flatnonzero(same_group & (score == score[i]) & (d.vetoed == d.vetoed[i]))
-    sec.lines.append(f"rank {int(d.rank[i])} ({model.rank.ties} ties) on the rounded total {_g(float(score[i]))}")
+    sec.lines.append(w("ex_rank_line", rank=int(d.rank[i]), ties=model.rank.ties, score=_g(float(score[i]))))
     if model.rank.vetoed == "last" and d.vetoed[i]:
-        sec.lines.append("vetoed units rank after every unit without a veto")
+        sec.lines.append(w("ex_vetoed_last"))
     others = [result.layout.unit_ids[j] for j in tied.tolist() if j != i]
     if others:
-        sec.lines.append(f"equal total with: {', '.join(map(str, others[:10]))}" + (" …" if len(others) > 10 else ""))
+        sec.lines.append(w("ex_equal", units=", ".join(map(str, others[:10])) + (" …" if len(others) > 10 else "")))
         for name, key in d.tie_keys.items():
-            sec.lines.append(f"tie-break {name}: {_g(float(key[i]))}; "
-                             + ", ".join(f"{result.layout.unit_ids[j]} {_g(float(key[j]))}" for j in tied.tolist()[:10] if j != i))
+            sec.lines.append(w("ex_tie_break", name=name, mine=_g(float(key[i])), others=", ".join(
+                f"{result.layout.unit_ids[j]} {_g(float(key[j]))}" for j in tied.tolist()[:10] if j != i)))
         if not d.tie_keys:
-            sec.lines.append("no tie-break declared: the tie stands")
+            sec.lines.append(w("ex_no_tie_break"))
     return sec
 
 
@@ -242,34 +332,37 @@ def _quota(count: int | None, size: float) -> int:
     return count if count is not None else int(size)
 
 
-def consequence_reason(result: Result, i: int, j: int) -> str:
-    """Why unit `i` did or did not receive consequence `j`, in one line."""
+def consequence_reason(result: Result, i: int, j: int, w: Words = ENGLISH) -> str:
+    """Why unit `i` did or did not receive consequence `j`, in one line (English unless `w` says otherwise:
+    the JSON result and English reports keep the English line)."""
     model, cq = result.rubric.model, result.consequences
     spec = model.consequence[j]
     status, other = int(cq.status[i, j]), int(cq.detail[i, j])
     rank = result.decisions.overall_rank[i]
     if status == NOT_ELIGIBLE:
-        return f"condition `{spec.when}` does not hold"
+        return w("ex_cr_not_hold", when=spec.when)
     if status == OVERRULED:
-        return "denied by a committee decision"
+        return w("ex_cr_overruled")
     if status == BLOCKED_BY_VETO:
-        return f"blocked by veto {model.veto[other].id} ({model.veto[other].title})"
+        return w("ex_cr_veto", id=model.veto[other].id, title=model.veto[other].title)
     if status == BLOCKED_BY_CONSEQUENCE:
-        return f"blocked by {model.consequence[other].id} ({model.consequence[other].title})"
-    group = f" in {spec.quota.within} {result.layout.final(spec.quota.within)[i]}" if spec.quota and spec.quota.within else ""
+        return w("ex_cr_blocked", id=model.consequence[other].id, title=model.consequence[other].title)
+    group = (w("ex_cr_group", field=spec.quota.within, value=result.layout.final(spec.quota.within)[i])
+             if spec.quota and spec.quota.within else "")
     if status == OUTSIDE_QUOTA and spec.quota and spec.quota.within and np.isnan(cq.quota_size[i, j]):
-        return f"no {spec.quota.within} value, so no place in any {spec.quota.within}'s quota"
+        return w("ex_cr_no_group", field=spec.quota.within)
     if status == OUTSIDE_QUOTA:
         size = _quota(spec.quota.count if spec.quota else None, cq.quota_size[i, j])
         cut = cq.quota_cut[i, j]
-        tie = "; tied at the cut, and ties are excluded" if rank == cut else ""
-        return f"rank {_g(float(rank))}, quota {size}{group}{tie}"
+        tie = w("ex_cr_tie") if rank == cut else ""
+        return w("ex_cr_outside", rank=_g(float(rank)), size=size, group=group, tie=tie)
     if status == COUNTED_ONCE:
         kept = model.consequence[other]
-        return f"the same achievement ({spec.achievement}) is rewarded once, by {kept.id} at the higher amount"
-    parts = [f"`{spec.when}` holds"]
+        return w("ex_cr_once", achievement=spec.achievement, id=kept.id)
+    parts = [w("ex_cr_holds", when=spec.when)]
     if spec.quota is not None:
-        parts.append(f"rank {_g(float(rank))} within quota {_quota(spec.quota.count, cq.quota_size[i, j])}{group}")
+        parts.append(w("ex_cr_within", rank=_g(float(rank)), size=_quota(spec.quota.count, cq.quota_size[i, j]),
+                       group=group))
     payout = result.rubric.payouts[j]
     if payout is not None and status == GRANTED:
         # The grade from the unit's own index: `result.grades` builds the whole column.
@@ -280,18 +373,19 @@ def consequence_reason(result: Result, i: int, j: int) -> str:
         said = payout.kind.explain(payout.params, paid) if payout.kind.explain is not None else ""
         if said:
             parts.append(said)
-    return "; ".join(parts)
+    return w("ex_cr_sep").join(parts)
 
 
-def _consequence_section(result: Result, i: int) -> Section:
+def _consequence_section(result: Result, i: int, w: Words = ENGLISH) -> Section:
     model, cq = result.rubric.model, result.consequences
-    sec = Section("Consequences")
+    sec = w.section("consequences")
     for j, c in enumerate(model.consequence):
-        reason = consequence_reason(result, i, j)
+        reason = consequence_reason(result, i, j, w)
         if cq.status[i, j] == GRANTED:
-            amount = f", amount {_g(float(cq.amounts[i, j]), 2)}" if result.rubric.payouts[j] is not None else ""
-            who = f" (to the {c.person_role})" if c.applies_to == "person" else ""
-            sec.lines.append(f"{c.id} — {c.title}{who}: granted{amount}; {reason}")
+            amount = (w("ex_amount", amount=_g(float(cq.amounts[i, j]), 2))
+                      if result.rubric.payouts[j] is not None else "")
+            who = w("ex_to_person", role=c.person_role) if c.applies_to == "person" else ""
+            sec.lines.append(w("ex_granted", id=c.id, title=c.title, who=who, amount=amount, reason=reason))
         else:
-            sec.lines.append(f"{c.id} — {c.title}: not granted, {reason}")
+            sec.lines.append(w("ex_not_granted", id=c.id, title=c.title, reason=reason))
     return sec

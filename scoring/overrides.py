@@ -108,11 +108,12 @@ def _decision(r: Record, where: str) -> CommitteeDecision:
     c = r.cells
     for col in REQUIRED:
         if not c[col]:
-            raise EvidenceError(f"{r.label}: the {col} is empty; every committee decision names its unit, target, "
+            raise EvidenceError(f"{r.at(col)}: the {col} is empty; every committee decision names its unit, target, "
                                 "action, reason, who decided and the date", path=where)
     action = ACTIONS.get(c["action"].casefold())
     if action is None:
-        raise EvidenceError(f"{r.label}: action {c['action']!r} is not grant, deny or set", path=where)
+        raise EvidenceError(f"{r.at('action')}: action {c['action']!r} is not grant, deny or set "
+                            "(授予, 不予 or 改为)", path=where)
     return CommitteeDecision(c["unit"], c["target"], action, c["value"], c["reason"], c["decided_by"], c["date"],
                              where, r.label)
 

@@ -54,12 +54,15 @@ from .report.tables import (
     consequence_rows,
     consequence_totals,
     deduction_rows,
+    extra_columns,
+    extra_text_columns,
     fmt_cell,
     ranking_columns,
     rejected_rows,
     show_value,
     veto_rows,
 )
+from .report.workflow import amendment_rows, amendment_text, decision_marks, decision_text, override_rows
 from .writers import WriteOptions
 from .methods import (
     BoolArray,
@@ -97,6 +100,10 @@ __all__ = [
     "NA", "Column", "Report", "Table", "WriteOptions", "about_rows", "consequence_rows",
     "consequence_totals", "csv_text", "csv_texts", "deduction_rows", "fmt_cell", "html_text", "labels_for", "md_text",
     "member_word", "ranking_columns", "rejected_rows", "script_json", "show_value", "veto_rows",
+    # amendments and committee decisions (scoring.report.workflow)
+    "amendment_rows", "amendment_text", "decision_marks", "decision_text", "override_rows",
+    # extra tables (statistics): shares shown as percentages
+    "extra_columns", "extra_text_columns",
     # column-by-column JSON, JSON Lines and Parquet of a result, for writers
     "document_json", "document_parts", "jsonl_lines", "parquet_bytes", "write_parts",
     "Budget", "PaidUnit", "Payout", "PayoutInput", "PayoutKind", "Shorthand", "check_amounts", "decimal_figure",

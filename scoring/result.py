@@ -199,6 +199,10 @@ class Result:
     group_by: str | None = None
     # When the result was made (UTC; SOURCE_DATE_EPOCH fixes it), for the reports' 说明.
     created: str = field(default_factory=run_time, compare=False)
+    # The earlier results' columns the consequences read (`previous.*`, `history.*`) and where
+    # each is missing, kept so `scoring explain` can show a unit the figures its rules read.
+    looking_back: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] | None = field(
+        default=None, repr=False, compare=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # --- columns -----------------------------------------------------------

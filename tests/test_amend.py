@@ -82,6 +82,7 @@ def test_an_amendment_that_changes_nothing_changes_no_result(engine, scores, dat
     assert same.pop("amendments")
     for unit in same["units"]:
         unit.pop("amendments", None)
+    assert same["report"].pop("amended_fields") == {"a": "a"}  # the titles the reports show the amendment with
     for doc in (same, plain):  # when each result was made (the reports' 说明) is not a result
         doc["report"].pop("created")
     assert same == plain

@@ -87,9 +87,9 @@ def test_impact_end_to_end(tmp_path):
 def test_explain_shows_margins(unit):
     proc = scoring_cli("explain", BUNDLED, "--sample", unit)
     assert proc.returncode == 0, proc.stderr
-    margins = proc.stdout.split("\nMargins\n")[1]
-    assert "优秀: 3.0 above its floor 90 (the top grade)" in margins
-    assert "advanced_unit (安全生产先进单位): rank 18, cut at rank 18, inside the quota, 1.0 ahead" in margins
+    margins = proc.stdout.split("\n差距\n")[1]  # the bundled rubric is Chinese, and so is its explanation
+    assert "优秀：高出该等级下限（90）3.0 分（最高等级）" in margins
+    assert "advanced_unit（安全生产先进单位）：排名 18，名额线为第 18 名，在名额内，领先名额外最高者 1.0 分" in margins
 
 
 def test_outputs_never_clobber_an_input(tmp_path):

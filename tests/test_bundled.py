@@ -69,7 +69,8 @@ def test_sample_generator_reproduces_the_committed_file(engine, rubric_id, tmp_p
 def test_explanation_says_when_a_condition_took_all_points(engine):
     result = engine.score("enterprise-safety-target", REPO / "rubrics" / "samples" / "enterprise-safety-target.csv")
     text = result.explain("E023").to_text()
-    assert "all_when `deaths > death_limit` holds → value 1 → 0 points" in text
+    # A Chinese rubric is explained in Chinese (the rubric's `language`).
+    assert "all_when `deaths > death_limit` 成立 → 数值 1 → 0 分" in text
 
 
 @pytest.mark.parametrize("rubric_id", bundled_ids())

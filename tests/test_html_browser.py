@@ -99,3 +99,43 @@ def test_the_html_report_in_a_browser(browser: Any, tmp_path: Path, rid: str) ->
     assert hi - lo > 100, "the screenshot is blank"
     assert sum(1 for count in image.histogram() if count) > 20  # text, charts and lines, not one flat colour
     page.close()
+
+
+def test_committee_decisions_and_amendments_in_a_browser(browser: Any, tmp_path: Path) -> None:
+    """The ranking marks the rows the committee decided on; a section lists every decision and amendment."""
+    (tmp_path / "d.csv").write_text("单位,事项,决定,值,理由,决定人,日期\n"
+                                    "E047,advanced_unit,不予,,年内发生较大舆情,局长办公会,2026-01-15\n"
+                                    "E052,advanced_unit,授予,,补报材料经核实,局长办公会,2026-01-15\n"
+                                    "E023,grade,改为,合格,复核认定,局长办公会,2026-01-15\n", encoding="utf-8")
+    (tmp_path / "a.csv").write_text("单位,字段,期间,原值,新值,理由,批准人\nE023,meetings,2026Q1,0,2,会议记录补录,安监科 张三\n",
+                                    encoding="utf-8")
+    scoring_run("run", "enterprise-safety-target", "--amend", "a.csv", "--decisions", "d.csv", "-o", "report.html",
+                cwd=tmp_path)
+    page, errors, requests = open_report(browser, tmp_path / "report.html")
+    assert errors == [] and requests == []
+    marked = page.locator("#ranking-table tbody tr.overridden")
+    assert sorted(marked.nth(k).locator("td").nth(1).inner_text() for k in range(marked.count())) == [
+        "E023 ※", "E047 ※", "E052 ※"]
+    e047 = page.locator("#ranking-table tbody tr.overridden", has_text="E047")
+    assert "安全生产先进单位：规则给予，金额 5,000.00→现不给予（年内发生较大舆情；局长办公会，2026-01-15）" in e047.inner_text()
+    # The marked row stands out: a ※ by the id whose tooltip is the decision, a coloured bar on its first cell.
+    assert "年内发生较大舆情" in str(e047.locator("td .mark").get_attribute("title"))
+    bar = e047.locator("td").first.evaluate("td => getComputedStyle(td).boxShadow")
+    assert "inset" in bar and bar != "none"
+    decisions = page.locator("#workflow table").nth(0).locator("tbody tr")
+    assert decisions.count() == 3 and "复核认定" in decisions.nth(2).inner_text()
+    amended = page.locator("#workflow table").nth(1).locator("tbody tr")
+    assert amended.count() == 1 and "会议记录补录" in amended.nth(0).inner_text()
+    # Filtering by text still finds a decided unit.
+    page.fill("#filter-text", "E047")
+    assert page.inner_text("#shown-count") == "1"
+    page.fill("#filter-text", "")
+    section = page.locator("#workflow")
+    section.scroll_into_view_if_needed()
+    shot = section.screenshot(path=str(tmp_path / "workflow.png"))
+    e047.screenshot(path=str(tmp_path / "ranking-row.png"))
+    image = pytest.importorskip("PIL.Image").open(io.BytesIO(shot)).convert("L")
+    lo, hi = image.getextrema()
+    assert hi - lo > 100, "the screenshot is blank"
+    assert errors == [] and requests == []
+    page.close()

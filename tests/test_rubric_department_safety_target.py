@@ -85,7 +85,7 @@ def test_cli_pays_the_ranking_award_by_rank_band(doc):
 def test_explain_names_the_rank_band():
     proc = scoring_cli("explain", RUBRIC_ID, "--sample", "BM13")
     assert proc.returncode == 0, proc.stderr
-    assert "ranking_award — 年度考核排名奖励: granted, amount 5000;" in proc.stdout
+    assert "ranking_award — 年度考核排名奖励：给予，金额 5000；" in proc.stdout
     assert "rank 8 is in band 4–10: 5,000" in proc.stdout
 
 

@@ -5,7 +5,9 @@ opens offline on an intranet and makes no network request. Sections: a
 summary (units, grades, consequence totals and pool rules), charts (the grade
 distribution; the indicators that lose the most points, overall and by the
 rubric's first grouping field), the ranking with names (sortable by any
-column, filterable by grade, by each grouping field and by text), any extra
+column, filterable by grade, by each grouping field and by text; a row the
+committee decided on is marked, with its decision in a column), the committee
+decisions and amendments (when the run had any), any extra
 sections (`Report.extra`), and each unit's explanation. An A4 print stylesheet
 drops the controls, opens every unit's section and keeps rows whole.
 
@@ -34,6 +36,12 @@ from scoring.plugin import (
     NA,
     Column,
     about_rows,
+    amendment_rows,
+    amendment_text,
+    decision_marks,
+    decision_text,
+    extra_text_columns,
+    override_rows,
     consequence_totals,
     fmt_cell,
     ranking_columns,
@@ -70,6 +78,9 @@ td.wrap{white-space:normal!important;min-width:9em}
 #ranking-table th.n{min-width:4.5em}
 table.compact{width:auto;min-width:50%%}
 tr.vetoed td{background:#fff1f0}
+tr.overridden td:first-child{box-shadow:inset 4px 0 0 #d48806}
+.mark{color:#ad6800;font-weight:600;white-space:nowrap}
+td.decided{background:#fffbe6;min-width:18em}
 #ranking-table th{cursor:pointer;user-select:none;position:sticky;top:0}
 #ranking-table th[aria-sort=ascending]::after{content:" ▲"}#ranking-table th[aria-sort=descending]::after{content:" ▼"}
 .filters{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:8px 0}
@@ -91,7 +102,7 @@ summary{cursor:pointer;font-weight:600}
  #ranking-table th{white-space:normal;padding:2px 3px}
  #ranking-table td{white-space:nowrap;padding:2px 3px}
  #ranking-table td.wrap{white-space:normal}
- td.wrap{min-width:0}
+ td.wrap,td.decided{min-width:0}
  h2{break-after:avoid}
  tr,figure,.card{break-inside:avoid}
  thead{display:table-header-group}
@@ -229,7 +240,7 @@ def chart_data(report: Report) -> dict[str, Any]:
     return data
 
 
-WRAPPED = ("consequences", "reason", "rule", "vetoes")  # long text columns; the others stay on one line
+WRAPPED = ("consequences", "reason", "rule", "vetoes", "decisions", "amendments")  # long text columns; the others stay on one line
 
 
 def _cell(value: Any, col: Column) -> str:
@@ -237,6 +248,8 @@ def _cell(value: Any, col: Column) -> str:
     text = fmt_cell(value, col, thousands=col.kind == "amount")
     cls = ' class="na"' if value is NA else (' class="n"' if col.kind != "text" else
                                              (' class="wrap"' if col.id in WRAPPED else ""))
+    if col.id == "decisions" and text:
+        cls = ' class="wrap decided"'  # a committee decision stands out on the row it changed
     return f'<td{cls} data-v="{e(sort)}">{e(text)}</td>'
 
 
@@ -293,14 +306,24 @@ def _ranking(report: Report) -> str:
     names = report.names
     group_cols = [(g["id"], meta["group_values"][g["id"]]) for g in meta["groups"]]
     vetoed: list[bool] = np.asarray(report.vetoes.any(axis=1), dtype=bool).tolist() if report.vetoes.size else [False] * report.n
+    decided = decision_marks(report) if report.overrides else [""] * report.n
     body = []
-    cell_rows = list(zip(*([_cell(v, c) for v in c.values] for c in columns)))
+    cell_rows = [list(r) for r in zip(*([_cell(v, c) for v in c.values] for c in columns))]
+    at_id = [c.id for c in columns].index("id")
     for k in range(report.n):
+        if decided[k]:
+            # The decision column is far right on a wide ranking: a mark by the id says so at once,
+            # and its tooltip carries the decision.
+            cell_rows[k][at_id] = (cell_rows[k][at_id][:-len("</td>")]
+                                   + f' <span class="mark" title="{e(decided[k])}">※</span></td>')
         attrs = f' data-grade="{e(report.grade[k] or "")}"' + "".join(
             f' data-g-{e(gid)}="{e(vals[k])}"' for gid, vals in group_cols)
         attrs += f' data-text="{e(report.ids[k] + " " + names[k])}"'
-        if vetoed[k]:
-            attrs += ' class="vetoed"'
+        classes = (["vetoed"] if vetoed[k] else []) + (["overridden"] if decided[k] else [])
+        if classes:
+            attrs += f' class="{" ".join(classes)}"'
+        if decided[k]:
+            attrs += f' title="{e(lab["overridden_mark"])}"'
         body.append(f"<tr{attrs}>" + "".join(cell_rows[k]) + "</tr>")
     return ("".join(controls) + f'<div class="scroll"><table id="ranking-table"><thead><tr>{head}</tr></thead><tbody>'
             + "".join(body) + "</tbody></table></div>")
@@ -356,6 +379,8 @@ def _unit_sections(report: Report) -> str:
                 items.append(f"<li><b>{e(meta['consequences'][j]['title'])}</b>{e(money)}"
                              f"{' (' + e(person) + ')' if person else ''} — {e(report.consequence_reason(k, j))}</li>")
             parts.append(f"<p>{e(lab['consequences'])}</p><ul>{''.join(items)}</ul>")
+        if report.overrides or report.amendments:
+            parts.append(_unit_workflow(report, k))
         members = det.members[k]
         if members:
             mrows = []
@@ -373,11 +398,32 @@ def _unit_sections(report: Report) -> str:
     return "".join(out)
 
 
+def _unit_workflow(report: Report, k: int) -> str:
+    """Unit `k`'s committee decisions and amendments, as lists under its explanation."""
+    lab, uid = report.labels, report.ids[k]
+    out = []
+    for key, entries, text in (("decisions", report.overrides, decision_text),
+                               ("amendments", report.amendments, amendment_text)):
+        mine = [text(report, x) for x in entries if str(x["unit"]) == uid]
+        if mine:
+            out.append(f'<p class="mark">{e(lab[key])}</p><ul>' + "".join(f"<li>{e(t)}</li>" for t in mine) + "</ul>")
+    return "".join(out)
+
+
+def _workflow(report: Report) -> str:
+    """The section listing every committee decision and every amendment, one table each."""
+    out = []
+    if report.overrides:
+        out.append(f'<h3>{e(report.labels["decisions"])}</h3>' + _plain_table(override_rows(report)))
+    if report.amendments:
+        out.append(f'<h3>{e(report.labels["amendments"])}</h3>' + _plain_table(amendment_rows(report)))
+    return "".join(out)
+
+
 def _extra(report: Report) -> str:
     out = []
     for table in report.extra:
-        cols = [Column(str(c), h, "text", ["" if r[c] is None else str(r[c]) for r in table.rows])
-                for c, h in enumerate(table.headers)]
+        cols = extra_text_columns(table)  # shares as percentages
         out.append(f"<h3>{e(table.title)}</h3>" + _plain_table(cols))
     return "".join(out)
 
@@ -397,6 +443,8 @@ def write_html(report: Report, options: WriteOptions) -> str:
         f'{e(lab["about_evidence"])} {e(PurePath(str(h["evidence"]["source"])).name)} · {e(lab["about_created"])} {e(meta["created"])}</p></header>',
         f'<section id="summary"><h2>{e(lab["summary"])}</h2>{_summary(report)}{_charts(report, data)}</section>',
         f'<section id="ranking"><h2>{e(lab["ranking"])}</h2>{_ranking(report)}</section>',
+        (f'<section id="workflow"><h2>{e(lab["workflow"])}</h2>{_workflow(report)}</section>'
+         if report.overrides or report.amendments else ""),
         f'<section id="analysis"><h2>{e(lab["analysis"])}</h2>{extra}</section>' if extra else "",
         f'<section id="units"><h2>{e(lab["unit_details"])}</h2>{_unit_sections(report)}</section>',
         f'<section id="about"><h2>{e(lab["sheet_about"])}</h2>{about_html}{rejected}</section>',

@@ -2,7 +2,8 @@
 
 Names beside ids, — for items that do not apply, the reason a grade was capped
 or set, consequence amounts, member figures (blank where a member has none),
-grade counts, consequence totals and rejected rows. Every cell from evidence or
+grade counts, consequence totals, committee decisions and amendments (a column
+of the ranking and a table each, when the run had any) and rejected rows. Every cell from evidence or
 the rubric is escaped so it cannot end a row or carry raw HTML.
 """
 
@@ -15,7 +16,10 @@ from scoring.plugin import md_text
 from scoring.plugin import member_word
 from scoring.plugin import (
     Column,
+    amendment_rows,
     consequence_totals,
+    extra_text_columns,
+    override_rows,
     ranking_columns,
     rejected_rows,
     show_value,
@@ -73,11 +77,14 @@ def write_markdown(report: Report, options: WriteOptions) -> str:
         lines.append(f"- {lab['not_assessable']}: {report.summary['not_assessable']}")
     if meta["consequences"]:
         lines += ["", f"## {lab['consequence_totals']}", "", *md_table(consequence_totals(report))]
+    if report.overrides:
+        lines += ["", f"## {lab['decisions']}", "", *md_table(override_rows(report))]
+    if report.amendments:
+        lines += ["", f"## {lab['amendments']}", "", *md_table(amendment_rows(report))]
     if report.rejected:
         lines += ["", f"## {lab['rejected_rows']}", "", *md_table(rejected_rows(report))]
     for table in report.extra:
-        cols = [Column(str(k), h_, "text", [("" if r[k] is None else str(r[k])) for r in table.rows])
-                for k, h_ in enumerate(table.headers)]
+        cols = extra_text_columns(table)  # shares as percentages
         lines += ["", f"## {md_text(table.title)}", "", *md_table(cols)]
     return "\n".join(lines) + "\n"
 

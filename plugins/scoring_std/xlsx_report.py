@@ -2,7 +2,8 @@
 
 Sheets, always in this order: 排名 (ranking), 扣分明细 (every item that lost
 points), 奖惩 (each granted consequence, then totals per consequence and pool),
-否决 (vetoes), 未评 (rejected rows), 说明 (provenance), then any extra sections
+会议决定 (committee decisions: the rules' outcome beside what stands, reason, who
+and when) and 复核更正 (amendments), each only when the run had any, 否决 (vetoes), 未评 (rejected rows), 说明 (provenance), then any extra sections
 (`Report.extra`, e.g. indicator statistics). Names follow the rubric's language.
 
 Numbers are stored as numbers with the rubric's precision as the cell format,
@@ -28,9 +29,12 @@ from scoring.plugin import (
     NA,
     Column,
     about_rows,
+    amendment_rows,
+    override_rows,
     consequence_rows,
     consequence_totals,
     deduction_rows,
+    extra_columns,
     ranking_columns,
     rejected_rows,
     veto_rows,
@@ -62,7 +66,8 @@ class _Book:
         self.formats: dict[str, Any] = {}
 
     def number_format(self, col: Column) -> Any:
-        code = {"int": "0", "amount": "#,##0.00"}.get(col.kind) or ("0" if col.places == 0 else "0." + "0" * col.places)
+        digits = "0" if col.places == 0 else "0." + "0" * col.places
+        code = {"int": "0", "amount": "#,##0.00", "percent": digits + "%"}.get(col.kind) or digits
         if code not in self.formats:
             self.formats[code] = self.wb.add_format({"num_format": code})
         return self.formats[code]
@@ -138,18 +143,17 @@ def write_xlsx(report: Report, options: WriteOptions) -> bytes:
     if report.meta["consequences"]:
         # Totals per consequence and pool, below the granted rows after one blank row.
         book.table(ws, report.granted.sum() + 2, consequence_totals(report), ids)
+    if report.overrides:
+        book.sheet(lab["sheet_decisions"], override_rows(report), ids)
+    if report.amendments:
+        book.sheet(lab["sheet_amendments"], amendment_rows(report), ids)
     book.sheet(lab["sheet_vetoes"], veto_rows(report), ids)
     book.sheet(lab["sheet_rejected"], rejected_rows(report), ids)
     about = about_rows(report)
     book.sheet(lab["sheet_about"], [Column("key", lab["about_key"], "text", [k for k, _ in about]),
                                     Column("value", lab["about_value"], "text", [v for _, v in about])])
     for k, table in enumerate(report.extra):
-        cols = []
-        for c, header in enumerate(table.headers):
-            values = [row[c] for row in table.rows]
-            numeric = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values)
-            cols.append(Column(str(c), header, "number" if numeric else "text",
-                               values if numeric else ["" if v is None else str(v) for v in values], 2))
+        cols = extra_columns(table)  # shares stay numbers, formatted as percentages (0.0%)
         name = "".join(ch for ch in table.title if ch not in "[]:*?/\\")[:28] or f"extra{k + 1}"
         book.sheet(name, cols)
     return book.close()

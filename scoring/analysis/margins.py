@@ -25,6 +25,7 @@ raw totals were not equal.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -145,37 +146,41 @@ class Margins:
         """The JSON of unit `i`'s margins (None when the unit is not assessed)."""
         return self.entries(np.array([i]))[0]
 
-    def lines(self, i: int) -> list[str]:
-        """Unit `i`'s margins in words, for `scoring explain`."""
+    def lines(self, i: int, words: Mapping[str, str] | None = None) -> list[str]:
+        """Unit `i`'s margins in words, for `scoring explain` (`words`: a labels table, English by default)."""
+        from ..report.labels import EN
+
+        table = EN if words is None else words
+
+        def w(key: str, **fields: object) -> str:
+            return table[key].format(**fields)
+
         g = int(self.grade[i])
         if g == NO_GRADE:
-            return ["not assessed: no margins"]
+            return [w("mg_not_assessed")]
         fmt = f"{{:.{self.precision}f}}"
         name = self.grade_names[g]
-        out = [f"{name}: {fmt.format(self.above_floor[i])} above its floor {self.floor[i]:g}"]
+        out = [w("mg_floor", grade=name, above=fmt.format(self.above_floor[i]), floor=f"{self.floor[i]:g}")]
         nxt = int(self.next_grade[i])
         if nxt < 0:
-            out[0] += " (the top grade)"
+            out[0] += w("mg_top")
         elif self.blocked[i] == "veto":
-            out.append(f"{self.grade_names[nxt]}: out of reach, a veto fixed the grade")
+            out.append(w("mg_veto", grade=self.grade_names[nxt]))
         elif self.blocked[i] == "require":
-            out.append(f"{self.grade_names[nxt]}: out of reach on points, its require `{self.requires[nxt]}` "
-                       "fails on the unit's figures")
+            out.append(w("mg_require", grade=self.grade_names[nxt], require=self.requires[nxt]))
         else:
-            out.append(f"{self.grade_names[nxt]}: {fmt.format(self.to_next[i])} point(s) to go")
+            out.append(w("mg_to_go", grade=self.grade_names[nxt], points=fmt.format(self.to_next[i])))
         for q in self.quotas:
             if not q.competing[i]:
                 continue
             m = q.margin[i]
             if q.inside[i]:
-                where = "inside the quota" + (
-                    "; nobody was left out" if np.isnan(m) else f", {fmt.format(m)} ahead of the best unit left out")
+                where = w("mg_inside") + (w("mg_nobody_out") if np.isnan(m) else w("mg_ahead", margin=fmt.format(m)))
             else:
-                where = "outside the quota" + (
-                    "; nobody was let in" if np.isnan(m) else f", {fmt.format(-m)} behind the last unit let in")
-            cut = "" if np.isnan(q.cut_rank[i]) else f", cut at rank {int(q.cut_rank[i])}"
-            out.append(f"{q.consequence} ({q.title}): rank {int(q.rank[i])}{cut}, {where}")
-        out += [f"flag: {f}" for f in self.flags(i)]
+                where = w("mg_outside") + (w("mg_nobody_in") if np.isnan(m) else w("mg_behind", margin=fmt.format(-m)))
+            cut = "" if np.isnan(q.cut_rank[i]) else w("mg_cut", rank=int(q.cut_rank[i]))
+            out.append(w("mg_quota", consequence=q.consequence, title=q.title, rank=int(q.rank[i]), cut=cut, where=where))
+        out += [w("mg_flag", flag=f) for f in self.flags(i)]
         return out
 
 

@@ -185,7 +185,10 @@ def report_table(stats: Statistics, language: str = "zh") -> dict[str, Any]:
                          _r(float(t["zero"][k]), 4), _r(float(t["not_applicable"][k]), 4)])
     if not stats.by:
         headers, rows = headers[1:], [r[1:] for r in rows]
-    return {"title": title + (f" ({stats.by})" if stats.by else ""), "headers": headers, "rows": rows}
+    # The last three columns are shares of the assessed units: fractions in the JSON,
+    # shown as percentages where a person reads them (Table.percent).
+    return {"title": title + (f" ({stats.by})" if stats.by else ""), "headers": headers, "rows": rows,
+            "percent": [len(headers) - 3, len(headers) - 2, len(headers) - 1]}
 
 
 def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:

@@ -45,15 +45,19 @@ class Table:
     """An extra section of a report (statistics, an analysis): a title and rows.
 
     Writers show each as a sheet (xlsx) or a table (HTML, Markdown) after the
-    built-in ones, in order. Cells are text or numbers.
+    built-in ones, in order. Cells are text or numbers; the columns listed in
+    `percent` hold shares, shown as percentages (`percent_text`).
     """
 
     title: str
     headers: list[str]
     rows: list[list[str | float | int | None]]
+    # Columns holding shares (0.3333): numbers in the JSON and the workbook, shown as 33.3%.
+    percent: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "headers": self.headers, "rows": self.rows}
+        return {"title": self.title, "headers": self.headers, "rows": self.rows,
+                **({"percent": self.percent} if self.percent else {})}
 
 
 IndicatorCells = tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, list[Any]]]
@@ -236,6 +240,11 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
         # Which indicators cost units the most points (scoring.analysis.stats), overall
         # and by the run's grouping field: a sheet of the workbook, a section of the HTML.
         "extra": _statistics_tables(result, info.language),
+        # The titles of the fields corrected by --amend (the amendments themselves are the
+        # result's top-level `amendments`), only when there are any.
+        **({"amended_fields": {a.field: model.fields[a.field].title or a.field
+                               for a in result.evidence.amendments if a.field in model.fields}}
+           if result.evidence.amendments else {}),
     }
 
 
@@ -272,6 +281,10 @@ class Report:
     granted: np.ndarray
     amounts: np.ndarray
     _details: Callable[[], Details] = field(repr=False)
+    # Corrections (--amend) and committee decisions (--decisions), as the JSON result's
+    # top-level `amendments` and `overrides` hold them, in the order they were given.
+    amendments: list[dict[str, Any]] = field(default_factory=list)
+    overrides: list[dict[str, Any]] = field(default_factory=list)
 
     # --- the rubric's words ---------------------------------------------------
     @property
@@ -304,7 +317,7 @@ class Report:
 
     @property
     def extra(self) -> list[Table]:
-        return [Table(t["title"], t["headers"], t["rows"]) for t in self.meta.get("extra", [])]
+        return [Table(t["title"], t["headers"], t["rows"], list(t.get("percent", []))) for t in self.meta.get("extra", [])]
 
     @cached_property
     def details(self) -> Details:
@@ -360,8 +373,12 @@ class Report:
             reasons: dict[tuple[int, int], str] = {}
             persons: dict[tuple[int, int], str] = {}
             for k, j in zip(*np.nonzero(granted)):
-                reasons[(int(k), int(j))] = consequence_reason(result, int(order[k]), int(j))
                 c = model.consequence[int(j)]
+                uid = str(result.layout.unit_ids[order[k]])
+                decided = result.overrides_of(uid).get(c.id) if result.overrides else None
+                # As the JSON result says it (Result._consequence), so a rendered report is the same.
+                reasons[(int(k), int(j))] = (f"committee decision: {decided.line()}" if decided is not None
+                                             else consequence_reason(result, int(order[k]), int(j)))
                 if c.applies_to == "person":
                     named = cq.persons[int(j)]
                     persons[(int(k), int(j))] = (f"{c.person_role} {named[order[k]]}".strip()
@@ -390,6 +407,8 @@ class Report:
             granted=granted,
             amounts=amounts,
             _details=lambda: Details(indicators, consequences, members),
+            amendments=[a.to_dict() for a in result.evidence.amendments],
+            overrides=[o.to_dict() for o in result.overrides],
         )
 
     @classmethod
@@ -466,4 +485,6 @@ class Report:
             granted=granted,
             amounts=amounts,
             _details=lambda: Details(indicators, consequences, members),
+            amendments=[dict(a) for a in doc.get("amendments", [])],
+            overrides=[dict(o) for o in doc.get("overrides", [])],
         )

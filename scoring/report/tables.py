@@ -25,7 +25,7 @@ class _NotApplicable:
 
 NA: Any = _NotApplicable()
 
-Kind = Literal["text", "int", "number", "amount"]
+Kind = Literal["text", "int", "number", "amount", "percent"]  # percent: a share (0.3333), shown 33.3%
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,14 @@ def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True
             marks = np.where(report.granted[:, j], lab["granted"], "").tolist()
             cols.append(Column(c["id"], c["title"], "text", marks))
     cols.append(Column("reason", lab["reason"], "text", report.reasons))
+    # Committee decisions and corrections, where there are any: the row says the outcome was
+    # overridden (the rules' outcome → what stands, reason, who, when) or a figure corrected.
+    from .workflow import amendment_marks, decision_marks
+
+    if report.overrides:
+        cols.append(Column("decisions", lab["decisions"], "text", decision_marks(report)))
+    if report.amendments:
+        cols.append(Column("amendments", lab["amendments"], "text", amendment_marks(report)))
     return cols
 
 
@@ -298,8 +306,48 @@ def fmt_cell(value: Any, col: Column, *, na: str = "—", thousands: bool = Fals
         return na
     if col.kind == "int":
         return str(value)
+    if col.kind == "percent":
+        return percent_text(float(value), col.places)
     if col.kind in ("number", "amount"):
         return f"{value:,.{col.places}f}" if thousands else f"{value:.{col.places}f}"
     if isinstance(value, float):  # a figure in a text column (an indicator's value): up to 4 places
         return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
     return str(value)
+
+
+def percent_text(share: float, places: int = 1) -> str:
+    """A share as a person reads it: 0.3333 → 33.3%, rounded half-up on the decimal figure."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if share != share:
+        return ""
+    scaled = (Decimal(repr(float(share))) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{scaled}%"
+
+
+def extra_columns(table: Any) -> list[Column]:
+    """An extra table (`Report.extra`) as columns: figures as numbers, shares as percentages, the rest text."""
+    cols = []
+    for c, header in enumerate(table.headers):
+        values = [row[c] for row in table.rows]
+        numeric = all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values)
+        if numeric and c in table.percent:
+            cols.append(Column(str(c), header, "percent", values, 1))
+        elif numeric:
+            cols.append(Column(str(c), header, "number", values, 2))
+        else:
+            cols.append(Column(str(c), header, "text", ["" if v is None else str(v) for v in values]))
+    return cols
+
+
+def extra_text_columns(table: Any) -> list[Column]:
+    """An extra table as text columns for a page (Markdown, HTML): shares as percentages, other cells as written."""
+    def text(v: Any, c: int) -> str:
+        if v is None:
+            return ""
+        if c in table.percent and isinstance(v, (int, float)) and not isinstance(v, bool):
+            return percent_text(float(v))
+        return str(v)
+
+    return [Column(str(c), header, "text", [text(row[c], c) for row in table.rows])
+            for c, header in enumerate(table.headers)]
