@@ -209,3 +209,23 @@ def test_fast_csv_numbers_read_as_the_careful_path_reads_them(cell: str, takes_f
         return
     if fast is not None:
         assert_same(fast, slow)
+
+
+_LEAF = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=6))
+_KEY = st.one_of(st.text(max_size=4), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+_JSONISH = st.recursive(_LEAF, lambda inner: st.one_of(st.lists(inner, max_size=5), st.lists(inner, max_size=5).map(tuple),
+                                                       st.dictionaries(_KEY, inner, max_size=5)), max_leaves=25)
+
+
+@settings(max_examples=500)
+@given(_JSONISH, st.sampled_from([1, 2, 4]))
+def test_dumps_indented_is_the_standard_library_text(value, indent) -> None:
+    from scoring.json_text import dumps_indented
+
+    try:
+        want = json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError:  # NaN or infinity: refused by both
+        with pytest.raises(ValueError):
+            dumps_indented(value, indent)
+        return
+    assert dumps_indented(value, indent) == want
