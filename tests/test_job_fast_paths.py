@@ -229,3 +229,21 @@ def test_dumps_indented_is_the_standard_library_text(value, indent) -> None:
             dumps_indented(value, indent)
         return
     assert dumps_indented(value, indent) == want
+
+
+_CSV_CELL = st.text(alphabet=st.sampled_from(list('ab,"\r\n 中=-')), max_size=4)
+
+
+@given(st.integers(1, 4).flatmap(lambda k: st.lists(st.lists(_CSV_CELL, min_size=k, max_size=k), max_size=6)))
+def test_csv_rows_are_the_csv_module_rows(rows) -> None:
+    import csv
+    import io
+
+    from scoring_std.csv_report import csv_rows
+
+    width = len(rows[0]) if rows else 1
+    columns = [[row[j] for row in rows] for j in range(width)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(rows)
+    assert csv_rows(columns, writer) == buffer.getvalue()
