@@ -36,8 +36,9 @@ scores, grades and ranks agree unit for unit and exits 1 otherwise), with the
 same floating-point order of additions, from the same arrays. It knows the
 rubric statically, so it parses nothing, validates nothing, sorts no ids and
 keeps no per-indicator detail for explanations; the engine does all of that.
-That is the cost the issue asks about: the engine should stay within 2x of
-this, and under 3 GB peak memory, at 1,000,000 units x 60 indicators.
+That is the cost the issue asks about: the engine should stay within 1.3x of
+this, and add at most 1 GB of peak memory over the generated data, at
+1,000,000 units x 60 indicators (issue 11; issue 1 asked for 2x and 3 GB).
 
 Times are the best of `--repeat` runs. Peak memory is each part's
 `ru_maxrss`, measured in a fresh child process (this script re-invoked with
@@ -188,12 +189,12 @@ def build_spec(n_indicators: int) -> Spec:
         f = f"{iid}_awards"
         fields.append(FieldDef(f, "count"))
         gens[f] = "awards"
-        items.append(Item(iid, "bonus", "per_count", BONUS_POINTS, f, each=1.0))
+        items.append(Item(iid, "extra", "per_count", BONUS_POINTS, f, each=1.0))
     fields += [FieldDef("major_accidents", "count"), FieldDef("concealed_accidents", "count")]
     gens["major_accidents"], gens["concealed_accidents"] = "rare:0.004", "rare:0.002"
     require_field = next(it.field for it in items if it.method == "deduction")
     return Spec(
-        items=tuple(items), fields=tuple(fields), base_dims=base_dims, bonus_dim="bonus",
+        items=tuple(items), fields=tuple(fields), base_dims=base_dims, bonus_dim="extra",
         fail_veto_field="major_accidents", zero_veto_field="concealed_accidents",
         require_field=require_field, tie_dim=base_dims[0], generators=gens,
     )
@@ -414,20 +415,21 @@ def run_part(part: str, args: argparse.Namespace) -> dict[str, Any]:
         t0 = time.perf_counter()
         rubric = engine.rubric_from_text(rubric_toml(spec), name="<bench>")
         report["compile_s"] = time.perf_counter() - t0
-        typing_s, score_s = [], []
+        typing_s, score_s, score_cpu = [], [], []
         result: Any = None
         for _ in range(args.repeat):
             result = None
             gc.collect()
             t0 = time.perf_counter()
             evidence = engine.evidence_from_arrays(rubric, ids, columns)
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             result = engine.score(rubric, evidence)
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.process_time()
             del evidence
             typing_s.append(t1 - t0)
             score_s.append(t2 - t1)
-        report.update(typing_s=min(typing_s), score_s=min(score_s), rss_peak=max_rss_bytes(),
+            score_cpu.append(c2 - c1)
+        report.update(typing_s=min(typing_s), score_s=min(score_s), score_cpu=min(score_cpu), rss_peak=max_rss_bytes(),
                       rejected=len(result.rejected))
         names = {name: g for g, (name, _) in enumerate(GRADE_BANDS)}
         grades = np.array([-1 if g is None else names[g] for g in result.grades.tolist()], dtype=np.int64)
@@ -443,16 +445,17 @@ def run_part(part: str, args: argparse.Namespace) -> dict[str, Any]:
             print("\n--- cProfile of one engine run (evidence typing + score), by cumulative time ---", file=sys.stderr)
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(args.profile)
     else:
-        times = []
+        times, cpu = [], []
         outcome: Outcome | None = None
         for _ in range(args.repeat):
             outcome = None
             gc.collect()
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             outcome = baseline(spec, columns)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         assert outcome is not None
-        report.update(baseline_s=min(times), rss_peak=max_rss_bytes(), rescaled=outcome.rescaled,
+        report.update(baseline_s=min(times), baseline_cpu=min(cpu), rss_peak=max_rss_bytes(), rescaled=outcome.rescaled,
                       vetoed=int(((columns[spec.fail_veto_field] > 0) | (columns[spec.zero_veto_field] > 0)).sum()))
         np.savez(args.out, ids=ids, scores=outcome.scores, grades=outcome.grades, ranks=outcome.ranks)
     return report
@@ -547,8 +550,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"evidence typing            {eng['typing_s']:8.3f} s")
     print(f"engine score               {eng['score_s']:8.3f} s")
     print(f"baseline (numpy)           {base['baseline_s']:8.3f} s")
-    print(f"engine / baseline          {ratio:8.2f} x   (target <= 2: {'met' if ratio <= 2 else 'NOT met'})")
+    print(f"engine / baseline          {ratio:8.2f} x   (target <= 1.3: {'met' if ratio <= 1.3 else 'NOT met'})")
     print(f"(typing + engine)/baseline {ratio_all:8.2f} x")
+    # CPU time (user + system) of the process: less moved by other work on a shared machine.
+    print(f"CPU engine / baseline      {eng['score_cpu'] / base['baseline_cpu']:8.2f} x"
+          f"   ({eng['score_cpu']:.3f} s / {base['baseline_cpu']:.3f} s of CPU)")
     print("peak memory (ru_maxrss of each child)")
     print(f"  after generation alone   {megabytes(eng['rss_after_generation'])} (engine child),"
           f" {megabytes(base['rss_after_generation'])} (baseline child)")
@@ -556,7 +562,8 @@ def main(argv: list[str] | None = None) -> int:
           f"   (+{megabytes(eng['rss_peak'] - eng['rss_after_generation'])} over generation)")
     print(f"  baseline child           {megabytes(base['rss_peak'])}"
           f"   (+{megabytes(base['rss_peak'] - base['rss_after_generation'])} over generation)")
-    print(f"  target < 3 GB            {'met' if eng['rss_peak'] < 3e9 else 'NOT met'} (engine child)")
+    added = eng["rss_peak"] - eng["rss_after_generation"]
+    print(f"  target <= +1 GB          {'met' if added <= 1e9 else 'NOT met'} (engine child, over generation)")
     print(f"evidence                   {eng['rejected']:,} rows rejected by the engine; {base['rescaled']:,} units"
           f" rescaled (an item not applicable); {base['vetoed']:,} vetoed")
     print("agreement: " + "; ".join(agreement))

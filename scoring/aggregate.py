@@ -10,12 +10,13 @@ points and each bonus dimension at its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
 
-from .indicators import IndicatorColumns
+from .indicators import IndicatorColumns, ScoredItems, Summand, Unclipped, clip_into
 from .model import RubricModel
 from .plan import Rubric
 
@@ -56,17 +57,173 @@ class _Sum:
         return out
 
 
-def aggregate(rubric: Rubric, items: list[IndicatorColumns], n_units: int) -> Totals:
+# Units summed together: a chunk's slices of the sums and the scratch stay in the
+# CPU's cache, where whole-column temporaries (8 MB each at a million units) would
+# go to memory and back for every one of the sum's seven operations.
+CHUNK = 32768
+# Indicators of a dimension computed, and held, at once while their points are summed.
+BATCH = 8
+# Indicators of a dimension that are not applicable somewhere, up to which the applicable
+# points are summed once per pattern of them (see `_Applicable`); past it, per unit.
+PATTERN_BITS = 62
+TABLE_BITS = 16  # up to here the patterns present are found by counting, past it by sorting
+
+
+def _add_into(total: np.ndarray, error: np.ndarray, x: np.ndarray, s: np.ndarray, back: np.ndarray,
+              tmp: np.ndarray) -> None:
+    """`_Sum.add` with the same operations in the same order, in place, with scratch `s`, `back`, `tmp`.
+
+    The new total is left in `s`: the caller swaps the two buffers' roles.
+    """
+    np.add(total, x, out=s)
+    np.subtract(s, total, out=back)
+    np.subtract(s, back, out=tmp)
+    np.subtract(total, tmp, out=tmp)
+    np.subtract(x, back, out=back)
+    np.add(tmp, back, out=tmp)
+    np.add(error, tmp, out=error)
+
+
+def _summand(items: Sequence[IndicatorColumns], j: int) -> Summand:
+    """What is added for item `j`, without making a lazy sequence keep it (see `ScoredItems`)."""
+    if isinstance(items, ScoredItems):
+        return items.summand(j)
+    col = items[j]
+    return Summand(col.points, col.applicable)
+
+
+Term = np.ndarray | Unclipped | tuple[float, np.ndarray]
+
+
+def _chunk(term: Term, lo: int, hi: int, buffer: np.ndarray) -> np.ndarray:
+    """Units lo:hi of a term: a column; points clipped as the core clips them; or (points, applicable)."""
+    if isinstance(term, Unclipped):
+        return clip_into(buffer, term.raw[lo:hi], term.most, term.not_applicable[lo:hi])
+    if isinstance(term, tuple):
+        buffer.fill(0.0)
+        np.copyto(buffer, term[0], where=term[1][lo:hi])
+        return buffer
+    return term[lo:hi]
+
+
+def _sum_chunks(total: np.ndarray, error: np.ndarray, terms: Sequence[Term], scratch: np.ndarray,
+                fresh: bool = False) -> None:
+    """Add `terms` in order into the compensated sum (`total`, `error`), a chunk of units at a time.
+
+    `fresh`: the sum is still all zeros, so the first term's addition is exact and leaves the
+    error 0.0 (TwoSum of 0 and a finite x is (0 + x, 0), and the core's points are finite):
+    it is just that addition.
+    """
+    n = total.shape[0]
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
+        t, s, back, tmp, buffer = scratch[:, :hi - lo]
+        np.copyto(t, total[lo:hi])
+        err = error[lo:hi]
+        for k, term in enumerate(terms):
+            x = _chunk(term, lo, hi, buffer)
+            if fresh and k == 0:
+                np.add(t, x, out=t)
+            else:
+                _add_into(t, err, x, s, back, tmp)
+                t, s = s, t
+        np.copyto(total[lo:hi], t)
+
+
+class _Applicable:
+    """A dimension's applicable points per unit: the compensated sum of its applicable items' points.
+
+    Most items apply to every unit, and the rest mark few distinct patterns (which
+    of them apply). The sum is the same for every unit of a pattern, so it is
+    computed once per pattern present, with Python floats (the same IEEE double
+    operations as numpy's, in the same order, adding 0.0 where an item does not
+    apply, exactly as the per-unit sum does), and looked up. Past PATTERN_BITS
+    items that vary, each unit's sum so far is looked up and the rest added per unit.
+    """
+
+    def __init__(self, n: int, scratch: np.ndarray) -> None:
+        self.n = n
+        self.scratch = scratch
+        self.code = np.zeros(n, dtype=np.int64)
+        self.steps: list[tuple[float, int | None]] = []  # (points, bit of its flag, or None: applies to all)
+        self.bits = 0
+        self.direct: tuple[np.ndarray, np.ndarray] | None = None  # per-unit (total, error) once past the bits
+
+    def add(self, batch: list[tuple[float, Summand]]) -> None:
+        pending: list[Term] = []
+        for points, col in batch:
+            everywhere = bool(col.applicable.all())
+            if self.direct is None and not everywhere and self.bits == PATTERN_BITS:
+                self.direct = self._per_unit()
+            if self.direct is not None:
+                pending.append((points, col.applicable))
+            elif everywhere:
+                self.steps.append((points, None))
+            else:
+                self.code |= col.applicable.astype(np.int64) << self.bits
+                self.steps.append((points, self.bits))
+                self.bits += 1
+        if pending and self.direct is not None:
+            _sum_chunks(*self.direct, pending, self.scratch)
+
+    def _patterns(self) -> tuple[np.ndarray, np.ndarray]:
+        """The patterns present, and each unit's index among them."""
+        if self.bits <= TABLE_BITS:
+            present = np.flatnonzero(np.bincount(self.code, minlength=1 << self.bits))
+            where = np.zeros(1 << self.bits, dtype=np.int64)
+            where[present] = np.arange(present.shape[0])
+            return present, where[self.code]
+        present, index = np.unique(self.code, return_inverse=True)
+        return present, index.reshape(-1)
+
+    def _sums(self, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        totals, errors = np.zeros(present.shape[0]), np.zeros(present.shape[0])
+        for k, pattern in enumerate(present.tolist()):
+            t = e = 0.0
+            for points, bit in self.steps:
+                x = points if bit is None or (pattern >> bit) & 1 else 0.0
+                s = t + x
+                back = s - t
+                e += (t - (s - back)) + (x - back)
+                t = s
+            totals[k], errors[k] = t, e
+        return totals, errors
+
+    def _per_unit(self) -> tuple[np.ndarray, np.ndarray]:
+        present, index = self._patterns()
+        totals, errors = self._sums(present)
+        return totals[index], errors[index]
+
+    def value(self) -> np.ndarray:
+        total, error = self.direct if self.direct is not None else self._per_unit()
+        out: np.ndarray = np.add(total, error, out=total)
+        return out
+
+
+def aggregate(rubric: Rubric, items: Sequence[IndicatorColumns], n_units: int) -> Totals:
     model = rubric.model
-    sums = {d.id: _Sum(np.zeros(n_units)) for d in model.dimension}
-    maxima = {d.id: _Sum(np.zeros(n_units)) for d in model.dimension}
     full_points: dict[str, Decimal] = {d.id: Decimal(0) for d in model.dimension}
-    for ind, col in zip(rubric.indicators, items):
-        sums[ind.dimension.id].add(col.points)
-        maxima[ind.dimension.id].add(np.where(col.applicable, ind.points, 0.0))
+    of_dimension: dict[str, list[int]] = {d.id: [] for d in model.dimension}
+    for j, ind in enumerate(rubric.indicators):
+        of_dimension[ind.dimension.id].append(j)
         full_points[ind.dimension.id] += Decimal(repr(ind.points))  # rubric figures: exact decimals
-    dim_points = {k: v.value() for k, v in sums.items()}
-    dim_max = {k: v.value() for k, v in maxima.items()}
+    dim_points: dict[str, np.ndarray] = {}
+    dim_max: dict[str, np.ndarray] = {}
+    scratch = np.empty((5, min(CHUNK, n_units)))
+    # Exactly `_Sum` per dimension, item by item in the rubric's order, but a chunk of units at a
+    # time and a few items at a time: every unit's figures come from the same operations, so the
+    # totals are the same to the last bit, without every item's columns in memory at once.
+    for dim in model.dimension:
+        earned, earned_error = np.zeros(n_units), np.zeros(n_units)
+        applicable = _Applicable(n_units, scratch)
+        listed = of_dimension[dim.id]
+        for b in range(0, len(listed), BATCH):
+            batch = [(rubric.indicators[j].points, _summand(items, j)) for j in listed[b:b + BATCH]]
+            _sum_chunks(earned, earned_error, [col.points for _, col in batch], scratch, fresh=b == 0)
+            applicable.add(batch)
+            del batch
+        dim_points[dim.id] = np.add(earned, earned_error, out=earned)
+        dim_max[dim.id] = applicable.value()
     return combine_dimensions(model, dim_points, dim_max, full_points, n_units)
 
 
@@ -83,13 +240,16 @@ def combine_dimensions(model: RubricModel, dim_points: dict[str, np.ndarray], di
     phase_scores: dict[str, np.ndarray] = {}
     weighted = np.zeros(n_units)
     weight_sum = np.zeros(n_units)
+    scratch = np.empty((5, min(CHUNK, n_units)))
     for name in phases:
         dims = [d for d in model.dimension if d.kind == "base" and (d.phase or "") == name]
-        earned_sum, applicable_sum = _Sum(np.zeros(n_units)), _Sum(np.zeros(n_units))
-        for d in dims:
-            earned_sum.add(dim_points[d.id])
-            applicable_sum.add(dim_max[d.id])
-        earned, applicable = earned_sum.value(), applicable_sum.value()
+        # `_Sum` over the dimensions, a chunk of units at a time (the same operations).
+        earned, earned_error, applicable, applicable_error = (np.zeros(n_units) for _ in range(4))
+        _sum_chunks(earned, earned_error, [dim_points[d.id] for d in dims], scratch)
+        _sum_chunks(applicable, applicable_error, [dim_max[d.id] for d in dims], scratch)
+        earned = np.add(earned, earned_error, out=earned)
+        applicable = np.add(applicable, applicable_error, out=applicable)
+        del earned_error, applicable_error
         full = float(sum((full_points[d.id] for d in dims), Decimal(0)))
         has = applicable > 0
         if model.rubric.not_applicable == "full":

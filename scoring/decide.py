@@ -71,7 +71,9 @@ def veto_flags(rubric: Rubric, layout: Layout) -> np.ndarray:
     flags = np.zeros((layout.n_units, len(rubric.vetoes)), dtype=bool)
     for j, expr in enumerate(rubric.vetoes):
         per_frame = holds(expr, layout.columns, layout.missing, layout.n_frames)
-        flags[:, j] = np.logical_or.reduceat(per_frame, layout.starts) if layout.n_frames else per_frame
+        # One frame a unit: the frames are the units (reduceat over every index would copy them).
+        one_each = layout.single_period or not layout.n_frames
+        flags[:, j] = per_frame if one_each else np.logical_or.reduceat(per_frame, layout.starts)
     return flags
 
 
@@ -90,17 +92,25 @@ def rank_units(
     if vetoed is not None:
         sort_keys.append(vetoed.astype(np.int8))
     sort_keys.append((~ranked).astype(np.int8))
-    group_codes = np.zeros(n, dtype=np.int64) if groups is None else np.unique(groups, return_inverse=True)[1].reshape(-1)
-    sort_keys.append(group_codes)
+    # Without groups there is one: no key for it (a constant key would only cost a pass of the sort).
+    group_codes = None if groups is None else np.unique(groups, return_inverse=True)[1].reshape(-1)
+    if group_codes is not None:
+        sort_keys.append(group_codes)
     order = np.lexsort(sort_keys)
-    stacked = np.stack([k[order] for k in sort_keys]) if n else np.zeros((len(sort_keys), 0))
+    # A run starts where any key changes from the unit before, in sorted order; a key at a time,
+    # so no (keys x units) block is built.
     new_run = np.ones(n, dtype=bool)
-    if n > 1:
-        new_run[1:] = np.any(stacked[:, 1:] != stacked[:, :-1], axis=0)
-    group_sorted = group_codes[order]
     new_group = np.ones(n, dtype=bool)
     if n > 1:
-        new_group[1:] = group_sorted[1:] != group_sorted[:-1]
+        new_run[1:] = False
+        for key in sort_keys:
+            ks = key[order]
+            changed = ks[1:] != ks[:-1]
+            new_run[1:] |= changed
+            if key is group_codes:
+                new_group[1:] = changed
+        if group_codes is None:
+            new_group[1:] = False
     position = np.arange(n)
     group_start = np.maximum.accumulate(np.where(new_group, position, 0)) if n else position
     if dense:

@@ -9,7 +9,9 @@ each unit's final frame only.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, overload
 
 import numpy as np
 
@@ -108,9 +110,14 @@ def run_method(ind: CompiledIndicator, layout: Layout, rows: np.ndarray | None) 
         raise method_error(ind, f"returned {got} for {n} rows, not a Scored with one figure per row")
     raw = np.asarray(out.points, dtype=np.float64)
     raw = np.broadcast_to(raw, (n,)) if raw.shape != (n,) else raw
-    na = np.zeros(n, dtype=bool) if out.not_applicable is None else np.asarray(out.not_applicable, dtype=bool)
+    # A fresh mask, or'ed in place: never the method's own array, nor a missing mask the layout keeps.
+    na = np.zeros(n, dtype=bool)
+    if out.not_applicable is not None:
+        na |= np.asarray(out.not_applicable, dtype=bool)
     for name in ind.inputs:
-        na = na | take(layout.missing[name])
+        missing = layout.missing[name]
+        if missing.any():  # most columns have no blank cell: skip a pass over them
+            np.logical_or(na, take(missing), out=na)
     value = raw if out.value is None else np.asarray(out.value)
     spread = None
     if out.member_values and members is not None and layout.members is not None:
@@ -144,26 +151,145 @@ def _combine(layout: Layout, combiner: PeriodCombiner, points: np.ndarray, app: 
     return IndicatorColumns(points=combined, applicable=applicable, value=unit_value)
 
 
-def score_indicators(rubric: Rubric, layout: Layout, progress: Progress | None = None) -> list[IndicatorColumns]:
-    results: list[IndicatorColumns] = []
-    total = len(rubric.indicators)
-    for k, ind in enumerate(rubric.indicators):
-        report(progress, "scoring", k, total, "indicators")
-        combiner = combiner_of(rubric.model, ind.dimension.phase)
-        rows = frame_rows(layout, combiner)
-        item = run_method(ind, layout, rows)
-        # 扣完为止 and the item's cap: the clip is the core's, never a method's.
-        # An undefined figure (0/0, x/0) earns nothing, never full marks.
-        raw = item.raw
-        points = np.clip(np.where(np.isfinite(raw), raw, 0.0), 0.0, ind.points)
-        app = ~item.not_applicable
-        points = np.where(app, points, 0.0)
-        if rows is not None or layout.single_period:
-            columns = IndicatorColumns(points=points, applicable=app, value=item.value)
-        else:
-            columns = _combine(layout, combiner, points, app, item.value)
-        if item.member_values:
-            columns = dataclasses.replace(columns, member_values=item.member_values)
-        results.append(columns)
-    report(progress, "scoring", total, total, "indicators")
-    return results
+def clipped(raw: np.ndarray, most: float, not_applicable: np.ndarray) -> np.ndarray:
+    """`raw` clipped to [0, most], 0 where it is not finite or not applicable, in one new array.
+
+    The same figures as `np.where(na, 0, np.clip(np.where(np.isfinite(raw), raw, 0), 0, most))`
+    (clipping a finite figure is the same operation either way; every other one is 0.0), without
+    that expression's three whole-column temporaries.
+    """
+    return clip_into(np.empty(raw.shape), raw, most, not_applicable)
+
+
+def clip_into(out: np.ndarray, raw: np.ndarray, most: float, not_applicable: np.ndarray) -> np.ndarray:
+    """`clipped`, into `out` (a chunk's buffer): element for element the same operations."""
+    np.clip(raw, 0.0, most, out=out)
+    finite = np.isfinite(raw)
+    if not finite.all():
+        np.copyto(out, 0.0, where=~finite)
+    if not_applicable.any():
+        np.copyto(out, 0.0, where=not_applicable)
+    return out
+
+
+@dataclass(frozen=True)
+class Unclipped:
+    """An indicator's points before the core's clip, clipped when summed (a chunk at a time, in cache)."""
+
+    raw: np.ndarray
+    not_applicable: np.ndarray
+    most: float
+
+
+@dataclass(frozen=True)
+class Summand:
+    """What `aggregate` adds for an indicator: its points (or what clips to them) and where it applies."""
+
+    points: np.ndarray | Unclipped
+    applicable: np.ndarray
+
+
+def score_indicator(rubric: Rubric, layout: Layout, j: int) -> IndicatorColumns:
+    """Indicator `j`'s points (clipped), applicable flags and values, per unit."""
+    found = _score(rubric, layout, j, keep=True)
+    assert isinstance(found, IndicatorColumns)
+    return found
+
+
+def _score(rubric: Rubric, layout: Layout, j: int, keep: bool) -> IndicatorColumns | Summand:
+    """Indicator `j`'s columns; when not `keep` and no periods are combined, only what is summed."""
+    ind = rubric.indicators[j]
+    combiner = combiner_of(rubric.model, ind.dimension.phase)
+    rows = frame_rows(layout, combiner)
+    item = run_method(ind, layout, rows)
+    app = ~item.not_applicable
+    per_unit = rows is not None or layout.single_period
+    if per_unit and not keep:
+        return Summand(Unclipped(item.raw, item.not_applicable, ind.points), app)
+    # 扣完为止 and the item's cap: the clip is the core's, never a method's.
+    # An undefined figure (0/0, x/0) earns nothing, never full marks.
+    points = clipped(item.raw, ind.points, item.not_applicable)
+    if per_unit:
+        columns = IndicatorColumns(points=points, applicable=app, value=item.value)
+    else:
+        columns = _combine(layout, combiner, points, app, item.value)
+    if item.member_values:
+        columns = dataclasses.replace(columns, member_values=item.member_values)
+    return columns
+
+
+class ScoredItems(Sequence[IndicatorColumns]):
+    """Every indicator's columns, computed from the layout when first read and then kept.
+
+    Keeping them all costs a column of points, one of flags and often one of
+    values per indicator (about 1 GB at a million units and 60 indicators),
+    while scoring itself only needs their sums. So `aggregate` reads each
+    through `peek`, which computes it without keeping it, and a result keeps
+    its indicators only once something (an explanation, a report, the
+    statistics) reads them; they are computed again from the same layout by
+    the same code, so they are the same to the last bit (tests/test_lazy_items.py).
+    """
+
+    def __init__(self, rubric: Rubric, layout: Layout, progress: Progress | None = None) -> None:
+        self._rubric = rubric
+        self._layout = layout
+        self._kept: list[IndicatorColumns | None] = [None] * len(rubric.indicators)
+        self._progress = progress  # for the first pass only (the engine's), then dropped
+        self._peeked = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    @overload
+    def __getitem__(self, j: int) -> IndicatorColumns: ...
+
+    @overload
+    def __getitem__(self, j: slice) -> list[IndicatorColumns]: ...
+
+    def __getitem__(self, j: int | slice) -> IndicatorColumns | list[IndicatorColumns]:
+        if isinstance(j, slice):
+            return [self[k] for k in range(len(self))[j]]
+        j = range(len(self))[j]
+        kept = self._kept[j]
+        if kept is None:
+            kept = self._kept[j] = self.peek(j)
+        return kept
+
+    def peek(self, j: int) -> IndicatorColumns:
+        """Indicator `j`'s columns, computed if not kept, and not kept by this call."""
+        found = self._get(j, keep=True)
+        assert isinstance(found, IndicatorColumns)
+        return found
+
+    def summand(self, j: int) -> Summand:
+        """What `aggregate` adds for indicator `j`: computed (if not kept) only as far as the sum needs."""
+        found = self._get(j, keep=False)
+        return Summand(found.points, found.applicable) if isinstance(found, IndicatorColumns) else found
+
+    def _get(self, j: int, keep: bool) -> IndicatorColumns | Summand:
+        kept = self._kept[j]
+        if kept is not None:
+            return kept
+        total = len(self)
+        if self._progress is not None:
+            report(self._progress, "scoring", self._peeked, total, "indicators")
+        found = _score(self._rubric, self._layout, j, keep)
+        self._peeked += 1
+        if self._progress is not None and self._peeked >= total:
+            report(self._progress, "scoring", total, total, "indicators")
+            self._progress = None
+        return found
+
+    def kept(self) -> int:
+        """How many indicators are held in memory (for tests of this very economy)."""
+        return sum(k is not None for k in self._kept)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**vars(self), "_progress": None}  # a callback need not pickle
+
+
+def score_indicators(rubric: Rubric, layout: Layout, progress: Progress | None = None) -> ScoredItems:
+    """The indicators' columns, each computed when first read (see `ScoredItems`)."""
+    if not rubric.indicators:
+        report(progress, "scoring", 0, 0, "indicators")
+    return ScoredItems(rubric, layout, progress)

@@ -82,8 +82,16 @@ def _frames(
     unit_keys: KeyCodes | None = None, period_keys: KeyCodes | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, KeyCodes | None]:
     """unit ids, and for each row its frame; frames sorted by (unit, period); the frames' period codes."""
-    found = codes_of(units, unit_keys)  # np.unique(units, return_inverse=True), found once for the evidence
-    unit_ids, unit_code = found.distinct, found.codes
+    if unit_keys is not None and unit_keys.describes(units):
+        # np.unique(units, return_inverse=True), found once for the evidence (scoring.keys).
+        unit_ids, unit_code = unit_keys.distinct, unit_keys.codes
+    elif units.shape[0] > 1 and bool(np.all(units[1:] > units[:-1])):
+        # Already sorted and distinct (one row per unit, in id order, as files often are):
+        # what np.unique would give, without sorting a million ids.
+        unit_ids, unit_code = units, np.arange(units.shape[0])
+    else:
+        found = codes_of(units)
+        unit_ids, unit_code = found.distinct, found.codes
     if periods is None:
         return unit_ids, np.arange(unit_ids.shape[0]), unit_code, np.full(unit_ids.shape, "", dtype=str), None
     labels = codes_of(periods, period_keys)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -185,7 +185,7 @@ class Result:
     rubric: Rubric
     evidence: Evidence
     layout: Layout
-    items: list[IndicatorColumns]
+    items: Sequence[IndicatorColumns]  # computed when first read (indicators.ScoredItems)
     totals: Totals
     decisions: Decisions
     consequences: Consequences

@@ -43,7 +43,8 @@ class DeductionParams(Params):
 
 def _deduction(p: DeductionParams, inp: MethodInput) -> Scored:
     count = inp.number(p.count)
-    points = inp.points - p.each * count
+    points = np.multiply(p.each, count)
+    np.subtract(inp.points, points, out=points)  # points - each x count, in the one new column
     if p.all_when is not None:
         points = np.where(inp.condition("all_when"), 0.0, points)
     return Scored(points=points, value=count)
@@ -92,13 +93,21 @@ def _ratio(p: RatioParams, inp: MethodInput) -> Scored:
     num = inp.number(p.numerator)
     den = inp.number(p.denominator)
     empty = den == 0
-    rate = np.divide(num, den, out=np.zeros_like(num), where=~empty)
-    share = np.clip((rate - p.zero) / (p.full - p.zero), 0.0, 1.0)
+    # Divide everywhere, then 0 where the denominator is 0: the same quotients as a masked
+    # divide into zeros, without a zeroed column and a mask pass.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.divide(num, den)
+    np.copyto(rate, 0.0, where=empty)
+    # clip((rate - zero) / (full - zero), 0, 1) x points, each step in place in one new column.
+    share = np.subtract(rate, p.zero)
+    share /= p.full - p.zero
+    np.clip(share, 0.0, 1.0, out=share)
     if p.when_zero_denominator != "not_applicable":
-        share = np.where(empty, 1.0 if p.when_zero_denominator == "full" else 0.0, share)
-    rate = np.where(empty, np.nan, rate)
+        np.copyto(share, 1.0 if p.when_zero_denominator == "full" else 0.0, where=empty)
+    share *= inp.points
+    np.copyto(rate, np.nan, where=empty)  # rate is this method's own column
     na = empty if p.when_zero_denominator == "not_applicable" else None
-    return Scored(points=share * inp.points, value=rate, not_applicable=na)
+    return Scored(points=share, value=rate, not_applicable=na)
 
 
 def _describe_ratio(p: RatioParams, points: float) -> str:
@@ -118,7 +127,10 @@ class TargetParams(Params):
 
 def _target(p: TargetParams, inp: MethodInput) -> Scored:
     value = inp.number(p.field)
-    return Scored(points=np.minimum(value / p.target, 1.0) * inp.points, value=value)
+    points = np.divide(value, p.target)
+    np.minimum(points, 1.0, out=points)
+    points *= inp.points
+    return Scored(points=points, value=value)
 
 
 # --- bands: share of points by the band a value falls in ---------------------
@@ -148,8 +160,10 @@ def _bands(p: BandsParams, inp: MethodInput) -> Scored:
     # k of the mins falls in the band with the k-th smallest min.
     mins = np.array([b.min for b in reversed(p.bands)])
     shares = np.array([0.0] + [b.share for b in reversed(p.bands)])
-    reached = np.where(np.isnan(value), 0, np.searchsorted(mins, value, side="right"))
-    return Scored(points=shares[reached] * inp.points, value=value)
+    reached = np.searchsorted(mins, value, side="right")
+    np.copyto(reached, 0, where=np.isnan(value))
+    # Each band's share x points once, then looked up: the same products as multiplying per row.
+    return Scored(points=(shares * inp.points)[reached], value=value)
 
 
 def _lint_bands(p: BandsParams, points: float) -> list[Lint]:
