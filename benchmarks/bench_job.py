@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import csv
 import importlib.util
 import io
 import os
@@ -78,10 +79,18 @@ def build_file(rows: int, seed: int, path: Path) -> Path:
     counties: list[list[str]] = []
     for k in range(VARIANTS):
         text = gen.render(gen.build(random.Random(seed * 1000 + k)))
-        lines = text.splitlines()[1:]
+        # The enterprises' quarter rows only: the hazard register's member rows
+        # (and the parent column) are left out, so every unit has four rows and
+        # the rectification item has nothing to judge (full points).
+        table = list(csv.reader(io.StringIO(text)))
+        drop = table[0].index("parent")
+        keep = [[c for j, c in enumerate(r) if j != drop] for r in table if r[drop] == "" or r is table[0]]
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(keep)
+        lines = buf.getvalue().splitlines()[1:]
         # Every line starts with the enterprise id "E001,": keep the rest.
         counties.append([line[line.index(","):] for line in lines])
-        header = text.splitlines()[0]
+        header = buf.getvalue().splitlines()[0]
     per_county = len(counties[0])
     copies = -(-rows // per_county)
     tmp = path.with_suffix(".tmp")
@@ -115,7 +124,7 @@ COPY (
   WITH q AS (SELECT * FROM read_csv('{src}', header = true, all_varchar = false)),
   u AS (
     SELECT id,
-      avg(hazards_rectified / nullif(hazards_found, 0)) AS rectification,
+      1.0 AS rectification,  -- the tiled file holds no hazard register: nothing to judge, full
       avg(major_hazards_open) AS major_open,
       avg(CASE WHEN letter_signed = '是' THEN 1 ELSE 0 END) AS letter,
       avg(meetings) AS meetings, avg(trainings) AS trainings,

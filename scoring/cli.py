@@ -59,6 +59,14 @@ def _evidence_path(rubric: Rubric, given: str | None, sample: bool) -> str:
     return str(rubric.sample)
 
 
+def _sample_history(rubric: Rubric, args: argparse.Namespace, err: TextIO) -> None:
+    """Running the rubric's sample without --history: read the earlier results bundled with it, and say so."""
+    if args.evidence or args.history or rubric.sample_history is None:
+        return
+    args.history = [str(rubric.sample_history)]
+    print(f"note: the sample's earlier results are read as --history {rubric.sample_history}", file=err)
+
+
 def _outputs(args: argparse.Namespace) -> list[tuple[str, Path]]:
     return [(label, Path(value)) for label, value in (("-o", args.output), ("--rejects", args.rejects)) if value]
 
@@ -76,6 +84,7 @@ def _inputs(rubric: Rubric, evidence_path: str, args: argparse.Namespace) -> lis
 def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
+    _sample_history(rubric, args, err)
     fmt = engine.writer_for(format=args.format, output=args.output).name
     check_outputs(_outputs(args), _inputs(rubric, evidence_path, args))
     writer = engine.registry.writers[fmt]
@@ -132,6 +141,9 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     not_assessable = result.summary()["not_assessable"]
     if not_assessable:
         print(f"warning: {not_assessable} unit(s) not assessable: no item of the rubric applies to them", file=err)
+    ended = int(result.decisions.ended.sum())
+    if ended:
+        print(f"note: {ended} unit(s) not scored: a veto ended their review (no score, grade or rank)", file=err)
     pv = result.provenance
     print(f"rows: {pv.rows_read} read, {pv.rows_scored} scored, {pv.rows_rejected} rejected; "
           f"units: {result.layout.n_units} scored", file=err)
@@ -254,6 +266,7 @@ def cmd_schema(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
 def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     rubric = engine.load_rubric(args.rubric)
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
+    _sample_history(rubric, args, err)
     evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, sheet=args.sheet,
                                     encoding=args.encoding, amendments=args.amend, max_bytes=evidence_limit(args))
     result = engine.score(rubric, evidence, previous=args.previous, committee=args.decisions, history=args.history)
@@ -340,6 +353,11 @@ def cmd_plugins(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
                              ("writers", p.writers), ("evidence checks", p.checks)):
             if names:
                 print(f"  {label}: {', '.join(names)}")
+        # What each member-row method reports per member, as [member_result] reads it (<indicator>_<figure>).
+        figures = [f"{m} ({', '.join(engine.registry.methods[m].member_values)})" for m in p.methods
+                   if engine.registry.methods[m].member_values]
+        if figures:
+            print(f"  member figures: {'; '.join(figures)}")
         if p.functions:
             print("  functions:")  # one a line, with the signature a rubric author needs to call it
             for name in p.functions:

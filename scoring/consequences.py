@@ -27,7 +27,7 @@ from fractions import Fraction
 import numpy as np
 
 from .aggregate import Totals
-from .decide import Decisions, build_env, holds
+from .decide import NO_GRADE, Decisions, build_env, holds
 from .errors import PluginError, RubricError
 from .layout import Layout
 from .model import ConsequenceSpec, QuotaSpec
@@ -170,6 +170,9 @@ def decide_consequences(
                              {"score": d.score, "vetoed": d.vetoed, "grade": grade_names, "rank": d.rank, **prev_cols})
     missing.update(prev_missing)
     missing["score"] = np.isnan(d.score)
+    # No grade or rank (an ended review): a condition reading them does not hold.
+    missing["grade"] = d.grade == NO_GRADE
+    missing["rank"] = np.isnan(d.rank)
 
     status = np.full((n, m), NOT_ELIGIBLE, dtype=np.int8)
     detail = np.full((n, m), -1, dtype=np.int64)
@@ -200,7 +203,7 @@ def decide_consequences(
                 ungrouped = allowed & (layout.final_missing(spec.quota.within) | (groups == ""))
                 allowed = allowed & ~ungrouped
             kept, quota_size[:, c], quota_cut[:, c] = apply_quota(allowed, d.overall_rank, spec.quota, groups,
-                                                                  totals.assessable & ~ungrouped)
+                                                                  totals.assessable & ~d.ended & ~ungrouped)
             status[allowed & ~kept, c] = OUTSIDE_QUOTA
             status[ungrouped, c] = OUTSIDE_QUOTA
             quota_size[ungrouped, c] = np.nan

@@ -15,6 +15,7 @@ from .aggregate import Totals
 from .layout import Layout
 from .expr import Expression
 from .plan import Rubric
+from .review import ended_reviews
 from .rounding import round_half_up
 
 NO_GRADE = -1
@@ -30,6 +31,7 @@ class Decisions:
     rank: np.ndarray            # float, NaN where not assessable
     overall_rank: np.ndarray    # rank across all units, ignoring `within` (quotas use it)
     tie_keys: dict[str, np.ndarray]
+    ended: np.ndarray           # (n_units,) bool: a veto with ends_review held (scoring.review)
 
 
 def holds(expr: Expression, env: Mapping[str, object], missing: Mapping[str, np.ndarray], n: int) -> np.ndarray:
@@ -140,8 +142,10 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
         else:
             (zero if veto.effect == "zero" else fail)[:] |= vetoes[:, j]
     vetoed: np.ndarray = np.asarray(vetoes.any(axis=1)) if model.veto else np.zeros(n, dtype=bool)
+    ended = ended_reviews(model, vetoes, totals.assessable)
     total = np.where(zero & totals.assessable, 0.0, totals.total)
-    score = round_half_up(total, precision)
+    # An ended review has no score: no grade, no rank, left out of the ranking.
+    score = np.where(ended, np.nan, round_half_up(total, precision))
 
     wanted = set().union(*(e.names for e in rubric.requires if e is not None))
     env, missing = build_env(wanted, layout, totals, precision, {"score": score, "vetoed": vetoed})
@@ -158,7 +162,7 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
         grade = np.where(ok, g, grade)
     grade = np.where(forced != NO_GRADE, forced, grade)
     grade = np.where(fail | zero, lowest, grade)  # fail and zero outrank a forced grade
-    grade = np.where(totals.assessable, grade, NO_GRADE)
+    grade = np.where(totals.assessable & ~ended, grade, NO_GRADE)
 
     results = result_totals(totals)
     tie_keys = {name: round_half_up(results[name], precision) for name in model.rank.tie_break}
@@ -170,5 +174,6 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
 
     return Decisions(
         vetoes=vetoes, vetoed=vetoed, score=np.where(totals.assessable, score, np.nan), grade=grade,
-        grade_failed_require=failed, rank=rank, overall_rank=overall, tie_keys=tie_keys,
+        grade_failed_require=failed & ~ended[:, None], rank=rank, overall_rank=overall, tie_keys=tie_keys,
+        ended=ended,
     )

@@ -28,7 +28,7 @@ from .fast_csv import plain_csv_evidence
 from .indicators import score_indicators
 from .layout import build_layout
 from .amend import Amendment, amend_table, load_amendments
-from .history import check_history, history_columns, load_history
+from .history import check_history, history_columns, load_history, no_history_warning
 from .overrides import CommitteeDecision, load_decisions, overridden
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
@@ -324,6 +324,7 @@ class Engine:
         read = set().union(*(e.names for e in rubric.consequence_when),
                            *(p.names for p in rubric.payouts if p is not None))
         more = history_columns(earlier, layout.unit_ids, rubric.model, read)  # only the history.* names read
+        warnings += [as_notice(w, "history") for w in no_history_warning(rubric, read, earlier)]
         looking_back = ({**looking_back[0], **more[0]}, {**looking_back[1], **more[1]})
         consequences = decide_consequences(rubric, layout, totals, decisions, looking_back)
         report(progress, "deciding", layout.n_units, layout.n_units, "units")

@@ -17,7 +17,8 @@ from .plan import Rubric
 
 def groups_without_members(rubric: Rubric, layout: Layout) -> list[Notice]:
     """A unit with no member rows where the rubric reads member rows: its member items become not applicable."""
-    reads_members = bool(rubric.member_fields) or any(s.rollup for s in rubric.model.fields.values())
+    reads_members = (any(ind.member_inputs and not ind.method.members_optional for ind in rubric.indicators)
+                     or any(s.rollup for s in rubric.model.fields.values()))
     if not reads_members:
         return []
     has = np.zeros(layout.n_units, dtype=bool)

@@ -50,6 +50,8 @@ def run_examples(engine: Engine, rubric: Rubric) -> list[ExampleOutcome]:
             if got is None or abs(got - expected) > TOLERANCE:
                 problems.append(f"{label}: expected {expected:g}, got {got}")
 
+        if want.status is not None and unit.status != want.status:
+            problems.append(f"status: expected {want.status}, got {unit.status}")
         if want.score is not None:
             near("score", unit.score, want.score)
         if want.bonus is not None:

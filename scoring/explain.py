@@ -121,6 +121,10 @@ def explain_unit(result: Result, i: int) -> Explanation:
                      version=model.rubric.version)
     if unit.status == "not_assessable":
         head.lines.append(w("ex_not_assessable"))
+    elif unit.status == "review_ended":
+        ended = "; ".join(f"{v.id} — {v.title} ({v.when})" for j, v in enumerate(model.veto)
+                          if v.ends_review and result.decisions.vetoes[i, j])
+        head.lines.append(w("ex_review_ended", vetoes=ended))
     else:
         head.lines.append(w("ex_summary", score=_g(unit.score), grade=unit.grade, rank=unit.rank))
     sections.append(head)
@@ -182,6 +186,22 @@ def explain_unit(result: Result, i: int) -> Explanation:
                                full=_g(dim.points)))
         sections.append(sec)
 
+    if model.member_result is not None and members:
+        # Each member's own result ([member_result]): not part of the unit's score.
+        own = w.section("member_results", title=model.member_result.title or model.rubric.unit)
+        own.lines.append(w("ex_member_score", score=model.member_result.score))
+        for member in members:
+            got = member.get("result") or {}
+            if got.get("score") is None:
+                shown = w("ex_member_none")
+            elif got.get("grade"):
+                shown = w("ex_member_graded", score=_g(got["score"]), grade=got["grade"])
+            else:
+                shown = w("ex_member_ungraded", score=_g(got["score"]))
+            name = f" {member['name']}" if member.get("name") else ""
+            own.lines.append("  " + w("ex_member_result", id=member["id"], name=name, shown=shown))
+        sections.append(own)
+
     totals = w.section("totals")
     scale = model.rubric.scale
     if model.phases:
@@ -196,13 +216,14 @@ def explain_unit(result: Result, i: int) -> Explanation:
     vetoes = [v for j, v in enumerate(model.veto) if d.vetoes[i, j]]
     for v in vetoes:
         effect = {"zero": w("ex_veto_zero"), "fail": w("ex_veto_fail")}.get(v.effect) or w("ex_veto_grade", grade=v.grade)
+        effect = w("ex_veto_ends") if v.ends_review else effect
         totals.lines.append(w("ex_veto", id=v.id, title=v.title, when=v.when, effect=effect))
-    if unit.status != "not_assessable":
+    if unit.status == "scored":
         raw_total = 0.0 if any(v.effect == "zero" for v in vetoes) else float(t.total[i])
         totals.lines.append(w("ex_total", raw=_g(raw_total, 9), places=p, score=_g(unit.score)))
     sections.append(totals)
 
-    if unit.status != "not_assessable":
+    if unit.status == "scored":
         sections.append(_grade_section(result, i, vetoes != [], w))
         sections.append(_rank_section(result, i, w))
     if model.consequence:
@@ -218,7 +239,7 @@ def explain_unit(result: Result, i: int) -> Explanation:
     if decided:
         sections.append(w.section("decisions"))
         sections[-1].lines += [_override_line(result, o, w) for o in decided.values()]
-    if unit.status != "not_assessable":
+    if unit.status == "scored":
         # How close to the next grade and to each quota's cut (scoring.analysis.margins).
         margins = w.section("margins")
         margins.lines += result.margins().lines(i, w.table)

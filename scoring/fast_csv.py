@@ -240,6 +240,7 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     try:
         return type_arrays(model, ids[0], columns, periods=periods, parents=parents,
                            source=str(path), on_error="fail", member_fields=rubric.member_fields,
-                           digest=sha256_of(data), checks=checks, known_keys=hints, stripped_text=True)
+                           optional=rubric.optional_fields, digest=sha256_of(data), checks=checks,
+                           known_keys=hints, stripped_text=True)
     except EvidenceError:
         return None  # some row is refused: the careful path names it by its row in the file

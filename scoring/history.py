@@ -211,3 +211,22 @@ def _item_column(earlier: Previous | None, unit_ids: np.ndarray, indicator: str,
     pos = np.clip(np.searchsorted(ids, unit_ids), 0, ids.size - 1)
     out: np.ndarray = np.where(ids[pos] == unit_ids, figures[pos], np.nan)
     return out
+
+
+def no_history_warning(rubric: Rubric, read: set[str], history: Sequence[Previous]) -> list[str]:
+    """Say so when consequences read `history.*` and no earlier result was given.
+
+    Without history a streak or count is 0 and an earlier score or grade is
+    missing, so a rule such as "three good years" holds for nobody: right for
+    the money (nobody gets an award on years nobody proved), but a bureau must
+    not read an empty 先进 list as the rule's verdict.
+    """
+    if history or not any(name.startswith("history.") for name in read):
+        return []
+    ids = [c.id for c, e in zip(rubric.model.consequence, rubric.consequence_when)
+           if any(n.startswith("history.") for n in e.names)]
+    ids += [c.id for c, p in zip(rubric.model.consequence, rubric.payouts)
+            if p is not None and c.id not in ids and any(n.startswith("history.") for n in p.names)]
+    return [f"consequence(s) {', '.join(ids)} read earlier years (history.*) but no earlier results were given "
+            "(--history): every streak and count is 0 and every earlier score or grade is missing, so a rule "
+            "needing earlier years holds for no unit"]

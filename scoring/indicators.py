@@ -100,7 +100,8 @@ def run_method(ind: CompiledIndicator, layout: Layout, rows: np.ndarray | None) 
         # Overflow or 0/0 inside a method yields inf/NaN, which the core turns
         # into 0 points; numpy's warnings about it would only be noise.
         with np.errstate(all="ignore"):
-            out = ind.method.score(ind.params, MethodInput(ind.points, n, columns, ind.expressions, members))
+            out = ind.method.score(ind.params, MethodInput(ind.points, n, columns, ind.expressions, members,
+                                                           take(layout.frame_unit), take(layout.frame_period)))
     except ValueError as exc:  # a method's word on evidence it cannot score
         raise EvidenceError(f"indicator {ind.id!r} ({ind.method.name}): {exc}") from None
     except Exception as exc:  # noqa: BLE001 - the plugin's bug, named as such

@@ -99,6 +99,11 @@ class MethodInput:
     columns: Mapping[str, np.ndarray]
     expressions: Mapping[str, Expression]
     members: MemberRows | None = None
+    # Which unit each row is a period of (an index, equal for a unit's rows) and
+    # the row's period label ("" without periods), for methods that carry
+    # member rows from one period into the next (open items of a register).
+    units: np.ndarray | None = None
+    periods: np.ndarray | None = None
 
     def member_rows(self) -> MemberRows:
         """The member rows, or an error naming what the evidence lacks."""
@@ -178,8 +183,9 @@ class Method:
     # enum's values, say): raise ValueError("param: message") to refuse.
     validate: Callable[[Any, Mapping[str, Any]], None] | None = None
     # Values a field must take for this method to make sense (LEC's likelihood
-    # is one of 10, 6, 3, ...): field name -> allowed values. Used by
-    # `scoring.testing.from_rubric` so drawn evidence is what the method expects.
+    # is one of 10, 6, 3, ...): field name -> allowed values, None among them
+    # when a blank is allowed. Used by `scoring.testing.from_rubric` so drawn
+    # evidence is what the method expects.
     field_choices: Callable[[Any], Mapping[str, Sequence[object]]] | None = None
     # What `scoring check` can say about an indicator from its parameters
     # alone (every band pays 0): (params, points) -> findings.
@@ -187,6 +193,13 @@ class Method:
     # Parameter sets for the rubrics `scoring.testing.rubric_texts` generates,
     # naming the fields of `ExampleFields`; a method without them is left out.
     example_params: Callable[[ExampleFields], Sequence[Mapping[str, Any]]] | None = None
+    # True when a unit with no member rows is scored as such (an empty hazard
+    # register: nothing found, nothing lost) rather than not applicable, so the
+    # core does not warn about units without member rows for this method.
+    members_optional: bool = False
+    # The figures it reports per member row (`Scored.member_values`), by name:
+    # a rubric's [member_result] may read them as `<indicator id>_<name>`.
+    member_values: tuple[str, ...] = ()
     plugin: str = field(default="", compare=False)
 
 

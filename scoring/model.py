@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .names import name_problem
 
@@ -75,6 +75,9 @@ class RubricInfo(_Strict):
     not_applicable: Literal["rescale", "full"] = "rescale"
     description: str = ""
     sample: str | None = None
+    # Earlier results that go with the sample (a directory of result files, or one),
+    # read as --history when the sample is run and no --history is given.
+    sample_history: str | None = None
     id_column: str = "id"
     period_column: str = "period"
     parent_column: str = "parent"
@@ -143,8 +146,18 @@ class VetoSpec(_Strict):
     effect: Literal["fail", "zero", "grade"] = "fail"
     grade: str | None = None
     blocks: list[str] = []
+    # The review ends here (评审前提条件 / 不予评审): no score, grade or rank at
+    # all, rather than a score vetoed afterwards (scoring.review).
+    ends_review: bool = False
 
     _id = field_validator("id")(lambda v: _check_name(v, "veto id"))
+
+    @model_validator(mode="after")
+    def _ends_alone(self) -> VetoSpec:
+        if self.ends_review and (self.effect != "fail" or self.grade is not None):
+            raise ValueError("a veto with ends_review = true gives no score and no grade: "
+                             "leave out effect and grade")
+        return self
 
 
 class GradeSpec(_Strict):
@@ -199,6 +212,8 @@ class ConsequenceSpec(_Strict):
 
 
 class ExampleExpect(_Strict):
+    # "review_ended": a veto with ends_review held, so there is no score, grade or rank.
+    status: Literal["scored", "not_assessable", "review_ended"] | None = None
     score: float | None = None
     grade: str | None = None
     vetoed: bool | None = None
@@ -221,6 +236,31 @@ class ExampleSpec(_Strict):
     expect: ExampleExpect
 
 
+class MemberGradeSpec(_Strict):
+    name: str = Field(min_length=1)
+    min: float
+
+
+class MemberResultSpec(_Strict):
+    """Each member row's own result (a school under its education group): a score
+    from its own figures and the figures the unit's items report for it, and
+    grades on that score (scoring.member_results)."""
+
+    title: str = ""
+    score: str
+    scale: float = Field(default=100, gt=0)
+    grade: list[MemberGradeSpec] = []
+
+    @model_validator(mode="after")
+    def _bands(self) -> MemberResultSpec:
+        mins = [g.min for g in self.grade]
+        if any(a <= b for a, b in zip(mins, mins[1:])):
+            raise ValueError("member_result grades are listed from the highest min down, strictly")
+        if len({g.name for g in self.grade}) != len(self.grade):
+            raise ValueError("member_result grades need distinct names")
+        return self
+
+
 class RubricModel(_Strict):
     format: Literal[1]
     rubric: RubricInfo
@@ -232,3 +272,4 @@ class RubricModel(_Strict):
     rank: RankSpec = RankSpec()
     consequence: list[ConsequenceSpec] = []
     example: list[ExampleSpec] = []
+    member_result: MemberResultSpec | None = None

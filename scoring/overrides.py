@@ -159,6 +159,9 @@ def apply_decisions(rule: Result, decisions: list[CommitteeDecision],
             raise _fail(d, "no such unit in this assessment's evidence") from None
         if not rule.totals.assessable[i]:
             raise _fail(d, "the unit is not assessable (no item of the rubric applies), so it has no outcome to override")
+        if d.target == "grade" and rule.decisions.ended[i]:
+            raise _fail(d, "the unit's review ended on a veto (ends_review): it has no score to grade; "
+                           "decide on the veto's finding itself, then score the unit again")
         if d.target == "grade":
             if d.action != "set":
                 raise _fail(d, "a grade can only be set (action set, value the grade's name)")

@@ -8,7 +8,7 @@ read, with the key path of the offending key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +64,9 @@ class Rubric:
     consequence_when: tuple[Expression, ...]
     payouts: tuple[CompiledPayout | None, ...]
     sample: Path | None = field(default=None)
+    sample_history: Path | None = field(default=None)
+    # [member_result]'s score, compiled (scoring.member_results); None without one.
+    member_score: Expression | None = field(default=None)
 
     @property
     def id(self) -> str:
@@ -89,8 +92,9 @@ class Rubric:
 
     @property
     def member_fields(self) -> frozenset[str]:
-        """Fields read from member rows by member-row methods (besides roll-ups)."""
-        return frozenset(f for ind in self.indicators for f in ind.member_inputs)
+        """Fields read from member rows by member-row methods or [member_result] (besides roll-ups)."""
+        own = self.member_score.names & set(self.model.fields) if self.member_score is not None else set()
+        return frozenset(f for ind in self.indicators for f in ind.member_inputs) | own
 
 
 def fields_read(rubric: Rubric) -> set[str]:
@@ -109,6 +113,8 @@ def fields_read(rubric: Rubric) -> set[str]:
     names.update(model.rank.tie_break)
     for c in model.consequence:
         names.update(n for n in (c.quota.within if c.quota else None, c.person_field) if n)
+    if rubric.member_score is not None:
+        names.update(rubric.member_score.names)
     return names & set(model.fields)
 
 
@@ -149,7 +155,7 @@ def result_names(model: RubricModel) -> set[str]:
     return set(RESULT_BASE) | set(model.phases) | {d.id for d in model.dimension}
 
 
-def _sample_path(rubric_path: Path, sample: str, where: str) -> Path:
+def _sample_path(rubric_path: Path, sample: str, where: str, key: str = "rubric.sample") -> Path:
     """The rubric's sample evidence, which must lie in the rubric's own folder.
 
     A rubric may come from someone else; its `sample` must not make a run read
@@ -158,12 +164,12 @@ def _sample_path(rubric_path: Path, sample: str, where: str) -> Path:
     """
     if "\x00" in sample:  # no file name holds one; the OS refuses it with a ValueError, not an OSError
         raise RubricError(f"sample {sample[:200]!r} contains a NUL character, which no file name can hold; "
-                          "write the sample file's name", path=where, key="rubric.sample")
+                          "write the sample file's name", path=where, key=key)
     folder = rubric_path.resolve().parent
     found = (folder / sample).resolve()
     if not found.is_relative_to(folder):
         raise RubricError(f"sample {sample[:200]!r} lies outside the rubric's folder ({folder}); "
-                          "put the sample file in the rubric's folder or below it", path=where, key="rubric.sample")
+                          "put the sample file in the rubric's folder or below it", path=where, key=key)
     return found
 
 
@@ -265,10 +271,34 @@ def compile_rubric(
     sample = None
     if model.rubric.sample and path is not None:
         sample = _sample_path(path, model.rubric.sample, where)
+    sample_history = None
+    if model.rubric.sample_history and path is not None:
+        sample_history = _sample_path(path, model.rubric.sample_history, where, "rubric.sample_history")
+    member_score = None
+    if model.member_result is not None:
+        allowed, member_types = member_result_names(model, compiled, where)
+        member_score = _compile(model.member_result.score, allowed, where, "member_result.score", member_types,
+                                "number", functions)
     return Rubric(
         model=model, path=path, sha256=sha256, indicators=tuple(compiled), vetoes=vetoes,
-        requires=requires, consequence_when=when, payouts=payouts, sample=sample,
+        requires=requires, consequence_when=when, payouts=payouts, sample=sample, sample_history=sample_history,
+        member_score=member_score,
     )
+
+
+def member_result_names(model: RubricModel, compiled: Sequence[CompiledIndicator], where: str = "rubric"
+                        ) -> tuple[frozenset[str], dict[str, np.ndarray]]:
+    """What [member_result]'s score may read: the numeric fields (from the member row itself), and each
+    figure a member-row method reports per member, as `<indicator id>_<name>` (`exam_gap_ratio`)."""
+    types = {name: np.ones(1) for name, spec in model.fields.items() if spec.numeric}
+    for ind in compiled:
+        for value in ind.method.member_values:
+            name = f"{ind.id}_{value}"
+            if name in model.fields:
+                raise RubricError(f"member_result: the name {name!r} is both a field and indicator {ind.id!r}'s "
+                                  f"member figure {value!r}; rename one", path=where, key="member_result.score")
+            types[name] = np.ones(1)
+    return frozenset(types), types
 
 
 def _compile_payout(

@@ -57,6 +57,8 @@ from .report.tables import (
     extra_columns,
     extra_text_columns,
     fmt_cell,
+    member_result_text,
+    member_rows,
     ranking_columns,
     rejected_rows,
     show_value,
@@ -98,8 +100,9 @@ from .writers import Writer
 
 __all__ = [
     "NA", "Column", "Report", "Table", "WriteOptions", "about_rows", "consequence_rows",
-    "consequence_totals", "csv_text", "csv_texts", "deduction_rows", "fmt_cell", "html_text", "labels_for", "md_text",
-    "member_word", "ranking_columns", "rejected_rows", "script_json", "show_value", "veto_rows",
+    "consequence_totals", "csv_text", "csv_texts", "deduction_rows", "fmt_cell", "html_text", "labels_for",
+    "md_text", "member_word", "member_result_text", "member_rows", "ranking_columns", "rejected_rows", "script_json",
+    "show_value", "veto_rows",
     # amendments and committee decisions (scoring.report.workflow)
     "amendment_rows", "amendment_text", "decision_marks", "decision_text", "override_rows",
     # extra tables (statistics): shares shown as percentages

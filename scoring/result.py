@@ -34,6 +34,8 @@ from .amend import Amendment
 from .overrides import Override, quota_vacancies
 from .report.data import reason_phrases, report_block, run_time, unit_texts
 from .previous import Previous
+from .member_results import MemberResults, member_results
+from .review import statuses
 from .rounding import round_half_up
 
 Status = Literal["scored", "not_applicable"]
@@ -70,7 +72,7 @@ class UnitResult:
     """One unit's result. `score`, `grade` and `rank` are None when nothing applied."""
 
     id: str
-    status: Literal["scored", "not_assessable"]
+    status: Literal["scored", "not_assessable", "review_ended"]
     score: float | None
     grade: str | None
     rank: int | None
@@ -269,7 +271,7 @@ class Result:
         p = model.rubric.precision
         dp = self.detail_precision
         ids = [str(u) for u in self.layout.unit_ids[rows].tolist()]
-        assessable = t.assessable[rows].tolist()
+        status = statuses(self, rows).tolist()
         grade_index = d.grade[rows].tolist()
         ranks = d.rank[rows].tolist()
         score = _nums(d.score[rows], p)
@@ -299,7 +301,7 @@ class Result:
             rank = ranks[k]
             out.append(UnitResult(
                 id=ids[k],
-                status="scored" if assessable[k] else "not_assessable",
+                status=status[k],
                 score=score[k],
                 grade=grade_names[grade_index[k]] if grade_index[k] != NO_GRADE else None,
                 rank=None if math.isnan(rank) else int(rank),
@@ -357,18 +359,45 @@ class Result:
         m = self.layout.members
         if m is None:
             return []
-        # Member rows are sorted by frame, so a unit's final-frame members are one slice.
-        frame = self.layout.last[i]
-        lo, hi = np.searchsorted(m.frame, frame, "left"), np.searchsorted(m.frame, frame, "right")
+        # Member rows are sorted by frame, and a unit's frames are consecutive, so
+        # its members are one slice. Those of the final period are listed; those
+        # of an earlier period only where an item reported a figure for them (a
+        # hazard register's rows, filed under the quarter each hazard was found
+        # in, scored every quarter), and they say which period.
+        last = self.layout.last[i]
+        lo = np.searchsorted(m.frame, self.layout.starts[i], "left")
+        hi = np.searchsorted(m.frame, last, "right")
         out = []
         for k in range(int(lo), int(hi)):
+            frame = int(m.frame[k])
+            if frame != last and not any(np.isfinite(arr[k]) for col in self.items if col.member_values
+                                         for arr in col.member_values.values()):
+                continue
             values = {
                 ind.id: {name: _value(arr[k]) for name, arr in col.member_values.items()}
                 for ind, col in zip(self.rubric.indicators, self.items) if col.member_values
             }
             named = self._member_name(k)
-            out.append({"id": str(m.ids[k]), **({"name": named} if named else {}), "values": values})
+            period = {"period": str(self.layout.frame_period[frame])} if frame != last else {}
+            own = self._member_result(k)
+            out.append({"id": str(m.ids[k]), **({"name": named} if named else {}), **period, "values": values,
+                        **({"result": own} if own is not None else {})})
         return out
+
+    def member_results(self) -> MemberResults | None:
+        """Each member row's own result ([member_result]), computed once; None without one."""
+        if "member_results" not in self._cache:
+            self._cache["member_results"] = member_results(self)
+        found: MemberResults | None = self._cache["member_results"]
+        return found
+
+    def _member_result(self, k: int) -> dict[str, Any] | None:
+        """Member row `k`'s own score and grade ({"score": None, "grade": None} when it has none)."""
+        own = self.member_results()
+        if own is None:
+            return None
+        score = float(own.score[k])
+        return {"score": None if math.isnan(score) else score, "grade": own.grade[k]}
 
     def _member_name(self, k: int) -> str | None:
         """Member row `k`'s name (the rubric's `name` field: a school's, a hazard source's); None or "" when it has none."""
@@ -438,6 +467,7 @@ class Result:
         out = {
             "units": int(self.layout.n_units),
             "not_assessable": int((~self.totals.assessable).sum()),
+            **({"review_ended": int(self.decisions.ended.sum())} if self.decisions.ended.any() else {}),
             "vetoed": int(self.decisions.vetoed.sum()),
             "grades": grades,
             "consequences": cons,

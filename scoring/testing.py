@@ -117,7 +117,9 @@ def field_values(model: RubricModel, name: str, row: dict[str, Any], blanks: boo
     blank = st.just(None) if blanks and spec.missing != "error" else None
     value: st.SearchStrategy[Any]
     if choices and name in choices:
-        value = st.sampled_from(choices[name])
+        # A method that lists a field's values says whether a blank is one of them (None).
+        blank = blank if None in choices[name] else None
+        value = st.sampled_from([v for v in choices[name] if v is not None])
     elif spec.numeric:
         lo, hi = _numeric_bounds(name, spec, model)
         for which, bound in (("min", spec.min), ("max", spec.max)):

@@ -31,6 +31,7 @@ from .decide import NO_GRADE
 from .explain import consequence_reason
 from .json_text import dumps_indented
 from .overrides import quota_vacancies
+from .review import statuses
 from .report.data import report_block
 from .rounding import round_half_up
 
@@ -304,12 +305,11 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
     for lo in range(0, order.shape[0], chunk):
         rows = order[lo:lo + chunk]
         n = rows.shape[0]
-        assessable = t.assessable[rows]
         ranks = d.rank[rows]
         grade_index = d.grade[rows].tolist()
         columns: list[list[bytes]] = [
             json_texts(result.layout.unit_ids[rows].tolist()),
-            _constant(assessable, b'"scored"', b'"not_assessable"'),
+            [b'"' + s.encode() + b'"' for s in statuses(result, rows).tolist()],
             json_numbers(d.score[rows], p),
             [b"null" if g == NO_GRADE else grade_names[g] for g in grade_index],
             _json_ranks(ranks),
@@ -473,7 +473,7 @@ def arrow_table(result: Result) -> Any:
     names = np.array([g.name for g in model.grade] + [""], dtype=object)
     columns: dict[str, Any] = {
         "id": arrow_array(result.layout.unit_ids[rows].astype(str)),
-        "status": arrow_array(np.where(t.assessable[rows], "scored", "not_assessable")),
+        "status": arrow_array(statuses(result, rows).astype(str)),
         "score": num(d.score, p),
         "grade": arrow_array(names[grades], grades == NO_GRADE),
         "rank": arrow_array(np.nan_to_num(ranks).astype(np.int64), np.isnan(ranks)),

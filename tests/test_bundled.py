@@ -30,19 +30,21 @@ def test_examples_hold(engine, rubric_id):
 
 def test_examples_can_fail(engine, tmp_path):
     text = (REPO / "rubrics" / "enterprise-safety-target.toml").read_text(encoding="utf-8")
-    (tmp_path / "r.toml").write_text(text.replace("score = 82.6", "score = 82.5"), encoding="utf-8")
+    (tmp_path / "r.toml").write_text(text.replace("score = 82.7", "score = 82.6"), encoding="utf-8")
     [bad] = [o for o in run_examples(engine, engine.load_rubric(tmp_path / "r.toml")) if not o.passed]
-    assert bad.problems == ("score: expected 82.5, got 82.6",)
+    assert bad.problems == ("score: expected 82.6, got 82.7",)
 
 
 def test_enterprise_sample_matches_the_county_report(engine):
     result = engine.score("enterprise-safety-target", REPO / "rubrics" / "samples" / "enterprise-safety-target.csv")
-    assert result.layout.n_units == 70 and result.evidence.rows_read == 280
+    # 280 quarter rows and the register's 89 hazards, 74 of them rectified
+    assert result.layout.n_units == 70 and result.evidence.rows_read == 280 + 89
     last = result.layout.last
     industries = Counter(result.layout.columns["industry"][last].tolist())
     assert industries == {"民营加油站": 44, "国有加油站": 15, "液氯使用": 5, "燃气充装": 4, "危化品生产": 2}
-    assert result.evidence.columns["hazards_found"].sum() == 89
-    assert result.evidence.columns["hazards_rectified"].sum() == 74
+    members = result.layout.members
+    assert members is not None and members.ids.size == 89
+    assert int((~members.missing["hazard_rectified_on"] & (members.columns["hazard_rectified_on"] != "")).sum()) == 74
     grades = result.summary()["grades"]
     assert all(grades[g] >= 3 for g in ("优秀", "良好", "合格", "不合格")), grades
     assert result.summary()["consequences"]["advanced_unit"]["units"] <= 18

@@ -11,7 +11,7 @@ def test_rubrics_show_prints_the_tree(tmp_path):
     out = proc.stdout
     assert out.startswith("enterprise-safety-target ")
     assert "phases: process (weight 0.4, periods mean), outcome (weight 0.6, periods last)" in out
-    assert "rectification 隐患整改率: 15, ratio — rate = hazards_rectified / hazards_found" in out
+    assert "rectification 隐患按期整改率: 15, hazard_deadline — hazards rectified by their hazard_deadline" in out
     assert "[outcome]" in out and "bonus, capped" in out and "grades: 优秀 ≥ 90" in out
 
 

@@ -40,7 +40,8 @@ def test_a_chinese_rubric_is_explained_in_chinese(engine: scoring.Engine) -> Non
         "合计", "等级", "排名", "奖惩", "差距")
     text = explained.to_text()
     assert "得分 55.2，等级 不合格，排名 68" in text
-    assert "比率 = hazards_rectified / hazards_found" in text  # the method's rule, as the reports state it
+    # the method's rule, as the reports state it
+    assert "在期限（hazard_deadline）内整改的隐患数 ÷ (按期整改数 + 逾期未整改数)" in text
     assert "criticism — 通报批评：给予；满足 `grade == '不合格'`" in text
     # None of the explanation's own English words is left (the rubric's ids and plugins' words aside).
     for english in ("points", "score ,", "grade 不", "rank ", "Totals", "Margins", "not granted", "holds",
@@ -61,16 +62,19 @@ def test_decisions_and_amendments_are_explained_in_chinese(tmp_path: Path) -> No
                                     "E047,advanced_unit,不予,,年内发生较大舆情,局长办公会,2026-01-15\n", encoding="utf-8")
     (tmp_path / "a.csv").write_text("单位,字段,期间,原值,新值,理由,批准人\nE047,meetings,2026Q1,1,2,会议记录补录,安监科 张三\n",
                                     encoding="utf-8")
-    sample = Path(scoring.Engine().load_rubric("enterprise-safety-target").sample)  # type: ignore[arg-type]
+    bundled = scoring.Engine().load_rubric("enterprise-safety-target")
+    sample = Path(bundled.sample)  # type: ignore[arg-type]
+    # 先进单位 needs three good years: the sample's earlier results, as --sample reads them
+    years = ("--history", str(bundled.sample_history))
     done = scoring_cli("explain", "enterprise-safety-target", str(sample), "E047", "--decisions", "d.csv",
-                       "--amend", "a.csv", cwd=tmp_path)
+                       "--amend", "a.csv", *years, cwd=tmp_path)
     if done.returncode != 0 and "does not match" in done.stderr:
         held = re.search(r"holds '([^']*)'", done.stderr)
         assert held, done.stderr
         (tmp_path / "a.csv").write_text("单位,字段,期间,原值,新值,理由,批准人\n"
                                         f"E047,meetings,2026Q1,{held.group(1)},5,会议记录补录,安监科 张三\n", encoding="utf-8")
         done = scoring_cli("explain", "enterprise-safety-target", str(sample), "E047", "--decisions", "d.csv",
-                           "--amend", "a.csv", cwd=tmp_path)
+                           "--amend", "a.csv", *years, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     text = done.stdout
     assert "\n会议决定（优先于以上规则结果）\n" in text

@@ -30,8 +30,10 @@ SAMPLE = Path(RUBRIC.sample).read_bytes()
 
 
 def careful(rubric: scoring.Rubric, path: Path, data: bytes) -> Evidence:
+    # As the engine types a file: the rubric's member and optional fields, and its evidence checks.
     return type_table(read_csv(path, data), rubric.model, source=str(path), data=data,
-                      member_fields=rubric.member_fields)
+                      member_fields=rubric.member_fields, optional=rubric.optional_fields,
+                      checks=ENGINE._row_checks(rubric))
 
 
 def assert_same(a: Evidence, b: Evidence) -> None:

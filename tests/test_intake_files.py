@@ -134,7 +134,7 @@ def test_template_for_enterprise_filled_by_hand_with_real_industries(tmp_path):
     assert book.sheet_names[:2] == ["填报表", "填报说明"]
     grid = book.get_sheet_by_index(0).to_python()
     head = [str(h) for h in grid[0]]
-    assert head[:4] == ["企业编号", "考核期", "企业名称", "行业类别"]
+    assert head[:5] == ["企业编号", "考核期", "所属企业编号", "企业名称", "行业类别"]
     assert [r[:2] for r in grid[1:5]] == [["E001", p] for p in ("2026Q1", "2026Q2", "2026Q3", "2026Q4")]
     guide = book.get_sheet_by_name("填报说明").to_python()
     assert any(row[1] == "deaths" and "deaths" in row[6] for row in guide)
@@ -148,6 +148,8 @@ def test_template_for_enterprise_filled_by_hand_with_real_industries(tmp_path):
         for h, v in zip(head, row):
             if h in ("企业编号", "考核期", "企业名称"):
                 filled.append(str(v))
+            elif h in ("所属企业编号", "隐患发现日期", "整改期限", "整改完成日期"):
+                filled.append("")  # no hazard register rows in this form: the enterprises' own rows only
             elif h == "行业类别":
                 filled.append(industries[str(row[0])])
             elif h in values:

@@ -24,7 +24,7 @@ def rubric() -> scoring.Rubric:
 
 
 def test_refused_cell_names_the_column_as_the_sheet_shows_it(rubric: scoring.Rubric, tmp_path: Path) -> None:
-    # Staff headed the form in Chinese: `deaths` alone would not tell them to look at column F, 死亡人数.
+    # Staff headed the form in Chinese: `deaths` alone would not tell them to look at column G, 死亡人数.
     head, body = chinese_table(rubric)
     body[2][head.index("死亡人数")] = "abc"  # sheet row 5: title row 1, header row 2, data from row 3
     write_xlsx(tmp_path / "form.xlsx", rubric, title_row=True, numbers=False, header=head, body=body)
@@ -32,10 +32,10 @@ def test_refused_cell_names_the_column_as_the_sheet_shows_it(rubric: scoring.Rub
                        cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "row 5 (unit E001), field deaths (column F 死亡人数), value 'abc'" in proc.stderr
+    assert "row 5 (unit E001), field deaths (column G 死亡人数), value 'abc'" in proc.stderr
     rejects = list(csv.DictReader(io.StringIO((tmp_path / "rej.csv").read_text(encoding="utf-8-sig"))))
     bad = [r for r in rejects if r["field"] == "deaths"]
-    assert [(r["row"], r["column"]) for r in bad] == [("row 5", "F 死亡人数")]
+    assert [(r["row"], r["column"]) for r in bad] == [("row 5", "G 死亡人数")]
     # Nothing lost: every row is scored or rejected.
     assert f"rows: {len(body)} read, {len(body) - 4} scored, 4 rejected" in proc.stderr
 

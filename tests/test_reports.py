@@ -258,7 +258,12 @@ def test_the_workbook_holds_the_json_result(engine: scoring.Engine, results: dic
     data = engine.render(result, "xlsx")
     assert isinstance(data, bytes)
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == SHEETS_ZH + ["指标统计"]
+    # a sheet of members (schools, hazard sources, hazards) after the vetoes, where the units have any
+    has_members = any(u.get("members") for u in doc["units"])
+    assert wb.sheetnames == SHEETS_ZH[:4] + ["成员"] * has_members + SHEETS_ZH[4:] + ["指标统计"]
+    if has_members:
+        listed = sum(len(u.get("members", [])) for u in doc["units"])
+        assert wb["成员"].max_row == listed + 1  # a row per member, as the JSON lists them
     meta = doc["report"]
     # Which indicators cost the most points: one row per indicator, figures as numbers.
     stats = list(wb["指标统计"].iter_rows(min_row=2, values_only=True))
@@ -276,6 +281,9 @@ def test_the_workbook_holds_the_json_result(engine: scoring.Engine, results: dic
         cells = dict(zip(header, row))
         assert cells["编号"].value == unit["id"] and cells["名称"].value == name
         score = cells["得分"]
+        if unit["status"] == "review_ended":  # not scored at all: empty score and rank, 不予评审 as the grade
+            assert score.value is None and cells["排名"].value is None and cells["等级"].value == "不予评审"
+            continue
         assert score.data_type == "n" and score.value == unit["score"]
         assert score.number_format == ("0." + "0" * precision if precision else "0")
         assert isinstance(cells["排名"].value, int) and cells["排名"].value == unit["rank"]

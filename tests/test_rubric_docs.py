@@ -38,7 +38,10 @@ def says(rid: str, sentence: str) -> None:
 
 @pytest.fixture(scope="module")
 def samples(engine: scoring.Engine) -> dict[str, scoring.Result]:
-    return {rid: engine.score(rid, engine.load_rubric(rid).sample) for rid in PAGES}  # type: ignore[arg-type]
+    # As `scoring run RID --sample` does: with the earlier results bundled with the sample, if any.
+    rubrics = {rid: engine.load_rubric(rid) for rid in PAGES}
+    return {rid: engine.score(r, r.sample, history=None if r.sample_history is None else [r.sample_history])  # type: ignore[arg-type]
+            for rid, r in rubrics.items()}
 
 
 def example(engine: scoring.Engine, rid: str, title_part: str) -> Any:
@@ -78,13 +81,23 @@ def test_department_worked_computation(engine: scoring.Engine) -> None:
 
 def test_enterprise_worked_computation_and_awards(engine: scoring.Engine, samples: dict[str, scoring.Result]) -> None:
     rid = "enterprise-safety-target"
-    says(rid, "89 hazards found, 74 rectified (83.15%)")
-    rows = sample_rows(rid)
-    assert sum(int(r["hazards_found"]) for r in rows) == 89 and sum(int(r["hazards_rectified"]) for r in rows) == 74
-    says(rid, "rectification (0.831461 − 0.60) ÷ 0.35 × 15 = 9.9198")
-    says(rid, "base 0.6 × 75 + 0.4 × 91.533 = 81.613; bonus 三级 +1 → 82.6, 良好")
-    expect = example(engine, rid, "74 of 89 hazards rectified")
-    assert (expect.score, expect.grade, expect.indicators["rectification"], expect.bonus) == (82.6, "良好", 9.92, 1)
+    says(rid, "89 hazards found, 74 rectified (83.15%); the sample's register holds exactly those 89 hazards, "
+              "74 of them with a rectified date")
+    hazards = [r for r in sample_rows(rid) if r["parent"]]
+    assert len(hazards) == 89 and sum(1 for r in hazards if r["hazard_rectified_on"]) == 74
+    says(rid, "rate 5 ÷ 6 = 0.833333; rectification (0.833333 − 0.60) ÷ 0.35 × 15 = 10.0")
+    says(rid, "base 0.6 × 75 + 0.4 × 91.6667 = 81.6667; bonus 三级 +1 → 82.7, 良好")
+    expect = example(engine, rid, "a hazard register: 5 rectified on time")
+    assert (expect.score, expect.grade, expect.indicators["rectification"], expect.bonus) == (82.7, "良好", 10, 1)
+    says(rid, "5 ÷ 7 = 0.714286, 4.90 points and 合格")
+    says(rid, "E063's major hazard (a single-walled buried tank, found 2026-02-03, due 2026-05-04, still open) is "
+              "overdue at three checks and takes E063 from 良好 to 合格")
+    e063 = samples[rid].unit("E063")
+    assert e063.grade == "合格" and {m["id"]: m["values"]["rectification"]["overdue_checks"]
+                                      for m in e063.members}["E063-H01"] == 3
+    says(rid, "E018's one hazard (found 2026-12-05, due 2027-01-04) is within its period at the year's end and "
+              "costs nothing")
+    assert samples[rid].unit("E018").indicators["rectification"].points == 15
     says(rid, "deaths 30 − 15 = 15 and accidents 5 − 2 × 1 = 3, not 5 − 2 × 2")
     expect = example(engine, rid, "no double deduction")
     assert expect.indicators["deaths"] == 15 and expect.indicators["accidents"] == 3
@@ -140,7 +153,7 @@ def test_group_school_worked_computation_and_fund(engine: scoring.Engine, sample
         assert [c.amount for c in u.consequences if c.id == "pay_coefficient"] == [coefficient[u.grade or ""]]
 
 
-def test_risk_grading_boundaries_and_inspections(samples: dict[str, scoring.Result]) -> None:
+def test_risk_grading_boundaries_and_inspections(engine: scoring.Engine, samples: dict[str, scoring.Result]) -> None:
     rid = "enterprise-risk-grading"
     says(rid, "(40 enterprises, 168 hazard sources;")
     result = samples[rid]
@@ -148,6 +161,12 @@ def test_risk_grading_boundaries_and_inspections(samples: dict[str, scoring.Resu
     says(rid, "warehouse QY040's worst source is D = 70 (低) and smelter QY011's D = 75 (一般)")
     assert (result.unit("QY040").score, result.unit("QY040").grade) == (70.0, "低")
     assert (result.unit("QY011").score, result.unit("QY011").grade) == (75.0, "一般")
+    says(rid, "two direct determinations: QY003 (D = 240) and QY034 (D = 90) are 重大")
+    for uid, d in (("QY003", 240.0), ("QY034", 90.0)):
+        u = result.unit(uid)
+        assert (u.score, u.grade, [v.id for v in u.vetoes]) == (d, "重大", ["direct_major"])
+    says(rid, "give D = 240, 较大 by D, but 重大 by direct determination; the same sources without the condition stay 较大")
+    assert (example(engine, rid, "直接判定: a 较大 source").grade, example(engine, rid, "without a direct").grade) == ("重大", "较大")
     says(rid, "The inspection frequencies (12 / 6 / 4 / 2 a year")
     per_grade = {"重大": 12, "较大": 6, "一般": 4, "低": 2}
     for u in result.units():
@@ -171,3 +190,19 @@ def test_every_page_with_a_figure_is_checked_here() -> None:
     checked = {"department-safety-target", "enterprise-safety-target", "exchange-teacher",
                "group-school-supervision", "enterprise-risk-grading", "safety-standardization"}
     assert set(PAGES) == checked, "a new rubric page needs its figures checked in this module"
+
+
+def test_group_school_member_results_are_the_engines(engine: scoring.Engine, samples: dict[str, scoring.Result]) -> None:
+    from .test_member_results import group_rows
+
+    rid = "group-school-supervision"
+    says(rid, "the lead school A scores 40 + 22.6923 + 10 + 10 + 10 = 92.7 (优秀), B 40 + 30 + 0.6667 + 10 + 7.1429 = "
+              "87.8 (良好) and C 10 + 24.6774 + 0 + 10 + 7.1429 = 51.8 (不合格), while the group stays 86.9, 良好")
+    unit = engine.score(rid, group_rows()).unit("G")
+    assert [(m["id"], m["result"]["score"], m["result"]["grade"]) for m in unit.members] == [
+        ("A", 92.7, "优秀"), ("B", 87.8, "良好"), ("C", 51.8, "不合格")]
+    assert (unit.score, unit.grade) == (86.9, "良好")
+    says(rid, "求真中学教育集团 (G05)'s three schools score 93.5 (优秀), 91.7 (优秀) and 84.3 (良好)")
+    g05 = samples[rid].unit("G05")
+    assert [(m["result"]["score"], m["result"]["grade"]) for m in g05.members] == [
+        (93.5, "优秀"), (91.7, "优秀"), (84.3, "良好")]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from tests.test_cli import scoring_cli
 
@@ -45,7 +46,7 @@ def level(d: Decimal) -> str:
 def test_cli_grades_forty_enterprises_across_the_four_levels(doc):
     assert doc["rubric"]["id"] == RUBRIC_ID and doc["rejected"] == [] and len(doc["units"]) == 40
     grades = doc["summary"]["grades"]
-    assert grades == {"重大": 8, "较大": 7, "一般": 15, "低": 10}
+    assert grades == {"重大": 10, "较大": 6, "一般": 14, "低": 10}
     assert all(n > 0 for n in grades.values())
 
 
@@ -62,7 +63,9 @@ def test_each_enterprise_shows_its_level_and_its_worst_source(doc):
         assert all(Decimal(str(v["D"])) == d_of[s] for s, v in members.items())
         worst = [s for s, v in members.items() if v["worst"] == 1.0]
         assert worst and all(d_of[s] == worst_d for s in worst)
-        assert Decimal(str(unit["score"])) == worst_d and unit["grade"] == level(worst_d)
+        direct = [v["id"] for v in unit["vetoes"]] == ["direct_major"]
+        assert Decimal(str(unit["score"])) == worst_d
+        assert unit["grade"] == ("重大" if direct else level(worst_d))
         frequency = {c["id"]: c["amount"] for c in unit["consequences"]}
         assert frequency["inspection_frequency"] == FREQUENCY[unit["grade"]]
         assert ("key_supervision" in frequency) == (unit["grade"] == "重大")
@@ -127,3 +130,46 @@ def test_a_factor_outside_the_tables_sets_only_that_enterprise_aside():
     assert [u.id for u in res.units()] == ["OK"]
     named = [(r.unit, r.field, r.value) for r in res.rejected if r.field]
     assert named == [("BAD-1", "likelihood", "5")]  # the enterprise's other rows follow it out, unnamed
+
+
+# --- (c) direct determination (直接判定): the named-grade veto ---------------------
+
+
+def with_direct(eid: str, sources: list[tuple[str, str, str, object]]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [{"id": eid, "name": eid, "industry": "危险化学品"}]
+    rows += [{"id": f"{eid}-{k}", "parent": eid, "name": "源", "likelihood": lv, "exposure": ev, "consequence": cv,
+              "direct_major": dm} for k, (lv, ev, cv, dm) in enumerate(sources, 1)]
+    return rows
+
+
+def test_direct_determination_by_hand():
+    rows = (
+        with_direct("LOW", [("1", "6", "7", 1), ("0.5", "3", "3", "")])     # D 42 (低) + one condition → 重大
+        + with_direct("MID", [("1", "6", "40", 0), ("1", "3", "7", 2)])     # D 240 (较大) + two conditions → 重大
+        + with_direct("NONE", [("1", "6", "40", ""), ("1", "3", "7", 0)])   # D 240, no condition → 较大
+        + with_direct("RED", [("3", "3", "40", 1)])                         # D 360, 重大 either way
+    )
+    res = ENGINE.score(ENGINE.load_rubric(RUBRIC_ID), rows)
+    got = {u.id: (u.score, u.grade, [v.id for v in u.vetoes], u.rank) for u in res.units()}
+    # ranked by D whatever the veto (rank vetoed = "score"): 360, 240, 240, 42
+    assert got == {"RED": (360.0, "重大", ["direct_major"], 1), "MID": (240.0, "重大", ["direct_major"], 2),
+                   "NONE": (240.0, "较大", [], 2), "LOW": (42.0, "重大", ["direct_major"], 4)}
+    low = res.unit("LOW")
+    assert {c.id: c.amount for c in low.consequences} == {"inspection_frequency": 12.0, "key_supervision": None}
+    assert low.reason == "直接判定：直接判定为重大风险(风险点符合直接判定条件)"
+    assert res.unit("NONE").reason == ""
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["10", "6", "3", "1", "0.5", "0.2", "0.1"]),
+                          st.sampled_from(["10", "6", "3", "2", "1", "0.5"]),
+                          st.sampled_from(["100", "40", "15", "7", "3", "1"]),
+                          st.sampled_from(["", 0, 1, 2])), min_size=1, max_size=5))
+def test_a_direct_condition_makes_the_level_red_and_never_changes_d(sources):
+    plain = [(lv, ev, cv, "") for lv, ev, cv, _ in sources]
+    rubric = ENGINE.load_rubric(RUBRIC_ID)
+    with_it = ENGINE.score(rubric, with_direct("E", sources)).unit("E")
+    without = ENGINE.score(rubric, with_direct("E", plain)).unit("E")
+    assert with_it.score == without.score  # the D stands
+    raised = any(dm not in ("", 0) for *_, dm in sources)
+    assert with_it.grade == ("重大" if raised else without.grade)

@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings, strategies as st
+
+import scoring
 
 from tests.test_cli import scoring_cli
 
@@ -15,6 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 RUBRIC_ID = "enterprise-safety-target"
 SAMPLES = REPO / "rubrics" / "samples"
 GENERATOR = SAMPLES / "generate_enterprise_safety_target.py"
+ENGINE = scoring.Engine()
 
 
 
@@ -23,7 +27,7 @@ def doc(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     where = tmp_path_factory.mktemp("enterprise")
     proc = scoring_cli("run", RUBRIC_ID, "-o", "result.json", cwd=where)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines()[-1].startswith("rows: 280 read, 280 scored, 0 rejected")
+    assert proc.stderr.strip().splitlines()[-1].startswith("rows: 369 read, 369 scored, 0 rejected")
     result: dict[str, Any] = json.loads((where / "result.json").read_text(encoding="utf-8"))
     return result
 
@@ -36,7 +40,7 @@ def by_id(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_cli_scores_the_sample(doc):
-    assert doc["rubric"]["id"] == RUBRIC_ID and doc["evidence"]["rows"] == 280 and doc["rejected"] == []
+    assert doc["rubric"]["id"] == RUBRIC_ID and doc["evidence"]["rows"] == 369 and doc["rejected"] == []
     assert len(doc["units"]) == 70
     for unit in doc["units"]:
         assert set(unit["phases"]) == {"process", "outcome"}
@@ -80,7 +84,7 @@ def test_grade_distribution_is_plausible(doc):
     grades = Counter(u["grade"] for u in doc["units"])
     assert set(grades) == {"优秀", "良好", "合格", "不合格"}
     assert grades["优秀"] < len(doc["units"]) / 2 and grades["不合格"] >= 3, grades
-    assert grades == {"优秀": 23, "良好": 30, "合格": 14, "不合格": 3}
+    assert grades == {"优秀": 23, "良好": 29, "合格": 15, "不合格": 3}
 
 
 # --- (c) the generator reproduces the committed sample ------------------------
@@ -94,7 +98,7 @@ def test_grade_distribution_is_plausible(doc):
 CLEAN: dict[str, Any] = {
     "industry": "民营加油站", "key_enterprise": False, "deaths": 0, "death_limit": 1, "serious_injuries": 0,
     "minor_injuries": 0, "minor_injury_limit": 1, "accidents": 0, "fire_loss": 0, "fire_loss_limit": 10000,
-    "major_accidents": 0, "concealed_accidents": 0, "hazards_found": 0, "hazards_rectified": 0,
+    "major_accidents": 0, "concealed_accidents": 0, 
     "major_hazards_open": 0, "letter_signed": True, "meetings": 1, "trainings": 1, "certified_share": 1.0,
     "has_plan": True, "drills": 1, "standardization": "无", "national_commendations": 0,
     "provincial_commendations": 0, "city_commendations": 0, "deposit": 10000,
@@ -105,13 +109,26 @@ def score_one(engine, **changes: Any):
     return engine.score(RUBRIC_ID, [{"id": "e", **CLEAN, **changes}]).unit("e")
 
 
-def test_published_hazard_figures(engine):
-    unit = score_one(engine, hazards_found=89, hazards_rectified=74)
-    # 74 / 89 = 0.831461; (0.831461 - 0.60) / 0.35 x 15 = 9.9198; process (9.9198 + 45) / 60 = 91.533
-    # base 0.6 x 100 + 0.4 x 91.533 = 96.613 -> 96.6
-    assert unit.indicators["rectification"].value == 0.8315
-    assert unit.indicators["rectification"].points == pytest.approx(9.92, abs=0.005)
-    assert unit.score == 96.6
+def test_a_register_across_quarters_by_hand(engine):
+    # A clean enterprise's four quarters, and its register:
+    #   H1 found 2026-01-20, due 2026-02-19, never rectified: overdue at all four checks
+    #   H2..H4 found in Q1, rectified on time in Q1 (on time at Q1's check, then gone)
+    #   H5 found 2026-12-15, due 2027-01-14, open: within its period at Q4's check, not counted
+    # Q1: 3 on time, 1 overdue → 0.75: (0.75 − 0.60) / 0.35 × 15 = 6.4286
+    # Q2, Q3, Q4: H1 overdue alone → 0 → 0 points
+    # rectification = mean (6.4286 + 0 + 0 + 0) / 4 = 1.6071
+    # process (1.6071 + 45) / 60 × 100 = 77.6786; base 0.6 × 100 + 0.4 × 77.6786 = 91.0714 → 91.1
+    quarters = [{"id": "e", "period": q, **CLEAN} for q in ("2026Q1", "2026Q2", "2026Q3", "2026Q4")]
+    hazards = [("H1", "2026-01-20", "2026-02-19", ""), ("H2", "2026-01-05", "2026-02-04", "2026-01-25"),
+               ("H3", "2026-02-01", "2026-03-03", "2026-02-10"), ("H4", "2026-03-01", "2026-03-31", "2026-03-31"),
+               ("H5", "2026-12-15", "2027-01-14", "")]
+    rows = quarters + [{"id": h, "period": "2026Q1", "parent": "e", "hazard_found_on": f, "hazard_deadline": d,
+                        "hazard_rectified_on": r} for h, f, d, r in hazards]
+    unit = engine.score(RUBRIC_ID, rows).unit("e")
+    assert unit.indicators["rectification"].points == pytest.approx(1.61, abs=0.005)
+    assert unit.score == 91.1
+    overdue = {m["id"]: m["values"]["rectification"]["overdue_checks"] for m in unit.members}
+    assert overdue == {"H1": 4.0, "H2": 0.0, "H3": 0.0, "H4": 0.0, "H5": 0.0}
 
 
 def test_a_fatal_accident_is_not_deducted_again(engine):
@@ -209,3 +226,88 @@ def test_two_bad_years_running_bring_a_summons(engine, tmp_path):
     assert summoned == failed  # the same evidence twice: 不合格 two years running
     barred = [c for u in second.units() for c in u.consequences if c.id == "principal_barred"]
     assert barred and all(c.applies_to == "person" and c.person == "主要负责人" for c in barred)
+
+
+# --- (e) 先进单位 needs three good years (--history) ---------------------------------
+
+
+def earlier(year: str, grades: dict[str, str]):
+    from scoring.previous import Previous
+
+    score = {"优秀": 95.0, "良好": 85.0, "合格": 70.0, "不合格": 50.0}
+    return Previous(f"{year}.json", RUBRIC_ID, "2026.4",
+                    {u: {"score": score[g], "grade": g, "rank": 1, "vetoes": []} for u, g in grades.items()})
+
+
+def test_advanced_unit_needs_three_good_years_by_hand(engine):
+    # Five enterprises with a clean year (100.0, 优秀) and these earlier years, oldest first:
+    #   a: 良好, 优秀  → three good years: 先进
+    #   b: 优秀, 优秀  → 先进
+    #   c: 合格, 优秀  → a 合格 year two years back: not 先进
+    #   d: 优秀       → only one earlier year (new in 2025): not 先进
+    #   e: 良好, 良好, 不合格 (three earlier years; the last two count): not 先进
+    rows = [{"id": u, **CLEAN} for u in "abcde"]
+    history = [earlier("2023", {"e": "良好"}), earlier("2024", {"a": "良好", "b": "优秀", "c": "合格", "e": "良好"}),
+               earlier("2025", {"a": "优秀", "b": "优秀", "c": "优秀", "d": "优秀", "e": "不合格"})]
+    result = engine.score(RUBRIC_ID, rows, history=history)
+    advanced = sorted(u.id for u in result.units() if any(c.id == "advanced_unit" for c in u.consequences))
+    assert advanced == ["a", "b"]
+    assert all(u.grade == "优秀" and u.score == 100.0 for u in result.units())
+    assert not any("no earlier results" in w for w in result.warnings)
+
+
+def test_without_history_nobody_is_advanced_and_the_run_says_so(engine):
+    result = engine.score(RUBRIC_ID, [{"id": "a", **CLEAN}])
+    assert result.unit("a").grade == "优秀"
+    assert [c.id for c in result.unit("a").consequences] == ["deposit_reward"]
+    assert any("advanced_unit read earlier years (history.*) but no earlier results were given" in w
+               for w in result.warnings)
+
+
+def test_sample_runs_with_its_bundled_history(tmp_path):
+    proc = scoring_cli("run", RUBRIC_ID, "--sample", "-o", "r.json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "note: the sample's earlier results are read as --history" in proc.stderr
+    assert "no earlier results were given" not in proc.stderr
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    units = by_id(doc)
+    held = lambda u, c: any(x["id"] == c for x in units[u]["consequences"])  # noqa: E731
+    # planted in the generator: E014 and E033 are 优秀 this year but had a 合格 year in 2025
+    assert units["E014"]["grade"] == units["E033"]["grade"] == "优秀"
+    assert not held("E014", "advanced_unit") and not held("E033", "advanced_unit")
+    assert held("E023", "summons")  # 不合格 in 2025 (planted) and again now
+    assert doc["summary"]["consequences"]["advanced_unit"]["units"] == 18
+    # an evidence file given explicitly does not read the sample's history
+    plain = scoring_cli("run", RUBRIC_ID, str(SAMPLES / "enterprise-safety-target.csv"), "-o", "p.json", cwd=tmp_path)
+    assert plain.returncode == 0 and "no earlier results were given" in plain.stderr
+    assert json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))["summary"]["consequences"]["advanced_unit"]["units"] == 0
+
+
+def test_history_generator_reproduces_the_committed_files(tmp_path):
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("gen_est_history", GENERATOR)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.modules.pop(spec.name, None)
+    module.write_history(tmp_path)
+    committed = SAMPLES / "enterprise-safety-target-history"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in committed.iterdir())
+    for p in committed.iterdir():
+        assert (tmp_path / p.name).read_bytes() == p.read_bytes()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["优秀", "良好", "合格", "不合格", None]), min_size=0, max_size=4))
+def test_advanced_needs_both_last_two_years_good(years):
+    # property: whatever the earlier years, 先进 holds exactly when both of the last two are 良好 or better
+    history = [earlier(str(2022 + k), {} if g is None else {"a": g}) for k, g in enumerate(years)]
+    result = ENGINE.score(RUBRIC_ID, [{"id": "a", **CLEAN}], history=history or None)
+    advanced = any(c.id == "advanced_unit" for c in result.unit("a").consequences)
+    last_two = years[-2:]
+    assert advanced == (len(last_two) == 2 and all(g in ("优秀", "良好") for g in last_two))

@@ -43,7 +43,9 @@ def reference_jsonl(result: scoring.Result) -> str:
 def sample_result(rubric_id: str) -> scoring.Result:
     rubric = ENGINE.load_rubric(rubric_id)
     assert rubric.sample is not None
-    return ENGINE.score(rubric, rubric.sample)
+    # As `scoring run RUBRIC_ID` does: with the earlier results bundled with the sample, if any.
+    history = None if rubric.sample_history is None else [rubric.sample_history]
+    return ENGINE.score(rubric, rubric.sample, history=history)
 
 
 @pytest.mark.parametrize("rubric_id", BUNDLED)

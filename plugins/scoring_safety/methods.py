@@ -104,5 +104,5 @@ def _describe_lec(p: LecParams, points: float) -> str:
 
 METHODS: tuple[Method, ...] = (
     Method("lec", LecParams, _lec, "LEC: worst D = L × E × C over a unit's hazard sources (member rows)",
-           _describe_lec, validate=_validate_lec),
+           _describe_lec, validate=_validate_lec, member_values=("D", "worst")),
 )

@@ -297,10 +297,10 @@ def _describe_improvement(p: ImprovementParams, points: float) -> str:
 METHODS: tuple[Method, ...] = (
     Method("balance_cv", BalanceCVParams, _balance_cv,
            "差异系数: enrolment-weighted CV of a member figure across a group's schools, lower is better",
-           _describe_balance_cv, validate=_validate_balance_cv),
+           _describe_balance_cv, validate=_validate_balance_cv, member_values=("contribution", "relative")),
     Method("gap_to_lead", GapToLeadParams, _gap_to_lead,
            "member schools' figure as a share of the lead school's (龙头校), mean over the members",
-           _describe_gap_to_lead, validate=_validate_gap_to_lead),
+           _describe_gap_to_lead, validate=_validate_gap_to_lead, member_values=("ratio",)),
     Method("improvement", ImprovementParams, _improvement,
            "relative change of a figure against its baseline (this year against last)", _describe_improvement),
 )

@@ -31,7 +31,7 @@ import numpy as np
 from scoring.plugin import Report
 from scoring.plugin import html_text as e  # noqa: N813
 from scoring.plugin import script_json
-from scoring.plugin import member_word
+from scoring.plugin import member_result_text, member_word
 from scoring.plugin import (
     NA,
     Column,
@@ -268,6 +268,8 @@ def _summary(report: Report) -> str:
     cards += [(name, count) for name, count in summ["grades"].items()]
     if summ["not_assessable"]:
         cards.append((lab["not_assessable"], summ["not_assessable"]))
+    if summ.get("review_ended"):
+        cards.append((lab["review_ended"], summ["review_ended"]))
     out = ['<div class="cards">'] + [f'<div class="card">{e(k)}<b>{e(v)}</b></div>' for k, v in cards] + ["</div>"]
     if report.meta["consequences"]:
         out.append(f"<h3>{e(lab['consequence_totals'])}</h3>" + _plain_table(consequence_totals(report), compact=True))
@@ -382,6 +384,7 @@ def _unit_sections(report: Report) -> str:
         if report.overrides or report.amendments:
             parts.append(_unit_workflow(report, k))
         members = det.members[k]
+        result_title = str((meta.get("member_result") or {}).get("title") or "")
         if members:
             mrows = []
             for m in members:
@@ -390,9 +393,12 @@ def _unit_sections(report: Report) -> str:
                               if v is not None)
                     for vals in m["values"].values() if any(v is not None for v in vals.values()))
                 member = str(m["id"]) + (f" {m['name']}" if m.get("name") else "")
-                mrows.append(f"<tr><td>{e(member)}</td><td>{e(figures)}</td></tr>")
-            parts.append(f"<table><thead><tr><th>{e(lab['member'])}</th><th>{e(lab['figures'])}</th></tr></thead>"
-                         f"<tbody>{''.join(mrows)}</tbody></table>")
+                member += f" ({m['period']})" if m.get("period") else ""
+                own = f"<td>{e(member_result_text(m, report))}</td>" if result_title else ""
+                mrows.append(f"<tr><td>{e(member)}</td>{own}<td>{e(figures)}</td></tr>")
+            own_head = f"<th>{e(result_title)}</th>" if result_title else ""
+            parts.append(f"<table><thead><tr><th>{e(lab['member'])}</th>{own_head}<th>{e(lab['figures'])}</th></tr>"
+                         f"</thead><tbody>{''.join(mrows)}</tbody></table>")
         parts.append("</details>")
         out.append("".join(parts))
     return "".join(out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 
 
-from scoring.plugin import Report
+from scoring.plugin import Report, member_result_text
 from scoring.plugin import md_text
 from scoring.plugin import member_word
 from scoring.plugin import (
@@ -41,6 +41,7 @@ def _members(report: Report) -> list[str]:
     lang = str(report.meta["language"])
     lines: list[str] = []
     names = report.names
+    result_title = (report.meta.get("member_result") or {}).get("title")
     for k, unit_members in enumerate(members):
         for m in unit_members:
             figures = "; ".join(
@@ -49,11 +50,14 @@ def _members(report: Report) -> list[str]:
                 for ind, vals in m["values"].items() if any(v is not None for v in vals.values()))
             unit = report.ids[k] + (f" {names[k]}" if names[k] else "")
             member = str(m["id"]) + (f" {m['name']}" if m.get("name") else "")
-            lines.append(f"| {md_text(unit)} | {md_text(member)} | {md_text(figures)} |")
+            member += f" ({m['period']})" if m.get("period") else ""
+            own = f" {md_text(member_result_text(m, report))} |" if result_title else ""
+            lines.append(f"| {md_text(unit)} | {md_text(member)} |{own} {md_text(figures)} |")
     if not lines:
         return []
-    return ["", f"## {lab['members']}", "", f"| {lab['unit']} | {lab['member']} | {lab['figures']} |",
-            "|---|---|---|", *lines]
+    own_head = f" {md_text(str(result_title))} |" if result_title else ""
+    return ["", f"## {lab['members']}", "", f"| {lab['unit']} | {lab['member']} |{own_head} {lab['figures']} |",
+            "|---|---|" + ("---|" if result_title else "") + "---|", *lines]
 
 
 def write_markdown(report: Report, options: WriteOptions) -> str:
@@ -75,6 +79,8 @@ def write_markdown(report: Report, options: WriteOptions) -> str:
     lines += [f"- {md_text(name)}: {count}" for name, count in report.summary["grades"].items()]
     if report.summary["not_assessable"]:
         lines.append(f"- {lab['not_assessable']}: {report.summary['not_assessable']}")
+    if report.summary.get("review_ended"):
+        lines.append(f"- {lab['review_ended']}: {report.summary['review_ended']}")
     if meta["consequences"]:
         lines += ["", f"## {lab['consequence_totals']}", "", *md_table(consequence_totals(report))]
     if report.overrides:

@@ -24,7 +24,7 @@ import unicodedata
 from typing import Any
 
 from scoring.plugin import UsageError
-from scoring.plugin import Report
+from scoring.plugin import Report, member_rows
 from scoring.plugin import (
     NA,
     Column,
@@ -148,6 +148,9 @@ def write_xlsx(report: Report, options: WriteOptions) -> bytes:
     if report.amendments:
         book.sheet(lab["sheet_amendments"], amendment_rows(report), ids)
     book.sheet(lab["sheet_vetoes"], veto_rows(report), ids)
+    if any(report.details.members):
+        # One row per member (a school under its group), with its own result when the rubric gives one.
+        book.sheet(lab["sheet_members"], fit_rows(member_rows(report), lab["more_rows"]), ids)
     book.sheet(lab["sheet_rejected"], rejected_rows(report), ids)
     about = about_rows(report)
     book.sheet(lab["sheet_about"], [Column("key", lab["about_key"], "text", [k for k, _ in about]),

@@ -23,14 +23,21 @@ register is graded once a year.
   D = 70, exactly on the boundary, so the enterprise is 低 and not 一般; and
   smelter QY011, whose worst source (its gas main, 0.5 × 10 × 15) is D = 75,
   so it is 一般.
+* Two sources meet a condition of direct determination (直接判定, column
+  ``direct_major``, blank on every other row): chemical firm QY003's
+  hydrogenation reactor (a major hazard installation; D = 240, 较大 by D) and
+  food processor QY034's ammonia refrigeration room (ten or more workers at a
+  place exposed to poisoning and explosion; D = 90, 一般 by D). Both
+  enterprises are 重大 by the rubric's veto, their D kept as the score.
 
 Where the figures come from
 ---------------------------
 The industry mix and the kinds of source are those of a typical district
 register; every rating and every name is invented (names are fictional).
-With this seed the sample grades 8 重大, 7 较大, 15 一般 and 10 低 (the
+With this seed the sample grades 10 重大, 6 较大, 14 一般 and 10 低 (the
 heavy-consequence sources of the chemical firms, smelters and ammonia
-refrigeration rooms make most of the 重大).
+refrigeration rooms make most of the 重大; two of the ten are direct
+determinations).
 
 Determinism
 -----------
@@ -59,7 +66,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "enterprise-risk-grading.csv"
 RUBRIC = HERE.parent / "enterprise-risk-grading.toml"
 
-COLUMNS = ("id", "parent", "name", "industry", "likelihood", "exposure", "consequence")
+COLUMNS = ("id", "parent", "name", "industry", "likelihood", "exposure", "consequence", "direct_major")
 
 # industry: (how many enterprises, name suffix, [(source, E choices, C choices)])
 Source = tuple[str, tuple[str, ...], tuple[str, ...]]
@@ -129,6 +136,10 @@ PLANTED = {
 }
 
 
+# Sources meeting a condition of direct determination (直接判定): source id -> how many conditions.
+DIRECT = {"QY003-02": 1, "QY034-01": 1}
+
+
 def _name(rng: random.Random, suffix: str, used: set[str]) -> str:
     while True:
         name = f"{rng.choice(PLACES)}{rng.choice(WORDS)}{suffix}"
@@ -153,7 +164,8 @@ def rows() -> list[dict[str, str]]:
             drawn = [(s, rng.choices(L_VALUES, weights)[0], rng.choice(e), rng.choice(c)) for s, e, c in picked]
             for k, (source, lv, ev, cv) in enumerate(PLANTED.get(eid, drawn), 1):
                 out.append({"id": f"{eid}-{k:02d}", "parent": eid, "name": source, "industry": "",
-                            "likelihood": lv, "exposure": ev, "consequence": cv})
+                            "likelihood": lv, "exposure": ev, "consequence": cv,
+                            "direct_major": DIRECT.get(f"{eid}-{k:02d}", "")})
     return out
 
 

@@ -11,8 +11,8 @@ target responsibility letters with the county, each visited once a quarter
   (国有加油站, 中石化/中石油), 5 liquid-chlorine users (液氯使用: water works,
   a sewage plant, a paper mill), 4 gas-filling firms (燃气充装) and 2
   hazardous-chemical producers (危化品生产).
-* Process fields are that quarter's figures (hazards found and rectified,
-  open major hazards, letter signed, safety meetings, trainings, certified
+* Process fields are that quarter's figures (open major hazards, letter
+  signed, safety meetings, trainings, certified
   share of special-operation workers, emergency plan filed, drills). Outcome
   fields (casualties, accidents, fire losses, commendations) are
   year-to-date, so counts never fall from one quarter to the next and the Q4
@@ -57,12 +57,44 @@ quarterly meetings, trainings and drills, and the worst sign their letter or fil
 plan late. The skew is deliberate: the outcome phase weighs 60%, so an
 enterprise with no casualties reaches 优秀 at 75% in the process phase,
 and only a weak process record spreads the grades. With this seed the sample
-grades 23 优秀, 30 良好, 14 合格 and 3 不合格 (the two vetoes and the death
+grades 23 优秀, 29 良好, 15 合格 and 3 不合格 (the two vetoes and the death
 over the limit), with some tied scores.
 
 Five small private stations keep an on-site emergency card instead of a filed
 plan: their ``has_plan`` is left empty, which the rubric treats as not
 applicable.
+
+Earlier years (``enterprise-safety-target-history/``)
+-----------------------------------------------------
+安全生产先进单位 needs three good years (this year 优秀, the two before at
+least 良好), so the sample comes with the county's results of 2023, 2024
+and 2025 for the same 70 enterprises, which ``scoring run
+enterprise-safety-target --sample`` reads as ``--history``. They are minimal
+result files (rubric id and version; each unit's id, score, grade, rank and
+vetoes), not engine output: a diligent enterprise's score is drawn around
+86 + 12 × its quality, a lax one's around 72 + 12 × its quality, each ± 6,
+graded by the rubric's bands (90 / 80 / 60) and ranked by score (ties
+``min``). Planted: two of this year's 优秀 (E014, E033) had a 合格 year in
+2025, so they are not 先进 this year; the death over the limit at E023 was
+preceded by a 不合格 in 2025, so its 约谈 (``summons``, 不合格 two years
+running) shows in the sample. Their own stream ``random.Random(20261203)``
+leaves the evidence's figures untouched.
+
+The hazard register (since rubric 2026.5)
+----------------------------------------
+The county's hazards are no longer two counts per quarter but a register:
+one member row per hazard (``parent`` = the enterprise, ``id`` =
+``E001-H01`` ...), filed under the quarter it was found, with its found
+date, its rectification deadline and, once done, its rectified date. The 89
+hazards and the 74 rectified are drawn exactly as before (how many a quarter,
+which stay open), then dated from their own stream ``random.Random(20261204)``:
+found on a day of its quarter, an ordinary hazard due 30 days later and a
+major one (重大隐患) 90 days later; a rectified one is done on time by a
+diligent enterprise and, with a chance that grows as the enterprise is lax,
+10 to 40 days late; the 15 open ones have no rectified date, so those found
+late in Q4 are still within their period at the year's last check and are
+not counted as failures, while the others carry over, overdue, into every
+later quarter.
 
 Determinism
 -----------
@@ -83,18 +115,35 @@ Regenerate with::
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
+from scoring_rubrics import _samples
 from scoring_rubrics._samples import csv_text, write_sample
 
 
 SEED = 20261129
 SEED_EVENTS = 20261130   # a second stream for the figures added in rubric 2026.2
+SEED_HISTORY = 20261203  # a third stream: the earlier years' results
+SEED_REGISTER = 20261204  # a fourth stream: the hazard register's dates
+QUARTER_DAYS = (("2026-01-01", "2026-03-31"), ("2026-04-01", "2026-06-30"), ("2026-07-01", "2026-09-30"),
+                ("2026-10-01", "2026-12-31"))
+DUE_DAYS = {"ordinary": 30, "major": 90}
+HAZARD_KINDS = ("消防器材过期未更换", "静电接地线松脱", "配电箱未上锁", "作业现场未设警示标志", "安全通道堵塞",
+                "应急照明失效", "压力表超期未检", "气瓶未固定", "管线标识不清", "防护设施缺失")
+MAJOR_KIND = "单层埋地油罐未完成防渗改造"
+HISTORY_YEARS = ("2023", "2024", "2025")
+# Planted earlier grades: (enterprise, year) -> grade, replacing the drawn one.
+PLANTED_HISTORY = {("E014", "2025"): "合格", ("E033", "2025"): "合格", ("E023", "2025"): "不合格"}
+GRADE_BANDS = ((90.0, "优秀"), (80.0, "良好"), (60.0, "合格"), (0.0, "不合格"))
+PLANTED_SCORE = {"合格": 72.0, "不合格": 55.0}
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "enterprise-safety-target.csv"
 RUBRIC = HERE.parent / "enterprise-safety-target.toml"
+HISTORY = HERE / "enterprise-safety-target-history"
 
 PERIODS = ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
 HAZARDS_FOUND = 89       # the county's figure for the year
@@ -102,10 +151,10 @@ HAZARDS_RECTIFIED = 74   # the county's figure for the year
 
 # Column order: id, period, then the rubric's [fields] in declaration order.
 COLUMNS = (
-    "id", "period", "name", "industry", "key_enterprise", "deaths", "death_limit",
+    "id", "period", "parent", "name", "industry", "key_enterprise", "deaths", "death_limit",
     "serious_injuries", "minor_injuries", "minor_injury_limit", "accidents", "fire_loss",
-    "fire_loss_limit", "major_accidents", "concealed_accidents", "hazards_found",
-    "hazards_rectified", "major_hazards_open", "letter_signed", "meetings", "trainings",
+    "fire_loss_limit", "major_accidents", "concealed_accidents", "hazard_found_on",
+    "hazard_deadline", "hazard_rectified_on", "major_hazards_open", "letter_signed", "meetings", "trainings",
     "certified_share", "has_plan", "drills", "standardization", "national_commendations",
     "provincial_commendations", "city_commendations", "deposit",
 )
@@ -197,6 +246,8 @@ class Enterprise:
     minor: dict[int, int] = field(default_factory=dict)
     accidents: dict[int, int] = field(default_factory=dict)
     fire_loss: dict[int, int] = field(default_factory=dict)
+    # quarters in which a major hazard was found (the register dates it as major)
+    major_found: list[int] = field(default_factory=list)
     # commendation level of each commendation, in the order they came
     levels: list[str] = field(default_factory=list)
     quarters: list[dict[str, object]] = field(default_factory=list)
@@ -417,6 +468,7 @@ def _hazards(rng: random.Random, firms: list[Enterprise]) -> None:
     for f in chosen:
         k = rng.choices(range(3), weights=(3, 2, 1))[0]
         f.quarters[k]["hazards_found"] += 1  # type: ignore[operator]
+        f.major_found.append(k)
         for j in range(k, min(4, k + 1 + rng.choices((0, 1, 2), weights=(1, 2, 1))[0])):
             f.quarters[j]["major_hazards_open"] = 1
         found_left -= 1
@@ -436,29 +488,102 @@ def _hazards(rng: random.Random, firms: list[Enterprise]) -> None:
         open_left -= 1
 
 
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def register(rng: random.Random, firm: Enterprise, k: int) -> list[tuple[str, str, str, str]]:
+    """The hazards found in quarter `k`: (kind, found, deadline, rectified or "")."""
+    row = firm.quarters[k]
+    found, rectified = int(row["hazards_found"]), int(row["hazards_rectified"])  # type: ignore[call-overload]
+    majors = firm.major_found.count(k)
+    start, end = (_day(d) for d in QUARTER_DAYS[k])
+    out = []
+    for n in range(found):
+        major = n < majors
+        on = start + timedelta(days=rng.randint(0, (end - start).days))
+        due = on + timedelta(days=DUE_DAYS["major" if major else "ordinary"])
+        kind = MAJOR_KIND if major else rng.choice(HAZARD_KINDS)
+        done = ""
+        # Majors stay open; of the ordinary ones the first `rectified` are done.
+        if not major and n - majors < rectified:
+            late = rng.random() < 0.6 * (1.0 - firm.quality) ** 2
+            took = (due - on).days + rng.randint(10, 40) if late else rng.randint(2, (due - on).days)
+            done = (on + timedelta(days=took)).isoformat()
+        out.append((kind, on.isoformat(), due.isoformat(), done))
+    return out
+
+
 def render(firms: list[Enterprise]) -> str:
-    """The CSV text: a header, then each enterprise's four quarters in order."""
+    """The CSV text: a header, then each enterprise's quarters in order, each followed by the hazards found in it."""
     rows: list[list[object]] = []
+    dates = random.Random(SEED_REGISTER)
     for f in firms:
+        number = 0
         for k, period in enumerate(PERIODS):
             row = f.quarters[k]
             rows.append([
-                f.id, period, f.name, f.industry, "是" if f.key else "否",
+                f.id, period, "", f.name, f.industry, "是" if f.key else "否",
                 _ytd(f.deaths, k), f.death_limit, _ytd(f.injuries, k),
                 _ytd(f.minor, k), f.minor_limit, _ytd(f.accidents, k),
                 _ytd(f.fire_loss, k), f.fire_limit,
                 _ytd(f.majors, k), _ytd(f.concealed, k),
-                row["hazards_found"], row["hazards_rectified"], row["major_hazards_open"],
+                "", "", "", row["major_hazards_open"],
                 row["letter_signed"], row["meetings"], row["trainings"],
                 f"{row['certified_share']:.2f}", row["has_plan"], row["drills"],
                 f.standardization, _levels_ytd(f, k, "国家级"), _levels_ytd(f, k, "省级"),
                 _levels_ytd(f, k, "市级"), f.deposit,
             ])
+            for kind, on, due, done in register(dates, f, k):
+                number += 1
+                hazard: list[object] = [f"{f.id}-H{number:02d}", period, f.id, kind] + [""] * 12 + [on, due, done]
+                rows.append(hazard + [""] * (len(COLUMNS) - len(hazard)))
     return csv_text(COLUMNS, rows)
 
 
+def _rubric_version() -> str:
+    version: str = _samples.tomllib.loads(RUBRIC.read_text(encoding="utf-8"))["rubric"]["version"]
+    return version
+
+
+def history(firms: list[Enterprise]) -> dict[str, str]:
+    """The earlier years' result files: {file name: JSON text}, oldest first."""
+    rng = random.Random(SEED_HISTORY)
+    version = _rubric_version()
+    out: dict[str, str] = {}
+    for year in HISTORY_YEARS:
+        scores: dict[str, float] = {}
+        for f in firms:
+            centre = (86.0 if f.quality >= DILIGENT_QUALITY[0] else 72.0) + 12.0 * f.quality
+            drawn = round(min(max(centre + _uniform(rng, -6.0, 6.0), 0.0), 100.0), 1)
+            planted = PLANTED_HISTORY.get((f.id, year))
+            scores[f.id] = PLANTED_SCORE[planted] if planted else drawn
+        ranked = sorted(scores.values(), reverse=True)
+        units = []
+        for f in firms:
+            score = scores[f.id]
+            grade = next(name for floor, name in GRADE_BANDS if score >= floor)
+            units.append({"id": f.id, "score": score, "grade": grade, "rank": ranked.index(score) + 1, "vetoes": []})
+        doc = {"rubric": {"id": "enterprise-safety-target", "version": version},
+               "note": f"the county's {year} results (sample, generated by generate_enterprise_safety_target.py)",
+               "units": units}
+        out[f"{year}.json"] = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    return out
+
+
+def write_history(folder: Path | None = None) -> Path:
+    """Write the earlier years' result files into `folder` (default: the sample's history folder)."""
+    folder = HISTORY if folder is None else Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in history(build(random.Random(SEED))).items():
+        (folder / name).write_bytes(text.encode("utf-8"))
+    return folder
+
+
 def main(out: Path | None = None) -> Path:
-    """Write the sample CSV to `out` (default: next to this script); return the path."""
+    """Write the sample CSV to `out` (default: next to this script, with its history); return the path."""
+    if out is None:
+        write_history()
     return write_sample(RUBRIC, COLUMNS, render(build(random.Random(SEED))), OUT if out is None else Path(out))
 
 

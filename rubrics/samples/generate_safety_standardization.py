@@ -21,12 +21,13 @@ where there was an accident. The year's accidents are placed to show the
 performance conditions: the best-run enterprise had one death (so it grades
 二级 whatever its score), another had two, and one had a 较大 accident with
 three deaths (未达标). Two enterprises fail a prerequisite (an open major
-accident hazard; uncertified special-operation workers) and are 未达标
-whatever their score. With this seed the sample grades 3 一级, 8 二级, 13 三级
-and 6 未达标: S15 scores 95.9 but grades 二级 (one death), S21 scores 76.3 but
-grades 三级 (two deaths), S06 scores 61.3 but is 未达标 (the 较大 accident),
-and S12 (80.8) and S30 (70.4) are 未达标 on a prerequisite. Names are
-fictional.
+accident hazard; uncertified special-operation workers), so their review
+ends (不予评审: no score, grade or rank, since rubric 2026.2). With this seed
+the sample grades 3 一级, 8 二级, 13 三级 and 4 未达标, and 2 are not scored:
+S15 scores 95.9 but grades 二级 (one death), S21 scores 76.3 but grades 三级
+(two deaths), S06 scores 61.3 but is 未达标 (the 较大 accident), and the
+findings of S12 and S30 (which would have given 80.8 and 70.4) make no total:
+their prerequisites failed. Names are fictional.
 
 Determinism
 -----------

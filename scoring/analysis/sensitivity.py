@@ -40,6 +40,7 @@ from ..expr import Expression
 from ..layout import Layout
 from ..model import RubricModel
 from ..plan import Rubric
+from ..history import history_columns
 from ..previous import Previous, previous_columns
 from .kendall import kendall_tau_b
 
@@ -340,6 +341,10 @@ def _evaluate(result: Result, mult: np.ndarray, of_indicator: np.ndarray, previo
     totals = _stacked_totals(result, mult, of_indicator)
     d = decide(stacked, lay, totals)
     prev_cols, prev_missing = previous_columns(previous, layout.unit_ids)
+    # Earlier years are not part of the analysis: names reading them get what a run without --history gives.
+    read = set().union(*(e.names for e in rubric.consequence_when), *(p.names for p in rubric.payouts if p is not None))
+    no_history = history_columns([], layout.unit_ids, rubric.model, read)
+    prev_cols, prev_missing = {**prev_cols, **no_history[0]}, {**prev_missing, **no_history[1]}
     prev = ({k: np.tile(v, t) for k, v in prev_cols.items()}, {k: np.tile(v, t) for k, v in prev_missing.items()})
     cq = decide_consequences(stacked, lay, totals, d, prev)
     held = np.isin(cq.status[:, quota_cols], (GRANTED, COUNTED_ONCE)) if quota_cols else np.zeros((n * t, 0), bool)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import EvidenceError
+from ..review import statuses
 from ..rounding import round_half_up
 from .labels import RULES, labels_for
 
@@ -179,7 +180,9 @@ def reason_phrases(result: Result, idx: np.ndarray) -> list[str]:
         hits = tuple(vetoes[k].tolist())
         if hits not in phrases:
             titles = sep.join(v.title for v, hit in zip(model.veto, hits) if hit)
-            phrases[hits] = labels["reason_veto"].format(titles=titles)
+            # A veto that only names a grade is a direct determination (直接判定), not a 一票否决.
+            direct = all(v.effect == "grade" for v, hit in zip(model.veto, hits) if hit)
+            phrases[hits] = labels["reason_direct" if direct else "reason_veto"].format(titles=titles)
         reasons[k] = phrases[hits]
     failed = d.grade_failed_require[idx]
     field_titles = expression_titles(result)
@@ -226,7 +229,11 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
         "indicators": [{"id": ind.id, "title": ind.spec.title or ind.id, "dimension": ind.dimension.id,
                         "points": ind.points, "method": ind.method.name, "rule": describe[ind.id]}
                        for ind in result.rubric.indicators],
-        "vetoes": [{"id": v.id, "title": v.title, "effect": v.effect, "grade": v.grade} for v in model.veto],
+        "vetoes": [{"id": v.id, "title": v.title, "effect": v.effect, "grade": v.grade,
+                    **({"ends_review": True} if v.ends_review else {})} for v in model.veto],
+        # Each member's own result ([member_result]): its title, or None.
+        "member_result": ({"title": model.member_result.title or "member result"}
+                          if model.member_result is not None else None),
         "grades": [{"name": g.name, "min": g.min,
                     "require": humanize(g.require, field_titles, info.language) if g.require else None}
                    for g in model.grade],
@@ -354,7 +361,6 @@ class Report:
         order = result.order()
         d, t, cq = result.decisions, result.totals, result.consequences
         p, dp = model.rubric.precision, result.detail_precision
-        assessable = t.assessable[order]
         names = [g.name for g in model.grade]
         grade_index = d.grade[order]
         grades = [names[g] if 0 <= g < len(names) else None for g in grade_index.tolist()]
@@ -396,7 +402,7 @@ class Report:
             summary=result.summary(),
             rejected=[vars(r) for r in result.rejected],
             ids=[str(u) for u in result.layout.unit_ids[order].tolist()],
-            status=np.where(assessable, "scored", "not_assessable").tolist(),
+            status=statuses(result, order).tolist(),
             score=round_half_up(d.score[order], p),
             rank=d.rank[order].astype(float),
             grade=grades,

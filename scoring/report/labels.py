@@ -20,6 +20,7 @@ EN: dict[str, str] = {
     "row": "Row", "unit": "Unit", "field": "Field", "cell": "Value", "granted": "granted",
     "pool": "Pool", "pool_total": "Pool total", "pool_used": "Paid out", "rule": "Rule",
     "status": "Status", "not_assessable": "not assessable (no item applies)",
+    "review_ended": "review ended (not scored)",
     "members": "Members", "member": "Member", "figures": "Figures", "bonus": "Bonus", "base": "Base",
     # sheet names (Excel allows 31 characters, no []:*?/\)
     "sheet_ranking": "Ranking", "sheet_deductions": "Deductions", "sheet_consequences": "Consequences",
@@ -30,8 +31,9 @@ EN: dict[str, str] = {
     "about_rows": "Rows read", "about_scored": "Rows scored", "about_rejected": "Rows rejected",
     "about_engine": "Engine version", "about_created": "Run time", "about_warnings": "Warnings",
     # reason phrases
-    "reason_veto": "veto: {titles}", "reason_require": "score reached {grade} (≥ {min}), but not: {require}",
+    "reason_veto": "veto: {titles}", "reason_direct": "directly determined: {titles}", "reason_require": "score reached {grade} (≥ {min}), but not: {require}",
     "effect_zero": "score set to 0", "effect_fail": "lowest grade", "effect_grade": "grade set to {grade}",
+    "effect_ends_review": "review ended (no score, grade or rank)", "sheet_members": "Members", "period": "Period",
     # HTML report
     "summary": "Summary", "units_scored": "units scored", "rows_rejected": "rows rejected",
     "grade_distribution": "Grade distribution", "lost_overall": "Where points are lost (all units)",
@@ -67,7 +69,7 @@ ZH: dict[str, str] = {
     "lost": "扣分", "value": "数值", "explanation": "说明", "effect": "后果",
     "row": "行", "unit": "单位", "field": "字段", "cell": "值", "granted": "是",
     "pool": "资金池", "pool_total": "资金总额", "pool_used": "已分配", "rule": "分配规则",
-    "status": "状态", "not_assessable": "不参评(无适用指标)",
+    "status": "状态", "not_assessable": "不参评(无适用指标)", "review_ended": "不予评审",
     "members": "成员", "member": "成员", "figures": "指标数据", "bonus": "加分", "base": "基础分",
     "sheet_ranking": "排名", "sheet_deductions": "扣分明细", "sheet_consequences": "奖惩",
     "sheet_vetoes": "否决", "sheet_rejected": "未评", "sheet_about": "说明",
@@ -75,8 +77,9 @@ ZH: dict[str, str] = {
     "about_rubric_sha": "方案 sha256", "about_evidence": "数据文件", "about_evidence_sha": "数据 sha256",
     "about_rows": "读入行数", "about_scored": "计分行数", "about_rejected": "未评行数",
     "about_engine": "评分引擎版本", "about_created": "生成时间", "about_warnings": "提示",
-    "reason_veto": "一票否决：{titles}", "reason_require": "得分达{grade}线(≥{min})，但不满足：{require}",
+    "reason_veto": "一票否决：{titles}", "reason_direct": "直接判定：{titles}", "reason_require": "得分达{grade}线(≥{min})，但不满足：{require}",
     "effect_zero": "得分计为0", "effect_fail": "定为最低等级", "effect_grade": "定为{grade}",
+    "effect_ends_review": "不予评审(不计分、不定级、不排名)", "sheet_members": "成员", "period": "期间",
     "summary": "概况", "units_scored": "参评单位", "rows_rejected": "未评行",
     "grade_distribution": "等级分布", "lost_overall": "失分最多的指标(全部单位)",
     "lost_by_group": "失分最多的指标(按{group})", "lost_axis": "平均每单位扣分",
@@ -112,6 +115,13 @@ EXPLAIN_EN: dict[str, str] = {
     "ex_sec_decisions": "Committee decisions (override the rules above)", "ex_sec_margins": "Margins",
     "ex_sec_earlier": "Earlier results the rules read (--previous, --history)",
     "ex_not_assessable": "not assessable: no item of the rubric applies to this unit, so it has no score, grade or rank",
+    "ex_review_ended": "review ended (不予评审) by {vetoes}: the unit has no score, grade or rank; the items below "
+                       "are the evidence's figures, which make no total",
+    "ex_veto_ends": "the review ends: no score, grade or rank",
+    "ex_sec_member_results": "{title} (each member's own result; not part of the unit's score)",
+    "ex_member_score": "score = {score}", "ex_member_result": "member {id}{name}: {shown}",
+    "ex_member_graded": "{score}, grade {grade}", "ex_member_ungraded": "{score}, no grade",
+    "ex_member_none": "no result (a figure it reads is blank or undefined)",
     "ex_summary": "score {score}, grade {grade}, rank {rank}", "ex_phase_of": ", phase {phase}",
     "ex_bonus_mark": " (bonus)", "ex_indicator": "{title} [{id}], {points} points, {method}: {rule}",
     "ex_period": "period {period}: ", "ex_blank": "(blank)", "ex_sep": ", ",
@@ -168,6 +178,12 @@ EXPLAIN_ZH: dict[str, str] = {
     "ex_sec_amendments": "复核更正（计分前已更正数据）", "ex_sec_decisions": "会议决定（优先于以上规则结果）",
     "ex_sec_margins": "差距", "ex_sec_earlier": "规则读取的往年结果（--previous、--history）",
     "ex_not_assessable": "不参评：考核方案的各项均不适用于该单位，故无得分、等级和排名",
+    "ex_review_ended": "不予评审（{vetoes}）：该单位无得分、等级和排名；以下各项为数据中的数值，不计总分",
+    "ex_veto_ends": "终止评审：不计分、不定级、不排名",
+    "ex_sec_member_results": "{title}（各成员自身结果，不计入本单位得分）",
+    "ex_member_score": "得分 = {score}", "ex_member_result": "成员 {id}{name}：{shown}",
+    "ex_member_graded": "{score}，等级 {grade}", "ex_member_ungraded": "{score}，无等级",
+    "ex_member_none": "无结果（所需数值空缺或无定义）",
     "ex_summary": "得分 {score}，等级 {grade}，排名 {rank}", "ex_phase_of": "，阶段 {phase}",
     "ex_bonus_mark": "（加分项）", "ex_indicator": "{title} [{id}]，{points} 分，{method}：{rule}",
     "ex_period": "{period}：", "ex_blank": "（空）", "ex_sep": "，",
@@ -246,6 +262,12 @@ RULES_ZH: list[tuple[str, str]] = [
     (r"no single lead school", r"龙头校不唯一"),
     (r"^worst D = (.+) over the hazard sources, at most (\S+); no source, or a blank factor",
      r"各危险源 D = \1 的最大值，最多 \2；无危险源或有因子空缺"),
+    (r"^hazards rectified by their (\S+) / \(those \+ hazards past their \S+ and not rectified by it\), "
+     r"at each check \((.+?)\); open hazards carry into later checks, a hazard still within its deadline is not "
+     r"counted", r"在期限（\1）内整改的隐患数 ÷ (按期整改数 + 逾期未整改数)，每期检查(\2)；未整改隐患结转以后各期，"
+     r"仍在整改期限内的不计"),
+    (r"(\S+) on (\d{4}-\d{2}-\d{2})", r"\1 于 \2"),
+    (r"; no hazard to judge → ", r"；无待判定隐患 → "),
     (r"; denominator 0 → ", r"；分母为 0 → "),
     (r"; ", r"；"),
     (r", else (\S+)$", r"，其他 \1 分"),
@@ -260,7 +282,7 @@ RULES: dict[str, list[tuple[str, str]]] = {"zh": RULES_ZH}
 # source), in each language; a name not listed is shown as it is.
 MEMBER_WORDS: dict[str, dict[str, str]] = {
     "zh": {"ratio": "比值", "contribution": "差异贡献", "relative": "相对均值", "D": "D值",
-           "worst": "最高(1=是)"},
+           "worst": "最高(1=是)", "overdue_checks": "逾期次数", "on_time": "按期整改(1=是)"},
 }
 
 

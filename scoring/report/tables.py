@@ -132,11 +132,11 @@ def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True
         cols.append(Column("name", lab["name"], "text", report.names))
     cols.append(number_column("score", lab["score"], "number", report.score, p))
     cols.append(Column("grade", lab["grade"], "text", [g if g is not None else "" for g in report.grade]))
-    not_assessable = np.array([s == "not_assessable" for s in report.status], dtype=bool)
-    if not_assessable.any():
+    unscored = np.array([s != "scored" for s in report.status], dtype=bool)
+    if unscored.any():
         grades = cols[-1].values
-        for k in np.flatnonzero(not_assessable).tolist():
-            grades[k] = lab["not_assessable"]
+        for k in np.flatnonzero(unscored).tolist():
+            grades[k] = lab[report.status[k]]  # not_assessable, or review_ended (不予评审)
     for g in meta["groups"]:
         cols.append(Column(g["id"], g["title"], "text", list(meta["group_values"][g["id"]])))
     for dim in meta["dimensions"]:
@@ -163,6 +163,8 @@ def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True
         else:
             marks = np.where(report.granted[:, j], lab["granted"], "").tolist()
             cols.append(Column(c["id"], c["title"], "text", marks))
+    if report.meta.get("member_result"):
+        cols.append(Column("member_results", report.meta["member_result"]["title"], "text", member_summaries(report)))
     cols.append(Column("reason", lab["reason"], "text", report.reasons))
     # Committee decisions and corrections, where there are any: the row says the outcome was
     # overridden (the rules' outcome → what stands, reason, who, when) or a figure corrected.
@@ -172,6 +174,63 @@ def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True
         cols.append(Column("decisions", lab["decisions"], "text", decision_marks(report)))
     if report.amendments:
         cols.append(Column("amendments", lab["amendments"], "text", amendment_marks(report)))
+    return cols
+
+
+def member_result_text(m: dict[str, Any], report: Report) -> str:
+    """A member's own result as a person reads it: "92.7 优秀", or — when it has none."""
+    own = m.get("result") or {}
+    if own.get("score") is None:
+        return report.labels["na_mark"]
+    grade = f" {own['grade']}" if own.get("grade") else ""
+    return f"{own['score']:.{report.precision}f}{grade}"
+
+
+def member_summaries(report: Report) -> list[str]:
+    """Per unit, its members' own results in one cell: "S1 示范小学 92.7 优秀；S2 87.8 良好"."""
+    sep = "；" if report.meta["language"] == "zh" else "; "
+    out = []
+    for members in report.details.members:
+        out.append(sep.join(str(m["id"]) + (f" {m['name']}" if m.get("name") else "") + " "
+                            + member_result_text(m, report) for m in members if "result" in m))
+    return out
+
+
+def member_rows(report: Report) -> list[Column]:
+    """One row per member (a school under its group): unit, member, period, own score and grade, figures."""
+    lab, meta = report.labels, report.meta
+    lang = str(meta["language"])
+    from .labels import member_word
+
+    units, names, members, member_names, periods, scores, grades, figures = ([] for _ in range(8))
+    unit_names = report.names
+    titles = {i["id"]: i["title"] for i in meta["indicators"]}
+    for k, listed in enumerate(report.details.members):
+        for m in listed:
+            own = m.get("result") or {}
+            units.append(report.ids[k])
+            names.append(unit_names[k])
+            members.append(str(m["id"]))
+            member_names.append(str(m.get("name") or ""))
+            periods.append(str(m.get("period") or ""))
+            scores.append(own.get("score"))
+            grades.append(own.get("grade") or "")
+            figures.append("; ".join(
+                f"{titles.get(ind, ind)} " + ", ".join(f"{member_word(name, lang)} {show_value(v, report)}"
+                                                      for name, v in vals.items() if v is not None)
+                for ind, vals in m["values"].items() if any(v is not None for v in vals.values())))
+    cols = [Column("unit", lab["unit"], "text", units)]
+    if report.has_names:
+        cols.append(Column("name", lab["name"], "text", names))
+    cols += [Column("member", lab["member"], "text", members),
+             Column("member_name", lab["member"] + lab["name"] if lang == "zh" else f"{lab['member']} {lab['name'].lower()}",
+                    "text", member_names)]
+    if any(periods):
+        cols.append(Column("period", lab["period"], "text", periods))
+    if meta.get("member_result"):
+        cols += [Column("member_score", lab["score"], "number", scores, report.precision),
+                 Column("member_grade", lab["grade"], "text", grades)]
+    cols.append(Column("figures", lab["figures"], "text", figures))
     return cols
 
 
@@ -285,6 +344,8 @@ def veto_rows(report: Report) -> list[Column]:
         cols.append(Column("name", lab["name"], "text", [names[k] for k in ks_l]))
 
     def effect(v: dict[str, Any]) -> str:
+        if v.get("ends_review"):
+            return lab["effect_ends_review"]
         return lab[f"effect_{v['effect']}"].format(grade=v.get("grade") or "")
 
     cols += [
