@@ -147,9 +147,8 @@ def test_margin_templates_on_the_bundled_samples(rubric_id: str) -> None:
 @pytest.mark.parametrize("word", ["NA", "null", "N/A", "nan", "#N/A", "NULL"])
 def test_fast_csv_reads_null_words_as_text_like_the_careful_path(word: str, tmp_path) -> None:
     """Arrow reads "NA", "null", ... as null by default; here only a blank cell is blank."""
-    from scoring.evidence import type_table
     from scoring.fast_csv import plain_csv_evidence
-    from scoring_std.loaders import read_csv
+    from tests.test_fast_csv import careful
 
     assert ENTERPRISE.sample is not None
     lines = Path(ENTERPRISE.sample).read_text(encoding="utf-8").splitlines()
@@ -159,8 +158,7 @@ def test_fast_csv_reads_null_words_as_text_like_the_careful_path(word: str, tmp_
     data = ("\n".join([lines[0], ",".join(cells)] + lines[2:]) + "\n").encode("utf-8")
     path = tmp_path / "e.csv"
     fast = plain_csv_evidence(ENTERPRISE, path, data)
-    slow = type_table(read_csv(path, data), ENTERPRISE.model, source=str(path), data=data,
-                      member_fields=ENTERPRISE.member_fields)
+    slow = careful(ENTERPRISE, path, data)
     assert slow.columns["name"][0] == word
     assert fast is not None and fast.columns["name"][0] == word
     # A figure written so is not a blank cell: the fast path leaves it to the careful one, which refuses it.
@@ -187,10 +185,8 @@ def test_kept_key_codes_are_np_unique_of_the_kept_rows(values: list[str], data) 
 ])
 def test_fast_csv_numbers_read_as_the_careful_path_reads_them(cell: str, takes_fast_path: bool, tmp_path) -> None:
     """Number cells are parsed by Arrow's CSV reader: the same figures as the careful path, or it declines."""
-    from scoring.evidence import type_table
     from scoring.fast_csv import plain_csv_evidence
-    from scoring_std.loaders import read_csv
-    from tests.test_fast_csv import assert_same
+    from tests.test_fast_csv import assert_same, careful
 
     assert ENTERPRISE.sample is not None
     lines = Path(ENTERPRISE.sample).read_text(encoding="utf-8").splitlines()
@@ -202,8 +198,7 @@ def test_fast_csv_numbers_read_as_the_careful_path_reads_them(cell: str, takes_f
     fast = plain_csv_evidence(ENTERPRISE, path, data)
     assert (fast is not None) == takes_fast_path
     try:
-        slow = type_table(read_csv(path, data), ENTERPRISE.model, source=str(path), data=data,
-                          member_fields=ENTERPRISE.member_fields)
+        slow = careful(ENTERPRISE, path, data)
     except scoring.EvidenceError:
         assert fast is None
         return
