@@ -35,8 +35,12 @@ def csv_text(columns: Sequence[str], rows: Iterable[Sequence[object] | Mapping[s
 
 def check_columns(rubric: Path, columns: Sequence[str]) -> None:
     """Stop if the rubric's [fields] and the generator's columns have drifted apart."""
-    fields = list(tomllib.loads(rubric.read_text(encoding="utf-8"))["fields"])
-    written = [c for c in columns if c not in STRUCTURE]
+    data = tomllib.loads(rubric.read_text(encoding="utf-8"))
+    fields = list(data["fields"])
+    # The rater and stage columns a rubric declares are not fields either (scoring.panels, scoring.stages).
+    keys = {str(data[t].get("column", default)) for t, default in (("raters", "rater"), ("stages", "stage"))
+            if t in data}
+    written = [c for c in columns if c not in STRUCTURE and c not in keys]
     if written != fields:
         raise SystemExit(f"{rubric}: [fields] are {fields}, the generator writes {written}; update its COLUMNS")
 

@@ -33,6 +33,7 @@ from .errors import EvidenceError
 from .evidence import Evidence, OnError
 from .evidence import find_header  # the header row exactly as typing finds it
 from .model import RubricModel
+from .panel_rows import REVIEW, SELF
 from .sidefiles import Record, read_records
 from .tables import RawTable
 
@@ -40,7 +41,8 @@ COLUMNS = {
     "unit": ("单位", "unit_id", "id"),
     "field": ("字段", "指标"),
     "period": ("期间", "周期"),
-    "rater": ("评分人",),
+    "rater": ("评分人", "检查人员"),
+    "stage": ("阶段", "评价阶段"),
     "old": ("原值", "old_value"),
     "new": ("新值", "new_value"),
     "reason": ("理由", "原因"),
@@ -62,14 +64,19 @@ class Amendment:
     period: str = ""
     file: str = ""          # where it was read, for messages
     row: str = ""           # row 3, or [2] in a JSON array
+    rater: str = ""         # the panel member whose row is corrected (panels.py)
+    stage: str = ""         # self or review, where the evidence has stages (stages.py)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"unit": self.unit, "field": self.field, "period": self.period or None, "old": self.old,
-                "new": self.new, "reason": self.reason, "approved_by": self.approved_by,
+        return {"unit": self.unit, "field": self.field, "period": self.period or None,
+                **({"rater": self.rater} if self.rater else {}), **({"stage": self.stage} if self.stage else {}),
+                "old": self.old, "new": self.new, "reason": self.reason, "approved_by": self.approved_by,
                 "source": f"{self.file} {self.row}".strip()}
 
     def line(self) -> str:
         when = f" (period {self.period})" if self.period else ""
+        when += f" (rater {self.rater})" if self.rater else ""
+        when += f" (stage {self.stage})" if self.stage else ""
         return f"{self.field}{when}: {self.old} → {self.new} — {self.reason} (approved by {self.approved_by})"
 
 
@@ -86,11 +93,8 @@ def _amendment(r: Record, where: str) -> Amendment:
         if not c[col]:
             raise EvidenceError(f"{r.at(col)}: the {col} is empty; every amendment names its unit, field, reason "
                                 "and who approved it", path=where)
-    if c["rater"]:
-        raise EvidenceError(f"{r.label}: a rater is given, but evidence has no rater panels yet; "
-                            "leave the rater column empty", path=where)
     return Amendment(c["unit"], c["field"], c["old"], c["new"], c["reason"], c["approved_by"], c["period"],
-                     where, r.label)
+                     where, r.label, c["rater"], c["stage"])
 
 
 def _fail(a: Amendment, message: str) -> EvidenceError:
@@ -132,6 +136,8 @@ def amend_table(table: RawTable, model: RubricModel, amendments: Sequence[Amendm
     ids = np.array([_key(str(t)) for t in column(position[headers.ID]).tolist()], dtype=object)
     periods = (np.array([_key(str(t)) for t in column(position[headers.PERIOD]).tolist()], dtype=object)
                if headers.PERIOD in position else None)
+    keys = {target: np.array([_key(str(t)) for t in column(position[target]).tolist()], dtype=object)
+            for target in (headers.RATER, headers.STAGE) if target in position}
     where: dict[tuple[int, int], Amendment] = {}   # (row of `table`, column) -> amendment
     for a in amendments:
         if a.field not in model.fields:
@@ -143,13 +149,15 @@ def amend_table(table: RawTable, model: RubricModel, amendments: Sequence[Amendm
             if periods is None:
                 raise _fail(a, "a period is given, but the evidence has no period column")
             rows &= periods == _key(a.period)
+        rows &= _panel_rows(a, model, keys)
         hits = np.flatnonzero(rows)
         if hits.size == 0:
             raise _fail(a, "no row of this unit" + (" in that period" if a.period else "") + " in the evidence")
         if hits.size > 1:
             listed = sorted(set(periods[hits].tolist())) if periods is not None else []
+            more = " (and its rater or stage)" if keys else ""
             raise _fail(a, f"the unit has {hits.size} rows" + (f" (periods {', '.join(listed)})" if listed else "")
-                        + "; give the period of the row to correct")
+                        + f"; give the period{more} of the row to correct")
         i, j = int(hits[0]) + offset, position[a.field]
         if table.data is None and len(table.rows[i]) <= j:
             raise _fail(a, f"{table.row_labels[i]} has fewer cells than the header; fix the row first")
@@ -189,6 +197,24 @@ def amend_table(table: RawTable, model: RubricModel, amendments: Sequence[Amendm
                                f"{text(i, j)!r} ({table.row_labels[i]}); the amendment was refused — check "
                                "which figure it corrects, and against which version of the evidence")
     return with_cells(lambda a: a.new)
+
+
+def _panel_rows(a: Amendment, model: RubricModel, keys: dict[str, np.ndarray]) -> np.ndarray | bool:
+    """The rows of the amendment's rater and stage (True: it names neither)."""
+    rows: np.ndarray | bool = True
+    for given, target, what in ((a.rater, headers.RATER, "rater"), (a.stage, headers.STAGE, "stage")):
+        if not given:
+            continue
+        if target not in keys:
+            raise _fail(a, f"a {what} is given, but the evidence has no {what} column")
+        if target == headers.STAGE and model.stages is not None:
+            spec = model.stages  # a stage by any of its labels: self, 自评, review, 复评
+            same = {headers.normalise(x) for x in ((SELF, *spec.self_labels) if headers.normalise(given) in
+                    {headers.normalise(y) for y in (SELF, *spec.self_labels)} else (REVIEW, *spec.review_labels))}
+            rows = rows & np.array([headers.normalise(str(x)) in same for x in keys[target].tolist()], dtype=bool)
+        else:
+            rows = rows & (keys[target] == _key(given))
+    return rows
 
 
 def _same(a: Evidence, b: Evidence, row: int, name: str) -> bool:

@@ -28,6 +28,7 @@ from .examples import run_examples
 from .previous import read_result_json
 from .outputs import Content, Output, check_outputs, write_outputs
 from .outputs import write_atomic as write_atomic  # kept importable from here for existing callers
+from . import panel_rows
 from .plan import CompiledIndicator, Rubric
 from .result import Result
 from .report.escape import csv_text
@@ -309,6 +310,7 @@ def rubric_tree(rubric: Rubric) -> str:
         lines.append("phases: " + ", ".join(
             f"{name} (weight {p.weight:g}, periods {p.periods or ('mean' if name == 'process' else 'last')})"
             for name, p in m.phases.items()))
+    lines += panel_rows.describe(m)  # rater panels and stages, when declared
     by_dimension: dict[int, list[CompiledIndicator]] = {}
     for ind in rubric.indicators:  # grouped once: a scan per dimension would be quadratic
         by_dimension.setdefault(id(ind.dimension), []).append(ind)

@@ -30,6 +30,7 @@ from .layout import build_layout
 from .amend import Amendment, amend_table, load_amendments
 from .history import check_history, history_columns, load_history, no_history_warning
 from .overrides import CommitteeDecision, load_decisions, overridden
+from . import panels, stages
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
 from .progress import Progress, report
@@ -160,7 +161,8 @@ class Engine:
         data = read_evidence_bytes(path, max_bytes)
         report(progress, "reading", 0, None, "rows")
         checks = self._row_checks(rubric)
-        if loader.name == "csv" and encoding is None and amendments is None:
+        plain = rubric.model.raters is None and rubric.model.stages is None  # the fast path knows no panels
+        if loader.name == "csv" and encoding is None and amendments is None and plain:
             fast = plain_csv_evidence(rubric, path, data, checks=checks)
             if fast is not None:  # a plain, valid file: read and typed by whole columns
                 report(progress, "reading", fast.rows_read, fast.rows_read, "rows")
@@ -299,12 +301,21 @@ class Engine:
             why = ("the evidence has a header but no rows" if evidence.rows_read == 0 else
                    f"all {evidence.rows_read} rows were rejected. First: {evidence.rejected[0]}")
             raise EvidenceError(f"no {word} to score: {why}", path=evidence.source, rejected=evidence.rejected)
+        loaded = evidence
+        # Self-assessment rows are scored on their own (stages.py); a panel's rows combine (panels.py).
+        evidence, self_rows = stages.split(evidence)
+        evidence, panel = panels.prepare(rubric, evidence)
         layout = build_layout(evidence, rubric.model)
-        items = score_indicators(rubric, layout, progress)
+        items = score_indicators(rubric, layout, progress, panel)
         totals = aggregate(rubric, items, layout.n_units)
         report(progress, "deciding", 0, layout.n_units, "units")
         decisions = decide(rubric, layout, totals)
         warnings = [as_notice(w, "evidence") for w in evidence.warnings] + check_layout(rubric, layout)
+        if panel is not None:
+            warnings += panels.spread_warnings(rubric, layout, panels.figures_of(rubric, items))
+        self_part = stages.score_self(rubric, self_rows, layout, decisions.score, items)
+        if self_part is not None:
+            warnings += list(self_part.warnings)
         if isinstance(previous, (str, Path)):
             previous = load_previous(previous)
         if previous is not None:
@@ -326,18 +337,22 @@ class Engine:
         more = history_columns(earlier, layout.unit_ids, rubric.model, read)  # only the history.* names read
         warnings += [as_notice(w, "history") for w in no_history_warning(rubric, read, earlier)]
         looking_back = ({**looking_back[0], **more[0]}, {**looking_back[1], **more[1]})
+        if self_part is not None:
+            mine = self_part.columns()
+            looking_back = ({**looking_back[0], **mine[0]}, {**looking_back[1], **mine[1]})
         consequences = decide_consequences(rubric, layout, totals, decisions, looking_back)
         report(progress, "deciding", layout.n_units, layout.n_units, "units")
         provenance = Provenance(
             rubric_id=rubric.id, rubric_version=rubric.version, rubric_sha256=rubric.sha256,
-            evidence_source=evidence.source, evidence_sha256=evidence.sha256, rows_read=evidence.rows_read,
-            rows_scored=evidence.rows, rows_rejected=evidence.rows_read - evidence.rows,
+            evidence_source=evidence.source, evidence_sha256=evidence.sha256, rows_read=loaded.rows_read,
+            rows_scored=loaded.rows, rows_rejected=loaded.rows_read - loaded.rows,
             engine_version=ENGINE_VERSION,
             plugins=tuple({"name": p.name, "distribution": p.distribution, "version": p.version}
                           for p in self.registry.plugins),
         )
         result = Result(rubric, evidence, layout, items, totals, decisions, consequences, provenance,
-                        tuple(warnings), looking_back=looking_back if previous is not None or earlier else None)
+                        tuple(warnings), looking_back=looking_back if previous is not None or earlier else None,
+                        stages=self_part if self_rows is not None else None)
         if committee is not None:
             result = overridden(result, load_decisions(committee) if isinstance(committee, (str, Path))
                                 else list(committee), looking_back)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from . import cells, headers, periods as period_labels
+from . import cells, headers, panel_rows, periods as period_labels
 from .cells import cell_text
 from .errors import EvidenceError
 from .evidence_limits import MAX_CELL_CHARS, MAX_KEY_CHARS
@@ -89,6 +89,10 @@ class Evidence:
     # (scoring.keys; each used only while it describes the very array it was made from).
     unit_keys: KeyCodes | None = field(default=None, repr=False, compare=False)
     period_keys: KeyCodes | None = field(default=None, repr=False, compare=False)
+    # Each row's rater ("" where none is named) and stage ("self" or "review"), when the
+    # rubric declares [raters] or [stages] and the evidence has the column (panels.py, stages.py).
+    raters: np.ndarray | None = None
+    stages: np.ndarray | None = None
 
     @property
     def rows(self) -> int:
@@ -376,18 +380,24 @@ def _type_table(
 
     periods = key(headers.PERIOD, info.period_column, "period")
     parents = key(headers.PARENT, info.parent_column, "parent id")
+    raters = key(headers.RATER, rubric.raters.column if rubric.raters else "", "rater")
+    stages = key(headers.STAGE, rubric.stages.column if rubric.stages else "", "stage")
+    if stages is not None and rubric.stages is not None:
+        stages = panel_rows.stage_codes(rubric.stages, stages, out)
     columns: dict[str, np.ndarray] = {}
     missing: dict[str, np.ndarray] = {}
+    # A fact one rater of a panel leaves blank may come from another: checked per unit in panel_rows.
+    deferred = panel_rows.deferred_facts(rubric, optional) if raters is not None else frozenset()
     for name, spec in rubric.fields.items():
         column = texts.get(name, blank)
         values, empty = _type_texts(name, spec, column, out)
         missing[name] = _apply_missing(name, spec, values, empty, out, None if parents is None else parents != "",
-                                       name in member_fields, name in optional)
+                                       name in member_fields, name in optional or name in deferred)
         columns[name] = values
     return _finish(
         rubric, out, ids, periods, parents, columns, missing, lambda f, i: str(texts.get(f, blank)[i]),
         source=source, sha256=sha256_of(data), warnings=warnings, on_error=on_error, member_fields=member_fields,
-        notes=notes, optional=optional, checks=checks,
+        notes=notes, optional=optional, checks=checks, raters=raters, stages=stages,
     )
 
 
@@ -541,6 +551,8 @@ def _finish(
     optional: frozenset[str] = frozenset(),
     checks: RowChecks | None = None,
     known_keys: Mapping[str, tuple[np.ndarray, Sequence[str]]] | None = None,
+    raters: np.ndarray | None = None,
+    stages: np.ndarray | None = None,
 ) -> Evidence:
     """Checks across fields and rows, then the policy: raise, or keep the valid units."""
     info = rubric.rubric
@@ -555,15 +567,26 @@ def _finish(
         for label, why in period_labels.refused(info, period_keys.distinct).items():
             rows = np.flatnonzero(periods == label)
             out.reject(rows, info.period_column, [label] * rows.size, why)
-    _reject_duplicates(unit_keys, period_keys, parents, out, info.id_column)
+    _reject_duplicates(unit_keys, period_keys, parents, out, info.id_column, raters, stages)
+    if raters is not None or stages is not None:
+        panel_rows.check(rubric, ids, periods, parents, raters, stages, columns, missing, optional, shown, out)
     if parents is not None:
         _check_members(rubric, ids, periods, parents, out, member_fields)
-    if checks is not None:
-        found = checks(ids, periods, parents, columns, missing, out.bad.copy(), out.label)
+    # The plugins' checks see one stage's rows at a time: a group's self-assessment
+    # and its review are two assessments, not one group with two lead schools.
+    for stage, picked in panel_rows.by_stage(stages, n) if checks is not None else ():
+        assert checks is not None
+        if picked is None:  # no stages: every row at once, nothing copied
+            found = checks(ids, periods, parents, columns, missing, out.bad.copy(), out.label)
+        else:
+            found = checks(*panel_rows.subset(picked, ids, periods, parents),
+                           {k: v[picked] for k, v in columns.items()}, {k: v[picked] for k, v in missing.items()},
+                           out.bad[picked], panel_rows.labels_of(picked, out.label))
         for rows, fieldname, reason in found.refuse:
+            rows = rows if picked is None else picked[rows]
             shown_values = None if fieldname is None else [shown(fieldname, i) for i in rows.tolist()]
             out.reject(rows, fieldname, shown_values, reason)
-        warnings.extend(as_notice(w, "evidence_check") for w in found.warnings)
+        warnings.extend(panel_rows.in_stage(as_notice(w, "evidence_check"), stage) for w in found.warnings)
 
     if out.items and on_error == "fail":
         rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
@@ -603,6 +626,8 @@ def _finish(
         unit_keys=unit_keys if everything else unit_keys.kept(keep, kept_ids),
         period_keys=None if period_keys is None or kept_periods is None else (
             period_keys if everything else period_keys.kept(keep, kept_periods)),
+        raters=None if raters is None else pick(raters),
+        stages=None if stages is None else pick(stages),
     )
 
 
@@ -613,13 +638,15 @@ def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _reject_duplicates(
-    ids: KeyCodes, periods: KeyCodes | None, parents: np.ndarray | None, out: _Collector, id_column: str
+    ids: KeyCodes, periods: KeyCodes | None, parents: np.ndarray | None, out: _Collector, id_column: str,
+    *more: np.ndarray | None,
 ) -> None:
     n = int(ids.codes.shape[0])
     if n == 0:
         return
     key = ids.codes
-    for extra in (periods, None if parents is None else key_codes(parents)):
+    # more: a panel's rater and the stage, when given
+    for extra in (periods, *(None if x is None else key_codes(x) for x in (parents, *more))):
         if extra is not None:
             key = key * extra.size + extra.codes
     # Counted in a table when the keys are few enough (one pass), else sorted.

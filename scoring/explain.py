@@ -34,9 +34,11 @@ from .indicators import combiner_of, run_method
 from .layout import Layout
 from .methods import expression_params
 from .payouts import PaidUnit
+from .panels import panel_lines
 from .plan import CompiledIndicator
 from .report.data import rule_text
 from .report.labels import labels_for, member_word
+from .stages import stage_lines
 
 if TYPE_CHECKING:
     from .amend import Amendment
@@ -222,6 +224,13 @@ def explain_unit(result: Result, i: int) -> Explanation:
         raw_total = 0.0 if any(v.effect == "zero" for v in vetoes) else float(t.total[i])
         totals.lines.append(w("ex_total", raw=_g(raw_total, 9), places=p, score=_g(unit.score)))
     sections.append(totals)
+    # Each rater's points beside the combined figure, and the self-assessment with its gap.
+    if unit.panel is not None:
+        sections.append(w.section("panel"))
+        sections[-1].lines += panel_lines(unit.panel, w)
+    if result.stages is not None:
+        sections.append(w.section("stages"))
+        sections[-1].lines += stage_lines(unit.self_assessment, unit.score, w)
 
     if unit.status == "scored":
         sections.append(_grade_section(result, i, vetoes != [], w))

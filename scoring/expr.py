@@ -43,8 +43,8 @@ __all__ = [
 
 MAX_LENGTH: Final = 1000
 MAX_NODES: Final = 256
-# Namespaces whose dotted names are plain names (last period's and earlier results).
-QUALIFIED_NAMESPACES: Final = frozenset({"previous", "history"})
+# Namespaces whose dotted names are plain names (last period's and earlier results, the self-assessment).
+QUALIFIED_NAMESPACES: Final = frozenset({"previous", "history", "self"})  # self: the self-assessment (stages.py)
 MAX_DEPTH: Final = 64  # a left-nested sum of 60 terms must fit
 MAX_EXPONENT: Final = 64
 

@@ -21,6 +21,8 @@ from .model import RubricModel
 
 # Targets for the key columns; field ids are identifiers, so these cannot clash with one.
 ID, PERIOD, PARENT = "<id>", "<period>", "<parent>"
+# A panel's rater and the stage (self-assessment or review), when the rubric declares them.
+RATER, STAGE = "<rater>", "<stage>"
 
 
 def normalise(header: str) -> str:
@@ -39,6 +41,9 @@ def header_names(model: RubricModel) -> dict[str, str]:
         (PERIOD, [info.period_column, info.period_title, *info.period_aliases]),
         (PARENT, [info.parent_column, info.parent_title, *info.parent_aliases]),
     ]
+    for target, spec in ((RATER, model.raters), (STAGE, model.stages)):
+        if spec is not None:
+            sources.append((target, [spec.column, spec.title, *spec.aliases]))
     sources += [(name, [name, spec.title, *spec.aliases]) for name, spec in model.fields.items()]
     names: dict[str, str] = {}
     for target, headers in sources:
@@ -56,7 +61,9 @@ def header_names(model: RubricModel) -> dict[str, str]:
 def shown_target(model: RubricModel, target: str) -> str:
     info = model.rubric
     return {ID: f"the unit id column {info.id_column!r}", PERIOD: f"the period column {info.period_column!r}",
-            PARENT: f"the parent column {info.parent_column!r}"}.get(target, f"field {target!r}")
+            PARENT: f"the parent column {info.parent_column!r}",
+            RATER: f"the rater column {model.raters.column if model.raters else ''!r}",
+            STAGE: f"the stage column {model.stages.column if model.stages else ''!r}"}.get(target, f"field {target!r}")
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,9 @@ def shown_columns(model: RubricModel, header: Sequence[object], position: dict[s
     from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]  # here: only for messages
 
     info = model.rubric
-    key_names = {ID: info.id_column, PERIOD: info.period_column, PARENT: info.parent_column}
+    key_names = {ID: info.id_column, PERIOD: info.period_column, PARENT: info.parent_column,
+                 RATER: model.raters.column if model.raters else RATER,
+                 STAGE: model.stages.column if model.stages else STAGE}
     lettered = PurePath(source).suffix.lower() not in _UNLETTERED and not source.startswith("<")
     shown: dict[str, str] = {}
     for target, j in position.items():

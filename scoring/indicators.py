@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from .methods import MemberRows, MethodInput, Scored
 from .model import PeriodCombiner, RubricModel
 from .plan import CompiledIndicator, Rubric
 from .progress import Progress, report
+
+if TYPE_CHECKING:
+    from .panels import Panel, RaterFigures
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class IndicatorColumns:
     value: np.ndarray
     # Per member row (aligned with `Layout.members`), NaN where not computed.
     member_values: dict[str, np.ndarray] | None = None
+    # Each rater's points where a panel scored the item (scoring.panels).
+    raters: RaterFigures | None = None
 
 
 def combiner_of(model: RubricModel, phase: str | None) -> PeriodCombiner:
@@ -190,19 +195,25 @@ class Summand:
     applicable: np.ndarray
 
 
-def score_indicator(rubric: Rubric, layout: Layout, j: int) -> IndicatorColumns:
+def score_indicator(rubric: Rubric, layout: Layout, j: int, panel: Panel | None = None) -> IndicatorColumns:
     """Indicator `j`'s points (clipped), applicable flags and values, per unit."""
-    found = _score(rubric, layout, j, keep=True)
+    found = _score(rubric, layout, j, keep=True, panel=panel)
     assert isinstance(found, IndicatorColumns)
     return found
 
 
-def _score(rubric: Rubric, layout: Layout, j: int, keep: bool) -> IndicatorColumns | Summand:
-    """Indicator `j`'s columns; when not `keep` and no periods are combined, only what is summed."""
+def _score(rubric: Rubric, layout: Layout, j: int, keep: bool, panel: Panel | None = None
+           ) -> IndicatorColumns | Summand:
+    """Indicator `j`'s columns; when not `keep` and no periods are combined, only what is summed.
+    With a `panel`, an item reading rated fields is scored rater by rater (scoring.panels)."""
     ind = rubric.indicators[j]
     combiner = combiner_of(rubric.model, ind.dimension.phase)
     rows = frame_rows(layout, combiner)
-    item = run_method(ind, layout, rows)
+    figures = None
+    if panel is not None and panel.scores(ind):
+        item, figures = panel.run(ind, layout, rows)
+    else:
+        item = run_method(ind, layout, rows)
     app = ~item.not_applicable
     per_unit = rows is not None or layout.single_period
     if per_unit and not keep:
@@ -216,6 +227,8 @@ def _score(rubric: Rubric, layout: Layout, j: int, keep: bool) -> IndicatorColum
         columns = _combine(layout, combiner, points, app, item.value)
     if item.member_values:
         columns = dataclasses.replace(columns, member_values=item.member_values)
+    if figures is not None:
+        columns = dataclasses.replace(columns, raters=figures)
     return columns
 
 
@@ -231,9 +244,11 @@ class ScoredItems(Sequence[IndicatorColumns]):
     the same code, so they are the same to the last bit (tests/test_lazy_items.py).
     """
 
-    def __init__(self, rubric: Rubric, layout: Layout, progress: Progress | None = None) -> None:
+    def __init__(self, rubric: Rubric, layout: Layout, progress: Progress | None = None,
+                 panel: Panel | None = None) -> None:
         self._rubric = rubric
         self._layout = layout
+        self.panel = panel  # the rater rows, when items are scored by a panel (scoring.panels)
         self._kept: list[IndicatorColumns | None] = [None] * len(rubric.indicators)
         self._progress = progress  # for the first pass only (the engine's), then dropped
         self._peeked = 0
@@ -274,7 +289,7 @@ class ScoredItems(Sequence[IndicatorColumns]):
         total = len(self)
         if self._progress is not None:
             report(self._progress, "scoring", self._peeked, total, "indicators")
-        found = _score(self._rubric, self._layout, j, keep)
+        found = _score(self._rubric, self._layout, j, keep, self.panel)
         self._peeked += 1
         if self._progress is not None and self._peeked >= total:
             report(self._progress, "scoring", total, total, "indicators")
@@ -289,8 +304,10 @@ class ScoredItems(Sequence[IndicatorColumns]):
         return {**vars(self), "_progress": None}  # a callback need not pickle
 
 
-def score_indicators(rubric: Rubric, layout: Layout, progress: Progress | None = None) -> ScoredItems:
-    """The indicators' columns, each computed when first read (see `ScoredItems`)."""
+def score_indicators(rubric: Rubric, layout: Layout, progress: Progress | None = None,
+                     panel: Panel | None = None) -> ScoredItems:
+    """The indicators' columns, each computed when first read (see `ScoredItems`); with a `panel`,
+    items reading rated fields are scored rater by rater (scoring.panels)."""
     if not rubric.indicators:
         report(progress, "scoring", 0, 0, "indicators")
-    return ScoredItems(rubric, layout, progress)
+    return ScoredItems(rubric, layout, progress, panel)

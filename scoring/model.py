@@ -39,6 +39,8 @@ FieldType = Literal["count", "number", "rate", "bool", "enum", "text"]
 MissingPolicy = Literal["error", "zero", "not_applicable"]
 Rollup = Literal["sum", "mean", "min", "max", "weighted_mean"]
 PeriodCombiner = Literal["mean", "min", "max", "last"]
+# How the figures of several raters (an inspection panel) combine: see scoring.panels.
+RaterCombiner = Literal["mean", "median", "trimmed_mean", "min", "max"]
 
 
 class FieldSpec(_Strict):
@@ -59,6 +61,9 @@ class FieldSpec(_Strict):
     # A label (a name, an industry): reports show it beside the unit. Like any field no rule reads,
     # it may be left out or blank.
     label: bool = False
+    # Each rater of a panel gives their own figure (a judgement), combined by `[raters] combine`;
+    # a field that is not rated is a fact, which the raters who fill it in must agree on.
+    rated: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -116,6 +121,9 @@ class IndicatorSpec(BaseModel):
     replaces: str | None = Field(default=None, description=(
         "The id this indicator had in the rubric's previous version, so `scoring impact OLD NEW` "
         "compares the renamed indicator with its old self."))
+
+    # How this item's points from several raters combine, when not as `[raters] combine` says.
+    raters: RaterCombiner | None = None
 
     _id = field_validator("id")(lambda v: _check_name(v, "indicator id"))
     _replaces = field_validator("replaces")(lambda v: v if v is None else _check_name(v, "replaces"))
@@ -261,6 +269,30 @@ class MemberResultSpec(_Strict):
         return self
 
 
+class RatersSpec(_Strict):
+    """Rater panels (scoring.panels): evidence rows name their rater in `column`."""
+
+    column: str = "rater"
+    title: str = ""
+    aliases: list[str] = []
+    combine: RaterCombiner = "mean"
+    # trimmed_mean drops the highest and the lowest figure when at least this many raters scored.
+    trim_from: int = Field(default=3, ge=3)
+    # A warning when an item's rater points differ by more than this (largest - smallest).
+    spread: float | None = Field(default=None, ge=0)
+
+
+class StagesSpec(_Strict):
+    """Self-assessment and review (scoring.stages): evidence rows name their stage in `column`."""
+
+    column: str = "stage"
+    title: str = ""
+    aliases: list[str] = []
+    # Labels accepted besides `self` and `review` (after NFKC, trimming and case folding).
+    self_labels: list[str] = ["自评"]
+    review_labels: list[str] = ["复评"]
+
+
 class RubricModel(_Strict):
     format: Literal[1]
     rubric: RubricInfo
@@ -273,3 +305,5 @@ class RubricModel(_Strict):
     consequence: list[ConsequenceSpec] = []
     example: list[ExampleSpec] = []
     member_result: MemberResultSpec | None = None
+    raters: RatersSpec | None = None
+    stages: StagesSpec | None = None

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ExpressionError, RubricError
 from .expr import NO_FUNCTIONS, Expression, FunctionTable, compile_expression
 from .history import history_types
+from .panel_rows import check_model as panel_problems, stage_names
 from .headers import header_names
 from .methods import Method, expression_params, field_params
 from .limits import MAX_EXPRESSIONS
@@ -148,6 +149,7 @@ def sample_types(model: RubricModel) -> dict[str, np.ndarray]:
     types.update({"previous.score": np.ones(1), "previous.grade": np.array(["x"]), "previous.rank": np.ones(1),
                   "previous.vetoed": np.ones(1, dtype=bool)})
     types.update(history_types(model))
+    types.update(stage_names(model))
     return types
 
 
@@ -188,6 +190,8 @@ def compile_rubric(
         header_names(model)  # every header (id, title, alias) must name one column only
     except ValueError as exc:
         raise RubricError(str(exc), path=where, key="fields") from None
+    for key, problem in panel_problems(model):  # raters and stages (panels.py, stages.py)
+        raise RubricError(problem, path=where, key=key)
     fields = frozenset(model.fields)
     types = sample_types(model)
     expressions_seen = count_expressions(model)
@@ -263,7 +267,8 @@ def compile_rubric(
         None if g.require is None else expression(g.require, with_results, f"grade[{i}].require", "bool")
         for i, g in enumerate(model.grade)
     )
-    cons_names = with_results | {"grade", "rank"} | frozenset(PREVIOUS_NAMES) | frozenset(history_types(model))
+    cons_names = (with_results | {"grade", "rank"} | frozenset(PREVIOUS_NAMES) | frozenset(history_types(model))
+                  | frozenset(stage_names(model)))
     when = tuple(expression(c.when, cons_names, f"consequence[{i}].when", "bool")
                  for i, c in enumerate(model.consequence))
     payouts = tuple(_compile_payout(i, model, payout_kinds or {}, cons_names, where, types, functions)

@@ -37,6 +37,8 @@ from .previous import Previous
 from .member_results import MemberResults, member_results
 from .review import statuses
 from .rounding import round_half_up
+from .panels import figures_of, has_panel, unit_panel
+from .stages import SelfAssessment, unit_stage
 
 Status = Literal["scored", "not_applicable"]
 
@@ -96,6 +98,10 @@ class UnitResult:
     reason: str = ""
     # Distance to the next grade and to each quota's cut (scoring.analysis.margins).
     margins: dict[str, Any] | None = None
+    # Each rater's points beside the combined figure (scoring.panels), and the
+    # self-assessment with its gap to the review (scoring.stages).
+    panel: dict[str, Any] | None = None
+    self_assessment: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,6 +121,8 @@ class UnitResult:
             **({"overrides": self.overrides} if self.overrides else {}),
             **({"amendments": self.amendments} if self.amendments else {}),
             **({"margins": self.margins} if self.margins is not None else {}),
+            **({"panel": self.panel} if self.panel is not None else {}),
+            **({"self_assessment": self.self_assessment} if self.self_assessment is not None else {}),
         }
 
 
@@ -194,6 +202,7 @@ class Result:
     provenance: Provenance
     warnings: tuple[str, ...] = ()
     overrides: tuple[Override, ...] = ()   # committee decisions applied (overrides.py)
+    stages: SelfAssessment | None = None   # the self-assessment beside the review (stages.py)
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     _decided: dict[str, dict[str, Override]] = field(default_factory=dict, repr=False, compare=False)
     _amended: dict[str, list[Amendment]] = field(default_factory=dict, repr=False, compare=False)
@@ -322,8 +331,22 @@ class Result:
                 reason=reasons[k],
                 overrides=[o.to_dict() for o in self.overrides_of(ids[k]).values()],
                 amendments=[a.to_dict() for a in self.amendments_of(ids[k])],
+                panel=self.panel_of(i),
+                self_assessment=self.self_assessment_of(i),
             ))
         return out
+
+    def panel_of(self, i: int) -> dict[str, Any] | None:
+        """Unit `i`'s rater panels (each rater's points, the combined figure), or None without a panel."""
+        if not has_panel(self.items):
+            return None
+        if "panel_figures" not in self._cache:
+            self._cache["panel_figures"] = figures_of(self.rubric, self.items)
+        return unit_panel(self.rubric, self.layout, self._cache["panel_figures"], i, self.detail_precision)
+
+    def self_assessment_of(self, i: int) -> dict[str, Any] | None:
+        """Unit `i`'s self-assessment and its gap to the review, or None without one."""
+        return None if self.stages is None else unit_stage(self.rubric, self.stages, i)
 
     def _consequence(self, i: int, j: int) -> ConsequenceResult:
         c = self.rubric.model.consequence[j]

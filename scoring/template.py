@@ -64,6 +64,9 @@ def form_columns(rubric: Rubric) -> list[Column]:
         cols.append(Column(info.period_title or info.period_column, headers.PERIOD, None))
     if rubric.member_fields or any(s.rollup for s in m.fields.values()):
         cols.append(Column(info.parent_title or info.parent_column, headers.PARENT, None))
+    for target, keys in ((headers.STAGE, m.stages), (headers.RATER, m.raters)):  # stages.py, panels.py
+        if keys is not None:
+            cols.append(Column(keys.title or keys.column, target, None))
     cols += [Column(spec.title or name, name, spec) for name, spec in m.fields.items()]
     return cols
 
@@ -206,6 +209,9 @@ def _workbook(rubric: Rubric, cols: list[Column], rows: list[dict[str, str]]) ->
             if col.target == headers.PERIOD and info.periods:
                 form.data_validation(1, j, last_row, j, {"validate": "list", "source": list(info.periods),
                                                          "ignore_blank": True})
+            if col.target == headers.STAGE and m.stages is not None:  # the first label of each stage
+                labels = [(m.stages.self_labels or ["self"])[0], (m.stages.review_labels or ["review"])[0]]
+                form.data_validation(1, j, last_row, j, {"validate": "list", "source": labels, "ignore_blank": True})
             continue
         ref = None
         if spec.type == "enum" and len(",".join(spec.values or [])) > 250:
@@ -248,9 +254,13 @@ def _workbook(rubric: Rubric, cols: list[Column], rows: list[dict[str, str]]) ->
         if spec is None:
             what = {headers.ID: ("编号，每行必填" if zh else "unit id, required"),
                     headers.PERIOD: _periods_text(info, zh),
-                    headers.PARENT: ("所属单位的编号(成员行)" if zh else "the unit a member row belongs to")}[col.target]
+                    headers.PARENT: ("所属单位的编号(成员行)" if zh else "the unit a member row belongs to"),
+                    headers.STAGE: ("自评 或 复评(每个单位各一行)" if zh else "self or review (a row each)"),
+                    headers.RATER: ("评分人姓名(每位评分人一行)" if zh else "the rater's name (a row each)"),
+                    }[col.target]
             name = {headers.ID: info.id_column, headers.PERIOD: info.period_column,
-                    headers.PARENT: info.parent_column}[col.target]
+                    headers.PARENT: info.parent_column, headers.STAGE: m.stages.column if m.stages else "",
+                    headers.RATER: m.raters.column if m.raters else ""}[col.target]
             cells = [col.header, name, what, "", "", "", ""]
         else:
             allowed = "、".join(spec.values or []) if spec.type == "enum" else ("是/否" if spec.type == "bool" else "")

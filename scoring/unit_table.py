@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
+from .panels import has_panel
 from .consequences import GRANTED
 from .decide import NO_GRADE
 from .explain import consequence_reason
@@ -300,6 +301,8 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
     members = result.layout.members is not None
     margins = result.margins()
     margin_templates: dict[tuple[bool, ...], bytes] = {}
+    # Rater panels and the self-assessment (panels.py, stages.py), only where the result has them.
+    extras = result.stages is not None or has_panel(result.items)
     seen_vetoes: dict[tuple[int, ...], bytes] = {}
     seen_consequences: dict[tuple[tuple[tuple[str, Any], ...], ...], bytes] = {}
     for lo in range(0, order.shape[0], chunk):
@@ -362,6 +365,10 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
         for k, text in enumerate(margin_texts(margins, rows, indent, pad, margin_templates)):
             if text:
                 member_text[k] += text
+        for k, i in enumerate(rows.tolist() if extras else ()):  # rater panels, the self-assessment
+            for name, doc in (("panel", result.panel_of(i)), ("self_assessment", result.self_assessment_of(i))):
+                if doc is not None:
+                    member_text[k] += f'{sep}"{name}": '.encode() + _nested(doc, indent, pad)
         columns += [veto_text, cons_text, member_text]
         yield [template % values for values in zip(*columns)]
 
@@ -451,7 +458,8 @@ def arrow_table(result: Result) -> Any:
     """One row per unit in reading order: the figures of the JSON result, as typed columns.
 
     Columns: id, status, score, grade, rank, base, bonus, `phase.NAME`,
-    `dimension.ID` (points), `indicator.ID` (points), `veto.ID` (bool),
+    `dimension.ID` (points), `indicator.ID` (points), with stages `self.score`
+    and `self.gap` (the self-assessment and self − review), `veto.ID` (bool),
     `consequence.ID` (bool: granted) and `consequence.ID.amount` for paid
     consequences (null where not granted). Points are rounded half-up as in
     the JSON result. The schema's metadata holds the result's header
@@ -486,6 +494,9 @@ def arrow_table(result: Result) -> Any:
         columns[f"dimension.{dim.id}"] = num(t.dimension_points[dim.id], dp)
     for ind, col in zip(result.rubric.indicators, result.items):
         columns[f"indicator.{ind.id}"] = num(col.points, dp)
+    if result.stages is not None:  # the self-assessment and its gap to the review (scoring.stages)
+        columns["self.score"] = num(result.stages.score, p)
+        columns["self.gap"] = num(result.stages.gap, p)
     for j, veto in enumerate(model.veto):
         columns[f"veto.{veto.id}"] = arrow_array(d.vetoes[rows, j])
     for j, c in enumerate(model.consequence):

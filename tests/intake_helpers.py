@@ -19,9 +19,10 @@ def sample_rows(rubric: Rubric) -> list[dict[str, str]]:
 
 
 def key_name(rubric: Rubric, target: str) -> str:
-    info = rubric.model.rubric
-    return {headers.ID: info.id_column, headers.PERIOD: info.period_column,
-            headers.PARENT: info.parent_column}.get(target, target)
+    info, model = rubric.model.rubric, rubric.model
+    return {headers.ID: info.id_column, headers.PERIOD: info.period_column, headers.PARENT: info.parent_column,
+            headers.RATER: model.raters.column if model.raters else "",
+            headers.STAGE: model.stages.column if model.stages else ""}.get(target, target)
 
 
 def chinese_table(rubric: Rubric) -> tuple[list[str], list[list[str]]]:

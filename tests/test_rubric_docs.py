@@ -153,6 +153,25 @@ def test_group_school_worked_computation_and_fund(engine: scoring.Engine, sample
         assert [c.amount for c in u.consequences if c.id == "pay_coefficient"] == [coefficient[u.grade or ""]]
 
 
+def test_group_school_self_assessment(samples: dict[str, scoring.Result]) -> None:
+    rid = "group-school-supervision"
+    result = samples[rid]
+    says(rid, "In the sample, G06 (75.4 on review, 86.8 on its own account: a gap of 11.4), G08 (gap 11.0) and "
+              "G09 (gap 11.3) are 通报 for 自评失实; G04's gap of exactly 10.0 (80.9 reviewed, 90.9 claimed) is not "
+              "more than 10, so it is not; G05 and G03 reported their visits as the team found them (gap 0.0).")
+
+    def stage(uid: str) -> tuple[float | None, float | None, float | None]:
+        u = result.unit(uid)
+        assert u.self_assessment is not None
+        return u.score, u.self_assessment["score"], u.self_assessment["gap"]
+
+    assert stage("G06") == (75.4, 86.8, 11.4) and stage("G04") == (80.9, 90.9, 10.0)
+    assert stage("G08")[2] == 11.0 and stage("G09")[2] == 11.3
+    assert stage("G05")[2] == 0.0 and stage("G03")[2] == 0.0
+    flagged = sorted(u.id for u in result.units() for c in u.consequences if c.id == "inflated_self_assessment")
+    assert flagged == ["G06", "G08", "G09"]
+
+
 def test_risk_grading_boundaries_and_inspections(engine: scoring.Engine, samples: dict[str, scoring.Result]) -> None:
     rid = "enterprise-risk-grading"
     says(rid, "(40 enterprises, 168 hazard sources;")

@@ -130,8 +130,8 @@ def test_every_registered_method_is_a_closed_branch(engine, schema):
         assert {"id", "title", "points", "method", "note"} <= set(b["properties"])
         assert b["required"][:3] == ["id", "points", "method"]
     deduction = branch(schema, "deduction")
-    assert set(deduction["properties"]) == {"id", "title", "points", "method", "note", "replaces", "count", "each",
-                                           "all_when"}
+    assert set(deduction["properties"]) == {"id", "title", "points", "method", "note", "replaces", "raters", "count",
+                                           "each", "all_when"}
     assert deduction["required"] == ["id", "points", "method", "count", "each"]
     assert branch(schema, "bands")["properties"]["bands"]["items"] == {"$ref": "#/definitions/Band"}
 
@@ -243,7 +243,7 @@ COLOUR = rubric_text(single_indicator(10, "colour", 'field = "a"\nshade = "dark"
 def test_a_third_party_method_appears_with_its_parameters(engine):
     schema = rubric_schema(scoring.Engine(plugins=[ColourPlugin()]).registry.methods)
     colour = branch(schema, "colour")
-    assert set(colour["properties"]) == {"id", "title", "points", "method", "note", "replaces",
+    assert set(colour["properties"]) == {"id", "title", "points", "method", "note", "replaces", "raters",
                                          "field", "shade", "mode", "bands", "unless", "weight"}
     assert colour["required"] == ["id", "points", "method", "field"]
     assert colour["properties"]["method"]["description"] == "Method colour: points by colour\n\nPoints by colour, for the schema test."

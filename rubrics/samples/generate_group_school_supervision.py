@@ -35,6 +35,12 @@ qualification and about one backbone teacher per 100 pupils, 2,500-3,800 元
 of equipment per pupil). School and director names other than the lead
 schools named above are fictional.
 
+* Each group also assessed itself (自评): the same rows again, with column
+  ``assessment`` = 自评 (the review's rows have 复评), its visits' findings
+  moved toward the best answer by a share drawn once per group (0 to 0.9),
+  its schools' figures as they are. That share comes from a generator of its
+  own (``SELF_SEED``), so the review rows are the same as without it.
+
 With this seed the sample grades 3 优秀, 2 良好, 4 合格 and 2 不合格; the two
 kindergarten groups are scored without the exam and balance items (not
 applicable, rescaled away).
@@ -83,7 +89,11 @@ SCHOOL_FIELDS = (
     "role", "enrolment", "teachers_per_100", "backbone_per_100", "equipment_per_student", "exam_avg",
     "exam_avg_last",
 )
-COLUMNS = ("id", "period", "parent") + GROUP_FIELDS + SCHOOL_FIELDS
+COLUMNS = ("id", "period", "parent", "assessment") + GROUP_FIELDS + SCHOOL_FIELDS
+REVIEW, SELF = "复评", "自评"
+# How far each group's self-assessment (自评) leans toward the best answer, drawn from its
+# own generator so the review (复评) rows are the same as without self-assessments.
+SELF_SEED = SEED + 1
 
 # (group name, stage, director, [lead school, member schools...])
 GROUPS = (
@@ -185,8 +195,31 @@ def _visit(rng: random.Random, period: str, stage: str, teachers: int, q: float)
     return row
 
 
+def _self_assessed(rng: random.Random, review: dict[str, str], lean: float) -> dict[str, str]:
+    """The group's own account of a visit: each finding moved toward the best answer by `lean` (0: as the
+    supervision team found it, 1: the best there is), yes/no findings turned to 是 with that chance."""
+    row = dict(review, assessment=SELF)
+
+    def toward(value: str, best: int) -> str:
+        return value if value == "" else str(int(value) + round((best - int(value)) * lean))
+
+    row["survey_aware"] = toward(row["survey_aware"], int(row["survey_teachers"]))
+    row["exchanged_long"] = toward(row["exchanged_long"], int(row["exchanged"]))
+    for name, best in (("principal_meetings", 3), ("joint_research", 3), ("cross_posts", 2),
+                       ("mentoring_pairs", 4), ("courses_shared", 3)):
+        row[name] = toward(row[name], max(best, int(row[name])))
+    for name in ("joint_decisions", "exchange_files", "unified_exams", "unified_moral_ed", "facilities_shared"):
+        if row[name] == "否" and rng.random() < lean:
+            row[name] = "是"
+    for name in ("teacher_satisfaction", "parent_satisfaction"):
+        if row[name]:
+            row[name] = f"{_clip(float(row[name]) + 0.08 * lean, 0.0, 1.0):.3f}"
+    return row
+
+
 def rows() -> list[dict[str, str]]:
     rng = random.Random(SEED)
+    self_rng = random.Random(SELF_SEED)
     qualities = list(QUALITIES)
     rng.shuffle(qualities)
     out: list[dict[str, str]] = []
@@ -195,21 +228,30 @@ def rows() -> list[dict[str, str]]:
         schools = _schools(rng, gid, stage, names, q)
         pupils_per_teacher = 14 if stage != "幼儿园" else 9
         teachers = round(sum(s.enrolment for s in schools) / pupils_per_teacher)
+        visits = []
         for period in PERIODS:
             row = {c: "" for c in COLUMNS}
-            row.update(id=gid, period=period, name=name, director=director, stage=stage)
+            row.update(id=gid, period=period, assessment=REVIEW, name=name, director=director, stage=stage)
             row.update(_visit(rng, period, stage, teachers, q))
-            out.append(row)
+            visits.append(row)
+        out += visits
+        school_rows = []
         for s in schools:
             row = {c: "" for c in COLUMNS}
             row.update(
-                id=s.code, period=FINAL, parent=gid, name=s.name, role=s.role, enrolment=str(s.enrolment),
+                id=s.code, period=FINAL, parent=gid, assessment=REVIEW, name=s.name, role=s.role,
+                enrolment=str(s.enrolment),
                 teachers_per_100=f"{s.teachers_per_100:.2f}", backbone_per_100=f"{s.backbone_per_100:.2f}",
                 equipment_per_student=str(int(s.equipment)),
                 exam_avg="" if s.exam is None else f"{s.exam:.1f}",
                 exam_avg_last="" if s.exam_last is None else f"{s.exam_last:.1f}",
             )
-            out.append(row)
+            school_rows.append(row)
+        out += school_rows
+        # The group's self-assessment: its visits as it reports them, its schools' figures as they are.
+        lean = self_rng.choice((0.0, 0.1, 0.2, 0.3, 0.6, 0.9))
+        out += [_self_assessed(self_rng, v, lean) for v in visits]
+        out += [dict(r, assessment=SELF) for r in school_rows]
     return out
 
 

@@ -41,7 +41,9 @@ from ..layout import Layout
 from ..model import RubricModel
 from ..plan import Rubric
 from ..history import history_columns
+from ..panel_rows import stage_names
 from ..previous import Previous, previous_columns
+from ..stages import stage_columns
 from .kendall import kendall_tau_b
 
 if TYPE_CHECKING:
@@ -345,6 +347,8 @@ def _evaluate(result: Result, mult: np.ndarray, of_indicator: np.ndarray, previo
     read = set().union(*(e.names for e in rubric.consequence_when), *(p.names for p in rubric.payouts if p is not None))
     no_history = history_columns([], layout.unit_ids, rubric.model, read)
     prev_cols, prev_missing = {**prev_cols, **no_history[0]}, {**prev_missing, **no_history[1]}
+    mine = stage_columns(result.stages, rubric.model.stages, n, stage_names(rubric.model))  # self.* (stages.py)
+    prev_cols, prev_missing = {**prev_cols, **mine[0]}, {**prev_missing, **mine[1]}
     prev = ({k: np.tile(v, t) for k, v in prev_cols.items()}, {k: np.tile(v, t) for k, v in prev_missing.items()})
     cq = decide_consequences(stacked, lay, totals, d, prev)
     held = np.isin(cq.status[:, quota_cols], (GRANTED, COUNTED_ONCE)) if quota_cols else np.zeros((n * t, 0), bool)

@@ -252,16 +252,28 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
         **({"amended_fields": {a.field: model.fields[a.field].title or a.field
                                for a in result.evidence.amendments if a.field in model.fields}}
            if result.evidence.amendments else {}),
+        # The self-assessment's score and its gap to the review, in reading order (scoring.stages).
+        **({"stages": _stage_columns(result, order)} if result.stages is not None else {}),
     }
+
+
+def _stage_columns(result: Result, order: np.ndarray) -> dict[str, list[float | None]]:
+    assert result.stages is not None
+
+    def listed(values: np.ndarray) -> list[float | None]:
+        return [None if x != x else float(x) for x in values[order].tolist()]
+
+    return {"self_score": listed(result.stages.score), "gap": listed(result.stages.gap)}
 
 
 def _statistics_tables(result: Result, language: str) -> list[dict[str, Any]]:
     from ..analysis.stats import report_table
+    from ..panels import spread_tables
 
     tables = [report_table(result.statistics(), language)]
     if result.group_by:
         tables.append(report_table(result.statistics(result.group_by), language))
-    return tables
+    return tables + spread_tables(result, language)  # raters who disagree past the spread (scoring.panels)
 
 
 def _rounded(values: np.ndarray, places: int, *, zero_nan: bool) -> np.ndarray:

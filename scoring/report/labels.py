@@ -59,6 +59,7 @@ EN: dict[str, str] = {
     "decision_cell": "{target}: rules {rule} → {decided} ({reason}; {by}, {date})",
     "amendment_cell": "{field}{period}: {old} → {new} ({reason}; {by})", "period_in": " (period {period})",
     "list_sep": "; ", "decision_reason": "Reason",
+    "self_score": "Self-assessment", "self_gap": "Gap (self − review)",
 }
 
 ZH: dict[str, str] = {
@@ -103,6 +104,7 @@ ZH: dict[str, str] = {
     "decision_cell": "{target}：规则{rule}→现{decided}（{reason}；{by}，{date}）",
     "amendment_cell": "{field}{period}：{old}→{new}（{reason}；{by}）", "period_in": "（{period}）",
     "list_sep": "；", "decision_reason": "理由",
+    "self_score": "自评得分", "self_gap": "自评差(自评−复评)",
 }
 
 # `scoring explain`, in the rubric's language: section titles (`ex_sec_*`, looked
@@ -170,6 +172,14 @@ EXPLAIN_EN: dict[str, str] = {
     "mg_outside": "outside the quota", "mg_nobody_in": "; nobody was let in",
     "mg_behind": ", {margin} behind the last unit let in", "mg_cut": ", cut at rank {rank}",
     "mg_quota": "{consequence} ({title}): rank {rank}{cut}, {where}", "mg_flag": "flag: {flag}",
+    # rater panels (scoring.panels) and the self-assessment (scoring.stages)
+    "ex_sec_panel": "Rater panel", "ex_sec_stages": "Self-assessment and review",
+    "ex_panel_raters": "raters: {raters}", "ex_panel_dropped": " (dropped)", "ex_panel_na": "not applicable",
+    "ex_panel_too_few": " (too few raters to drop any: the mean)",
+    "ex_panel_item": "{item}{period}: {given} → {how}{note} {combined} (spread {spread})",
+    "ex_stage_none": "no self-assessment rows: self.* conditions do not hold",
+    "ex_stage_total": "self-assessment {own} ({grade}{vetoed}), review {review}: gap (self − review) {gap}",
+    "ex_stage_no_grade": "no grade", "ex_stage_vetoed": ", vetoed", "ex_stage_item": "{item}: self {own}, gap {gap}",
 }
 
 EXPLAIN_ZH: dict[str, str] = {
@@ -230,6 +240,13 @@ EXPLAIN_ZH: dict[str, str] = {
     "mg_outside": "在名额外", "mg_nobody_in": "；名额内无单位",
     "mg_behind": "，落后名额内最后一名 {margin} 分", "mg_cut": "，名额线为第 {rank} 名",
     "mg_quota": "{consequence}（{title}）：排名 {rank}{cut}，{where}", "mg_flag": "提示：{flag}",
+    "ex_sec_panel": "评分组", "ex_sec_stages": "自评与复评",
+    "ex_panel_raters": "评分人：{raters}", "ex_panel_dropped": "（去掉）", "ex_panel_na": "不适用",
+    "ex_panel_too_few": "（评分人不足，不去掉最高最低：取平均）",
+    "ex_panel_item": "{item}{period}：{given} → {how}{note} {combined}（极差 {spread}）",
+    "ex_stage_none": "无自评数据：self.* 条件均不成立",
+    "ex_stage_total": "自评 {own}（{grade}{vetoed}），复评 {review}：自评差（自评−复评）{gap}",
+    "ex_stage_no_grade": "无等级", "ex_stage_vetoed": "，被一票否决", "ex_stage_item": "{item}：自评 {own}，差 {gap}",
 }
 
 EN.update(EXPLAIN_EN)

@@ -137,6 +137,10 @@ def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True
         grades = cols[-1].values
         for k in np.flatnonzero(unscored).tolist():
             grades[k] = lab[report.status[k]]  # not_assessable, or review_ended (不予评审)
+    if meta.get("stages"):  # the self-assessment beside the review's score (scoring.stages)
+        for key, label in (("self_score", "self_score"), ("gap", "self_gap")):
+            values = np.array([np.nan if x is None else x for x in meta["stages"][key]], dtype=float)
+            cols.append(number_column(key, lab[label], "number", values, p))
     for g in meta["groups"]:
         cols.append(Column(g["id"], g["title"], "text", list(meta["group_values"][g["id"]])))
     for dim in meta["dimensions"]:
