@@ -37,6 +37,7 @@ BOM = b"\xef\xbb\xbf"
 # MAX_NUMBER_CHARS + 1 zeros is where a number cell too long for the careful path could be.
 _NUMBER_RUNS = bytes(48 if chr(b) in "0123456789.eE+-" else 44 for b in range(256))
 
+_THREADS_FROM_BYTES = 8 << 20  # below 8 MiB one thread reads the file as fast
 
 def _modules() -> tuple[Any, Any, Any] | None:
     try:
@@ -133,7 +134,11 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     try:
         table = pacsv.read_csv(
             pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            # Arrow's thread pool only for a big file: it buys nothing on a small one, and a
+            # pool started for it has been seen to abort the process at exit under load
+            # (apache/arrow#39862: 'terminate called' after the work was done).
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1,
+                                           use_threads=len(body) > _THREADS_FROM_BYTES),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
             # Other columns as text (nothing guessed: "007" stays "007"); blank cells null, and only
             # blank cells: by default Arrow also reads "NA", "null", "N/A", "nan" ... as null, which
