@@ -125,15 +125,18 @@ def _diagnose(texts: np.ndarray, rows: np.ndarray, parse: Callable[[str], float]
     """Parse `texts[rows]` once per distinct text; fill `values`, return the refused rows and reasons."""
     if rows.size == 0:
         return rows, []
-    distinct, inverse = np.unique(texts[rows], return_inverse=True)
-    parsed = np.full(distinct.shape[0], np.nan)
+    # Distinct texts found by hashing, in first-seen order (sorting a million Python strings, as
+    # np.unique does on an object column, takes seconds; the order is of no consequence here).
+    seen: dict[str, int] = {}
+    inverse = np.fromiter((seen.setdefault(t, len(seen)) for t in texts[rows].tolist()), dtype=np.int64,
+                          count=rows.shape[0])
+    parsed = np.full(len(seen), np.nan)
     why: dict[int, str] = {}
-    for k, text in enumerate(distinct.tolist()):
+    for k, text in enumerate(seen):
         try:
             parsed[k] = parse(text)
         except Refused as exc:
             why[k] = str(exc)
-    inverse = inverse.reshape(-1)
     values[rows] = parsed[inverse]
     failed = np.isin(inverse, np.fromiter(why, dtype=np.int64, count=len(why)))
     return rows[failed], [why[int(k)] for k in inverse[failed].tolist()]

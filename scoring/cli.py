@@ -23,6 +23,7 @@ from .engine import ENGINE_VERSION, Engine
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
 from .cli_progress import terminal_progress
+from .cli_limits import evidence_limit, evidence_limit_arg
 from .examples import run_examples
 from .previous import read_result_json
 from .outputs import Content, Output, check_outputs, write_outputs
@@ -92,7 +93,8 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     try:
         try:
             evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, sheet=args.sheet,
-                                            encoding=args.encoding, amendments=args.amend, progress=progress)
+                                            encoding=args.encoding, amendments=args.amend, progress=progress,
+                                            max_bytes=evidence_limit(args))
         except EvidenceError as exc:
             # --on-error fail writes nothing, the rejects file included: the
             # rows are listed here, and the message says how to skip them.
@@ -267,7 +269,7 @@ def cmd_explain(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
     evidence_path = _evidence_path(rubric, args.evidence, args.sample)
     _sample_history(rubric, args, err)
     evidence = engine.load_evidence(rubric, evidence_path, on_error=args.on_error, sheet=args.sheet,
-                                    encoding=args.encoding, amendments=args.amend)
+                                    encoding=args.encoding, amendments=args.amend, max_bytes=evidence_limit(args))
     result = engine.score(rubric, evidence, previous=args.previous, committee=args.decisions, history=args.history)
     explanation = result.explain(args.unit)
     if args.format == "json":
@@ -410,6 +412,7 @@ def build_parser(writers: Mapping[str, Writer] | None = None) -> argparse.Argume
         p.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read (default: the first)")
         p.add_argument("--encoding", metavar="NAME",
                        help="the CSV/JSON file's encoding (default: UTF-8, else GB18030/GBK with a note)")
+        evidence_limit_arg(p)
 
     run = sub.add_parser("run", help="score evidence and write the result")
     evidence_args(run)

@@ -41,7 +41,7 @@ from .row_checks import RowChecks, bind
 from .rubric import build_model, parse_toml, read_rubric_source, sha256_hex
 from .cells import cell_text
 from .evidence_checks import check_layout
-from .evidence_limits import MAX_EVIDENCE_BYTES
+from .evidence_limits import MAX_EVIDENCE_BYTES, too_large
 from .frames import frame_to_table, is_frame
 from .notices import as_notice
 from .tables import RawTable, read_with
@@ -58,13 +58,13 @@ class BundledRubric:
     path: Path
 
 
-def read_evidence_bytes(path: Path) -> bytes:
-    """The file's bytes, refused before reading when larger than MAX_EVIDENCE_BYTES."""
+def read_evidence_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """The file's bytes, refused before reading when larger than `max_bytes` (default MAX_EVIDENCE_BYTES)."""
+    limit = MAX_EVIDENCE_BYTES if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
-        if size > MAX_EVIDENCE_BYTES:
-            raise EvidenceError(f"the file has {size:,} bytes; the limit is MAX_EVIDENCE_BYTES = {MAX_EVIDENCE_BYTES:,}; "
-                                "split it, or score it through the library", path=str(path))
+        if size > limit:
+            raise EvidenceError(too_large(size, limit, default=MAX_EVIDENCE_BYTES), path=str(path))
         return path.read_bytes()
     except OSError as exc:
         raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
@@ -142,11 +142,13 @@ class Engine:
         self, rubric: Rubric, source: str | Path, *, on_error: OnError = "fail",
         sheet: str | None = None, encoding: str | None = None,
         amendments: Sequence[Amendment] | str | Path | None = None, progress: Progress | None = None,
+        max_bytes: int | None = None,
     ) -> Evidence:
         """Read and type an evidence file. `sheet` picks a workbook's sheet (default: the first);
         `encoding` forces a text file's encoding (default: UTF-8, else GB18030 with a note);
         `amendments` (a file or a list) correct cells before they are typed, see amend.py;
-        `progress` hears "reading" and "typing" (see `scoring.progress`)."""
+        `progress` hears "reading" and "typing" (see `scoring.progress`); `max_bytes` raises (or
+        lowers) the MAX_EVIDENCE_BYTES limit on the file's size for this call."""
         path = Path(source)
         loader = next((ld for ld in self.registry.loaders.values() if path.suffix.lower() in ld.suffixes), None)
         if loader is None:
@@ -156,7 +158,7 @@ class Engine:
         for option, value in options.items():
             if value is not None and option not in loader.options:
                 raise UsageError(f"--{option} does not apply to {path.suffix} files (loader {loader.name!r})")
-        data = read_evidence_bytes(path)
+        data = read_evidence_bytes(path, max_bytes)
         report(progress, "reading", 0, None, "rows")
         checks = self._row_checks(rubric)
         plain = rubric.model.raters is None and rubric.model.stages is None  # the fast path knows no panels

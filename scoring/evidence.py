@@ -24,6 +24,7 @@ from . import cells, headers, panel_rows, periods as period_labels
 from .cells import cell_text
 from .errors import EvidenceError
 from .evidence_limits import MAX_CELL_CHARS, MAX_KEY_CHARS
+from .keys import KeyCodes, key_codes
 from .limits import clip, shorten
 from .model import FieldSpec, RubricModel
 from .notices import Notice, as_notice
@@ -84,6 +85,10 @@ class Evidence:
     warnings: list[Notice] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     amendments: tuple[Amendment, ...] = ()  # corrections applied to the cells (amend.py)
+    # The unit ids' and periods' codes, found while checking them, for the layout to reuse
+    # (scoring.keys; each used only while it describes the very array it was made from).
+    unit_keys: KeyCodes | None = field(default=None, repr=False, compare=False)
+    period_keys: KeyCodes | None = field(default=None, repr=False, compare=False)
     # Each row's rater ("" where none is named) and stage ("self" or "review"), when the
     # rubric declares [raters] or [stages] and the evidence has the column (panels.py, stages.py).
     raters: np.ndarray | None = None
@@ -409,6 +414,8 @@ def type_arrays(
     digest: str | None = None,
     optional: frozenset[str] = frozenset(),
     checks: RowChecks | None = None,
+    known_keys: Mapping[str, tuple[np.ndarray, Sequence[str]]] | None = None,
+    stripped_text: bool = False,
 ) -> Evidence:
     """Evidence from whole columns already in memory (numpy arrays or lists).
 
@@ -417,6 +424,11 @@ def type_arrays(
 
     Numeric columns may hold NaN for an empty cell; the field's missing policy
     applies as it would to a file. The checks are the same as for a file.
+
+    For callers that have read the columns themselves (the fast CSV path):
+    `known_keys` gives the "ids" and "periods" columns' codes in first-seen
+    order with their distinct values (`scoring.keys.key_codes`), and
+    `stripped_text` says text columns are object arrays of already stripped str.
     """
     id_arr = np.asarray(ids).astype(str)
     n = id_arr.shape[0]
@@ -465,7 +477,7 @@ def type_arrays(
                 values, (bad, why) = cells.bools(texts)
                 out.reject(bad, name, texts[bad].tolist(), why)
         else:
-            texts = cells.texts_of(raw.tolist())
+            texts = raw if stripped_text and raw.dtype == object else cells.texts_of(raw.tolist())
             empty = np.asarray(texts == "", dtype=bool)
             values = texts
             if spec.type == "enum":
@@ -492,7 +504,7 @@ def type_arrays(
         parent_arr,
         typed, missing, lambda f, i: cell_text(typed[f][i].item() if hasattr(typed[f][i], "item") else typed[f][i]),
         source=source, sha256=digest, warnings=[], on_error=on_error, member_fields=member_fields,
-        optional=optional, checks=checks,
+        optional=optional, checks=checks, known_keys=known_keys,
     )
 
 
@@ -538,20 +550,24 @@ def _finish(
     notes: list[str] | None = None,
     optional: frozenset[str] = frozenset(),
     checks: RowChecks | None = None,
+    known_keys: Mapping[str, tuple[np.ndarray, Sequence[str]]] | None = None,
     raters: np.ndarray | None = None,
     stages: np.ndarray | None = None,
 ) -> Evidence:
     """Checks across fields and rows, then the policy: raise, or keep the valid units."""
     info = rubric.rubric
     n = ids.shape[0]
+    hints = known_keys or {}
+    unit_keys = key_codes(ids, hints.get("ids"))
+    period_keys = None if periods is None else key_codes(periods, hints.get("periods"))
     for name, spec in rubric.fields.items():
         _check_bounds(name, spec, columns, missing, shown, out)
-    if periods is not None:
+    if periods is not None and period_keys is not None:
         out.reject(np.flatnonzero(periods == ""), info.period_column, None, "no period; fill in the period of every row")
-        for label, why in period_labels.refused(info, periods).items():
+        for label, why in period_labels.refused(info, period_keys.distinct).items():
             rows = np.flatnonzero(periods == label)
             out.reject(rows, info.period_column, [label] * rows.size, why)
-    _reject_duplicates(ids, periods, parents, out, info.id_column, raters, stages)
+    _reject_duplicates(unit_keys, period_keys, parents, out, info.id_column, raters, stages)
     if raters is not None or stages is not None:
         panel_rows.check(rubric, ids, periods, parents, raters, stages, columns, missing, optional, shown, out)
     if parents is not None:
@@ -582,8 +598,8 @@ def _finish(
             rejected=rejected,
         )
     _spread_to_unit(ids, parents, out)
-    if periods is not None:  # after the spread: a rejected unit's periods are not "missing"
-        warnings.extend(Notice(w, "periods_missing") for w in _period_gaps(ids, periods, parents, out.bad))
+    if period_keys is not None:  # after the spread: a rejected unit's periods are not "missing"
+        warnings.extend(Notice(w, "periods_missing") for w in _period_gaps(unit_keys, period_keys, parents, out.bad))
     keep = ~out.bad
     everything = bool(keep.all())
     rejected = [r for _, r in sorted(out.items, key=lambda t: t[0])]
@@ -591,12 +607,14 @@ def _finish(
     def pick(a: np.ndarray) -> np.ndarray:
         return a if everything else a[keep]
 
+    kept_ids = pick(ids)
+    kept_periods = None if periods is None else pick(periods)
     return Evidence(
         source=source,
         sha256=sha256,
         rows_read=n,
-        unit_ids=pick(ids),
-        periods=None if periods is None else pick(periods),
+        unit_ids=kept_ids,
+        periods=kept_periods,
         parents=None if parents is None else pick(parents),
         kept_rows=np.flatnonzero(keep),
         columns={k: pick(v) for k, v in columns.items()},
@@ -604,34 +622,39 @@ def _finish(
         rejected=rejected,
         warnings=warnings,
         notes=list(notes or []),
+        # Codes of the kept rows, for the layout (the same arrays when every row is kept).
+        unit_keys=unit_keys if everything else unit_keys.kept(keep, kept_ids),
+        period_keys=None if period_keys is None or kept_periods is None else (
+            period_keys if everything else period_keys.kept(keep, kept_periods)),
         raters=None if raters is None else pick(raters),
         stages=None if stages is None else pick(stages),
     )
 
 
-def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """Each value's index among the sorted distinct values, and how many there are."""
-    uniq, inverse = _distinct(values)
-    return inverse, int(uniq.shape[0])
-
-
 def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The sorted distinct values and each value's index among them."""
-    uniq, inverse = np.unique(values, return_inverse=True)
-    return uniq, inverse.reshape(-1).astype(np.int64)
+    found = key_codes(values)
+    return found.distinct, found.codes
 
 
 def _reject_duplicates(
-    ids: np.ndarray, periods: np.ndarray | None, parents: np.ndarray | None, out: _Collector, id_column: str,
+    ids: KeyCodes, periods: KeyCodes | None, parents: np.ndarray | None, out: _Collector, id_column: str,
     *more: np.ndarray | None,
 ) -> None:
-    if ids.size == 0:
+    n = int(ids.codes.shape[0])
+    if n == 0:
         return
-    key, _ = _codes(ids)
-    for extra in (periods, parents, *more):  # more: a panel's rater and the stage, when given
+    key = ids.codes
+    # more: a panel's rater and the stage, when given
+    for extra in (periods, *(None if x is None else key_codes(x) for x in (parents, *more))):
         if extra is not None:
-            codes, size = _codes(extra)
-            key = key * size + codes
+            key = key * extra.size + extra.codes
+    # Counted in a table when the keys are few enough (one pass), else sorted.
+    span = int(key.max()) + 1
+    if span <= 4 * n:
+        counts = np.bincount(key, minlength=span)
+        if not (counts > 1).any():
+            return
     _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
     inverse = inverse.reshape(-1)
     dup_rows = np.flatnonzero(counts[inverse] > 1)
@@ -640,7 +663,7 @@ def _reject_duplicates(
         if i == j:
             continue
         hint = "" if periods is not None else "; add a period column if a unit has several rows"
-        out.reject([i], id_column, [str(ids[i])], f"duplicate unit id (also at {out.label(j)}){hint}")
+        out.reject([i], id_column, [str(ids.source[i])], f"duplicate unit id (also at {out.label(j)}){hint}")
 
 
 def _check_members(
@@ -670,15 +693,17 @@ def _check_members(
                f"the parent unit has no row of its own{when}; its fields without a rollup must come from one")
 
 
-def _period_gaps(ids: np.ndarray, periods: np.ndarray, parents: np.ndarray | None, bad: np.ndarray) -> list[str]:
+def _period_gaps(ids: KeyCodes, periods: KeyCodes, parents: np.ndarray | None, bad: np.ndarray) -> list[str]:
     """A warning naming units that lack periods other units have."""
-    owner = ids if parents is None else np.where(parents != "", parents, ids)
-    owner, periods = owner[~bad], periods[~bad]
-    all_periods, period_code = _distinct(periods)
+    if parents is None and not bad.any():
+        # Every row kept: the codes found for the checks serve as they are.
+        names, owner_code, all_periods, period_code = ids.distinct, ids.codes, periods.distinct, periods.codes
+    else:
+        owner = ids.source if parents is None else np.where(parents != "", parents, ids.source)
+        names, owner_code = _distinct(owner[~bad])
+        all_periods, period_code = _distinct(periods.source[~bad])
     if all_periods.size <= 1:
         return []
-    # (unit, period) pairs as integer codes: joining the texts costs a string per row.
-    names, owner_code = _distinct(owner)
     # Which (unit, period) pairs occur, marked in a table rather than sorted.
     seen = np.zeros(names.size * all_periods.size, dtype=bool)
     seen[owner_code * all_periods.size + period_code] = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .indicators import combiner_of
+from .keys import codes_of
 from .layout import Layout
 from .notices import Notice
 from .plan import Rubric
@@ -51,8 +52,7 @@ def blank_in_some_periods(rubric: Rubric, layout: Layout) -> list[Notice]:
             every.update(ind.inputs)
     found: list[Notice] = []
     starts = layout.starts
-    _, period_code = np.unique(layout.frame_period, return_inverse=True)
-    period_code = period_code.reshape(-1)
+    period_code = codes_of(layout.frame_period, layout.frame_period_keys).codes
     final = np.zeros(layout.n_frames, dtype=bool)
     final[layout.last] = True
     for name in sorted(rubric.fields_read):

@@ -13,10 +13,16 @@ from __future__ import annotations
 
 from .limits import clip as shorten
 
-__all__ = ["MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_EVIDENCE_BYTES", "MAX_KEY_CHARS", "MAX_NUMBER_CHARS", "shorten"]
+__all__ = ["MAX_CELL_CHARS", "MAX_COLUMNS", "MAX_EVIDENCE_BYTES", "MAX_KEY_CHARS", "MAX_NUMBER_CHARS", "shorten",
+           "too_large"]
 
-# Bytes of one evidence file (CSV, JSON, workbook), checked before it is read.
+# Bytes of one evidence file (CSV, JSON, workbook), checked before it is read. A
+# bigger job raises it on purpose: `--max-evidence-mb` on the command line,
+# `Engine.load_evidence(..., max_bytes=)` in the library. The default stays
+# safe: a whole job takes about ten times the CSV file's size in memory (see
+# benchmarks/README.md), so 1 GiB of CSV (some 8 million rows) is already ~10 GB.
 MAX_EVIDENCE_BYTES = 1 << 30
+MEBIBYTE = 1 << 20
 # Columns in the header: Excel's own maximum (XFD).
 MAX_COLUMNS = 16_384
 # Characters in one cell: Excel's own maximum.
@@ -25,3 +31,13 @@ MAX_CELL_CHARS = 32_767
 MAX_KEY_CHARS = 100
 # Characters in a cell of a numeric field; a longer one is not a number anybody typed.
 MAX_NUMBER_CHARS = 64
+
+
+def too_large(size: int, limit: int, *, default: int) -> str:
+    """The message for an evidence file of `size` bytes over `limit`, naming the way to raise it."""
+    name = (f"MAX_EVIDENCE_BYTES = {limit:,}" if limit == default
+            else f"{limit:,} bytes, as set for this job (--max-evidence-mb, max_bytes=)")
+    wanted = -(-size // MEBIBYTE)
+    return (f"the file has {size:,} bytes; the limit is {name}; if the machine has the memory for it "
+            f"(about ten times the file's size; see docs/evidence.md, Limits), raise the limit for this job "
+            f"with --max-evidence-mb {wanted} (max_bytes= in the library), or split the file")

@@ -33,7 +33,11 @@ from .plan import Rubric
 PLAIN_TRUE = ("是", "true", "1", "yes", "y", "t")
 PLAIN_FALSE = ("否", "false", "0", "no", "n", "f")
 BOM = b"\xef\xbb\xbf"
+# Every byte that can be part of a number Arrow reads as 0, every other byte as a comma: a run of
+# MAX_NUMBER_CHARS + 1 zeros is where a number cell too long for the careful path could be.
+_NUMBER_RUNS = bytes(48 if chr(b) in "0123456789.eE+-" else 44 for b in range(256))
 
+_THREADS_FROM_BYTES = 8 << 20  # below 8 MiB one thread reads the file as fast
 
 def _modules() -> tuple[Any, Any, Any] | None:
     try:
@@ -63,12 +67,17 @@ def _valid(array: Any) -> np.ndarray:
     return valid
 
 
-def _floats(array: Any) -> np.ndarray:
-    """A float64 Arrow array as numpy, NaN where null."""
-    n = len(array)
-    values: np.ndarray = np.frombuffer(array.buffers()[1], dtype=np.float64, count=array.offset + n)[array.offset:].copy()
-    values[~_valid(array)] = np.nan
-    return values
+def _chunked_floats(chunked: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A float64 column read in chunks as one numpy array (NaN where null) and its null mask, copied
+    once from the chunks (combining them first would copy the column twice)."""
+    chunks = list(chunked.chunks)
+    if not chunks:
+        return np.zeros(0), np.zeros(0, dtype=bool)
+    values = np.concatenate([np.frombuffer(c.buffers()[1], dtype=np.float64, count=c.offset + len(c))[c.offset:]
+                             for c in chunks])
+    empty = ~np.concatenate([_valid(c) for c in chunks])
+    values[empty] = np.nan
+    return values, empty
 
 
 def _flags(array: Any) -> np.ndarray:
@@ -85,7 +94,8 @@ def _strings(pa: Any, words: Any) -> Any:
 
 
 def _header(data: bytes) -> list[str] | None:
-    line = data.split(b"\n", 1)[0].rstrip(b"\r")
+    end = data.find(b"\n")
+    line = (data if end < 0 else data[:end]).rstrip(b"\r")  # not split(): that copies the whole file
     try:
         names = line.decode("utf-8").split(",")
     except UnicodeDecodeError:
@@ -113,16 +123,29 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     extra = [c for c in names if c not in known]
     if extra or any(f not in names and s.missing == "error" for f, s in model.fields.items()):
         return None  # the careful path words the warning or the error
+    # Number fields are parsed by the reader itself (on all cores, no text kept): Arrow parses
+    # decimal text exactly as Python does (correctly rounded), trims blanks as the careful path
+    # strips them, and refuses `1,234`, `55%`, `1_000` and the like, which fails the read and sends
+    # the file to the careful path. Their text is not kept, so the careful path's MAX_NUMBER_CHARS
+    # is checked on the bytes: a run of that many number characters anywhere, and the file is its.
+    if b"0" * (MAX_NUMBER_CHARS + 1) in body.translate(_NUMBER_RUNS):
+        return None
+    numeric = {f for f, spec in model.fields.items() if spec.numeric}
     try:
         table = pacsv.read_csv(
             pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            # Arrow's thread pool only for a big file: it buys nothing on a small one, and a
+            # pool started for it has been seen to abort the process at exit under load
+            # (apache/arrow#39862: 'terminate called' after the work was done).
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1,
+                                           use_threads=len(body) > _THREADS_FROM_BYTES),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
-            # Every column as text (nothing guessed: "007" stays "007"); blank cells null.
-            # Only an empty cell is null: Arrow's default null words ("nan", "NA", "null")
-            # are cells the careful path reads (and may refuse) as written.
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=True, null_values=[""]),
+            # Other columns as text (nothing guessed: "007" stays "007"); blank cells null, and only
+            # blank cells: by default Arrow also reads "NA", "null", "N/A", "nan" ... as null, which
+            # would blank a name "NA" and read a figure "N/A" as an empty cell, not a refused one.
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.float64() if n in numeric else pa.string() for n in names},
+                strings_can_be_null=True, null_values=[""]),
         )
     except (pa.ArrowInvalid, pa.ArrowException):  # a ragged row, invalid UTF-8, ...
         return None
@@ -131,6 +154,7 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
         return None
 
     def column(name: str) -> Any:
+        # Combined afresh each time, not kept: kept, the text of every column would stay in memory at once.
         return table.column(name).combine_chunks()
 
     # Cells the careful path would strip are its business. Number, yes/no and
@@ -152,44 +176,52 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
         if longest(name) > MAX_KEY_CHARS or not pc.all(pc.equal(col, pc.utf8_normalize(col, form="NFKC"))).as_py():
             return None
     for name in names:
-        spec = model.fields.get(name)
-        limit = MAX_NUMBER_CHARS if spec is not None and spec.numeric else MAX_CELL_CHARS
-        if longest(name) > limit:
+        if name not in numeric and longest(name) > MAX_CELL_CHARS:
             return None
+
+    def encoded(name: str) -> tuple[np.ndarray, list[str]]:
+        """Each cell's code and the distinct texts in first-seen order (Arrow's dictionary encoding)."""
+        found = pc.dictionary_encode(column(name))
+        listed = ["" if v is None else v for v in found.dictionary.to_pylist()]
+        indices = found.indices
+        codes = np.frombuffer(indices.buffers()[1], dtype=np.int32, count=indices.offset + n)[indices.offset:]
+        blank = ~_valid(indices)
+        if blank.any():  # null (a blank cell) -> "", one more distinct text
+            codes = np.where(blank, len(listed), codes)
+            listed.append("")
+        return codes.astype(np.int64), listed
 
     def texts(name: str) -> np.ndarray:
         # Through a dictionary: each distinct text becomes a Python string once.
-        encoded = pc.dictionary_encode(column(name))
         # An object array whose cells share the dictionary's strings: a million
         # cells of a choice field hold a handful of string objects, not a million.
-        listed = ["" if v is None else v for v in encoded.dictionary.to_pylist()] + [""]
+        codes, listed = encoded(name)
         words = np.empty(len(listed), dtype=object)
         words[:] = listed
-        indices = encoded.indices
-        codes = np.frombuffer(indices.buffers()[1], dtype=np.int32, count=indices.offset + n)[indices.offset:]
-        codes = np.where(_valid(indices), codes, len(words) - 1)  # null (blank) -> ""
         picked: np.ndarray = words[codes]
         return picked
+
+    def key_texts(name: str) -> tuple[np.ndarray, tuple[np.ndarray, list[str]]]:
+        # Fixed-width text as the checks and the layout sort it, and its codes for them to reuse.
+        codes, listed = encoded(name)
+        words = np.array(listed) if listed else np.zeros(0, dtype=str)
+        return words[codes], (codes, listed)
 
     columns: dict[str, np.ndarray] = {}
     for name, spec in model.fields.items():
         if name not in names:
             continue
-        col = column(name)
-        empty = ~_valid(col)
         if spec.numeric:
-            # Arrow parses decimal text exactly as Python does (correctly rounded);
-            # it refuses `1,234`, `55%`, `1_000` and the like, which sends the
-            # file to the careful path. Text it reads as NaN ("nan") is not a
-            # blank cell, so a NaN anywhere but a blank cell sends it there too.
-            try:
-                values = _floats(pc.cast(col, pa.float64()))
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                return None
+            # Read as numbers above. Text Arrow reads as NaN ("nan") is not a blank
+            # cell, so a NaN anywhere but a blank cell sends the file to the careful path.
+            values, empty = _chunked_floats(table.column(name))
             if not np.array_equal(np.isnan(values), empty):
                 return None
             columns[name] = values
-        elif spec.type == "bool":
+            continue
+        col = column(name)
+        empty = ~_valid(col)
+        if spec.type == "bool":
             lowered = pc.utf8_lower(col)
             yes = _flags(pc.is_in(lowered, value_set=_strings(pa, PLAIN_TRUE)))
             no = _flags(pc.is_in(lowered, value_set=_strings(pa, PLAIN_FALSE)))
@@ -204,11 +236,16 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
                     empty | _flags(pc.is_in(col, value_set=_strings(pa, spec.values or [])))).all():
                 return None
             columns[name] = texts(name)
-    periods = texts(info.period_column) if info.period_column in names else None
+    ids = key_texts(info.id_column)
+    hints: dict[str, tuple[np.ndarray, list[str]]] = {"ids": ids[1]}
+    periods = None
+    if info.period_column in names:
+        periods, hints["periods"] = key_texts(info.period_column)
     parents = texts(info.parent_column) if info.parent_column in names else None
     try:
-        return type_arrays(model, texts(info.id_column), columns, periods=periods, parents=parents,
+        return type_arrays(model, ids[0], columns, periods=periods, parents=parents,
                            source=str(path), on_error="fail", member_fields=rubric.member_fields,
-                           optional=rubric.optional_fields, digest=sha256_of(data), checks=checks)
+                           optional=rubric.optional_fields, digest=sha256_of(data), checks=checks,
+                           known_keys=hints, stripped_text=True)
     except EvidenceError:
         return None  # some row is refused: the careful path names it by its row in the file

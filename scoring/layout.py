@@ -19,6 +19,7 @@ import numpy as np
 
 from . import periods as periods_mod
 from .evidence import Evidence
+from .keys import KeyCodes, codes_of
 from .model import FieldSpec, RubricInfo, RubricModel
 
 _NO_PERIODS = RubricInfo(id="x", title="", version="")
@@ -44,6 +45,8 @@ class Layout:
     columns: dict[str, np.ndarray]
     missing: dict[str, np.ndarray]
     members: Members | None
+    # np.unique(frame_period, return_inverse=True), known from the evidence's codes (scoring.keys)
+    frame_period_keys: KeyCodes | None = None
 
     @property
     def n_units(self) -> int:
@@ -67,34 +70,46 @@ class Layout:
         return column if self.single_period else column[self.last]
 
 
-def period_order(periods: np.ndarray, info: RubricInfo | None = None) -> np.ndarray:
+def period_order(periods: np.ndarray, info: RubricInfo | None = None, known: KeyCodes | None = None) -> np.ndarray:
     """Rank of each period label: its place among the rubric's declared periods, else numerically if every
-    label is a number, else as text."""
-    return periods_mod.order(info if info is not None else _NO_PERIODS, periods)
+    label is a number, else as text. `known`: the labels' codes, when the evidence has them."""
+    found = (known.distinct, known.codes) if known is not None and known.describes(periods) else None
+    return periods_mod.order(info if info is not None else _NO_PERIODS, periods, found)
 
 
 def _frames(
-    units: np.ndarray, periods: np.ndarray | None, info: RubricInfo
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """unit ids, and for each row its frame; frames sorted by (unit, period)."""
-    if units.shape[0] > 1 and bool(np.all(units[1:] > units[:-1])):
+    units: np.ndarray, periods: np.ndarray | None, info: RubricInfo,
+    unit_keys: KeyCodes | None = None, period_keys: KeyCodes | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, KeyCodes | None]:
+    """unit ids, and for each row its frame; frames sorted by (unit, period); the frames' period codes."""
+    if unit_keys is not None and unit_keys.describes(units):
+        # np.unique(units, return_inverse=True), found once for the evidence (scoring.keys).
+        unit_ids, unit_code = unit_keys.distinct, unit_keys.codes
+    elif units.shape[0] > 1 and bool(np.all(units[1:] > units[:-1])):
         # Already sorted and distinct (one row per unit, in id order, as files often are):
         # what np.unique would give, without sorting a million ids.
         unit_ids, unit_code = units, np.arange(units.shape[0])
     else:
-        unit_ids, unit_code = np.unique(units, return_inverse=True)
-        unit_code = unit_code.reshape(-1)
+        found = codes_of(units)
+        unit_ids, unit_code = found.distinct, found.codes
     if periods is None:
-        return unit_ids, np.arange(unit_ids.shape[0]), unit_code, np.full(unit_ids.shape, "", dtype=str)
-    period_code = period_order(periods, info)
+        return unit_ids, np.arange(unit_ids.shape[0]), unit_code, np.full(unit_ids.shape, "", dtype=str), None
+    labels = codes_of(periods, period_keys)
+    period_code = periods_mod.order(info, periods, (labels.distinct, labels.codes))
     key = unit_code.astype(np.int64) * (int(period_code.max(initial=0)) + 1) + period_code
-    frame_keys, row_frame = np.unique(key, return_inverse=True)
+    if key.size and bool((key[1:] > key[:-1]).all()):
+        # Rows already in (unit, period) order, each its own frame (a file sorted by unit): no sort needed.
+        frame_keys, row_frame = key, np.arange(key.shape[0])
+    else:
+        frame_keys, row_frame = np.unique(key, return_inverse=True)
     row_frame = row_frame.reshape(-1)
     first_row = np.zeros(frame_keys.shape, dtype=np.int64)
     first_row[row_frame] = np.arange(row_frame.size)
     frame_unit = unit_code[first_row]
     frame_period = periods[first_row]
-    return unit_ids, frame_unit, row_frame, frame_period
+    # Every label has a frame, so the frames' codes are the rows' codes at each frame's first row.
+    return unit_ids, frame_unit, row_frame, frame_period, KeyCodes(frame_period, labels.distinct,
+                                                                  labels.codes[first_row])
 
 
 def _rollup(spec: FieldSpec, values: np.ndarray, frame: np.ndarray, k: int, weights: np.ndarray | None) -> np.ndarray:
@@ -133,7 +148,8 @@ def build_layout(evidence: Evidence, rubric: RubricModel) -> Layout:
     own = np.ones(evidence.rows, dtype=bool) if parents is None else parents == ""
     member = ~own
     unit_of_row = evidence.unit_ids if parents is None else np.where(own, evidence.unit_ids, parents)
-    unit_ids, frame_unit, row_frame, frame_period = _frames(unit_of_row, evidence.periods, rubric.rubric)
+    unit_ids, frame_unit, row_frame, frame_period, frame_period_keys = _frames(
+        unit_of_row, evidence.periods, rubric.rubric, evidence.unit_keys, evidence.period_keys)
     k = frame_unit.shape[0]
     starts = np.flatnonzero(np.r_[True, frame_unit[1:] != frame_unit[:-1]]) if k else np.zeros(0, dtype=np.int64)
     last = np.r_[starts[1:] - 1, k - 1] if k else np.zeros(0, dtype=np.int64)
@@ -184,5 +200,5 @@ def build_layout(evidence: Evidence, rubric: RubricModel) -> Layout:
         )
     return Layout(
         unit_ids=unit_ids, frame_unit=frame_unit, frame_period=frame_period, starts=starts, last=last,
-        columns=columns, missing=missing, members=members,
+        columns=columns, missing=missing, members=members, frame_period_keys=frame_period_keys,
     )

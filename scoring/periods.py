@@ -68,9 +68,11 @@ def refused(info: RubricInfo, labels: np.ndarray) -> dict[str, str]:
     return out
 
 
-def order(info: RubricInfo, periods: np.ndarray) -> np.ndarray:
-    """Rank of each row's period: its place in `periods` when declared; else as numbers if all are, else as text."""
-    labels, inverse = np.unique(periods, return_inverse=True)
+def order(info: RubricInfo, periods: np.ndarray, known: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Rank of each row's period: its place in `periods` when declared; else as numbers if all are, else as text.
+
+    `known` is `np.unique(periods, return_inverse=True)` when the caller has it (scoring.keys)."""
+    labels, inverse = np.unique(periods, return_inverse=True) if known is None else known
     inverse = inverse.reshape(-1)
     if info.periods:
         place = {p: k for k, p in enumerate(info.periods)}

@@ -29,7 +29,7 @@ What is here, by hook:
   (an option that does not apply).
 - `scoring_register_writers`: `Writer`, `Result`; for reports for people
   `Report`, `WriteOptions`, the shared tables (`ranking_columns`, `Column`, ...),
-  `labels_for` and the escaping per format (`csv_text`, `md_text`, `html_text`).
+  `labels_for` and the escaping per format (`csv_text`, `csv_texts` for a whole column, `md_text`, `html_text`).
 - `scoring_register_rubrics`: paths; nothing to import.
 - lifecycle hooks: `Rubric`, `Result`.
 - errors to raise: `EvidenceError` (a loader's broken file), `RubricError` (a
@@ -45,7 +45,7 @@ from .evidence_limits import shorten
 from .limits import json_nesting_problem, loads_json_bounded
 from .hookspecs import hookimpl
 from .report import Report, Table, labels_for
-from .report.escape import csv_text, html_text, md_text, script_json
+from .report.escape import csv_text, csv_texts, html_text, md_text, script_json
 from .report.labels import member_word
 from .report.tables import (
     NA,
@@ -100,8 +100,9 @@ from .writers import Writer
 
 __all__ = [
     "NA", "Column", "Report", "Table", "WriteOptions", "about_rows", "consequence_rows",
-    "consequence_totals", "csv_text", "deduction_rows", "fmt_cell", "html_text", "labels_for", "md_text",
-    "member_word", "member_result_text", "member_rows", "ranking_columns", "rejected_rows", "script_json", "show_value", "veto_rows",
+    "consequence_totals", "csv_text", "csv_texts", "deduction_rows", "fmt_cell", "html_text", "labels_for",
+    "md_text", "member_word", "member_result_text", "member_rows", "ranking_columns", "rejected_rows", "script_json",
+    "show_value", "veto_rows",
     # amendments and committee decisions (scoring.report.workflow)
     "amendment_rows", "amendment_text", "decision_marks", "decision_text", "override_rows",
     # extra tables (statistics): shares shown as percentages

@@ -30,12 +30,14 @@ from .panels import has_panel
 from .consequences import GRANTED
 from .decide import NO_GRADE
 from .explain import consequence_reason
+from .json_text import dumps_indented
 from .overrides import quota_vacancies
 from .review import statuses
 from .report.data import report_block
 from .rounding import round_half_up
 
 if TYPE_CHECKING:
+    from .analysis.margins import Margins
     from .result import Result
 
 CHUNK = 16384  # units formatted at a time: bounds the memory the text of a chunk takes
@@ -52,7 +54,37 @@ _encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ign
 # byte a character where a str holding one Chinese grade name takes two.
 def json_numbers(values: np.ndarray, places: int, *, missing: bytes = b"null") -> list[bytes]:
     """Half-up rounded JSON numbers; NaN (and, for values, inf) become `missing`."""
-    return json_floats(round_half_up(values, places), missing=missing)
+    rounded = round_half_up(values, places)
+    return _decimal_literals(rounded, places, missing) or json_floats(rounded, missing=missing)
+
+
+def _decimal_literals(rounded: np.ndarray, places: int, missing: bytes) -> list[bytes] | None:
+    """`json_floats(rounded)` found without sorting, for figures rounded to `places`: each is a whole
+    number of 10**-places, so that number indexes a table of literals. None when some figure is not
+    (the caller sorts instead): -0.0, huge figures, or a spread too wide for a table."""
+    n = int(rounded.shape[0])
+    if n == 0:
+        return []
+    finite = np.isfinite(rounded)
+    figures = np.where(finite, rounded, 0.0)
+    scale = 10.0 ** places
+    steps = np.rint(figures * scale)
+    if not (np.abs(steps) < 2.0**52).all() or not (steps / scale == figures).all() \
+            or (np.signbit(figures) & (figures == 0)).any():
+        return None
+    whole = steps.astype(np.int64)
+    low, high = int(whole.min()), int(whole.max())
+    if high - low > 4 * n + 1024:
+        return None
+    table = np.empty(high - low + 2, dtype=object)
+    seen = np.zeros(high - low + 1, dtype=bool)
+    seen[whole[finite] - low] = True
+    for k in np.flatnonzero(seen).tolist():
+        # The same division numpy did above, so the same float: its repr is the figure's literal.
+        table[k] = float.__repr__(float(k + low) / scale).encode()
+    table[-1] = missing
+    out: list[bytes] = table[np.where(finite, whole - low, high - low + 1)].tolist()
+    return out
 
 
 def json_floats(rounded: np.ndarray, *, missing: bytes = b"null") -> list[bytes]:
@@ -143,8 +175,9 @@ def unit_template(result: Result, indent: int | None, depth: int) -> tuple[bytes
 
 def _nested(value: object, indent: int | None, pad: int) -> bytes:
     """JSON of a list inside a unit, indented to sit at `pad` spaces."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
-    return (text if indent is None else text.replace("\n", "\n" + " " * pad)).encode()
+    if indent is None:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False).encode()  # the C encoder: fast as it is
+    return dumps_indented(value, indent).replace("\n", "\n" + " " * pad).encode()
 
 
 # --- per-unit documents -----------------------------------------------------------------
@@ -171,6 +204,91 @@ def _lists_of(flags: np.ndarray, rows: np.ndarray) -> dict[int, list[int]]:
     return out
 
 
+def _shape_bits(margins: Margins, rows: np.ndarray) -> np.ndarray:
+    """Per unit, what fixes the shape of its margins entry (all but the figures): assessed, held by
+    rounding, and per quota competing, inside, tie, rounding. Flags and places follow from these."""
+    bits = [margins.grade[rows] != NO_GRADE, margins.grade_by_rounding[rows]]
+    for q in margins.quotas:
+        bits += [q.competing[rows], q.inside[rows], q.tie[rows], q.rounding[rows]]
+    return np.column_stack([np.asarray(b, dtype=bool) for b in bits])
+
+
+def _margin_template(margins: Margins, i: int, indent: int | None, pad: int) -> bytes:
+    """Unit `i`'s margins entry with a `%s` for every figure: its shape's template.
+
+    The entry is the unit view's own (`Margins.entries`), so the words, flags
+    and places cannot drift from it; only the figures are cut out.
+    """
+    entry = margins.entries(np.array([i]))[0]
+    assert entry is not None
+    grade = entry["grade"]
+    for key in ("floor", "above_floor", "next", "to_next", "blocked"):
+        grade[key] = SLOT
+    for place in entry["quotas"].values():
+        for key in ("rank", "cut_rank", "margin"):
+            place[key] = SLOT
+    sep = ", " if indent is None else ",\n" + " " * pad
+    text = f'{sep}"margins": ' + _nested(entry, indent, pad).decode()
+    return text.replace("%", "%%").replace(_encode_text(SLOT), "%s").encode()
+
+
+def margin_texts(margins: Margins, rows: np.ndarray, indent: int | None, pad: int,
+                 templates: dict[tuple[bool, ...], bytes]) -> list[bytes]:
+    """Units `rows`' `"margins": {...}` members as JSON text (b"" for a unit not assessed).
+
+    Byte for byte `_nested(margins.entries(rows)[k])`, but each distinct shape
+    of entry is encoded once (`templates`, kept across chunks) and each unit is
+    one `%` formatting of its shape's template with figures formatted a column
+    at a time: the indenting JSON encoder, run per unit, was most of the time
+    of writing a million-row job's JSON.
+    """
+    n = rows.shape[0]
+    out = [b""] * n
+    if n == 0:
+        return out
+    p = margins.precision
+    names = json_texts(margins.grade_names) + [b"null"]
+    blocked = {"": b"null", "veto": b'"veto"', "require": b'"require"'}
+    figures: list[list[bytes]] = [
+        json_floats(margins.floor[rows]),
+        json_numbers(margins.above_floor[rows], p),
+        [names[g] for g in margins.next_grade[rows].tolist()],
+        json_numbers(margins.to_next[rows], p),
+        [blocked.get(str(b)) or _encode_text(str(b)).encode() for b in margins.blocked[rows].tolist()],
+    ]
+    per_quota: list[list[list[bytes]]] = []
+    for q in margins.quotas:
+        ranks = q.rank[rows]
+        cut = round_half_up(q.cut_rank[rows], p)
+        per_quota.append([
+            [b"%d" % r for r in np.nan_to_num(ranks).astype(np.int64).tolist()],
+            [b"null" if math.isnan(c) else b"%d" % int(c) for c in cut.tolist()],
+            json_numbers(q.margin[rows], p),
+        ])
+    bits = _shape_bits(margins, rows)
+    if bits.shape[1] <= 62:  # each unit's shape as one integer: a sort of integers, not of rows
+        weights = np.left_shift(np.int64(1), np.arange(bits.shape[1], dtype=np.int64))
+        found, inverse = np.unique(bits.astype(np.int64) @ weights, return_inverse=True)
+        shapes = ((found[:, None] & weights) != 0)
+    else:
+        shapes, inverse = np.unique(bits, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    for s, shape in enumerate(shapes.tolist()):
+        if not shape[0]:
+            continue  # not assessed: no margins entry
+        members = np.flatnonzero(inverse == s)
+        key = tuple(shape)
+        if key not in templates:
+            templates[key] = _margin_template(margins, int(rows[members[0]]), indent, pad)
+        template = templates[key]
+        competing = [per_quota[j] for j in range(len(margins.quotas)) if shape[2 + 4 * j]]
+        columns = figures + [column for quota in competing for column in quota]
+        picked = members.tolist()
+        for k, values in zip(picked, zip(*([column[k] for k in picked] for column in columns))):
+            out[k] = template % values
+    return out
+
+
 def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk: int = CHUNK) -> Iterator[list[bytes]]:
     """Each unit's JSON text (UTF-8), in reading order, a chunk of units at a time."""
     model = result.rubric.model
@@ -182,6 +300,7 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
     order = result.order()
     members = result.layout.members is not None
     margins = result.margins()
+    margin_templates: dict[tuple[bool, ...], bytes] = {}
     # Rater panels and the self-assessment (panels.py, stages.py), only where the result has them.
     extras = result.stages is not None or has_panel(result.items)
     seen_vetoes: dict[tuple[int, ...], bytes] = {}
@@ -243,9 +362,9 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
                     member_text[k] += f'{sep}"overrides": '.encode() + _nested(decided, indent, pad)
                 if amended:
                     member_text[k] += f'{sep}"amendments": '.encode() + _nested(amended, indent, pad)
-        for k, entry in enumerate(margins.entries(rows)):
-            if entry is not None:
-                member_text[k] += f'{sep}"margins": '.encode() + _nested(entry, indent, pad)
+        for k, text in enumerate(margin_texts(margins, rows, indent, pad, margin_templates)):
+            if text:
+                member_text[k] += text
         for k, i in enumerate(rows.tolist() if extras else ()):  # rater panels, the self-assessment
             for name, doc in (("panel", result.panel_of(i)), ("self_assessment", result.self_assessment_of(i))):
                 if doc is not None:
@@ -270,7 +389,7 @@ def document_parts(result: Result, *, chunk: int = CHUNK) -> Iterator[bytes]:
     # Everything the reports need beyond the figures (names, titles, reason
     # phrases), so `scoring render` can remake them from this file.
     doc["report"] = report_block(result)
-    text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
+    text = dumps_indented(doc, 2)  # json.dumps(doc, ensure_ascii=False, indent=2), without its slow pure-Python path
     head, tail = text.split(_encode_text(SLOT), 1)
     yield (head + "[").encode()
     first = True

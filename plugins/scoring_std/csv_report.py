@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from typing import Any
 
 from scoring.plugin import Report
-from scoring.plugin import csv_text
+from scoring.plugin import csv_text, csv_texts
 from scoring.plugin import Column, ranking_columns
 from scoring.plugin import WriteOptions
 
@@ -28,11 +30,27 @@ def csv_table(columns: list[Column], options: WriteOptions) -> str:
     cells = []
     for c in columns:
         if c.kind == "text":
-            cells.append([csv_text(t) if t else "" for t in c.texts()])
+            cells.append(csv_texts(c.texts()))
         else:
             cells.append(c.texts())
-    w.writerows(zip(*cells))
+    out.write(csv_rows(cells, w))
     return out.getvalue()
+
+
+_NEEDS_QUOTES = re.compile('[,"\r\n]')
+
+
+def csv_rows(columns: list[list[str]], writer: Any) -> str:
+    """The rows of `columns` as `writer.writerows` writes them (comma, minimal quoting, "\n").
+
+    When no cell holds a comma, a quote or a line break (the common case, found
+    with one search per column) that is each row's cells joined by commas; else
+    the CSV module quotes them."""
+    if len(columns) > 1 and not any(_NEEDS_QUOTES.search("".join(c)) for c in columns):
+        return "".join(",".join(row) + "\n" for row in zip(*columns))
+    buffer = io.StringIO()
+    csv.writer(buffer, dialect=writer.dialect).writerows(zip(*columns))
+    return buffer.getvalue()
 
 
 def write_csv(report: Report, options: WriteOptions) -> str:

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from ..errors import UsageError
+from ..cli_limits import evidence_limit_arg
 from ..outputs import Output, check_outputs, write_outputs
 from .impact import compare_results
 from .sensitivity import parse_spread, sensitivity
@@ -84,8 +85,11 @@ def _score(engine: Any, args: argparse.Namespace, rubric_source: str) -> Any:
 
 
 def _load(engine: Any, rubric: Any, evidence: str, args: argparse.Namespace) -> Any:
-    """The evidence, read as `scoring run` reads it (--on-error, --sheet, --encoding)."""
-    return engine.load_evidence(rubric, evidence, on_error=args.on_error, sheet=args.sheet, encoding=args.encoding)
+    """The evidence, read as `scoring run` reads it (--on-error, --sheet, --encoding, --max-evidence-mb)."""
+    from ..cli_limits import evidence_limit
+
+    return engine.load_evidence(rubric, evidence, on_error=args.on_error, sheet=args.sheet, encoding=args.encoding,
+                                max_bytes=evidence_limit(args))
 
 
 def cmd_stats(engine: Any, args: argparse.Namespace, err: TextIO) -> int:
@@ -159,6 +163,7 @@ def add_commands(sub: Any, evidence_args: Callable[[argparse.ArgumentParser], No
     impact.add_argument("--previous", metavar="LAST.json", help="last period's JSON result, for both rubrics")
     impact.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read (default: the first)")
     impact.add_argument("--encoding", metavar="NAME", help="the CSV/JSON file's encoding (default: UTF-8, else GBK)")
+    evidence_limit_arg(impact)
     impact.add_argument("--all", action="store_true", help="CSV: every unit, not only the changed ones")
     output_args(impact)
     impact.set_defaults(func=cmd_impact)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -28,6 +29,17 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def csv_text(value: str) -> str:
     """A text cell that a spreadsheet will not run as a formula."""
     return "'" + value if value.startswith(FORMULA_START) else value
+
+
+_FORMULA_LINE = re.compile("^[" + re.escape("".join(FORMULA_START)) + "]", re.MULTILINE)
+
+
+def csv_texts(values: list[str]) -> list[str]:
+    """`csv_text` of every cell of a column; a column with no cell to escape (the common case) is
+    found so with one search over the joined text rather than a call per cell."""
+    if not _FORMULA_LINE.search("\n".join(values)):
+        return values
+    return [csv_text(v) for v in values]
 
 
 def md_text(value: str) -> str:

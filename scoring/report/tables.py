@@ -46,19 +46,57 @@ class Column:
     def texts(self, *, na: str = "—", thousands: bool = False) -> list[str]:
         """Every cell as text, as `fmt_cell` gives it."""
         if self.array is None:
+            if self.kind == "text":  # text cells are their own text: only other values need fmt_cell
+                if set(map(type, self.values)) <= {str}:
+                    return list(self.values)
+                return [v if type(v) is str else fmt_cell(v, self, na=na, thousands=thousands) for v in self.values]
             return [fmt_cell(v, self, na=na, thousands=thousands) for v in self.values]
         arr = self.array.astype(float)
         missing = np.isnan(arr)
         spec = "{:" + ("," if thousands and self.kind != "int" else "") + f".{0 if self.kind == 'int' else self.places}f}}"
-        n = arr.shape[0]
-        out = (spec + "\n").format if n == 0 else ((spec + "\n") * n).format
-        texts = out(*np.where(missing, 0.0, arr).tolist()).split("\n")[:n]
-        for k in np.flatnonzero(missing).tolist():
-            texts[k] = ""
+        filled = np.where(missing, 0.0, arr)
+        if (np.signbit(filled) & (filled == 0)).any():
+            # -0.0 prints "-0" but sorts equal to 0.0, so distinct values cannot stand for it: cell by cell.
+            n = arr.shape[0]
+            out = (spec + "\n").format if n == 0 else ((spec + "\n") * n).format
+            texts = np.array(out(*filled.tolist()).split("\n")[:n], dtype=object)
+        else:
+            # Figures take few distinct values (points, amounts, ranks): each is formatted once.
+            found = _by_table(filled, spec, 0 if self.kind == "int" else self.places)
+            if found is not None:
+                texts = found
+            else:
+                distinct, inverse = np.unique(filled, return_inverse=True)
+                words = np.array([spec.format(x) for x in distinct.tolist()] + [""], dtype=object)
+                texts = words[inverse.reshape(-1)]
+        texts[missing] = ""
         if self.na is not None:
-            for k in np.flatnonzero(self.na).tolist():
-                texts[k] = na
-        return texts
+            texts[np.asarray(self.na, dtype=bool)] = na
+        listed: list[str] = texts.tolist()
+        return listed
+
+
+def _by_table(figures: np.ndarray, spec: str, places: int) -> np.ndarray | None:
+    """`spec.format` of each figure, found without sorting when every figure is a whole number of
+    10**-places (as rounded figures are): that number indexes a table of texts. None otherwise."""
+    n = int(figures.shape[0])
+    if n == 0:
+        return None
+    scale = 10.0 ** places
+    steps = np.rint(figures * scale)
+    if not (np.abs(steps) < 2.0**52).all() or not (steps / scale == figures).all():
+        return None
+    whole = steps.astype(np.int64)
+    low, high = int(whole.min()), int(whole.max())
+    if high - low > 4 * n + 1024:
+        return None
+    table = np.empty(high - low + 1, dtype=object)
+    seen = np.zeros(high - low + 1, dtype=bool)
+    seen[whole - low] = True
+    for k in np.flatnonzero(seen).tolist():
+        table[k] = spec.format(float(k + low) / scale)  # the very figure (checked above): its own text
+    picked: np.ndarray = table[whole - low]
+    return picked
 
 
 def number_column(id: str, title: str, kind: Kind, values: np.ndarray, places: int,
