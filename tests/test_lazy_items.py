@@ -13,8 +13,6 @@ import pickle
 from decimal import Decimal
 
 import numpy as np
-
-from tests.enterprise_plain import plain_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +21,7 @@ import scoring.aggregate as aggregate_mod
 from scoring.aggregate import _Sum, aggregate, combine_dimensions
 from scoring.indicators import IndicatorColumns, ScoredItems, score_indicator
 from scoring.testing import from_rubric, rubrics
+from tests.enterprise_plain import plain_text
 
 ENGINE = scoring.Engine()
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
