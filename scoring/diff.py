@@ -30,6 +30,7 @@ Cause = Literal["own", "knock-on", ""]
 
 # What decides a unit's outcome, in the order the lines are shown.
 OUTCOME_KEYS = ("status", "score", "grade", "rank")
+SELF_KEYS = ("score", "grade", "vetoed", "gap")
 
 
 @dataclass(frozen=True)
@@ -169,12 +170,22 @@ def _vetoes(unit: Mapping[str, Any]) -> list[str]:
 
 def _own_figures(unit: Mapping[str, Any]) -> Any:
     """What belongs to the unit alone: its items, and corrections or decisions on it."""
-    return (unit.get("indicators"), unit.get("members"), unit.get("amendments"), unit.get("overrides"))
+    return (unit.get("indicators"), unit.get("members"), unit.get("amendments"), unit.get("overrides"),
+            unit.get("self_assessment"), unit.get("panel"))
+
+
+def _self(unit: Mapping[str, Any]) -> Mapping[str, Any]:
+    sa = unit.get("self_assessment")
+    return sa if isinstance(sa, dict) else {}
 
 
 def unit_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
     """Every outcome figure that differs between two views of one unit."""
     out = [Change(k, before.get(k), after.get(k)) for k in OUTCOME_KEYS if before.get(k) != after.get(k)]
+    # The self-assessment (自评) is the unit's own claim: a change in it is listed too, since
+    # conditions such as 自评失实 read it.
+    sb, sa = _self(before), _self(after)
+    out += [Change(f"self {k}", sb.get(k), sa.get(k)) for k in SELF_KEYS if sb.get(k) != sa.get(k)]
     vb, va = _vetoes(before), _vetoes(after)
     if vb != va:
         out.append(Change("vetoes", vb, va))

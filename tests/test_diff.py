@@ -128,3 +128,17 @@ def test_cli_diff_in_three_formats(engine, tmp_path: Path):
     assert "Traceback" not in bad.stderr
     usage = scoring_cli("diff", "before.json", "after.json", "--format", "xml", cwd=tmp_path)
     assert usage.returncode == 2
+
+
+def test_a_changed_self_assessment_is_listed_as_the_units_own(engine):
+    rubric = engine.load_rubric("group-school-supervision")
+    sample = Path(__file__).resolve().parent.parent / "rubrics" / "samples" / "group-school-supervision.csv"
+    before = json.loads(engine.render(engine.score(rubric, engine.load_evidence(rubric, sample)), "json"))
+    after = json.loads(json.dumps(before))
+    unit = after["units"][0]
+    unit["self_assessment"]["score"] += 5
+    unit["self_assessment"]["gap"] += 5
+    diff = diff_results(before, after)
+    assert [u.id for u in diff.units] == [unit["id"]] and diff.units[0].cause == "own"
+    assert {c.what for c in diff.units[0].changes} == {"self score", "self gap"}
+    assert diff_results(before, before).empty

@@ -352,3 +352,14 @@ def test_statistics_by_a_field_are_a_sheet_and_an_html_section(tmp_path: Path) -
     assert len(groups) > 1  # one block of rows per industry
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "指标统计" in html and "平均失分" in html
+
+
+@pytest.mark.parametrize("rid, phrase", [
+    ("group-school-supervision", "按得分超出 60 分的部分比例分配；以 0.01 为最小支付单位，按最大余数法分配，合计 1,000,000.00"),
+    ("exchange-teacher", "比例分配；以"),
+])
+def test_a_chinese_report_states_the_pool_rule_in_chinese(
+        engine: scoring.Engine, results: dict[str, Any], rid: str, phrase: str) -> None:
+    result, _ = results[rid]
+    text = engine.render(result, "md")
+    assert phrase in text and "pro rata" not in text and "largest remainder" not in text

@@ -284,6 +284,12 @@ RULES_ZH: list[tuple[str, str]] = [
      r"counted", r"在期限（\1）内整改的隐患数 ÷ (按期整改数 + 逾期未整改数)，每期检查(\2)；未整改隐患结转以后各期，"
      r"仍在整改期限内的不计"),
     (r"(\S+) on (\d{4}-\d{2}-\d{2})", r"\1 于 \2"),
+    # The built-in pool payout's rule (plugins/scoring_std/payouts.py).
+    (r"^pro rata to score above (\S+); ", r"按得分超出 \1 分的部分比例分配；"),
+    (r"^pro rata to grade weights (.+?); paid", r"按等级权重（\1）比例分配；paid"),
+    (r"paid in units of (\S+), largest remainder so the shares add up to (\S+)",
+     r"以 \1 为最小支付单位，按最大余数法分配，合计 \2"),
+    (r"; no unit had a positive weight, so nothing was paid", r"；无单位权重为正，未分配"),
     (r"; no hazard to judge → ", r"；无待判定隐患 → "),
     (r"; denominator 0 → ", r"；分母为 0 → "),
     (r"; ", r"；"),

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .data import Report
+from .data import Report, rule_text
 
 
 class _NotApplicable:
@@ -333,7 +333,7 @@ def consequence_totals(report: Report) -> list[Column]:
                [float(r["pool"]["total"]) if "pool" in r else None for r in rows], 2),
         Column("pool_used", lab["pool_used"], "amount",
                [float(r["pool"]["used"]) if "pool" in r else None for r in rows], 2),
-        Column("rule", lab["rule"], "text", [str(r["pool"]["rule"]) if "pool" in r else "" for r in rows]),
+        Column("rule", lab["rule"], "text", [rule_text(str(r["pool"]["rule"]), meta["language"]) if "pool" in r else "" for r in rows]),
     ]
     return cols if pools else cols[:3]
 
