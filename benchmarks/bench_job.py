@@ -81,10 +81,21 @@ def build_file(rows: int, seed: int, path: Path) -> Path:
         text = gen.render(gen.build(random.Random(seed * 1000 + k)))
         # The enterprises' quarter rows only: the hazard register's member rows
         # (and the parent column) are left out, so every unit has four rows and
-        # the rectification item has nothing to judge (full points).
+        # the rectification item has nothing to judge (full points). Of the
+        # inspection panel (rubric 2026.6) one inspector's rows are kept, and
+        # no self-assessment: the stage and inspector columns are left out too,
+        # so the file is one plain row per enterprise and quarter, as before.
         table = list(csv.reader(io.StringIO(text)))
-        drop = table[0].index("parent")
-        keep = [[c for j, c in enumerate(r) if j != drop] for r in table if r[drop] == "" or r is table[0]]
+        head = table[0]
+        parent, stage, inspector = (head.index(c) for c in ("parent", "stage", "inspector"))
+        drop = {parent, stage, inspector}
+        seen: set[tuple[str, str]] = set()
+        keep = [[c for j, c in enumerate(head) if j not in drop]]
+        for r in table[1:]:
+            if r[parent] or r[stage] != "复评" or (r[0], r[1]) in seen:
+                continue
+            seen.add((r[0], r[1]))
+            keep.append([c for j, c in enumerate(r) if j not in drop])
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerows(keep)
         lines = buf.getvalue().splitlines()[1:]

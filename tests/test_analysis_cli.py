@@ -74,11 +74,11 @@ def test_impact_end_to_end(tmp_path):
     (tmp_path / "new.toml").write_text(re.sub(r'(?m)^sample = .*$', "", new), encoding="utf-8")
     proc = scoring_cli("impact", str(RUBRIC), str(tmp_path / "new.toml"), str(sample))
     assert proc.returncode == 0, proc.stderr
-    assert "17 changed" in proc.stdout and "renamed: letter → responsibility_letter" in proc.stdout
-    assert "良好 29 → 12" in proc.stdout
+    assert "16 changed" in proc.stdout and "renamed: letter → responsibility_letter" in proc.stdout
+    assert "良好 29 → 13" in proc.stdout
     proc = scoring_cli("impact", str(RUBRIC), str(tmp_path / "new.toml"), str(sample), "-o", str(tmp_path / "i.csv"))
     rows = list(csv.DictReader((tmp_path / "i.csv").read_text(encoding="utf-8").splitlines()))
-    assert len(rows) == 17 and {(r["grade_old"], r["grade_new"]) for r in rows} == {("良好", "合格")}
+    assert len(rows) == 16 and {(r["grade_old"], r["grade_new"]) for r in rows} == {("良好", "合格")}
     broken = scoring_cli("impact", str(RUBRIC), str(tmp_path / "missing.toml"), str(sample))
     assert broken.returncode == 1 and "missing.toml" in broken.stderr
 
@@ -88,9 +88,9 @@ def test_explain_shows_margins(unit):
     proc = scoring_cli("explain", BUNDLED, "--sample", unit)
     assert proc.returncode == 0, proc.stderr
     margins = proc.stdout.split("\n差距\n")[1]  # the bundled rubric is Chinese, and so is its explanation
-    assert "优秀：高出该等级下限（90）3.0 分（最高等级）" in margins
+    assert "优秀：高出该等级下限（90）3.5 分（最高等级）" in margins
     # with the sample's earlier years (read as --history), 18 of the 优秀 are 先进 up to rank 22
-    assert "advanced_unit（安全生产先进单位）：排名 18，名额线为第 22 名，在名额内，领先名额外最高者 2.8 分" in margins
+    assert "advanced_unit（安全生产先进单位）：排名 16，名额线为第 22 名，在名额内，领先名额外最高者 3.2 分" in margins
 
 
 def test_outputs_never_clobber_an_input(tmp_path):

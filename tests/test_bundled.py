@@ -37,8 +37,9 @@ def test_examples_can_fail(engine, tmp_path):
 
 def test_enterprise_sample_matches_the_county_report(engine):
     result = engine.score("enterprise-safety-target", REPO / "rubrics" / "samples" / "enterprise-safety-target.csv")
-    # 280 quarter rows and the register's 89 hazards, 74 of them rectified
-    assert result.layout.n_units == 70 and result.evidence.rows_read == 280 + 89
+    # 280 quarters, 3 inspectors' rows and a self-assessment each, and the register's 89 hazards
+    # (74 of them rectified) in the review and again in the self-assessment
+    assert result.layout.n_units == 70 and result.evidence.rows_read == 280 * 4 + 89 * 2
     last = result.layout.last
     industries = Counter(result.layout.columns["industry"][last].tolist())
     assert industries == {"民营加油站": 44, "国有加油站": 15, "液氯使用": 5, "燃气充装": 4, "危化品生产": 2}

@@ -124,7 +124,7 @@ def test_bundled_job_runs_on_its_sample(tmp_path):
     proc = scoring_cli("run", BUNDLED, "-o", "result.json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
-    assert doc["rubric"]["id"] == BUNDLED and len(doc["units"]) == 70 and doc["evidence"]["rows"] == 280 + 89
+    assert doc["rubric"]["id"] == BUNDLED and len(doc["units"]) == 70 and doc["evidence"]["rows"] == 3 * 280 + 280 + 2 * 89  # inspectors, self-assessment, hazards twice
     grades = {u["grade"] for u in doc["units"]}
     assert len(grades) >= 3  # a plausible spread, not everyone 优秀
 

@@ -39,7 +39,7 @@ def test_a_chinese_rubric_is_explained_in_chinese(engine: scoring.Engine) -> Non
     assert (titles["totals"], titles["grade"], titles["rank"], titles["consequences"], titles["margins"]) == (
         "合计", "等级", "排名", "奖惩", "差距")
     text = explained.to_text()
-    assert "得分 55.2，等级 不合格，排名 68" in text
+    assert "得分 54.9，等级 不合格，排名 68" in text
     # the method's rule, as the reports state it
     assert "在期限（hazard_deadline）内整改的隐患数 ÷ (按期整改数 + 逾期未整改数)" in text
     assert "criticism — 通报批评：给予；满足 `grade == '不合格'`" in text
@@ -60,8 +60,9 @@ def test_an_english_rubric_keeps_its_english_words(engine: scoring.Engine) -> No
 def test_decisions_and_amendments_are_explained_in_chinese(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text("单位,事项,决定,值,理由,决定人,日期\n"
                                     "E047,advanced_unit,不予,,年内发生较大舆情,局长办公会,2026-01-15\n", encoding="utf-8")
-    (tmp_path / "a.csv").write_text("单位,字段,期间,原值,新值,理由,批准人\nE047,meetings,2026Q1,1,2,会议记录补录,安监科 张三\n",
-                                    encoding="utf-8")
+    # the sample's inspection panel: the correction names the inspector's row (检查人员 赵磊, 复评)
+    (tmp_path / "a.csv").write_text("单位,字段,期间,检查人员,评价阶段,原值,新值,理由,批准人\n"
+                                    "E047,meetings,2026Q1,赵磊,复评,1,2,会议记录补录,安监科 张三\n", encoding="utf-8")
     bundled = scoring.Engine().load_rubric("enterprise-safety-target")
     sample = Path(bundled.sample)  # type: ignore[arg-type]
     # 先进单位 needs three good years: the sample's earlier results, as --sample reads them
@@ -71,8 +72,9 @@ def test_decisions_and_amendments_are_explained_in_chinese(tmp_path: Path) -> No
     if done.returncode != 0 and "does not match" in done.stderr:
         held = re.search(r"holds '([^']*)'", done.stderr)
         assert held, done.stderr
-        (tmp_path / "a.csv").write_text("单位,字段,期间,原值,新值,理由,批准人\n"
-                                        f"E047,meetings,2026Q1,{held.group(1)},5,会议记录补录,安监科 张三\n", encoding="utf-8")
+        (tmp_path / "a.csv").write_text("单位,字段,期间,检查人员,评价阶段,原值,新值,理由,批准人\n"
+                                        f"E047,meetings,2026Q1,赵磊,复评,{held.group(1)},5,会议记录补录,安监科 张三\n",
+                                        encoding="utf-8")
         done = scoring_cli("explain", "enterprise-safety-target", str(sample), "E047", "--decisions", "d.csv",
                            "--amend", "a.csv", *years, cwd=tmp_path)
     assert done.returncode == 0, done.stderr

@@ -107,7 +107,7 @@ def test_committee_decisions_and_amendments_in_a_browser(browser: Any, tmp_path:
                                     "E047,advanced_unit,不予,,年内发生较大舆情,局长办公会,2026-01-15\n"
                                     "E052,advanced_unit,授予,,补报材料经核实,局长办公会,2026-01-15\n"
                                     "E023,grade,改为,合格,复核认定,局长办公会,2026-01-15\n", encoding="utf-8")
-    (tmp_path / "a.csv").write_text("单位,字段,期间,原值,新值,理由,批准人\nE023,meetings,2026Q1,0,2,会议记录补录,安监科 张三\n",
+    (tmp_path / "a.csv").write_text("单位,字段,期间,检查人员,评价阶段,原值,新值,理由,批准人\nE023,meetings,2026Q1,赵磊,复评,0,2,会议记录补录,安监科 张三\n",
                                     encoding="utf-8")
     scoring_run("run", "enterprise-safety-target", "--amend", "a.csv", "--decisions", "d.csv", "-o", "report.html",
                 cwd=tmp_path)

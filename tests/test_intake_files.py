@@ -134,7 +134,8 @@ def test_template_for_enterprise_filled_by_hand_with_real_industries(tmp_path):
     assert book.sheet_names[:2] == ["填报表", "填报说明"]
     grid = book.get_sheet_by_index(0).to_python()
     head = [str(h) for h in grid[0]]
-    assert head[:5] == ["企业编号", "考核期", "所属企业编号", "企业名称", "行业类别"]
+    # the stage (自评/复评) and inspector columns of the rubric's [stages] and [raters] come before the fields
+    assert head[:7] == ["企业编号", "考核期", "所属企业编号", "评价阶段", "检查人员", "企业名称", "行业类别"]
     assert [r[:2] for r in grid[1:5]] == [["E001", p] for p in ("2026Q1", "2026Q2", "2026Q3", "2026Q4")]
     guide = book.get_sheet_by_name("填报说明").to_python()
     assert any(row[1] == "deaths" and "deaths" in row[6] for row in guide)
@@ -148,6 +149,10 @@ def test_template_for_enterprise_filled_by_hand_with_real_industries(tmp_path):
         for h, v in zip(head, row):
             if h in ("企业编号", "考核期", "企业名称"):
                 filled.append(str(v))
+            elif h == "评价阶段":
+                filled.append("复评")  # the team's review (a stage column must be filled in every row)
+            elif h == "检查人员":
+                filled.append("")  # one unnamed row per enterprise and quarter: no panel
             elif h in ("所属企业编号", "隐患发现日期", "整改期限", "整改完成日期"):
                 filled.append("")  # no hazard register rows in this form: the enterprises' own rows only
             elif h == "行业类别":
@@ -195,17 +200,18 @@ def test_template_round_trip(engine, tmp_path, rubric_id):
 
         names = hd.header_names(rubric.model)
         targets = [names[hd.normalise(str(c))] for c in table.columns]
-        by_key = {}
+        # A unit's period may have several rows: one per inspector of a panel ([raters]), and the staff
+        # copy the form's row for each of them.
+        by_key: dict[tuple[str, str], list[dict[str, str]]] = {}
         for row in rows:
-            by_key[(row[info.id_column], row.get(info.period_column, ""))] = row
+            by_key.setdefault((row[info.id_column], row.get(info.period_column, "")), []).append(row)
         filled = []
         for i in range(table.n_rows):
             cells = {t: str(table.column(j)[i]) for j, t in enumerate(targets)}
             key = (cells[hd.ID], cells.get(hd.PERIOD, ""))
             if info.periods and key not in by_key:
                 continue  # the sample lacks this unit's period: the staff leave the row out
-            source = by_key[key]
-            filled.append([source.get(key_name(rubric, t), "") for t in targets])
+            filled += [[source.get(key_name(rubric, t), "") for t in targets] for source in by_key[key]]
         assert len(filled) == len(rows)
         out = tmp_path / f"filled.{suffix}"
         if suffix == "xlsx":

@@ -24,7 +24,8 @@ def rubric() -> scoring.Rubric:
 
 
 def test_refused_cell_names_the_column_as_the_sheet_shows_it(rubric: scoring.Rubric, tmp_path: Path) -> None:
-    # Staff headed the form in Chinese: `deaths` alone would not tell them to look at column G, 死亡人数.
+    # Staff headed the form in Chinese: `deaths` alone would not tell them to look at column I, 死亡人数
+    # (after 企业编号, 考核期, 所属企业编号, 评价阶段, 检查人员, 企业名称, 行业类别, 重点监管企业).
     head, body = chinese_table(rubric)
     body[2][head.index("死亡人数")] = "abc"  # sheet row 5: title row 1, header row 2, data from row 3
     write_xlsx(tmp_path / "form.xlsx", rubric, title_row=True, numbers=False, header=head, body=body)
@@ -32,12 +33,13 @@ def test_refused_cell_names_the_column_as_the_sheet_shows_it(rubric: scoring.Rub
                        cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "row 5 (unit E001), field deaths (column G 死亡人数), value 'abc'" in proc.stderr
+    assert "row 5 (unit E001), field deaths (column I 死亡人数), value 'abc'" in proc.stderr
     rejects = list(csv.DictReader(io.StringIO((tmp_path / "rej.csv").read_text(encoding="utf-8-sig"))))
     bad = [r for r in rejects if r["field"] == "deaths"]
-    assert [(r["row"], r["column"]) for r in bad] == [("row 5", "G 死亡人数")]
+    assert [(r["row"], r["column"]) for r in bad] == [("row 5", "I 死亡人数")]
     # Nothing lost: every row is scored or rejected.
-    assert f"rows: {len(body)} read, {len(body) - 4} scored, 4 rejected" in proc.stderr
+    # E001's 16 rows (3 inspectors and a self-assessment a quarter) go with it.
+    assert f"rows: {len(body)} read, {len(body) - 16} scored, 16 rejected" in proc.stderr
 
 
 def test_gbk_csv_refusal_names_the_column(rubric: scoring.Rubric, tmp_path: Path) -> None:

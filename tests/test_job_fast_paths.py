@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -148,10 +147,11 @@ def test_margin_templates_on_the_bundled_samples(rubric_id: str) -> None:
 def test_fast_csv_reads_null_words_as_text_like_the_careful_path(word: str, tmp_path) -> None:
     """Arrow reads "NA", "null", ... as null by default; here only a blank cell is blank."""
     from scoring.fast_csv import plain_csv_evidence
+    from tests.enterprise_plain import plain_text
     from tests.test_fast_csv import careful
 
-    assert ENTERPRISE.sample is not None
-    lines = Path(ENTERPRISE.sample).read_text(encoding="utf-8").splitlines()
+    # the sample as a plain file (no inspector or stage column, which the fast path leaves to the careful one)
+    lines = plain_text().splitlines()
     header = lines[0].split(",")
     cells = lines[1].split(",")
     cells[header.index("name")] = word  # a text field
@@ -186,10 +186,11 @@ def test_kept_key_codes_are_np_unique_of_the_kept_rows(values: list[str], data) 
 def test_fast_csv_numbers_read_as_the_careful_path_reads_them(cell: str, takes_fast_path: bool, tmp_path) -> None:
     """Number cells are parsed by Arrow's CSV reader: the same figures as the careful path, or it declines."""
     from scoring.fast_csv import plain_csv_evidence
+    from tests.enterprise_plain import plain_text
     from tests.test_fast_csv import assert_same, careful
 
-    assert ENTERPRISE.sample is not None
-    lines = Path(ENTERPRISE.sample).read_text(encoding="utf-8").splitlines()
+    # the sample as a plain file (no inspector or stage column, which the fast path leaves to the careful one)
+    lines = plain_text().splitlines()
     header = lines[0].split(",")
     cells = lines[1].split(",")
     cells[header.index("meetings")] = cell  # a count field

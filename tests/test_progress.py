@@ -31,7 +31,7 @@ def test_the_library_reports_every_stage_in_order(capsys: pytest.CaptureFixture[
     stages = list(dict.fromkeys(h[0] for h in heard))
     assert stages == ["reading", "typing", "scoring", "deciding", "writing"]
     last = {h[0]: h for h in heard}
-    assert last["reading"][1:] == (369, 369, "rows")  # 280 quarter rows and 89 hazard rows
+    assert last["reading"][1:] == (1298, 1298, "rows")  # 840 inspectors' and 280 self-assessment rows, 89 hazards twice
     assert last["scoring"][1:] == (len(rubric.indicators), len(rubric.indicators), "indicators")
     assert last["writing"][1:] == (70, 70, "units")
     assert capsys.readouterr() == ("", "")  # the library never prints

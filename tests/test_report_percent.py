@@ -33,7 +33,9 @@ def result(engine: scoring.Engine) -> scoring.Result:
 
 def test_json_keeps_fractions(engine: scoring.Engine, result: scoring.Result) -> None:
     doc = json.loads(engine.render(result, "json"))
-    [table] = doc["report"]["extra"]
+    # the indicator statistics (the sample's 评分分歧 table of its inspection panel follows; no percentages)
+    table, *others = doc["report"]["extra"]
+    assert [o["title"] for o in others] == ["评分分歧（极差超过 5 分）"] and all(o.get("percent") is None for o in others)
     assert table["percent"] == [5, 6, 7] and table["headers"][5:] == ["满分占比", "零分占比", "不适用占比"]
     assert all(0 <= row[k] <= 1 for row in table["rows"] for k in table["percent"])
 

@@ -125,7 +125,7 @@ def test_chinese_reports_from_the_command_line(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text("单位,事项,决定,值,理由,决定人,日期\n"
                                     "E047,advanced_unit,不予,,年内发生较大舆情,局长办公会,2026-01-15\n"
                                     "E023,grade,改为,合格,复核认定,局长办公会,2026-01-15\n", encoding="gbk")
-    (tmp_path / "a.csv").write_text("单位,字段,期间,原值,新值,理由,批准人\nE023,meetings,2026Q1,0,2,会议记录补录,安监科 张三\n",
+    (tmp_path / "a.csv").write_text("单位,字段,期间,检查人员,评价阶段,原值,新值,理由,批准人\nE023,meetings,2026Q1,赵磊,复评,0,2,会议记录补录,安监科 张三\n",
                                     encoding="utf-8")
     flags = ["--amend", "a.csv", "--decisions", "d.csv"]
     done = scoring_cli("run", "enterprise-safety-target", *flags, "-o", "r.json", cwd=tmp_path)

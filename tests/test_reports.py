@@ -260,7 +260,10 @@ def test_the_workbook_holds_the_json_result(engine: scoring.Engine, results: dic
     wb = openpyxl.load_workbook(io.BytesIO(data))
     # a sheet of members (schools, hazard sources, hazards) after the vetoes, where the units have any
     has_members = any(u.get("members") for u in doc["units"])
-    assert wb.sheetnames == SHEETS_ZH[:4] + ["成员"] * has_members + SHEETS_ZH[4:] + ["指标统计"]
+    # and a sheet of the raters who disagree past the rubric's spread, where a panel has any
+    spread = [t["title"] for t in doc["report"]["extra"] if t["title"].startswith("评分分歧")]
+    assert wb.sheetnames == SHEETS_ZH[:4] + ["成员"] * has_members + SHEETS_ZH[4:] + ["指标统计"] + spread
+    assert (rid == "enterprise-safety-target") == bool(spread)
     if has_members:
         listed = sum(len(u.get("members", [])) for u in doc["units"])
         assert wb["成员"].max_row == listed + 1  # a row per member, as the JSON lists them

@@ -83,7 +83,9 @@ def test_enterprise_worked_computation_and_awards(engine: scoring.Engine, sample
     rid = "enterprise-safety-target"
     says(rid, "89 hazards found, 74 rectified (83.15%); the sample's register holds exactly those 89 hazards, "
               "74 of them with a rectified date")
-    hazards = [r for r in sample_rows(rid) if r["parent"]]
+    says(rid, "the self-assessment rows repeat the register")
+    hazards = [r for r in sample_rows(rid) if r["parent"] and r["stage"] == "复评"]
+    assert [r["id"] for r in hazards] == [r["id"] for r in sample_rows(rid) if r["parent"] and r["stage"] == "自评"]
     assert len(hazards) == 89 and sum(1 for r in hazards if r["hazard_rectified_on"]) == 74
     says(rid, "rate 5 ÷ 6 = 0.833333; rectification (0.833333 − 0.60) ÷ 0.35 × 15 = 10.0")
     says(rid, "base 0.6 × 75 + 0.4 × 91.6667 = 81.6667; bonus 三级 +1 → 82.7, 良好")
@@ -106,6 +108,36 @@ def test_enterprise_worked_computation_and_awards(engine: scoring.Engine, sample
     assert summary["units"] == 18 and summary["amount"] == 18 * 5000
     amounts = {c.amount for u in samples[rid].units() for c in u.consequences if c.id == "advanced_unit"}
     assert amounts == {5000.0}
+
+
+def test_enterprise_panel_and_self_assessment(samples: dict[str, scoring.Result]) -> None:
+    rid = "enterprise-safety-target"
+    result = samples[rid]
+    says(rid, "combine by `trimmed_mean` with `trim_from = 5`: the highest and the lowest are dropped only with at "
+              "least 5 inspectors, so with the usual 3 the combined figure is the plain mean of the three")
+    rubric = result.rubric.model
+    assert rubric.raters is not None and (rubric.raters.combine, rubric.raters.trim_from) == ("trimmed_mean", 5)
+    assert sorted(f for f, spec in rubric.fields.items() if spec.rated) == ["certified_share", "drills", "meetings", "trainings"]
+    says(rid, "E001's three inspectors read its 2026Q1 meeting records differently: 张伟 5, 李娜 0, 王强 0 points, "
+              "combined 1.67 (the mean)")
+    panel = result.unit("E001").panel
+    assert panel is not None
+    q1 = panel["indicators"]["meetings"][0]
+    assert q1["period"] == "2026Q1" and q1["raters"] == {"张伟": 5.0, "李娜": 0.0, "王强": 0.0}
+    assert q1["dropped"] == [] and round(q1["combined"], 2) == 1.67
+    says(rid, "In the sample 10 enterprises are 通报, the widest gap E019's (97.1 claimed, 81.4 reviewed: 15.7).")
+    flagged = [u for u in result.units() if any(c.id == "inflated_self_assessment" for c in u.consequences)]
+    assert len(flagged) == 10
+    gaps = {u.id: u.self_assessment["gap"] for u in result.units() if u.self_assessment is not None}
+    assert max(gaps, key=lambda k: gaps[k]) == "E019" and gaps["E019"] == 15.7
+    e019 = result.unit("E019")
+    assert e019.score == 81.4 and e019.self_assessment is not None and e019.self_assessment["score"] == 97.1
+    says(rid, "(1,298 rows: 840 inspectors' and 280 self-assessment rows, the 89 hazards twice)")
+    rows = sample_rows(rid)
+    assert len(rows) == 1298
+    assert sum(1 for r in rows if r["inspector"]) == 840
+    assert sum(1 for r in rows if r["stage"] == "自评" and not r["parent"]) == 280
+    assert sum(1 for r in rows if r["parent"]) == 2 * 89
 
 
 def test_exchange_teacher_worked_computation_and_fund(engine: scoring.Engine, samples: dict[str, scoring.Result]) -> None:

@@ -27,7 +27,7 @@ def doc(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     where = tmp_path_factory.mktemp("enterprise")
     proc = scoring_cli("run", RUBRIC_ID, "-o", "result.json", cwd=where)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines()[-1].startswith("rows: 369 read, 369 scored, 0 rejected")
+    assert proc.stderr.strip().splitlines()[-1].startswith("rows: 1298 read, 1298 scored, 0 rejected")
     result: dict[str, Any] = json.loads((where / "result.json").read_text(encoding="utf-8"))
     return result
 
@@ -40,7 +40,7 @@ def by_id(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_cli_scores_the_sample(doc):
-    assert doc["rubric"]["id"] == RUBRIC_ID and doc["evidence"]["rows"] == 369 and doc["rejected"] == []
+    assert doc["rubric"]["id"] == RUBRIC_ID and doc["evidence"]["rows"] == 1298 and doc["rejected"] == []
     assert len(doc["units"]) == 70
     for unit in doc["units"]:
         assert set(unit["phases"]) == {"process", "outcome"}
@@ -311,3 +311,103 @@ def test_advanced_needs_both_last_two_years_good(years):
     advanced = any(c.id == "advanced_unit" for c in result.unit("a").consequences)
     last_two = years[-2:]
     assert advanced == (len(last_two) == 2 and all(g in ("优秀", "良好") for g in last_two))
+
+
+# --- (f) the inspection panel and the self-assessment (rubric 2026.6) -----------------------
+# Three inspectors (检查人员) score what the visit judges: meetings, trainings, drills and the
+# certified share. Their points combine by trimmed_mean from 5 raters: with 3 it is the plain mean.
+# The facts (accidents, limits, the register, the letter, the plan) are the same in every row.
+
+
+def inspected(uid: str, stage: str, inspector: str, **changes: Any) -> dict[str, Any]:
+    return {"id": uid, "stage": stage, "inspector": inspector, **CLEAN, **changes}
+
+
+def test_three_inspectors_are_averaged_by_hand(engine):
+    rows = [inspected("e", "复评", "张伟", meetings=1, drills=1, certified_share=1.0),
+            inspected("e", "复评", "李娜", meetings=0, drills=1, certified_share=0.95),
+            inspected("e", "复评", "王强", meetings=1, drills=0, certified_share=1.0),
+            inspected("e", "自评", "")]
+    unit = engine.score(RUBRIC_ID, rows).unit("e")
+    # (points are reported at two places) each inspector's points: meetings 5, 0, 5 → 10 / 3 = 3.3333 (3 raters: no drop);
+    # drills 6, 6, 0 → 4; certification 10, 8, 10 → 9.3333
+    ind = unit.indicators
+    assert ind["meetings"].points == pytest.approx(10 / 3, abs=0.005) and ind["drills"].points == pytest.approx(4)
+    assert ind["certification"].points == pytest.approx(28 / 3, abs=0.005)
+    # process (15 + 10 + 5 + 3.3333 + 5 + 9.3333 + 4 + 4) / 60 × 100 = 55.6667 / 60 = 92.7778
+    # base 0.6 × 100 + 0.4 × 92.7778 = 97.1111 → 97.1
+    assert unit.score == 97.1 and unit.grade == "优秀"
+    assert unit.panel is not None and unit.panel["raters"] == ["张伟", "李娜", "王强"]
+    meetings = unit.panel["indicators"]["meetings"][0]
+    assert meetings["raters"] == {"张伟": 5.0, "李娜": 0.0, "王强": 5.0} and meetings["dropped"] == []
+    assert meetings["spread"] == 5.0
+    # the self-assessment (every item full) gives 100.0: a gap of 2.9, not more than 10, no 通报
+    assert unit.self_assessment is not None
+    assert (unit.self_assessment["score"], unit.self_assessment["gap"]) == (100.0, 2.9)
+    assert "inflated_self_assessment" not in [c.id for c in unit.consequences]
+
+
+def test_five_inspectors_drop_the_highest_and_lowest(engine):
+    rows = [inspected("f", "复评", name, meetings=m) for name, m in
+            (("张伟", 1), ("李娜", 1), ("王强", 1), ("刘洋", 0), ("陈静", 0))]
+    unit = engine.score(RUBRIC_ID, rows).unit("f")
+    # meetings 5, 5, 5, 0, 0: one 5 and one 0 dropped → (5 + 5 + 0) / 3 = 3.3333 (the plain mean would be 3)
+    # process (60 − 5 + 3.3333) / 60 = 97.2222; base 60 + 38.8889 = 98.8889 → 98.9 (with the mean: 98.7)
+    assert unit.indicators["meetings"].points == pytest.approx(10 / 3, abs=0.005)
+    assert unit.score == 98.9
+    assert len(unit.panel["indicators"]["meetings"][0]["dropped"]) == 2
+
+
+def test_an_inflated_self_assessment_is_reported_by_hand(engine):
+    lax = {"meetings": 0, "trainings": 0, "drills": 0, "certified_share": 0.85}
+    rows = [inspected("g", "复评", name, **lax) for name in ("张伟", "李娜", "王强")]
+    rows.append(inspected("g", "自评", ""))   # the enterprise claims every record and full certification
+    unit = engine.score(RUBRIC_ID, rows).unit("g")
+    # review: process 60 − 5 − 5 − 6 − 10 = 34 → 56.6667; base 60 + 22.6667 = 82.6667 → 82.7, 良好
+    # self: 100.0; gap 100.0 − 82.7 = 17.3 > 10: 自评失实，通报. The reviewed score stands.
+    assert (unit.score, unit.grade) == (82.7, "良好")
+    assert (unit.self_assessment["score"], unit.self_assessment["gap"]) == (100.0, 17.3)
+    assert "inflated_self_assessment" in [c.id for c in unit.consequences]
+    # a fact differing between the inspectors is refused, naming their figures
+    rows[1] = dict(rows[1], deaths=1)
+    with pytest.raises(scoring.ScoringError, match="disagree"):
+        engine.score(RUBRIC_ID, rows)
+
+
+def test_the_sample_panel_and_self_assessment(doc):
+    units = by_id(doc)
+    # E001 in 2026Q1: 张伟 accepted a meeting record the other two did not: 5, 0, 0 → 1.67
+    q1 = units["E001"]["panel"]["indicators"]["meetings"][0]
+    assert q1["period"] == "2026Q1" and q1["raters"] == {"张伟": 5.0, "李娜": 0.0, "王强": 0.0}
+    assert q1["combined"] == pytest.approx(1.67, abs=0.005)
+    assert all(u["panel"]["raters"] and len(u["panel"]["raters"]) == 3 for u in doc["units"])
+    # E019 scored itself 97.1 against the team's 81.4: 自评失实
+    e019 = units["E019"]
+    assert (e019["score"], e019["self_assessment"]["score"], e019["self_assessment"]["gap"]) == (81.4, 97.1, 15.7)
+    flagged = sorted(u["id"] for u in doc["units"] if any(c["id"] == "inflated_self_assessment" for c in u["consequences"]))
+    assert flagged == ["E005", "E007", "E016", "E019", "E020", "E022", "E034", "E035", "E043", "E068"]
+
+
+RATED_ITEMS = {"meetings": "meetings", "trainings": "trainings", "drills": "drills", "certification": "certified_share"}
+INSPECTORS = ("张伟", "李娜", "王强", "刘洋")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"meetings": st.integers(0, 3), "trainings": st.integers(0, 3),
+                                       "drills": st.integers(0, 2),
+                                       "certified_share": st.sampled_from([0.85, 0.9, 0.95, 1.0])}),
+                min_size=1, max_size=4),
+       st.randoms(use_true_random=False))
+def test_a_small_panel_is_the_mean_of_its_inspectors_in_any_order(sheets, rnd):
+    # property: below trim_from (5) every rated item's points are the plain mean of what each
+    # inspector's sheet scores alone, and the order of the inspectors' rows changes nothing
+    rows = [inspected("e", "复评", INSPECTORS[k], **sheet) for k, sheet in enumerate(sheets)]
+    unit = ENGINE.score(RUBRIC_ID, rows).unit("e")
+    alone = [ENGINE.score(RUBRIC_ID, [{"id": "e", **CLEAN, **sheet}]).unit("e") for sheet in sheets]
+    for item in RATED_ITEMS:
+        mean = sum(a.indicators[item].points for a in alone) / len(alone)
+        assert unit.indicators[item].points == pytest.approx(mean, abs=0.01), item
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    again = ENGINE.score(RUBRIC_ID, shuffled).unit("e")
+    assert (again.score, again.grade) == (unit.score, unit.grade)

@@ -87,7 +87,9 @@ def test_a_broken_workbook_is_refused(tmp_path: Path) -> None:
 def test_cli_runs_with_workbooks_and_reports_their_rows(tmp_path: Path) -> None:
     workbook(tmp_path / "d.xlsx", "会议决定", [
         DECISIONS, ["E047", "advanced_unit", "不予", None, "年内发生较大舆情", "局长办公会", dt.date(2026, 1, 15)]])
-    workbook(tmp_path / "a.xlsx", "复核", [AMENDMENTS, ["E023", "meetings", "2026Q1", 0, 2, "会议记录补录", "安监科 张三"]])
+    # the sample's inspection panel: the correction names the inspector's row (检查人员 赵磊, 复评)
+    workbook(tmp_path / "a.xlsx", "复核", [AMENDMENTS[:3] + ["检查人员", "评价阶段"] + AMENDMENTS[3:],
+                                          ["E023", "meetings", "2026Q1", "赵磊", "复评", 0, 2, "会议记录补录", "安监科 张三"]])
     done = scoring_cli("run", "enterprise-safety-target", "--decisions", "d.xlsx", "--amend", "a.xlsx", "-o", "r.md",
                        cwd=tmp_path)
     assert done.returncode == 0, done.stderr

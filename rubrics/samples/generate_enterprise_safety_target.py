@@ -5,7 +5,11 @@ What it models
 One county's year of 企业安全生产目标责任考核 as its emergency-management
 bureau would publish it in a year-end work report: 70 enterprises that signed
 target responsibility letters with the county, each visited once a quarter
-(2026Q1..2026Q4), so the file has 4 rows per enterprise (280 rows).
+(2026Q1..2026Q4): 280 enterprise-quarters. Since rubric 2026.6 each visit
+is made by a team of three inspectors, each on their own row, and each
+enterprise also assessed itself (see "The inspection panel and the
+self-assessment" below), so the file has 16 rows per enterprise and the 89
+hazards twice (1,298 rows).
 
 * 44 private filling stations (民营加油站), 15 state-owned filling stations
   (国有加油站, 中石化/中石油), 5 liquid-chlorine users (液氯使用: water works,
@@ -24,7 +28,7 @@ Where the figures come from
 ---------------------------
 The enterprise mix and the hazard totals follow a county work report of the
 usual kind: over the year 89 hazards were found and 74 rectified (83.15%);
-the generator distributes exactly those two totals over the 280 rows (most
+the generator distributes exactly those two totals over the 280 enterprise-quarters (most
 quarters find nothing; 5 of the 15 open hazards are major ones, at a filling
 station typically a single-walled buried tank not yet refitted). The
 accidents are such a report's year: one water works with a death within its
@@ -96,16 +100,44 @@ late in Q4 are still within their period at the year's last check and are
 not counted as failures, while the others carry over, overdue, into every
 later quarter.
 
+The inspection panel and the self-assessment (since rubric 2026.6)
+-------------------------------------------------------------------
+Each enterprise is visited all year by one of four teams of three inspectors
+(``TEAMS``; enterprise n by team (n - 1) mod 4), each on their own row
+(column ``inspector``, stage 复评). The facts (casualties, accidents, limits,
+the letter, the plan, the register, the deposit) are the same in every row.
+The four figures the rubric rates (meetings, trainings, drills, certified
+share) start from the team's figure drawn as before; from their own stream
+``random.Random(20261205)`` each inspector, with a chance of 5% per figure and
+visit, reads one record differently (a count one higher from 0, else one
+lower; the certified share one band off). With this seed the grade spread and
+the 18 先进单位 are those of rubric 2026.5; 50 of the 70 scores move, by 0.5 on
+average and at most 1.5.
+
+Each enterprise's self-assessment (stage 自评, no inspector) follows its
+review rows: one row a quarter and the same hazard rows. From the stream
+``random.Random(20261206)`` each enterprise leans toward the best answer (a
+diligent one with a chance of 0, 0, 0.2 or 0.5, a lax one 0, 0.3, 0.6 or
+0.9): with that chance each rated figure is claimed at its best (at least one
+meeting, training or drill, every worker certified). Ten enterprises claim
+more than 10 points above the review and are 通报 for 自评失实.
+
+``plain(text)`` gives the sample as it was before rubric 2026.6 (the first
+inspector's review rows, the review's register, no stage or inspector
+column): the job benchmark and the tests of the plain-file paths read it.
+
 Determinism
 -----------
 Only ``random.Random(20261129)`` and, for the figures added with rubric
 2026.2 (minor injuries, other accidents, commendation levels, trainings),
-``random.Random(20261130)`` from the standard library are used (with
+``random.Random(20261130)`` (and the streams named above for the history,
+the register's dates, the inspectors and the self-assessments) from the
+standard library are used (with
 ``random()``, ``choices()`` and ``shuffle()``, whose outputs are stable for an
 integer seed), so the figures that existed before are drawn exactly as
 before; nothing depends on set or dict-of-object ordering, and the CSV
 is written as UTF-8 without BOM with ``\\n`` line ends, so every run writes
-byte-identical output. The columns are id, period, then the rubric's [fields]
+byte-identical output. The columns are id, period, parent, stage, inspector, then the rubric's [fields]
 in declaration order; ``main`` checks that against the rubric file.
 
 Regenerate with::
@@ -115,6 +147,8 @@ Regenerate with::
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
 from dataclasses import dataclass, field
@@ -129,6 +163,16 @@ SEED = 20261129
 SEED_EVENTS = 20261130   # a second stream for the figures added in rubric 2026.2
 SEED_HISTORY = 20261203  # a third stream: the earlier years' results
 SEED_REGISTER = 20261204  # a fourth stream: the hazard register's dates
+SEED_PANEL = 20261205    # a fifth stream: the inspectors' own figures (rubric 2026.6)
+SEED_SELF = 20261206     # a sixth stream: the enterprises' self-assessments (rubric 2026.6)
+REVIEW, SELF = "复评", "自评"
+# The county's inspection teams (检查组), three inspectors each; enterprise n is
+# visited by team (n - 1) % 4 all year. Names are fictional.
+TEAMS = (("张伟", "李娜", "王强"), ("刘洋", "陈静", "杨帆"), ("赵磊", "黄敏", "周杰"), ("吴刚", "徐丽", "孙涛"))
+# The figures the inspectors judge on the visit (the rubric's rated fields).
+RATED = ("meetings", "trainings", "certified_share", "drills")
+DISAGREE = 0.05          # chance an inspector reads one record differently from the team's figure
+CERT_LEVELS = (0.85, 0.92, 0.96, 1.0)
 QUARTER_DAYS = (("2026-01-01", "2026-03-31"), ("2026-04-01", "2026-06-30"), ("2026-07-01", "2026-09-30"),
                 ("2026-10-01", "2026-12-31"))
 DUE_DAYS = {"ordinary": 30, "major": 90}
@@ -149,9 +193,9 @@ PERIODS = ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
 HAZARDS_FOUND = 89       # the county's figure for the year
 HAZARDS_RECTIFIED = 74   # the county's figure for the year
 
-# Column order: id, period, then the rubric's [fields] in declaration order.
+# Column order: id, period, parent, the stage and inspector columns, then the rubric's [fields] in declaration order.
 COLUMNS = (
-    "id", "period", "parent", "name", "industry", "key_enterprise", "deaths", "death_limit",
+    "id", "period", "parent", "stage", "inspector", "name", "industry", "key_enterprise", "deaths", "death_limit",
     "serious_injuries", "minor_injuries", "minor_injury_limit", "accidents", "fire_loss",
     "fire_loss_limit", "major_accidents", "concealed_accidents", "hazard_found_on",
     "hazard_deadline", "hazard_rectified_on", "major_hazards_open", "letter_signed", "meetings", "trainings",
@@ -514,31 +558,97 @@ def register(rng: random.Random, firm: Enterprise, k: int) -> list[tuple[str, st
     return out
 
 
+def _inspector(rng: random.Random, value: object, field: str) -> object:
+    """One inspector's reading of a rated figure: mostly the team's, now and then one record apart."""
+    if rng.random() >= DISAGREE:
+        return value
+    if field == "certified_share":   # found one more (or one fewer) uncertified worker on duty
+        k = CERT_LEVELS.index(float(value))  # type: ignore[arg-type]
+        return CERT_LEVELS[max(0, k - 1) if k == len(CERT_LEVELS) - 1 or rng.random() < 0.5 else k + 1]
+    n = int(value)  # type: ignore[call-overload]
+    return n + 1 if n == 0 else n - 1   # accepted one record the others did not, or rejected one they did
+
+
+def _claimed(rng: random.Random, value: object, field: str, lean: float) -> object:
+    """The enterprise's own figure: what the team found, or, with chance `lean`, the best it could claim."""
+    if rng.random() >= lean:
+        return value
+    if field == "certified_share":
+        return max(float(value), 1.0)  # type: ignore[arg-type]
+    return max(int(value), 1)  # type: ignore[call-overload]
+
+
 def render(firms: list[Enterprise]) -> str:
-    """The CSV text: a header, then each enterprise's quarters in order, each followed by the hazards found in it."""
+    """The CSV text: each enterprise's review (its quarters in order, three inspectors' rows each,
+    followed by the hazards found in the quarter), then its self-assessment (one row a quarter, the
+    same hazards)."""
     rows: list[list[object]] = []
     dates = random.Random(SEED_REGISTER)
-    for f in firms:
+    panel = random.Random(SEED_PANEL)
+    claims = random.Random(SEED_SELF)
+    at = {name: COLUMNS.index(name) for name in RATED}
+    for n, f in enumerate(firms):
+        team = TEAMS[n % len(TEAMS)]
+        # How far the enterprise leans toward the best answer in its self-assessment: lax ones more.
+        lean = claims.choice((0.0, 0.0, 0.2, 0.5)) if f.quality >= DILIGENT_QUALITY[0] else claims.choice((0.0, 0.3, 0.6, 0.9))
+        review: list[list[object]] = []
+        own: list[list[object]] = []
         number = 0
         for k, period in enumerate(PERIODS):
             row = f.quarters[k]
-            rows.append([
-                f.id, period, "", f.name, f.industry, "是" if f.key else "否",
+            found = [
+                f.id, period, "", REVIEW, "", f.name, f.industry, "是" if f.key else "否",
                 _ytd(f.deaths, k), f.death_limit, _ytd(f.injuries, k),
                 _ytd(f.minor, k), f.minor_limit, _ytd(f.accidents, k),
                 _ytd(f.fire_loss, k), f.fire_limit,
                 _ytd(f.majors, k), _ytd(f.concealed, k),
                 "", "", "", row["major_hazards_open"],
                 row["letter_signed"], row["meetings"], row["trainings"],
-                f"{row['certified_share']:.2f}", row["has_plan"], row["drills"],
+                row["certified_share"], row["has_plan"], row["drills"],
                 f.standardization, _levels_ytd(f, k, "国家级"), _levels_ytd(f, k, "省级"),
                 _levels_ytd(f, k, "市级"), f.deposit,
-            ])
+            ]
+            for name in team:
+                mine = list(found)
+                mine[COLUMNS.index("inspector")] = name
+                for field_name, i in at.items():
+                    mine[i] = _inspector(panel, found[i], field_name)
+                review.append(mine)
+            claimed = list(found)
+            claimed[COLUMNS.index("stage")] = SELF
+            for field_name, i in at.items():
+                claimed[i] = _claimed(claims, found[i], field_name, lean)
+            own.append(claimed)
             for kind, on, due, done in register(dates, f, k):
                 number += 1
-                hazard: list[object] = [f"{f.id}-H{number:02d}", period, f.id, kind] + [""] * 12 + [on, due, done]
-                rows.append(hazard + [""] * (len(COLUMNS) - len(hazard)))
+                hazard: list[object] = [f"{f.id}-H{number:02d}", period, f.id, REVIEW, "", kind] + [""] * 12 + [on, due, done]
+                hazard += [""] * (len(COLUMNS) - len(hazard))
+                review.append(hazard)
+                own.append([SELF if c == 3 else v for c, v in enumerate(hazard)])
+        rows += review + own
+    share = COLUMNS.index("certified_share")
+    for r in rows:
+        if r[share] != "":
+            r[share] = f"{float(r[share]):.2f}"  # type: ignore[arg-type]
     return csv_text(COLUMNS, rows)
+
+
+def plain(text: str) -> str:
+    """`text` (the CSV of `render`) as one plain row per enterprise and quarter: the first
+    inspector's review rows and the review's hazard register, without the stage and inspector
+    columns. What the sample looked like before rubric 2026.6; the job benchmark and the tests of
+    the plain-file paths (the fast CSV reader, indicators computed on demand) read it."""
+    table = list(csv.reader(io.StringIO(text)))
+    head = table[0]
+    stage, inspector = head.index("stage"), head.index("inspector")
+    seen: set[tuple[str, str]] = set()
+    rows = []
+    for r in table[1:]:
+        if r[stage] != REVIEW or (r[0], r[1]) in seen:
+            continue
+        seen.add((r[0], r[1]))
+        rows.append([c for j, c in enumerate(r) if j not in (stage, inspector)])
+    return csv_text([c for j, c in enumerate(head) if j not in (stage, inspector)], rows)
 
 
 def _rubric_version() -> str:
