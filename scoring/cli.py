@@ -14,6 +14,7 @@ import io
 import json
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -22,6 +23,7 @@ from .analysis.commands import add_commands as add_analysis_commands
 from .engine import ENGINE_VERSION, Engine
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
+from .notices import Notice
 from .cli_progress import terminal_progress
 from .cli_limits import evidence_limit, evidence_limit_arg
 from .examples import run_examples
@@ -36,7 +38,22 @@ from .writers import Writer, WriteOptions
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SHOWN_REJECTIONS = 10
+SHOWN_WARNINGS = 10  # of one kind; a sample with 30 raters' disagreements must not bury the summary line
 
+
+
+def print_warnings(warnings: Sequence[str], err: TextIO) -> None:
+    """Each warning on stderr, at most SHOWN_WARNINGS of one kind; the result keeps them all."""
+    shown: Counter[str] = Counter()
+    for warning in warnings:
+        code = warning.code if isinstance(warning, Notice) else "warning"
+        shown[code] += 1
+        if shown[code] <= SHOWN_WARNINGS:
+            print(f"warning: {warning}", file=err)
+    for code, n in shown.items():
+        if n > SHOWN_WARNINGS:
+            print(f"warning: ... and {n - SHOWN_WARNINGS} more '{code}' warning(s) like these; "
+                  "the JSON result lists every warning (\"warnings\")", file=err)
 
 def rejects_csv(rejected: Sequence[Rejection]) -> str:
     out = io.StringIO()
@@ -110,8 +127,7 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
         if args.by:
             result.statistics(args.by)  # an unknown field is a usage error before anything is written
             result = dataclasses.replace(result, group_by=args.by)
-        for warning in result.warnings:
-            print(f"warning: {warning}", file=err)
+        print_warnings(result.warnings, err)
         report_workflow(result, err)
         content: Content
         if args.output and writer.stream is not None:

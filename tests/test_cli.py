@@ -137,3 +137,15 @@ def test_output_is_replaced_atomically(files):
     assert scoring_cli("run", "r.toml", "good.csv", "-o", "out.json", cwd=files).returncode == 0
     assert json.loads(target.read_text(encoding="utf-8"))["units"]
     assert [p.name for p in files.iterdir() if p.name.startswith(".out.json")] == []
+
+
+def test_many_warnings_of_one_kind_are_cut_short_on_stderr_but_all_kept(tmp_path):
+    """The bundled enterprise sample has more raters' disagreements than a screen holds."""
+    proc = scoring_cli("run", BUNDLED, "-o", "result.json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    kept = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))["warnings"]
+    spread = [w for w in kept if w["code"] == "rater_spread"]
+    assert len(spread) > 10
+    lines = [ln for ln in proc.stderr.splitlines() if "the raters of" in ln]
+    assert len(lines) == 10 and lines == [f"warning: {w['message']}" for w in spread[:10]]
+    assert f"... and {len(spread) - 10} more 'rater_spread' warning(s)" in proc.stderr
