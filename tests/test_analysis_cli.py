@@ -104,3 +104,17 @@ def test_outputs_never_clobber_an_input(tmp_path):
         assert evidence.read_bytes() == before
     proc = scoring_cli("stats", BUNDLED, "--format", "xml")
     assert proc.returncode == 2 and "use --format text, json or csv" in proc.stderr
+
+
+def test_sensitivity_reads_the_earlier_years_the_run_reads(tmp_path: Path) -> None:
+    """先进单位 needs three good years (history.*): the draws must read the same history as
+    `scoring run`, or no unit would ever be inside the quota."""
+    run = scoring_cli("run", "enterprise-safety-target", "-o", "r.json", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    granted = {u["id"] for u in doc["units"] if any(c["id"] == "advanced_unit" for c in u["consequences"])}
+    assert len(granted) == 18
+    proc = scoring_cli("sensitivity", "enterprise-safety-target", "--draws", "20", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    inside = {u["id"] for u in json.loads(proc.stdout)["units"] if u["quotas"]["advanced_unit"]["inside"]}
+    assert inside == granted

@@ -75,13 +75,17 @@ def _emit(args: argparse.Namespace, text: Callable[[], str], data: Callable[[], 
         sys.stdout.write(body)
 
 
-def _score(engine: Any, args: argparse.Namespace, rubric_source: str) -> Any:
-    from ..cli import _evidence_path
+def _score(engine: Any, args: argparse.Namespace, rubric_source: str, err: TextIO) -> Any:
+    """The result `scoring run` would give for the same flags: amendments, decisions and earlier years
+    included (a flag the parser accepts is never silently ignored)."""
+    from ..cli import _evidence_path, _sample_history
 
     rubric = engine.load_rubric(rubric_source)
     evidence = _evidence_path(rubric, args.evidence, args.sample)
     _check(args, [rubric], evidence)
-    return engine.score(rubric, _load(engine, rubric, evidence, args), previous=args.previous)
+    _sample_history(rubric, args, err)
+    return engine.score(rubric, _load(engine, rubric, evidence, args), previous=args.previous,
+                        committee=args.decisions, history=args.history)
 
 
 def _load(engine: Any, rubric: Any, evidence: str, args: argparse.Namespace) -> Any:
@@ -89,24 +93,21 @@ def _load(engine: Any, rubric: Any, evidence: str, args: argparse.Namespace) -> 
     from ..cli_limits import evidence_limit
 
     return engine.load_evidence(rubric, evidence, on_error=args.on_error, sheet=args.sheet, encoding=args.encoding,
-                                max_bytes=evidence_limit(args))
+                                amendments=getattr(args, "amend", None), max_bytes=evidence_limit(args))
 
 
 def cmd_stats(engine: Any, args: argparse.Namespace, err: TextIO) -> int:
-    result = _score(engine, args, args.rubric)
+    result = _score(engine, args, args.rubric, err)
     stats = result.statistics(args.by)
     _emit(args, stats.to_text, stats.to_dict, lambda: stats.indicators)
     return 0
 
 
 def cmd_sensitivity(engine: Any, args: argparse.Namespace, err: TextIO) -> int:
-    from ..previous import load_previous
-
     spread = parse_spread(args.spread)
-    result = _score(engine, args, args.rubric)
-    previous = load_previous(args.previous) if args.previous else None
+    result = _score(engine, args, args.rubric, err)  # scored with --previous/--history: the draws read them from it
     start = time.perf_counter()
-    found = sensitivity(result, draws=args.draws, spread=spread, seed=args.seed, level=args.level, previous=previous)
+    found = sensitivity(result, draws=args.draws, spread=spread, seed=args.seed, level=args.level)
     seconds = time.perf_counter() - start
     _emit(args, found.to_text, found.to_dict, found.columns)
     print(f"{args.draws} draws over {result.layout.n_units} units in {seconds:.2f} s", file=err)

@@ -342,13 +342,19 @@ def _evaluate(result: Result, mult: np.ndarray, of_indicator: np.ndarray, previo
     lay = _stacked_layout(layout, rubric, t)
     totals = _stacked_totals(result, mult, of_indicator)
     d = decide(stacked, lay, totals)
-    prev_cols, prev_missing = previous_columns(previous, layout.unit_ids)
-    # Earlier years are not part of the analysis: names reading them get what a run without --history gives.
-    read = set().union(*(e.names for e in rubric.consequence_when), *(p.names for p in rubric.payouts if p is not None))
-    no_history = history_columns([], layout.unit_ids, rubric.model, read)
-    prev_cols, prev_missing = {**prev_cols, **no_history[0]}, {**prev_missing, **no_history[1]}
-    mine = stage_columns(result.stages, rubric.model.stages, n, stage_names(rubric.model))  # self.* (stages.py)
-    prev_cols, prev_missing = {**prev_cols, **mine[0]}, {**prev_missing, **mine[1]}
+    if result.looking_back is not None and previous is None:
+        # The earlier years and the self-assessment the job was scored with: they do not move
+        # with this year's weights, so every draw reads them as the run did.
+        prev_cols, prev_missing = result.looking_back
+    else:
+        prev_cols, prev_missing = previous_columns(previous, layout.unit_ids)
+        # No earlier years given: names reading them get what a run without --history gives.
+        read = set().union(*(e.names for e in rubric.consequence_when),
+                           *(p.names for p in rubric.payouts if p is not None))
+        no_history = history_columns([], layout.unit_ids, rubric.model, read)
+        prev_cols, prev_missing = {**prev_cols, **no_history[0]}, {**prev_missing, **no_history[1]}
+        mine = stage_columns(result.stages, rubric.model.stages, n, stage_names(rubric.model))  # self.* (stages.py)
+        prev_cols, prev_missing = {**prev_cols, **mine[0]}, {**prev_missing, **mine[1]}
     prev = ({k: np.tile(v, t) for k, v in prev_cols.items()}, {k: np.tile(v, t) for k, v in prev_missing.items()})
     cq = decide_consequences(stacked, lay, totals, d, prev)
     held = np.isin(cq.status[:, quota_cols], (GRANTED, COUNTED_ONCE)) if quota_cols else np.zeros((n * t, 0), bool)
