@@ -118,3 +118,15 @@ def test_sensitivity_reads_the_earlier_years_the_run_reads(tmp_path: Path) -> No
     assert proc.returncode == 0, proc.stderr
     inside = {u["id"] for u in json.loads(proc.stdout)["units"] if u["quotas"]["advanced_unit"]["inside"]}
     assert inside == granted
+
+
+def test_impact_reads_earlier_years_for_both_rubrics(tmp_path: Path) -> None:
+    proc = scoring_cli("impact", "enterprise-safety-target", "enterprise-safety-target", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "--history" in proc.stderr  # the sample's own history, said on stderr
+    assert "advanced_unit 安全生产先进单位: 18 → 18 unit(s)" in proc.stdout
+    history = Path(__file__).resolve().parent.parent / "rubrics" / "samples" / "enterprise-safety-target-history"
+    sample = history.parent / "enterprise-safety-target.csv"
+    given = scoring_cli("impact", "enterprise-safety-target", "enterprise-safety-target", str(sample),
+                        "--history", str(history), cwd=tmp_path)
+    assert given.returncode == 0 and "18 → 18 unit(s)" in given.stdout, given.stderr

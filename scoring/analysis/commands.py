@@ -121,9 +121,12 @@ def cmd_impact(engine: Any, args: argparse.Namespace, err: TextIO) -> int:
     new = engine.load_rubric(args.new)
     evidence = _evidence_path(old if args.evidence is None and new.sample is None else new, args.evidence, False)
     _check(args, [old, new], evidence)
-    previous = args.previous
-    found = compare_results(engine.score(old, _load(engine, old, evidence, args), previous=previous),
-                            engine.score(new, _load(engine, new, evidence, args), previous=previous))
+    from ..cli import _sample_history
+
+    _sample_history(new if args.evidence is None and new.sample is not None else old, args, err)
+    looking_back = {"previous": args.previous, "history": args.history}
+    found = compare_results(engine.score(old, _load(engine, old, evidence, args), **looking_back),
+                            engine.score(new, _load(engine, new, evidence, args), **looking_back))
     for warning in found.warnings:
         print(f"warning: {warning}", file=err)
     _emit(args, found.to_text, found.to_dict, lambda: found.columns(only_changed=not args.all))
@@ -162,6 +165,8 @@ def add_commands(sub: Any, evidence_args: Callable[[argparse.ArgumentParser], No
                         help="evidence (default: the new rubric's sample, else the old one's)")
     impact.add_argument("--on-error", choices=["fail", "skip"], default="fail")
     impact.add_argument("--previous", metavar="LAST.json", help="last period's JSON result, for both rubrics")
+    impact.add_argument("--history", metavar="RESULT.json|DIR", action="append",
+                        help="earlier JSON results (oldest first, or a directory), for both rubrics' history.*")
     impact.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read (default: the first)")
     impact.add_argument("--encoding", metavar="NAME", help="the CSV/JSON file's encoding (default: UTF-8, else GBK)")
     evidence_limit_arg(impact)
