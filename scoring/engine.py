@@ -161,8 +161,9 @@ class Engine:
         data = read_evidence_bytes(path, max_bytes)
         report(progress, "reading", 0, None, "rows")
         checks = self._row_checks(rubric)
-        plain = rubric.model.raters is None and rubric.model.stages is None  # the fast path knows no panels
-        if loader.name == "csv" and encoding is None and amendments is None and plain:
+        # The fast path knows no panels or stages; it declines any column it does not know, a
+        # rater or stage column included, so a rubric declaring them keeps it for files without them.
+        if loader.name == "csv" and encoding is None and amendments is None:
             fast = plain_csv_evidence(rubric, path, data, checks=checks)
             if fast is not None:  # a plain, valid file: read and typed by whole columns
                 report(progress, "reading", fast.rows_read, fast.rows_read, "rows")

@@ -84,7 +84,7 @@ def test_bundled_samples_take_the_fast_path_and_read_the_same(rubric_id: str) ->
     data = path.read_bytes()
     fast = plain_csv_evidence(rubric, path, data)
     if rubric.model.raters is not None or rubric.model.stages is not None:
-        # The fast path knows no rater or stage column: the engine never offers it such evidence.
+        # The fast path knows no rater or stage column: it declines the sample, the engine reads it carefully.
         engine_path = ENGINE.load_evidence(rubric, path)
         assert_same(engine_path, careful(rubric, path, data))
         return
@@ -149,3 +149,28 @@ def test_fast_path_declines_other_encodings_and_extra_columns(tmp_path: Path) ->
     fast = plain_csv_evidence(RUBRIC, path, with_bom)
     assert fast is not None
     assert_same(fast, careful(RUBRIC, path, with_bom))
+
+
+def test_a_rubric_with_a_panel_keeps_the_fast_path_for_a_file_without_raters(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The enterprise rubric declares [raters] and [stages]; a file with neither column (one row per
+    enterprise and quarter, as a big county export is) is still read by whole columns, and the
+    bundled sample, which has both columns, is not."""
+    import scoring.engine as engine_module
+
+    answers: list[bool] = []
+
+    def spy(*args: object, **kwargs: object) -> Evidence | None:
+        found = plain_csv_evidence(*args, **kwargs)  # type: ignore[arg-type]
+        answers.append(found is not None)
+        return found
+
+    monkeypatch.setattr(engine_module, "plain_csv_evidence", spy)
+    path = tmp_path / "plain.csv"
+    path.write_bytes(SAMPLE)
+    evidence = ENGINE.load_evidence(RUBRIC, path)
+    assert answers == [True] and evidence.raters is None and evidence.stages is None
+    assert_same(evidence, careful(RUBRIC, path, SAMPLE))
+    assert RUBRIC.sample is not None
+    panel = ENGINE.load_evidence(RUBRIC, Path(RUBRIC.sample))
+    assert answers == [True, False] and panel.raters is not None and panel.stages is not None
