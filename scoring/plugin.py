@@ -59,12 +59,14 @@ from .report.tables import (
     fmt_cell,
     member_result_text,
     member_rows,
+    panel_rows,
     ranking_columns,
     rejected_rows,
     show_value,
     veto_rows,
 )
 from .report.workflow import amendment_rows, amendment_text, decision_marks, decision_text, override_rows
+from .panels import SPREAD_TABLE as PANEL_WORDS  # rater-panel table words per language (title, headers, dropped)
 from .writers import WriteOptions
 from .methods import (
     BoolArray,
@@ -105,6 +107,8 @@ __all__ = [
     "show_value", "veto_rows",
     # amendments and committee decisions (scoring.report.workflow)
     "amendment_rows", "amendment_text", "decision_marks", "decision_text", "override_rows",
+    # rater panels (scoring.panels)
+    "PANEL_WORDS", "panel_rows",
     # extra tables (statistics): shares shown as percentages
     "extra_columns", "extra_text_columns",
     # column-by-column JSON, JSON Lines and Parquet of a result, for writers

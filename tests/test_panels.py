@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -342,3 +347,45 @@ def test_reports_list_the_raters_who_disagree(engine: scoring.Engine) -> None:
     assert engine.render_saved(json.loads(result.to_json()), "md") == md  # render gives the same bytes
     quiet = engine.score(panel_rubric(engine), rows("U1", [5, 9, 8]))  # no spread declared: no table
     assert "Raters who disagree" not in str(engine.render(quiet, "md"))
+
+
+def test_the_html_report_shows_each_units_panel_in_run_and_render(tmp_path: Path) -> None:
+    """Each unit's section lists every rater's points per rated item and period (评分组), from the
+    result and, identically, from the saved JSON."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    for args in (["run", "enterprise-safety-target", "-q", "-o", "r.html"],
+                 ["run", "enterprise-safety-target", "-q", "-o", "r.json"],
+                 ["render", "r.json", "-o", "again.html"]):
+        proc = subprocess.run([sys.executable, "-m", "scoring.cli", *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert page == (tmp_path / "again.html").read_text(encoding="utf-8")
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert page.count('<table class="panel">') == len(doc["units"]) == 70
+    e001 = next(u for u in doc["units"] if u["id"] == "E001")["panel"]["indicators"]["meetings"][0]
+    given = "，".join(f"{name} {pts:g}" for name, pts in e001["raters"].items())
+    section = page[page.index('id="unit-E001"'):]
+    section = section[:section.index("</details>")]
+    assert "评分组" in section and given in section and "安全会议" in section
+
+
+def test_the_workbook_lists_every_raters_figure(tmp_path: Path) -> None:
+    """The 评分组 sheet: one row per unit, rated item, period and rater, beside the combined figure."""
+    from python_calamine import CalamineWorkbook
+
+    engine = scoring.Engine()
+    rubric = engine.load_rubric("enterprise-safety-target")
+    assert rubric.sample is not None
+    result = engine.score(rubric, engine.load_evidence(rubric, Path(rubric.sample)))
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(engine.render(result, "xlsx"))  # type: ignore[arg-type]
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("评分组").to_python()
+    assert rows[0] == ["单位", "名称", "指标", "期间", "评分人", "得分", "去掉", "合并"]
+    doc = json.loads(engine.render(result, "json"))
+    expected = [[u["id"], period["raters"], period["combined"]] for u in doc["units"]
+                for entries in u["panel"]["indicators"].values() for period in entries]
+    assert len(rows) - 1 == sum(len(r) for _, r, _ in expected) == 70 * 4 * 4 * 3
+    e001 = [r for r in rows[1:] if r[0] == "E001" and r[2] == "安全会议" and r[3] == "2026Q1"]
+    first = next(u for u in doc["units"] if u["id"] == "E001")["panel"]["indicators"]["meetings"][0]
+    assert {r[4]: r[5] for r in e001} == first["raters"] and {r[7] for r in e001} == {first["combined"]}

@@ -32,6 +32,7 @@ from scoring.plugin import Report
 from scoring.plugin import html_text as e  # noqa: N813
 from scoring.plugin import script_json
 from scoring.plugin import member_result_text, member_word
+from scoring.plugin import PANEL_WORDS
 from scoring.plugin import (
     NA,
     Column,
@@ -371,6 +372,9 @@ def _unit_sections(report: Report) -> str:
         if reasons[k]:
             parts.append(f'<p class="reason">{e(reasons[k])}</p>')
         parts.append(f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>")
+        panel = det.panels[k] if det.panels else None
+        if panel:
+            parts.append(_unit_panel(report, panel))
         granted = [j for j in range(len(meta["consequences"])) if report.granted[k, j]]
         if granted:
             items = []
@@ -402,6 +406,25 @@ def _unit_sections(report: Report) -> str:
         parts.append("</details>")
         out.append("".join(parts))
     return "".join(out)
+
+
+def _unit_panel(report: Report, panel: dict[str, Any]) -> str:
+    """Each rater's points for each rated item and period, beside the combined figure (评分组)."""
+    lab, lang = report.labels, str(report.meta["language"])
+    _, headers, dropped = PANEL_WORDS.get(lang, PANEL_WORDS["en"])
+    titles = {ind["id"]: ind["title"] for ind in report.meta["indicators"]}
+    sep = "，" if lang == "zh" else ", "
+    rows = []
+    for ind_id, entries in panel.get("indicators", {}).items():
+        for entry in entries:
+            given = sep.join(f"{name} {'—' if pts is None else f'{pts:g}'}" + (dropped if name in entry["dropped"] else "")
+                             for name, pts in entry["raters"].items())
+            combined = "—" if entry["combined"] is None else f"{entry['combined']:g}"
+            rows.append(f"<tr><td>{e(titles.get(ind_id, ind_id))}</td><td>{e(str(entry.get('period') or ''))}</td>"
+                        f'<td>{e(given)}</td><td class="n">{e(combined)}</td></tr>')
+    head = "".join(f"<th>{e(h)}</th>" for h in headers[1:5])
+    return (f'<p>{e(lab["ex_sec_panel"])}</p><table class="panel"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def _unit_workflow(report: Report, k: int) -> str:

@@ -24,7 +24,7 @@ import unicodedata
 from typing import Any
 
 from scoring.plugin import UsageError
-from scoring.plugin import Report, member_rows
+from scoring.plugin import Report, member_rows, panel_rows
 from scoring.plugin import (
     NA,
     Column,
@@ -148,6 +148,9 @@ def write_xlsx(report: Report, options: WriteOptions) -> bytes:
     if report.amendments:
         book.sheet(lab["sheet_amendments"], amendment_rows(report), ids)
     book.sheet(lab["sheet_vetoes"], veto_rows(report), ids)
+    if any(report.details.panels):
+        # Every rater's figure for each rated item and period, beside the combined one (评分组).
+        book.sheet(lab["ex_sec_panel"], fit_rows(panel_rows(report), lab["more_rows"]), ids)
     if any(report.details.members):
         # One row per member (a school under its group), with its own result when the rubric gives one.
         book.sheet(lab["sheet_members"], fit_rows(member_rows(report), lab["more_rows"]), ids)

@@ -72,8 +72,10 @@ class Details:
     """
 
     def __init__(self, indicators: Callable[[], IndicatorCells], consequences: Callable[[], ConsequenceCells],
-                 members: Callable[[], list[list[dict[str, Any]]]]) -> None:
+                 members: Callable[[], list[list[dict[str, Any]]]],
+                 panels: Callable[[], list[dict[str, Any] | None]] | None = None) -> None:
         self._indicators, self._consequences, self._members = indicators, consequences, members
+        self._panels = panels
 
     @cached_property
     def _ind(self) -> IndicatorCells:
@@ -107,6 +109,11 @@ class Details:
     @cached_property
     def members(self) -> list[list[dict[str, Any]]]:
         return self._members()
+
+    @cached_property
+    def panels(self) -> list[dict[str, Any] | None]:
+        """Each unit's rater panel as the JSON result holds it (`panel`), or None without one."""
+        return self._panels() if self._panels is not None else []
 
 
 def value_column(values: np.ndarray) -> list[Any]:
@@ -424,7 +431,8 @@ class Report:
             vetoes=d.vetoes[order] if model.veto else np.zeros((len(order), 0), dtype=bool),
             granted=granted,
             amounts=amounts,
-            _details=lambda: Details(indicators, consequences, members),
+            _details=lambda: Details(indicators, consequences, members,
+                                     lambda: [result.panel_of(int(i)) for i in order.tolist()]),
             amendments=[a.to_dict() for a in result.evidence.amendments],
             overrides=[o.to_dict() for o in result.overrides],
         )
@@ -502,7 +510,7 @@ class Report:
             vetoes=veto_m,
             granted=granted,
             amounts=amounts,
-            _details=lambda: Details(indicators, consequences, members),
+            _details=lambda: Details(indicators, consequences, members, lambda: [u.get("panel") for u in units]),
             amendments=[dict(a) for a in doc.get("amendments", [])],
             overrides=[dict(o) for o in doc.get("overrides", [])],
         )

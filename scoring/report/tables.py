@@ -445,3 +445,37 @@ def extra_text_columns(table: Any) -> list[Column]:
 
     return [Column(str(c), header, "text", [text(row[c], c) for row in table.rows])
             for c, header in enumerate(table.headers)]
+
+
+def panel_rows(report: Report) -> list[Column]:
+    """One row per rater's figure: unit, item, period, rater, points, whether the trimmed mean
+    dropped it, and the panel's combined figure (the workbook's 评分组 sheet)."""
+    from ..panels import SPREAD_TABLE
+
+    lab, meta = report.labels, report.meta
+    lang = str(meta["language"])
+    _, headers, dropped_word = SPREAD_TABLE.get(lang, SPREAD_TABLE["en"])
+    titles = {i["id"]: i["title"] for i in meta["indicators"]}
+    units, names, items, periods, raters, points, dropped, combined = ([] for _ in range(8))
+    for k, panel in enumerate(report.details.panels):
+        for ind, entries in (panel or {}).get("indicators", {}).items():
+            for entry in entries:
+                for rater, pts in entry["raters"].items():
+                    units.append(report.ids[k])
+                    names.append(report.names[k])
+                    items.append(titles.get(ind, ind))
+                    periods.append(str(entry.get("period") or ""))
+                    raters.append(str(rater))
+                    points.append(pts)
+                    dropped.append(dropped_word.strip(" （）()") if rater in entry["dropped"] else "")
+                    combined.append(entry["combined"])
+    places = report.detail_precision
+    cols = [Column("unit", lab["unit"], "text", units)]
+    if report.has_names:
+        cols.append(Column("name", lab["name"], "text", names))
+    cols += [Column("indicator", headers[1], "text", items), Column("period", headers[2], "text", periods),
+             Column("rater", "评分人" if lang == "zh" else "Rater", "text", raters),
+             Column("points", lab["points"], "number", points, places),
+             Column("dropped", dropped_word.strip(" （）()"), "text", dropped),
+             Column("combined", headers[4], "number", combined, places)]
+    return cols
