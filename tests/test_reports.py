@@ -262,7 +262,10 @@ def test_the_workbook_holds_the_json_result(engine: scoring.Engine, results: dic
     has_members = any(u.get("members") for u in doc["units"])
     # and a sheet of the raters who disagree past the rubric's spread, where a panel has any
     spread = [t["title"] for t in doc["report"]["extra"] if t["title"].startswith("评分分歧")]
-    assert wb.sheetnames == SHEETS_ZH[:4] + ["成员"] * has_members + SHEETS_ZH[4:] + ["指标统计"] + spread
+    # and a sheet of every rater's figure (评分组) before the members, where the units have a panel
+    has_panel = any(u.get("panel") for u in doc["units"])
+    assert wb.sheetnames == (SHEETS_ZH[:4] + ["评分组"] * has_panel + ["成员"] * has_members + SHEETS_ZH[4:]
+                             + ["指标统计"] + spread)
     assert (rid == "enterprise-safety-target") == bool(spread)
     if has_members:
         listed = sum(len(u.get("members", [])) for u in doc["units"])
