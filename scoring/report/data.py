@@ -415,6 +415,14 @@ class Report:
                 return [[] for _ in range(len(order))]
             return [result._members_of(int(i)) for i in order.tolist()]
 
+        def panels() -> list[dict[str, Any] | None]:
+            from ..panels import has_panel
+
+            # No loop over a million units for a result without a panel (the usual case).
+            if not has_panel(result.items):
+                return []
+            return [result.panel_of(int(i)) for i in order.tolist()]
+
         return cls(
             meta=report_block(result, order),
             header=result.header(),
@@ -431,8 +439,7 @@ class Report:
             vetoes=d.vetoes[order] if model.veto else np.zeros((len(order), 0), dtype=bool),
             granted=granted,
             amounts=amounts,
-            _details=lambda: Details(indicators, consequences, members,
-                                     lambda: [result.panel_of(int(i)) for i in order.tolist()]),
+            _details=lambda: Details(indicators, consequences, members, panels),
             amendments=[a.to_dict() for a in result.evidence.amendments],
             overrides=[o.to_dict() for o in result.overrides],
         )

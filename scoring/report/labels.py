@@ -50,7 +50,7 @@ EN: dict[str, str] = {
     # amendments (--amend) and committee decisions (--decisions) in the reports
     "sheet_amendments": "Amendments", "sheet_decisions": "Committee decisions",
     "amendments": "Amendments", "decisions": "Committee decisions",
-    "workflow": "Amendments and committee decisions", "period": "Period", "old_value": "Old value",
+    "workflow": "Amendments and committee decisions", "old_value": "Old value",
     "new_value": "New value", "approved_by": "Approved by", "target": "Decision on", "action": "Decision",
     "by_rules": "By the rules", "by_committee": "Now stands", "decided_by": "Decided by", "date": "Date",
     "source": "Source", "action_grant": "grant", "action_deny": "deny", "action_set": "set to {value}",
@@ -95,7 +95,7 @@ ZH: dict[str, str] = {
     "reason_granted": "满足条件：{when}", "reason_quota": "名额内", "reason_pool": "按资金池分配",
     "sheet_amendments": "复核更正", "sheet_decisions": "会议决定",
     "amendments": "复核更正", "decisions": "会议决定",
-    "workflow": "复核更正与会议决定", "period": "期间", "old_value": "原值",
+    "workflow": "复核更正与会议决定", "old_value": "原值",
     "new_value": "新值", "approved_by": "批准人", "target": "事项", "action": "决定",
     "by_rules": "按规则", "by_committee": "现结果", "decided_by": "决定人", "date": "日期",
     "source": "来源", "action_grant": "授予", "action_deny": "不予", "action_set": "改为{value}",
@@ -173,6 +173,7 @@ EXPLAIN_EN: dict[str, str] = {
     "mg_behind": ", {margin} behind the last unit let in", "mg_cut": ", cut at rank {rank}",
     "mg_quota": "{consequence} ({title}): rank {rank}{cut}, {where}", "mg_flag": "flag: {flag}",
     # rater panels (scoring.panels) and the self-assessment (scoring.stages)
+    "rater": "Rater", "dropped": "Dropped",
     "ex_sec_panel": "Rater panel", "ex_sec_stages": "Self-assessment and review",
     "ex_panel_raters": "raters: {raters}", "ex_panel_dropped": " (dropped)", "ex_panel_na": "not applicable",
     "ex_panel_too_few": " (too few raters to drop any: the mean)",
@@ -240,6 +241,7 @@ EXPLAIN_ZH: dict[str, str] = {
     "mg_outside": "在名额外", "mg_nobody_in": "；名额内无单位",
     "mg_behind": "，落后名额内最后一名 {margin} 分", "mg_cut": "，名额线为第 {rank} 名",
     "mg_quota": "{consequence}（{title}）：排名 {rank}{cut}，{where}", "mg_flag": "提示：{flag}",
+    "rater": "评分人", "dropped": "去掉",
     "ex_sec_panel": "评分组", "ex_sec_stages": "自评与复评",
     "ex_panel_raters": "评分人：{raters}", "ex_panel_dropped": "（去掉）", "ex_panel_na": "不适用",
     "ex_panel_too_few": "（评分人不足，不去掉最高最低：取平均）",

@@ -454,7 +454,7 @@ def panel_rows(report: Report) -> list[Column]:
 
     lab, meta = report.labels, report.meta
     lang = str(meta["language"])
-    _, headers, dropped_word = SPREAD_TABLE.get(lang, SPREAD_TABLE["en"])
+    _, headers, _ = SPREAD_TABLE.get(lang, SPREAD_TABLE["en"])
     titles = {i["id"]: i["title"] for i in meta["indicators"]}
     units, names, items, periods, raters, points, dropped, combined = ([] for _ in range(8))
     for k, panel in enumerate(report.details.panels):
@@ -467,15 +467,15 @@ def panel_rows(report: Report) -> list[Column]:
                     periods.append(str(entry.get("period") or ""))
                     raters.append(str(rater))
                     points.append(pts)
-                    dropped.append(dropped_word.strip(" （）()") if rater in entry["dropped"] else "")
+                    dropped.append(lab["dropped"] if rater in entry["dropped"] else "")
                     combined.append(entry["combined"])
     places = report.detail_precision
     cols = [Column("unit", lab["unit"], "text", units)]
     if report.has_names:
         cols.append(Column("name", lab["name"], "text", names))
     cols += [Column("indicator", headers[1], "text", items), Column("period", headers[2], "text", periods),
-             Column("rater", "评分人" if lang == "zh" else "Rater", "text", raters),
+             Column("rater", lab["rater"], "text", raters),
              Column("points", lab["points"], "number", points, places),
-             Column("dropped", dropped_word.strip(" （）()"), "text", dropped),
+             Column("dropped", lab["dropped"], "text", dropped),
              Column("combined", headers[4], "number", combined, places)]
     return cols
