@@ -34,6 +34,7 @@ import numpy as np
 from .consequences import GRANTED, OUTSIDE_QUOTA, Consequences, decide_consequences
 from .decide import NO_GRADE, Decisions
 from .errors import EvidenceError, UsageError
+from .payouts import check_amounts
 from .rounding import round_half_up
 from .sidefiles import Record, read_records
 
@@ -130,6 +131,10 @@ def _amount(d: CommitteeDecision) -> float:
         raise _fail(d, f"the amount {d.value!r} is not a number") from None
     if not value.is_finite() or value < 0:
         raise _fail(d, f"the amount {d.value!r} must be a number of at least 0")
+    try:  # the rubric's own limit on money, so every fen stays exact (1e400 would be inf)
+        check_amounts([float(value)], "the amount")
+    except ValueError as exc:
+        raise _fail(d, str(exc)) from None
     return float(value)
 
 

@@ -161,3 +161,12 @@ def test_cli_decisions_in_json_and_explain(tmp_path: Path):
     bad = scoring_cli("run", "r.toml", "e.csv", "--decisions", "bad.csv", cwd=tmp_path)
     assert bad.returncode == 1 and "bad.csv" in bad.stderr and "row 2: the reason is empty" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("value", ["1e400", "10000000000000", "99,999,999,999,999"])
+def test_a_set_amount_beyond_the_money_limit_is_refused_not_a_crash(engine, value):
+    """Amounts stay below 10^13 so every fen is exact (docs/money.md); 1e400 once reached exit 3."""
+    body = RUBRIC + '\n[[consequence]]\nid = "refund"\ntitle = "退还保证金"\nwhen = "score >= 90"\namount = 20000\n'
+    rubric = engine.rubric_from_text(body)
+    with pytest.raises(EvidenceError, match="too large: amounts must stay below"):
+        engine.score(rubric, rows(10, 8), committee=[decision("u1", "refund", "set", value)])
