@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -728,3 +728,15 @@ def _spread_to_unit(ids: np.ndarray, parents: np.ndarray | None, out: _Collector
     follow = np.flatnonzero(np.isin(owner, list(first_bad)) & ~out.bad)
     for i in follow.tolist():
         out.reject([i], None, None, f"another row of this unit was rejected ({out.label(first_bad[str(owner[i])])})")
+
+
+def take_rows(evidence: Evidence, rows: np.ndarray) -> Evidence:
+    """`evidence` with only `rows` (positions, in order), every per-row array cut alike."""
+    def take(a: np.ndarray | None) -> np.ndarray | None:
+        return None if a is None else a[rows]
+
+    return replace(evidence, unit_ids=evidence.unit_ids[rows], periods=take(evidence.periods),
+                   parents=take(evidence.parents), kept_rows=evidence.kept_rows[rows],
+                   columns={k: v[rows] for k, v in evidence.columns.items()},
+                   missing={k: v[rows] for k, v in evidence.missing.items()},
+                   raters=take(evidence.raters), stages=take(evidence.stages))

@@ -85,7 +85,7 @@ def check(
                        f"no rater, while {len(named)} other row(s) of this unit"
                        + (f" and period {period}" if period else "") + " name theirs; name the rater of every row")
         for f in facts:
-            given = [i for i in rows if not missing[f][i] and not _blank(columns[f][i])]
+            given = [i for i in rows if not missing[f][i] and not blank(columns[f][i])]
             values = {_same(columns[f][i]) for i in given}
             if len(values) > 1:
                 said = "; ".join(f"{raters[i] or '(no rater)'}: {shown(f, i)}" for i in given[:6])
@@ -125,7 +125,8 @@ def deferred_facts(model: RubricModel, optional: frozenset[str]) -> frozenset[st
                      if not spec.rated and spec.missing == "error" and f not in optional)
 
 
-def _blank(value: object) -> bool:
+def blank(value: object) -> bool:
+    """A cell left empty: NaN for a number, "" for text (what "given" means for a panel's facts)."""
     return (isinstance(value, float) and value != value) or (isinstance(value, str) and value == "")
 
 

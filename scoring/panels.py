@@ -32,11 +32,12 @@ from typing import Any
 
 import numpy as np
 
-from .evidence import Evidence
-from .indicators import RawItem, run_method
+from .evidence import Evidence, take_rows
+from .indicators import RawItem, clipped, run_method
 from .layout import Layout
 from .model import RaterCombiner, RatersSpec
 from .notices import Notice
+from .panel_rows import blank
 from .plan import CompiledIndicator, Rubric
 from .rounding import decimal_figure
 
@@ -134,8 +135,8 @@ class Panel:
         plain = run_method(ind, layout, rows)
         frame = self.frames(layout)
         item = run_method(ind, self.rows_layout(layout, frame), None)
-        raw = np.where(np.isfinite(item.raw), item.raw, 0.0)
-        points = np.where(item.not_applicable, np.nan, np.clip(raw, 0.0, ind.points))
+        points = clipped(item.raw, ind.points, item.not_applicable)  # the core's clip, as every item gets
+        points[item.not_applicable] = np.nan
         target = np.arange(layout.n_frames) if rows is None else rows
         position = np.full(layout.n_frames, -1, dtype=np.int64)
         position[target] = np.arange(target.shape[0])
@@ -189,7 +190,7 @@ def prepare(rubric: Rubric, evidence: Evidence) -> tuple[Evidence, Panel | None]
     for rows in groups.values():
         k = where[rows[0]]
         for f in model.fields:
-            given = [i for i in rows if not evidence.missing[f][i] and not _blank(evidence.columns[f][i])]
+            given = [i for i in rows if not evidence.missing[f][i] and not blank(evidence.columns[f][i])]
             if f in rated:
                 value, _ = combine([float(evidence.columns[f][i]) for i in given], model.raters.combine,
                                    model.raters.trim_from)
@@ -199,15 +200,9 @@ def prepare(rubric: Rubric, evidence: Evidence) -> tuple[Evidence, Panel | None]
     panel = Panel(model.raters, evidence.unit_ids[rated_rows], periods[rated_rows], evidence.raters[rated_rows],
                   {f: evidence.columns[f][rated_rows] for f in rated},
                   {f: evidence.missing[f][rated_rows] for f in rated}, rated)
-    combined = replace(evidence, unit_ids=evidence.unit_ids[keep],
-                       periods=None if evidence.periods is None else evidence.periods[keep],
-                       parents=None if parents is None else parents[keep], kept_rows=evidence.kept_rows[keep],
-                       columns=columns, missing=missing, raters=evidence.raters[keep])
+    # The kept rows of every per-row array (stages included), then the combined figures.
+    combined = replace(take_rows(evidence, keep), columns=columns, missing=missing)
     return combined, panel
-
-
-def _blank(value: object) -> bool:
-    return (isinstance(value, float) and value != value) or (isinstance(value, str) and value == "")
 
 
 def figures_of(rubric: Rubric, items: Sequence[Any]) -> list[RaterFigures | None]:

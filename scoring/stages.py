@@ -22,7 +22,7 @@ itself but was not reviewed is not scored, and is named in a warning too.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -30,7 +30,7 @@ import numpy as np
 from .aggregate import Totals, aggregate
 from .decide import NO_GRADE, Decisions, decide
 from .errors import EvidenceError
-from .evidence import Evidence
+from .evidence import Evidence, take_rows
 from .indicators import IndicatorColumns, score_indicators
 from .layout import Layout, build_layout
 from .notices import Notice
@@ -44,22 +44,11 @@ def split(evidence: Evidence) -> tuple[Evidence, Evidence | None]:
     if evidence.stages is None:
         return evidence, None
     mine = evidence.stages == SELF
-    review = _rows(evidence, np.flatnonzero(~mine))
+    review = take_rows(evidence, np.flatnonzero(~mine))
     if review.rows == 0:
         raise EvidenceError(f"no review rows: all {evidence.rows} rows are self-assessment; the review (复评) is "
                             "what is scored, so add its rows (stage review)", path=evidence.source)
-    return review, _rows(evidence, np.flatnonzero(mine))
-
-
-def _rows(evidence: Evidence, rows: np.ndarray) -> Evidence:
-    def take(a: np.ndarray | None) -> np.ndarray | None:
-        return None if a is None else a[rows]
-
-    return replace(evidence, unit_ids=evidence.unit_ids[rows], periods=take(evidence.periods),
-                   parents=take(evidence.parents), kept_rows=evidence.kept_rows[rows],
-                   columns={k: v[rows] for k, v in evidence.columns.items()},
-                   missing={k: v[rows] for k, v in evidence.missing.items()},
-                   raters=take(evidence.raters), stages=take(evidence.stages))
+    return review, take_rows(evidence, np.flatnonzero(mine))
 
 
 @dataclass(frozen=True)

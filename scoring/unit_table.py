@@ -355,7 +355,10 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
         # Committee decisions and amendments of this unit (few units have any), then
         # margins (scoring.analysis.margins), each column rounded once per chunk.
         if result.overrides or result.evidence.amendments:
-            for k, uid in enumerate(result.layout.unit_ids[rows].tolist()):
+            touched = [o.decision.unit for o in result.overrides] + [a.unit for a in result.evidence.amendments]
+            ids = result.layout.unit_ids[rows]
+            for k in np.flatnonzero(np.isin(ids, np.array(touched, dtype=ids.dtype))).tolist():  # only those units
+                uid = ids[k]
                 decided = [o.to_dict() for o in result.overrides_of(str(uid)).values()]
                 amended = [a.to_dict() for a in result.amendments_of(str(uid))]
                 if decided:
