@@ -372,7 +372,7 @@ def _unit_sections(report: Report) -> str:
         if reasons[k]:
             parts.append(f'<p class="reason">{e(reasons[k])}</p>')
         parts.append(f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>")
-        panel = det.panels[k] if det.panels else None
+        panel = det.panel(k)
         if panel:
             parts.append(_unit_panel(report, panel))
         granted = [j for j in range(len(meta["consequences"])) if report.granted[k, j]]

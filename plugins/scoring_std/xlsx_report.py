@@ -148,7 +148,7 @@ def write_xlsx(report: Report, options: WriteOptions) -> bytes:
     if report.amendments:
         book.sheet(lab["sheet_amendments"], amendment_rows(report), ids)
     book.sheet(lab["sheet_vetoes"], veto_rows(report), ids)
-    if any(report.details.panels):
+    if report.details.has_panels:
         # Every rater's figure for each rated item and period, beside the combined one (评分组).
         book.sheet(lab["ex_sec_panel"], fit_rows(panel_rows(report), lab["more_rows"]), ids)
     if any(report.details.members):

@@ -73,9 +73,9 @@ class Details:
 
     def __init__(self, indicators: Callable[[], IndicatorCells], consequences: Callable[[], ConsequenceCells],
                  members: Callable[[], list[list[dict[str, Any]]]],
-                 panels: Callable[[], list[dict[str, Any] | None]] | None = None) -> None:
+                 panel: Callable[[int], dict[str, Any] | None] | None = None) -> None:
         self._indicators, self._consequences, self._members = indicators, consequences, members
-        self._panels = panels
+        self._panel = panel  # None: no unit has a rater panel
 
     @cached_property
     def _ind(self) -> IndicatorCells:
@@ -110,10 +110,14 @@ class Details:
     def members(self) -> list[list[dict[str, Any]]]:
         return self._members()
 
-    @cached_property
-    def panels(self) -> list[dict[str, Any] | None]:
-        """Each unit's rater panel as the JSON result holds it (`panel`), or None without one."""
-        return self._panels() if self._panels is not None else []
+    @property
+    def has_panels(self) -> bool:
+        return self._panel is not None
+
+    def panel(self, k: int) -> dict[str, Any] | None:
+        """Report row `k`'s rater panel as the JSON result holds it (`panel`), or None: built per
+        unit asked for (the HTML shows a few hundred units, not all)."""
+        return self._panel(k) if self._panel is not None else None
 
 
 def value_column(values: np.ndarray) -> list[Any]:
@@ -415,13 +419,13 @@ class Report:
                 return [[] for _ in range(len(order))]
             return [result._members_of(int(i)) for i in order.tolist()]
 
-        def panels() -> list[dict[str, Any] | None]:
+        def panel(k: int) -> dict[str, Any] | None:
+            return result.panel_of(int(order[k]))
+
+        def details() -> Details:
             from ..panels import has_panel
 
-            # No loop over a million units for a result without a panel (the usual case).
-            if not has_panel(result.items):
-                return []
-            return [result.panel_of(int(i)) for i in order.tolist()]
+            return Details(indicators, consequences, members, panel if has_panel(result.items) else None)
 
         return cls(
             meta=report_block(result, order),
@@ -439,7 +443,7 @@ class Report:
             vetoes=d.vetoes[order] if model.veto else np.zeros((len(order), 0), dtype=bool),
             granted=granted,
             amounts=amounts,
-            _details=lambda: Details(indicators, consequences, members, panels),
+            _details=details,
             amendments=[a.to_dict() for a in result.evidence.amendments],
             overrides=[o.to_dict() for o in result.overrides],
         )
@@ -517,7 +521,8 @@ class Report:
             vetoes=veto_m,
             granted=granted,
             amounts=amounts,
-            _details=lambda: Details(indicators, consequences, members, lambda: [u.get("panel") for u in units]),
+            _details=lambda: Details(indicators, consequences, members,
+                                     (lambda k: units[k].get("panel")) if any("panel" in u for u in units) else None),
             amendments=[dict(a) for a in doc.get("amendments", [])],
             overrides=[dict(o) for o in doc.get("overrides", [])],
         )

@@ -457,7 +457,8 @@ def panel_rows(report: Report) -> list[Column]:
     _, headers, _ = SPREAD_TABLE.get(lang, SPREAD_TABLE["en"])
     titles = {i["id"]: i["title"] for i in meta["indicators"]}
     units, names, items, periods, raters, points, dropped, combined = ([] for _ in range(8))
-    for k, panel in enumerate(report.details.panels):
+    for k in range(report.n) if report.details.has_panels else ():
+        panel = report.details.panel(k)
         for ind, entries in (panel or {}).get("indicators", {}).items():
             for entry in entries:
                 for rater, pts in entry["raters"].items():
