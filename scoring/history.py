@@ -41,9 +41,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import EvidenceError
-from .limits import loads_json_bounded
 from .model import RubricModel
-from .previous import Previous, check_previous, load_previous, previous_columns
+from .previous import Previous, check_previous, previous_columns, previous_from_document, read_result_json
 
 if TYPE_CHECKING:
     from .plan import Rubric
@@ -96,16 +95,15 @@ def load_history(sources: Sequence[str | Path]) -> list[Previous]:
     """Earlier results, oldest first, each unit with its indicators' points and numeric values."""
     out = []
     for path in history_files(sources):
-        earlier = load_previous(path)  # checks the file and the unit fields it reads
-        items = _indicators(path)
+        doc = read_result_json(path, "previous result")  # read and parsed once, within the limits
+        earlier = previous_from_document(doc, str(path))  # checks the unit fields it reads
+        items = _indicators(doc)
         out.append(replace(earlier, units={u: {**v, "items": items.get(u, {})} for u, v in earlier.units.items()}))
     return out
 
 
-def _indicators(path: Path) -> dict[str, dict[str, tuple[float, float]]]:
+def _indicators(doc: Any) -> dict[str, dict[str, tuple[float, float]]]:
     """Each unit's indicators as (points, value); NaN where absent or not a number."""
-    # load_previous has read this file within the size and nesting limits.
-    doc = loads_json_bounded(path.read_text(encoding="utf-8-sig"))
     out: dict[str, dict[str, tuple[float, float]]] = {}
     for unit in doc["units"]:
         items = unit.get("indicators")

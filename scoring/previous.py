@@ -64,8 +64,11 @@ def read_result_json(path: str | Path, what: str = "result") -> Any:
 
 def load_previous(path: str | Path) -> Previous:
     """Read a result file, within the limits of scoring.limits, checking each value's type."""
-    where = str(path)
-    doc = read_result_json(path, "previous result")
+    return previous_from_document(read_result_json(path, "previous result"), str(path))
+
+
+def previous_from_document(doc: Any, where: str) -> Previous:
+    """A result document already read (read_result_json), checked as load_previous checks it."""
     try:
         rubric = doc["rubric"]
         units: dict[str, dict[str, Any]] = {}
