@@ -34,7 +34,7 @@ import numpy as np
 from .consequences import GRANTED, OUTSIDE_QUOTA, Consequences, decide_consequences
 from .decide import NO_GRADE, Decisions
 from .errors import EvidenceError, UsageError
-from .payouts import check_amounts
+from .payouts import MAX_AMOUNT
 from .rounding import round_half_up
 from .sidefiles import Record, read_records
 
@@ -131,10 +131,9 @@ def _amount(d: CommitteeDecision) -> float:
         raise _fail(d, f"the amount {d.value!r} is not a number") from None
     if not value.is_finite() or value < 0:
         raise _fail(d, f"the amount {d.value!r} must be a number of at least 0")
-    try:  # the rubric's own limit on money, so every fen stays exact (1e400 would be inf)
-        check_amounts([float(value)], "the amount")
-    except ValueError as exc:
-        raise _fail(d, str(exc)) from None
+    if not value < MAX_AMOUNT:  # the rubric's own limit on money, so every fen stays exact (1e400 is inf as a float)
+        raise _fail(d, f"the amount {d.value!r} is too large: amounts must stay below {MAX_AMOUNT:,.0f} "
+                       "(so every fen is exact; see docs/money.md)")
     return float(value)
 
 
