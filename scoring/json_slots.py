@@ -1,0 +1,184 @@
+"""A chunk of units' JSON text, built from coded columns ("slots") and a template.
+
+Each figure that varies from unit to unit fills a slot of the unit's template.
+A slot holds, per unit, a code into a short list of JSON literals (the
+distinct rounded figures, grade names, statuses...), so a literal is
+formatted once however many units share it.
+
+Codes also let neighbouring slots be fused: two slots and the constant text
+between them become one slot whose literals are the distinct pairs actually
+met, as long as there are few of them. A unit's indicator block (points,
+value, status, and the indentation around them) then is one literal shared by
+every unit with the same figures, and a unit's text is one `%` formatting
+with a score of slots instead of a hundred: the per-slot work of formatting,
+unit by unit, was most of the time of writing a million units' JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .rounding import round_half_up
+
+# Fuse two slots only while their distinct pairs are at most a fraction of the units: each pair costs a
+# literal built in Python, each slot fused away saves a formatting step per unit.
+FUSE_SHARE = 8
+FUSE_ALWAYS = 64  # however few the units (a small chunk), this many distinct pairs may always be fused
+
+
+class Slot:
+    """Per unit `k` of a chunk, the JSON text `literals[codes[k]]` (`codes` None: `literals` is per unit)."""
+
+    __slots__ = ("codes", "literals", "_table")
+
+    def __init__(self, codes: np.ndarray | None, literals: list[bytes]) -> None:
+        self.codes = codes
+        self.literals = literals
+        self._table: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, texts: list[bytes]) -> Slot:
+        """A slot of per-unit texts, each its own."""
+        return cls(None, texts)
+
+    @classmethod
+    def constant(cls, text: bytes, n: int) -> Slot:
+        return cls(np.zeros(n, dtype=np.intp), [text])
+
+    def texts(self, lo: int = 0, hi: int | None = None) -> list[bytes]:
+        """The texts of units `lo` to `hi` (all by default)."""
+        if self.codes is None:
+            return self.literals[lo:hi]
+        if self._table is None:
+            self._table = _objects(self.literals)
+        out: list[bytes] = self._table[self.codes[lo:hi]].tolist()
+        return out
+
+
+def _objects(items: Sequence[bytes]) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+def coded(keys: Iterable[Any], n: int) -> tuple[np.ndarray, list[Any]]:
+    """Codes of `keys` (hashable, `n` of them) in order of first appearance, and the distinct keys."""
+    index: dict[Any, int] = {}
+    codes = np.fromiter((index.setdefault(key, len(index)) for key in keys), dtype=np.intp, count=n)
+    return codes, list(index)
+
+
+# --- figures as slots ------------------------------------------------------------------
+
+
+def number_slot(values: np.ndarray, places: int, *, missing: bytes = b"null") -> Slot:
+    """Half-up rounded JSON numbers; NaN (and, for values, inf) become `missing`."""
+    rounded = round_half_up(values, places)
+    return _decimal_slot(rounded, places, missing) or float_slot(rounded, missing=missing)
+
+
+def _decimal_slot(rounded: np.ndarray, places: int, missing: bytes) -> Slot | None:
+    """`float_slot(rounded)` found without sorting, for figures rounded to `places`: each is a whole
+    number of 10**-places, so that number indexes a table of literals. None when some figure is not
+    (the caller sorts instead): -0.0, huge figures, or a spread too wide for a table."""
+    n = int(rounded.shape[0])
+    if n == 0:
+        return Slot(np.zeros(0, dtype=np.intp), [])
+    finite = np.isfinite(rounded)
+    figures = np.where(finite, rounded, 0.0)
+    scale = 10.0 ** places
+    steps = np.rint(figures * scale)
+    if not (np.abs(steps) < 2.0**52).all() or not (steps / scale == figures).all() \
+            or (np.signbit(figures) & (figures == 0)).any():
+        return None
+    whole = steps.astype(np.int64)
+    low, high = int(whole.min()), int(whole.max())
+    if high - low > 4 * n + 1024:
+        return None
+    seen = np.zeros(high - low + 2, dtype=bool)  # the last place: missing
+    place = np.where(finite, whole - low, high - low + 1)
+    seen[place] = True
+    found = np.flatnonzero(seen)
+    gap = high - low + 1
+    # The same division numpy did above, so the same float: its repr is the figure's literal.
+    literals = [missing if k == gap else float.__repr__(float(k + low) / scale).encode() for k in found.tolist()]
+    codes = np.cumsum(seen) - 1
+    return Slot(codes[place], literals)
+
+
+def float_slot(rounded: np.ndarray, *, missing: bytes = b"null") -> Slot:
+    """JSON numbers of `rounded` as they are; NaN and inf become `missing`."""
+    # Points take few distinct values (10.0, 7.5, ...): format each once.
+    distinct, inverse = np.unique(rounded, return_inverse=True)
+    literals = [missing if not math.isfinite(x) else float.__repr__(x).encode() for x in distinct.tolist()]
+    return Slot(inverse.reshape(-1).astype(np.intp, copy=False), literals)
+
+
+def flag_slot(flags: np.ndarray, yes: bytes, no: bytes) -> Slot:
+    return Slot(flags.astype(np.intp), [no, yes])
+
+
+# --- fusing and formatting -----------------------------------------------------------------
+
+
+def fuse(left: Slot, between: bytes, right: Slot, n: int) -> Slot | None:
+    """One slot for `left`, the text `between` and `right`, or None when the pairs met are too many."""
+    if left.codes is None or right.codes is None:
+        return None
+    wide = len(right.literals)
+    size = len(left.literals) * wide
+    limit = max(n // FUSE_SHARE, FUSE_ALWAYS)
+    if size > 4 * n + 4096:  # a table of every pair would be too big to sweep
+        return None
+    key = left.codes * wide + right.codes
+    seen = np.zeros(size, dtype=bool)
+    seen[key] = True
+    found = np.flatnonzero(seen)
+    if found.shape[0] > limit:
+        return None
+    lefts, rights = np.divmod(found, wide)
+    ll, rl = left.literals, right.literals
+    literals = [ll[a] + between + rl[b] for a, b in zip(lefts.tolist(), rights.tolist())]
+    codes = np.cumsum(seen) - 1
+    return Slot(codes[key], literals)
+
+
+def fuse_all(constants: list[bytes], slots: list[Slot], n: int) -> tuple[list[bytes], list[Slot]]:
+    """`constants[0] slots[0] constants[1] ... slots[-1] constants[-1]` with neighbouring slots fused where few
+    pairs are met: the same text in fewer slots."""
+    assert len(constants) == len(slots) + 1
+    if not slots:
+        return constants, slots
+    out_constants, out_slots = [constants[0]], []
+    current = slots[0]
+    for between, slot in zip(constants[1:-1], slots[1:]):
+        fused = fuse(current, between, slot, n)
+        if fused is None:
+            out_slots.append(current)
+            out_constants.append(between)
+            current = slot
+        else:
+            current = fused
+    out_slots.append(current)
+    out_constants.append(constants[-1])
+    return out_constants, out_slots
+
+
+class Units:
+    """A chunk of units' texts: `constants` with the slots between them, neighbouring slots fused first."""
+
+    def __init__(self, constants: list[bytes], slots: list[Slot], n: int) -> None:
+        constants, self.slots = fuse_all(constants, slots, n)
+        self.template = b"%s".join(c.replace(b"%", b"%%") for c in constants)
+        self.n = n
+
+    def texts(self, lo: int = 0, hi: int | None = None) -> list[bytes]:
+        """Each unit's text, of units `lo` to `hi` (all by default)."""
+        template = self.template
+        if not self.slots:
+            return [template % ()] * len(range(self.n)[lo:hi])
+        return [template % values for values in zip(*(slot.texts(lo, hi) for slot in self.slots))]
