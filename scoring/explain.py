@@ -402,7 +402,8 @@ def held_reasons(result: Result, rows: np.ndarray, j: int, w: Words = ENGLISH) -
     model, cq = result.rubric.model, result.consequences
     spec = model.consequence[j]
     n = int(rows.shape[0])
-    parts: list[list[str]] = [[w("ex_cr_holds", when=spec.when)] * n]
+    sep = w("ex_cr_sep")
+    out = [w("ex_cr_holds", when=spec.when)] * n
     if spec.quota is not None:
         within = spec.quota.within
         groups = [""] * n
@@ -413,23 +414,23 @@ def held_reasons(result: Result, rows: np.ndarray, j: int, w: Words = ENGLISH) -
             groups = [said.get(v) or said.setdefault(v, w("ex_cr_group", field=within, value=v)) for v in values]
         ranks = [_g(r) for r in result.decisions.overall_rank[rows].astype(np.float64).tolist()]
         sizes = cq.quota_size[rows, j].tolist()
-        parts.append([w("ex_cr_within", rank=r, size=_quota(spec.quota.count, s), group=g)
-                      for r, s, g in zip(ranks, sizes, groups)])
+        out = [head + sep + w("ex_cr_within", rank=r, size=_quota(spec.quota.count, s), group=g)
+               for head, r, s, g in zip(out, ranks, sizes, groups)]
     payout = result.rubric.payouts[j]
     if payout is not None and payout.kind.explain is not None:
-        explain, said_of = payout.kind.explain, [""] * n
+        explain, params, budget, said_of = payout.kind.explain, payout.params, cq.budgets[j], [""] * n
         d, names = result.decisions, [g.name for g in model.grade]
         granted = np.flatnonzero(cq.status[rows, j] == GRANTED)
         picked = rows[granted]
         for k, uid, score, g, rank, amount in zip(
-                granted.tolist(), result.layout.unit_ids[picked].tolist(), d.score[picked].tolist(),
-                d.grade[picked].tolist(), d.rank[picked].tolist(), cq.amounts[picked, j].tolist()):
-            paid = PaidUnit(id=str(uid), score=float(score), grade=None if g == NO_GRADE else names[g],
-                            rank=float(rank), amount=float(amount), budget=cq.budgets[j])
-            said_of[k] = explain(payout.params, paid)
-        parts.append(said_of)
-    sep = w("ex_cr_sep")
-    return [sep.join(p for p in unit if p) for unit in zip(*parts)]
+                granted.tolist(), result.layout.unit_ids[picked].tolist(), d.score[picked].astype(np.float64).tolist(),
+                d.grade[picked].tolist(), d.rank[picked].astype(np.float64).tolist(),
+                cq.amounts[picked, j].astype(np.float64).tolist()):
+            # The kind is given the unit itself, and may say anything of it: asked unit by unit.
+            said_of[k] = explain(params, PaidUnit(str(uid), score, None if g == NO_GRADE else names[g], rank, amount,
+                                                  budget))
+        out = [head + sep + more if more else head for head, more in zip(out, said_of)]  # only what says something
+    return out
 
 
 def _consequence_section(result: Result, i: int, w: Words = ENGLISH) -> Section:

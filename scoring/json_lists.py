@@ -71,10 +71,8 @@ def consequence_slot(result: Result, rows: np.ndarray, nested: Nested, seen: dic
     records: list[list[tuple[Any, dict[str, Any]]]] = []
     for j in range(len(model.consequence)):
         picked = np.flatnonzero(granted[:, j])
-        keys = _record_keys(result, rows, picked, j, decided)
-        found, distinct = coded((key for key, _ in keys), len(keys))
-        first = {key: record for key, record in keys}
-        records.append([(key, first[key]) for key in distinct])
+        found, distinct = _records(result, rows[picked], j, decided[picked])
+        records.append(distinct)
         codes[picked, j] = found + 1
     combos, inverse = distinct_rows(codes)
     literals = []
@@ -96,35 +94,40 @@ def _decided_units(result: Result, rows: np.ndarray) -> np.ndarray:
     return np.isin(ids, np.array(touched, dtype=ids.dtype))
 
 
-def _record_keys(result: Result, rows: np.ndarray, picked: np.ndarray, j: int,
-                 decided: np.ndarray) -> list[tuple[Any, dict[str, Any]]]:
-    """For the units at `picked` among `rows`, granted consequence `j`: a key that tells its record apart
-    (floats by their text, so 0.0 and -0.0 stay apart), and the record (built only for a new key)."""
+def _records(result: Result, units: np.ndarray, j: int,
+             decided: np.ndarray) -> tuple[np.ndarray, list[tuple[Any, dict[str, Any]]]]:
+    """Consequence `j`'s records of `units` (granted it): each unit's code, and the distinct records with a
+    key that tells them apart in any chunk (an amount by its text, so 0.0 and -0.0 stay apart)."""
     from .result import ConsequenceResult
 
-    if picked.shape[0] == 0:
-        return []
+    m = int(units.shape[0])
+    if m == 0:
+        return np.zeros(0, dtype=np.intp), []
     cq = result.consequences
     spec = result.rubric.model.consequence[j]
-    units = rows[picked]
-    reasons = held_reasons(result, units, j)
-    paid = result.rubric.payouts[j] is not None
-    amounts: list[float | None] = [float(a) for a in cq.amounts[units, j].tolist()] if paid else [None] * len(reasons)
-    persons: list[str | None] = [None] * len(reasons)
+    reason_codes, reasons = coded(held_reasons(result, units, j), m)
+    columns: list[tuple[np.ndarray, list[Any]]] = [(reason_codes, reasons)]
+    if result.rubric.payouts[j] is not None:
+        # Amounts by their bits: equal bits, equal text (np.unique on the floats would take -0.0 for 0.0).
+        bits, amount_codes = np.unique(cq.amounts[units, j].astype(np.float64).view(np.int64), return_inverse=True)
+        columns.append((amount_codes.reshape(-1), bits.view(np.float64).tolist()))
     if spec.applies_to == "person":
         named = cq.persons[j]
         persons = ([f"{spec.person_role} {x}".strip() for x in named[units]] if named is not None
-                   else [spec.person_role] * len(reasons))
+                   else [spec.person_role] * m)
+        columns.append(coded(persons, m))
+    table = np.column_stack([c for c, _ in columns])
+    combos, found = distinct_rows(table)
     out: list[tuple[Any, dict[str, Any]]] = []
-    made: dict[Any, dict[str, Any]] = {}
-    for i, was_decided, amount, reason, person in zip(units.tolist(), decided[picked].tolist(), amounts,
-                                                       reasons, persons):
-        if was_decided:  # the unit view's own record, a committee's word and all
-            record = dict(vars(result._consequence(i, j)))
-            key: Any = (j, "decided", repr(record))
-        else:
-            key = (j, None if amount is None else float.__repr__(amount), reason, person)
-            record = made.get(key) or made.setdefault(key, dict(vars(
-                ConsequenceResult(spec.id, spec.title, amount, reason, spec.applies_to, person))))
-        out.append((key, record))
-    return out
+    for combo in combos.tolist():
+        values = [distinct[c] for (_, distinct), c in zip(columns, combo)]
+        reason = values[0]
+        amount = values[1] if result.rubric.payouts[j] is not None else None
+        person = values[-1] if spec.applies_to == "person" else None
+        record = dict(vars(ConsequenceResult(spec.id, spec.title, amount, reason, spec.applies_to, person)))
+        out.append(((j, None if amount is None else float.__repr__(amount), reason, person), record))
+    for k in np.flatnonzero(decided).tolist():  # the unit view's own record, a committee's word and all
+        record = dict(vars(result._consequence(int(units[k]), j)))
+        found[k] = len(out)
+        out.append(((j, "decided", repr(record)), record))
+    return found.astype(np.intp, copy=False), out

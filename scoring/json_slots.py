@@ -67,9 +67,9 @@ def _objects(items: Sequence[bytes]) -> np.ndarray:
 
 def coded(keys: Iterable[Any], n: int) -> tuple[np.ndarray, list[Any]]:
     """Codes of `keys` (hashable, `n` of them) in order of first appearance, and the distinct keys."""
-    index: dict[Any, int] = {}
-    codes = np.fromiter((index.setdefault(key, len(index)) for key in keys), dtype=np.intp, count=n)
-    return codes, list(index)
+    keys = keys if isinstance(keys, list) else list(keys)
+    index = {key: k for k, key in enumerate(dict.fromkeys(keys))}  # C loops: no Python step per key
+    return np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=n), list(index)
 
 
 # --- figures as slots ------------------------------------------------------------------
