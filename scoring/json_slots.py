@@ -33,11 +33,11 @@ FUSE_ALWAYS = 64  # however few the units (a small chunk), this many distinct pa
 class Slot:
     """Per unit `k` of a chunk, the JSON text `literals[codes[k]]` (`codes` None: `literals` is per unit)."""
 
-    __slots__ = ("codes", "literals", "_table")
+    __slots__ = ("codes", "_literals", "_table")
 
-    def __init__(self, codes: np.ndarray | None, literals: list[bytes]) -> None:
+    def __init__(self, codes: np.ndarray | None, literals: list[bytes] | None) -> None:
         self.codes = codes
-        self.literals = literals
+        self._literals = literals
         self._table: np.ndarray | None = None
 
     @classmethod
@@ -49,14 +49,61 @@ class Slot:
     def constant(cls, text: bytes, n: int) -> Slot:
         return cls(np.zeros(n, dtype=np.intp), [text])
 
+    @property
+    def literals(self) -> list[bytes]:
+        assert self._literals is not None
+        return self._literals
+
+    @property
+    def size(self) -> int:
+        """How many distinct texts the codes index."""
+        return len(self.literals)
+
+    def run(self) -> tuple[list[Slot], list[bytes], np.ndarray]:
+        """The slot as a run of plain slots: those slots, the texts between them, and for each distinct
+        text of this slot the codes of its parts (one row each)."""
+        return [self], [], np.arange(self.size, dtype=np.intp)[:, None]
+
     def texts(self, lo: int = 0, hi: int | None = None) -> list[bytes]:
         """The texts of units `lo` to `hi` (all by default)."""
         if self.codes is None:
             return self.literals[lo:hi]
+        return self.texts_of(self.codes[lo:hi])
+
+    def texts_of(self, codes: np.ndarray) -> list[bytes]:
+        """The distinct texts at `codes`."""
         if self._table is None:
             self._table = _objects(self.literals)
-        out: list[bytes] = self._table[self.codes[lo:hi]].tolist()
+        out: list[bytes] = self._table[codes].tolist()
         return out
+
+
+class Fused(Slot):
+    """Neighbouring slots and the texts between them as one slot: each distinct text is a row of the
+    parts' codes, and is made only when asked for, once the run is complete (making the texts of every
+    step of a long run copied the early parts over and over)."""
+
+    __slots__ = ("_run",)
+
+    def __init__(self, codes: np.ndarray, slots: list[Slot], between: list[bytes], rows: np.ndarray) -> None:
+        super().__init__(codes, None)
+        self._run = (slots, between, rows)
+
+    @property
+    def size(self) -> int:
+        return int(self._run[2].shape[0])
+
+    @property
+    def literals(self) -> list[bytes]:
+        if self._literals is None:
+            slots, between, rows = self._run
+            template = b"%s" + b"".join(b.replace(b"%", b"%%") + b"%s" for b in between)
+            parts = [slot.texts_of(rows[:, k]) for k, slot in enumerate(slots)]
+            self._literals = [template % values for values in zip(*parts)]
+        return self._literals
+
+    def run(self) -> tuple[list[Slot], list[bytes], np.ndarray]:
+        return self._run
 
 
 def _objects(items: Sequence[bytes]) -> np.ndarray:
@@ -129,22 +176,22 @@ def fuse(left: Slot, between: bytes, right: Slot, n: int) -> Slot | None:
     """One slot for `left`, the text `between` and `right`, or None when the pairs met are too many."""
     if left.codes is None or right.codes is None:
         return None
-    wide = len(right.literals)
-    size = len(left.literals) * wide
-    limit = max(n // FUSE_SHARE, FUSE_ALWAYS)
+    wide = right.size
+    size = left.size * wide
     if size > 4 * n + 4096:  # a table of every pair would be too big to sweep
         return None
     key = left.codes * wide + right.codes
     seen = np.zeros(size, dtype=bool)
     seen[key] = True
     found = np.flatnonzero(seen)
-    if found.shape[0] > limit:
+    if found.shape[0] > max(n // FUSE_SHARE, FUSE_ALWAYS):
         return None
     lefts, rights = np.divmod(found, wide)
-    ll, rl = left.literals, right.literals
-    literals = [ll[a] + between + rl[b] for a, b in zip(lefts.tolist(), rights.tolist())]
+    left_slots, left_between, left_rows = left.run()
+    right_slots, right_between, right_rows = right.run()
+    rows = np.concatenate([left_rows[lefts], right_rows[rights]], axis=1)
     codes = np.cumsum(seen) - 1
-    return Slot(codes[key], literals)
+    return Fused(codes[key], left_slots + right_slots, left_between + [between] + right_between, rows)
 
 
 def fuse_all(constants: list[bytes], slots: list[Slot], n: int) -> tuple[list[bytes], list[Slot]]:
