@@ -73,7 +73,7 @@ class Slot:
     def texts_of(self, codes: np.ndarray) -> list[bytes]:
         """The distinct texts at `codes`."""
         if self._table is None:
-            self._table = _objects(self.literals)
+            self._table = object_array(self.literals)
         out: list[bytes] = self._table[codes].tolist()
         return out
 
@@ -106,7 +106,8 @@ class Fused(Slot):
         return self._run
 
 
-def _objects(items: Sequence[bytes]) -> np.ndarray:
+def object_array(items: Sequence[bytes]) -> np.ndarray:
+    """A numpy array of Python objects (bytes), indexable by codes."""
     out = np.empty(len(items), dtype=object)
     out[:] = items
     return out
@@ -159,9 +160,10 @@ def _decimal_slot(rounded: np.ndarray, places: int, missing: bytes) -> Slot | No
 
 def float_slot(rounded: np.ndarray, *, missing: bytes = b"null") -> Slot:
     """JSON numbers of `rounded` as they are; NaN and inf become `missing`."""
-    # Points take few distinct values (10.0, 7.5, ...): format each once.
-    distinct, inverse = np.unique(rounded, return_inverse=True)
-    literals = [missing if not math.isfinite(x) else float.__repr__(x).encode() for x in distinct.tolist()]
+    # Points take few distinct values (10.0, 7.5, ...): format each once. Found by their bits, so -0.0
+    # is not taken for 0.0 (they compare equal, but are written apart).
+    bits, inverse = np.unique(np.ascontiguousarray(rounded, dtype=np.float64).view(np.int64), return_inverse=True)
+    literals = [missing if not math.isfinite(x) else float.__repr__(x).encode() for x in bits.view(np.float64).tolist()]
     return Slot(inverse.reshape(-1).astype(np.intp, copy=False), literals)
 
 

@@ -30,7 +30,7 @@ from .panels import has_panel
 from .consequences import GRANTED
 from .decide import NO_GRADE
 from .json_lists import consequence_slot, distinct_rows, veto_slot
-from .json_slots import Slot, Units, coded, flag_slot, float_slot, number_slot
+from .json_slots import Slot, Units, object_array, coded, flag_slot, float_slot, number_slot
 from .json_text import dumps_indented
 from .overrides import quota_vacancies
 from .review import statuses
@@ -38,7 +38,7 @@ from .report.data import report_block
 from .rounding import round_half_up
 
 if TYPE_CHECKING:
-    from .analysis.margins import Margins
+    from .analysis.margins import Margins, QuotaMargins
     from .result import Result
 
 CHUNK = 65536  # units whose figures are coded at a time: bounds the memory of the codes
@@ -166,8 +166,8 @@ def _shape_bits(margins: Margins, rows: np.ndarray) -> np.ndarray:
     return np.column_stack([np.asarray(b, dtype=bool) for b in bits])
 
 
-def _margin_template(margins: Margins, i: int, indent: int | None, pad: int) -> bytes:
-    """Unit `i`'s margins entry with a `%s` for every figure: its shape's template.
+def _margin_template(margins: Margins, i: int, indent: int | None, pad: int) -> list[bytes]:
+    """Unit `i`'s margins entry cut at every figure: its shape's constant text.
 
     The entry is the unit view's own (`Margins.entries`), so the words, flags
     and places cannot drift from it; only the figures are cut out.
@@ -182,42 +182,51 @@ def _margin_template(margins: Margins, i: int, indent: int | None, pad: int) -> 
             place[key] = SLOT
     sep = ", " if indent is None else ",\n" + " " * pad
     text = f'{sep}"margins": ' + _nested(entry, indent, pad).decode()
-    return text.replace("%", "%%").replace(_encode_text(SLOT), "%s").encode()
+    return [part.encode() for part in text.split(_encode_text(SLOT))]
+
+
+def _take(slot: Slot, members: np.ndarray) -> Slot:
+    if slot.codes is not None:
+        return Slot(slot.codes[members], slot.literals)
+    picked: list[bytes] = object_array(slot.literals)[members].tolist()
+    return Slot.of(picked)
+
+
+def _quota_slots(quota: QuotaMargins, rows: np.ndarray, places: int) -> list[Slot]:
+    cut_bits, cut_codes = np.unique(round_half_up(quota.cut_rank[rows], places).view(np.int64), return_inverse=True)
+    return [
+        Slot.of([b"%d" % r for r in np.nan_to_num(quota.rank[rows]).astype(np.int64).tolist()]),
+        Slot(cut_codes.reshape(-1), [b"null" if math.isnan(c) else b"%d" % int(c)  # few: one a quota and group
+                                     for c in cut_bits.view(np.float64).tolist()]),
+        number_slot(quota.margin[rows], places),
+    ]
 
 
 def margin_texts(margins: Margins, rows: np.ndarray, indent: int | None, pad: int,
-                 templates: dict[tuple[bool, ...], bytes]) -> list[bytes]:
+                 templates: dict[tuple[bool, ...], list[bytes]]) -> list[bytes]:
     """Units `rows`' `"margins": {...}` members as JSON text (b"" for a unit not assessed).
 
     Byte for byte `_nested(margins.entries(rows)[k])`, but each distinct shape
-    of entry is encoded once (`templates`, kept across chunks) and each unit is
-    one `%` formatting of its shape's template with figures formatted a column
-    at a time: the indenting JSON encoder, run per unit, was most of the time
-    of writing a million-row job's JSON.
+    of entry is encoded once (`templates`, kept across chunks), the figures are
+    coded a column at a time, and the units of a shape are made as the units
+    themselves are (json_slots.Units): the indenting JSON encoder, run per
+    unit, was most of the time of writing a million-row job's JSON.
     """
     n = rows.shape[0]
-    out = [b""] * n
     if n == 0:
-        return out
+        return []
     p = margins.precision
     names = json_texts(margins.grade_names) + [b"null"]
-    blocked = {"": b"null", "veto": b'"veto"', "require": b'"require"'}
-    figures: list[list[bytes]] = [
-        json_floats(margins.floor[rows]),
-        json_numbers(margins.above_floor[rows], p),
-        [names[g] for g in margins.next_grade[rows].tolist()],
-        json_numbers(margins.to_next[rows], p),
-        [blocked.get(str(b)) or _encode_text(str(b)).encode() for b in margins.blocked[rows].tolist()],
+    said = {"": b"null", "veto": b'"veto"', "require": b'"require"'}
+    blocked_codes, blocked = coded(margins.blocked[rows].tolist(), n)
+    figures = [
+        float_slot(margins.floor[rows]),
+        number_slot(margins.above_floor[rows], p),
+        Slot(np.mod(margins.next_grade[rows], len(names)).astype(np.intp), names),  # -1 (none): null
+        number_slot(margins.to_next[rows], p),
+        Slot(blocked_codes, [said.get(str(b)) or _encode_text(str(b)).encode() for b in blocked]),
     ]
-    per_quota: list[list[list[bytes]]] = []
-    for q in margins.quotas:
-        ranks = q.rank[rows]
-        cut = round_half_up(q.cut_rank[rows], p)
-        per_quota.append([
-            [b"%d" % r for r in np.nan_to_num(ranks).astype(np.int64).tolist()],
-            [b"null" if math.isnan(c) else b"%d" % int(c) for c in cut.tolist()],
-            json_numbers(q.margin[rows], p),
-        ])
+    out = np.full(n, b"", dtype=object)
     shapes, inverse = distinct_rows(_shape_bits(margins, rows))
     for s, shape in enumerate(shapes.tolist()):
         if not shape[0]:
@@ -226,29 +235,33 @@ def margin_texts(margins: Margins, rows: np.ndarray, indent: int | None, pad: in
         key = tuple(shape)
         if key not in templates:
             templates[key] = _margin_template(margins, int(rows[members[0]]), indent, pad)
-        template = templates[key]
-        competing = [per_quota[j] for j in range(len(margins.quotas)) if shape[2 + 4 * j]]
-        columns = figures + [column for quota in competing for column in quota]
-        picked = members.tolist()
-        for k, values in zip(picked, zip(*([column[k] for k in picked] for column in columns))):
-            out[k] = template % values
-    return out
+        slots = [_take(slot, members) for slot in figures]
+        for j, q in enumerate(margins.quotas):
+            if shape[2 + 4 * j]:  # competing for the quota's places: its rank, the cut and the margin to it
+                slots += _quota_slots(q, rows[members], p)
+        out[members] = object_array(Units(templates[key], slots, int(members.shape[0])).texts())
+    texts: list[bytes] = out.tolist()
+    return texts
 
 
 def _extras(result: Result, rows: np.ndarray, indent: int | None, pad: int,
-            margin_templates: dict[tuple[bool, ...], bytes]) -> Slot:
-    """The optional members that close a unit: members, committee decisions, amendments, margins, panels."""
+            margin_templates: dict[tuple[bool, ...], list[bytes]]) -> list[Slot]:
+    """The optional members that close a unit, a slot each: members, committee decisions and amendments,
+    margins, rater panels and the self-assessment."""
     n = rows.shape[0]
     sep = ", " if indent is None else ",\n" + " " * pad
-    member_text = [b""] * n
+    slots = []
     if result.layout.members is not None:
+        member_text = [b""] * n
         for k, i in enumerate(rows.tolist()):
             listed = result._members_of(i)
             if listed:
                 member_text[k] = f'{sep}"members": '.encode() + _nested(listed, indent, pad)
+        slots.append(Slot.of(member_text))
     # Committee decisions and amendments of this unit (few units have any), then
     # margins (scoring.analysis.margins), each column rounded once per chunk.
     if result.overrides or result.evidence.amendments:
+        workflow = [b""] * n
         touched = [o.decision.unit for o in result.overrides] + [a.unit for a in result.evidence.amendments]
         ids = result.layout.unit_ids[rows]
         for k in np.flatnonzero(np.isin(ids, np.array(touched, dtype=ids.dtype))).tolist():  # only those units
@@ -256,19 +269,20 @@ def _extras(result: Result, rows: np.ndarray, indent: int | None, pad: int,
             decided = [o.to_dict() for o in result.overrides_of(str(uid)).values()]
             amended = [a.to_dict() for a in result.amendments_of(str(uid))]
             if decided:
-                member_text[k] += f'{sep}"overrides": '.encode() + _nested(decided, indent, pad)
+                workflow[k] += f'{sep}"overrides": '.encode() + _nested(decided, indent, pad)
             if amended:
-                member_text[k] += f'{sep}"amendments": '.encode() + _nested(amended, indent, pad)
-    for k, text in enumerate(margin_texts(result.margins(), rows, indent, pad, margin_templates)):
-        if text:
-            member_text[k] += text
+                workflow[k] += f'{sep}"amendments": '.encode() + _nested(amended, indent, pad)
+        slots.append(Slot.of(workflow))
+    slots.append(Slot.of(margin_texts(result.margins(), rows, indent, pad, margin_templates)))
     # Rater panels and the self-assessment (panels.py, stages.py), only where the result has them.
     if result.stages is not None or has_panel(result.items):
+        panels = [b""] * n
         for k, i in enumerate(rows.tolist()):
             for name, doc in (("panel", result.panel_of(i)), ("self_assessment", result.self_assessment_of(i))):
                 if doc is not None:
-                    member_text[k] += f'{sep}"{name}": '.encode() + _nested(doc, indent, pad)
-    return Slot.of(member_text)
+                    panels[k] += f'{sep}"{name}": '.encode() + _nested(doc, indent, pad)
+        slots.append(Slot.of(panels))
+    return slots
 
 
 def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk: int = CHUNK,
@@ -286,7 +300,7 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
     vetoes = veto_docs(result)
     grade_names = json_texts(g.name for g in model.grade) + [b"null"]
     order = result.order()
-    margin_templates: dict[tuple[bool, ...], bytes] = {}
+    margin_templates: dict[tuple[bool, ...], list[bytes]] = {}
     # Many units share the same vetoes and consequences (same reasons,
     # same amounts): each distinct list is encoded once, in any chunk.
     seen_vetoes: dict[Any, bytes] = {}
@@ -319,8 +333,8 @@ def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk:
             slots.append(flag_slot(col.applicable[rows], b'"scored"', b'"not_applicable"'))
         slots.append(veto_slot(d.vetoes[rows], vetoes, nested, seen_vetoes))
         slots.append(consequence_slot(result, rows, nested, seen_consequences))
-        slots.append(_extras(result, rows, indent, pad, margin_templates))
-        units = Units(constants, slots, n)
+        extras = _extras(result, rows, indent, pad, margin_templates)  # nothing between them: b""
+        units = Units(constants[:-1] + [b""] * (len(extras) - 1) + constants[-1:], slots + extras, n)
         for a in range(0, n, piece):  # the text a piece at a time: small enough for its memory to be reused
             yield units.texts(a, a + piece)
 
