@@ -137,24 +137,27 @@ def _decimal_slot(rounded: np.ndarray, places: int, missing: bytes) -> Slot | No
     if n == 0:
         return Slot(np.zeros(0, dtype=np.intp), [])
     finite = np.isfinite(rounded)
-    figures = np.where(finite, rounded, 0.0)
+    every = bool(finite.all())  # the usual case: no mask to apply
+    figures = rounded if every else np.where(finite, rounded, 0.0)
     scale = 10.0 ** places
     steps = np.rint(figures * scale)
-    if not (np.abs(steps) < 2.0**52).all() or not (steps / scale == figures).all() \
-            or (np.signbit(figures) & (figures == 0)).any():
+    least, most = float(steps.min()), float(steps.max())
+    if not (-(2.0**52) < least and most < 2.0**52) or most - least > 4 * n + 1024 \
+            or not (steps / scale == figures).all() \
+            or (least <= 0 <= most and (np.signbit(figures) & (figures == 0)).any()):
         return None
-    whole = steps.astype(np.int64)
-    low, high = int(whole.min()), int(whole.max())
-    if high - low > 4 * n + 1024:
-        return None
-    seen = np.zeros(high - low + 2, dtype=bool)  # the last place: missing
-    place = np.where(finite, whole - low, high - low + 1)
+    low, gap = int(least), int(most - least) + 1  # the place after the last figure's: missing
+    place = steps.astype(np.int64)
+    place -= low
+    if not every:
+        place[~finite] = gap
+    seen = np.zeros(gap + 1, dtype=bool)
     seen[place] = True
     found = np.flatnonzero(seen)
-    gap = high - low + 1
     # The same division numpy did above, so the same float: its repr is the figure's literal.
     literals = [missing if k == gap else float.__repr__(float(k + low) / scale).encode() for k in found.tolist()]
-    codes = np.cumsum(seen) - 1
+    codes = np.cumsum(seen, dtype=np.intp)
+    codes -= 1
     return Slot(codes[place], literals)
 
 

@@ -7,7 +7,10 @@ byte, for every bundled rubric and for drawn rubrics and evidence.
 
 from __future__ import annotations
 
+import io
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -272,3 +275,56 @@ def test_granted_reasons_name_the_rank_quota_group_and_payout() -> None:
     assert units["u3"]["summons"] == {"id": "summons", "title": "约谈", "amount": None, "reason": "`vetoed` holds",
                                       "applies_to": "person", "person": "负责人 张"}
     assert list(units["u0"]) == ["advanced", "fund", "by_grade", "fixed"]
+
+
+# --- writing the pieces ---------------------------------------------------------------------
+
+
+class FailingSink(io.BytesIO):
+    """A file that takes `room` writes, then fails as a full disk does."""
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def write(self, data: Any) -> int:
+        if self.room == 0:
+            raise OSError(28, "No space left on device")
+        self.room -= 1
+        return super().write(data)
+
+
+def writer_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "scoring-write-parts"]
+
+
+@pytest.mark.parametrize("room", [0, 1, 5])
+def test_a_failed_write_is_raised_and_the_rest_not_made(room: int) -> None:
+    from scoring.unit_table import write_parts
+
+    made: list[int] = []
+
+    def parts() -> Iterator[bytes]:
+        for k in range(1000):
+            made.append(k)
+            yield b"%d," % k
+
+    sink = FailingSink(room)
+    with pytest.raises(OSError, match="No space left"):
+        write_parts(parts(), sink)
+    assert sink.getvalue() == b"".join(b"%d," % k for k in range(room))  # in order, up to the failure
+    assert len(made) < 1000 and not writer_threads()
+
+
+def test_a_failure_making_the_pieces_stops_the_writer() -> None:
+    from scoring.unit_table import write_parts
+
+    def parts() -> Iterator[bytes]:
+        yield b"a"
+        yield b"b"
+        raise ValueError("broken")
+
+    sink = io.BytesIO()
+    with pytest.raises(ValueError, match="broken"):
+        write_parts(parts(), sink)
+    assert sink.getvalue() == b"ab" and not writer_threads()
