@@ -140,13 +140,18 @@ def _decimal_slot(rounded: np.ndarray, places: int, missing: bytes) -> Slot | No
     every = bool(finite.all())  # the usual case: no mask to apply
     figures = rounded if every else np.where(finite, rounded, 0.0)
     scale = 10.0 ** places
+    # Bounds first, from the extremes (rounding to steps keeps the order): a huge figure would overflow.
+    lowest, highest = float(figures.min()) * scale, float(figures.max()) * scale
+    if not (-(2.0**52) < lowest and highest < 2.0**52):
+        return None
+    least, most = round(lowest), round(highest)  # as np.rint rounds: halves to even
+    if most - least > 4 * n + 1024:
+        return None
     steps = np.rint(figures * scale)
-    least, most = float(steps.min()), float(steps.max())
-    if not (-(2.0**52) < least and most < 2.0**52) or most - least > 4 * n + 1024 \
-            or not (steps / scale == figures).all() \
+    if not (steps / scale == figures).all() \
             or (least <= 0 <= most and (np.signbit(figures) & (figures == 0)).any()):
         return None
-    low, gap = int(least), int(most - least) + 1  # the place after the last figure's: missing
+    low, gap = least, most - least + 1  # the place after the last figure's: missing
     place = steps.astype(np.int64)
     place -= low
     if not every:
