@@ -530,5 +530,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def console() -> None:
+    """The `scoring` command: `main`, then an exit that skips tearing the interpreter down (see cli_exit)."""
+    from .cli_exit import finish
+
+    finish(main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
