@@ -19,14 +19,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .analysis.commands import add_commands as add_analysis_commands
+from .cli_analysis import add_commands as add_analysis_commands
 from .engine import ENGINE_VERSION, Engine
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
 from .notices import Notice
 from .cli_progress import terminal_progress
 from .cli_limits import evidence_limit, evidence_limit_arg
-from .examples import run_examples
 from .previous import read_result_json
 from .outputs import Content, Output, check_outputs, write_outputs
 from .outputs import write_atomic as write_atomic  # kept importable from here for existing callers
@@ -221,6 +220,8 @@ def _load_or_report(engine: Engine, source: str, err: TextIO, label: str) -> Rub
 
 
 def cmd_validate(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    from .examples import run_examples
+
     status = EXIT_OK
     for source in args.rubrics:
         rubric = _load_or_report(engine, source, err, "invalid")

@@ -14,12 +14,11 @@ from collections.abc import Callable, Mapping, Sequence
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .aggregate import aggregate
-from .analysis.impact import Impact, compare_results
 from .consequences import decide_consequences
 from .decide import decide
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
@@ -27,7 +26,6 @@ from .evidence import Evidence, OnError, type_arrays, type_table
 from .fast_csv import plain_csv_evidence
 from .indicators import score_indicators
 from .layout import build_layout
-from .amend import Amendment, amend_table, load_amendments
 from .history import check_history, history_columns, load_history, no_history_warning
 from .overrides import CommitteeDecision, load_decisions, overridden
 from . import panels, stages
@@ -46,6 +44,10 @@ from .frames import frame_to_table, is_frame
 from .notices import as_notice
 from .tables import RawTable, read_with
 from .writers import Writer, WriteOptions
+
+if TYPE_CHECKING:  # imported where used: a scoring job without them never needs them (start-up time)
+    from .amend import Amendment
+    from .analysis.impact import Impact
 
 ENGINE_VERSION = distribution_version("scoring")
 
@@ -193,6 +195,8 @@ class Engine:
                  typed: Callable[[RawTable, OnError], Evidence], on_error: OnError) -> Evidence:
         if amendments is None:
             return typed(table, on_error)
+        from .amend import amend_table, load_amendments
+
         listed = load_amendments(amendments) if isinstance(amendments, (str, Path)) else list(amendments)
         evidence = typed(amend_table(table, rubric.model, listed, typed), on_error)
         evidence.amendments = tuple(listed)
@@ -366,6 +370,8 @@ class Engine:
         *, on_error: OnError = "fail", previous: Previous | str | Path | None = None,
     ) -> Impact:
         """Score `evidence` under `old` and `new` and say who changes (scoring.analysis.impact)."""
+        from .analysis.impact import compare_results
+
         return compare_results(self.score(old, evidence, on_error=on_error, previous=previous),
                                self.score(new, evidence, on_error=on_error, previous=previous))
 
