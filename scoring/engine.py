@@ -72,6 +72,20 @@ def read_evidence_bytes(path: Path, max_bytes: int | None = None) -> bytes:
         raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
 
 
+def _bundled_file_named(files: Sequence[Path], rubric_id: str) -> Path | None:
+    """The bundled file `<rubric_id>.toml` when it declares that id and no other bundled file can, else None.
+
+    Found without parsing every bundled rubric (a TOML parse each, on every `scoring run ID`): a file
+    whose text does not hold the id cannot declare it, so it needs no parse. With None the caller
+    reads them all, as `bundled_rubrics` always did, and picks exactly as before.
+    """
+    named = [p for p in files if p.stem == rubric_id]
+    if len(named) != 1 or any(rubric_id in read_rubric_source(p)[0] for p in files if p != named[0]):
+        return None
+    info = parse_toml(read_rubric_source(named[0])[0], str(named[0])).get("rubric", {})
+    return named[0] if str(info.get("id", named[0].stem)) == rubric_id else None
+
+
 class Engine:
     """A scoring engine with its own plugin manager.
 
@@ -110,6 +124,9 @@ class Engine:
         path = Path(source)
         if path.exists() or path.suffix == ".toml" or "/" in str(source):
             return path
+        named = None if self._bundled is not None else _bundled_file_named(self.registry.rubric_files, str(source))
+        if named is not None:
+            return named
         for bundled in self.bundled_rubrics():
             if bundled.id == str(source):
                 return bundled.path
