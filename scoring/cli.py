@@ -535,7 +535,13 @@ def console() -> None:
     """The `scoring` command: `main`, then an exit that skips tearing the interpreter down (see cli_exit)."""
     from .cli_exit import finish
 
-    finish(main())
+    try:
+        code = main()
+    except SystemExit as stop:  # --help, --version and usage errors end inside argparse
+        if not (stop.code is None or isinstance(stop.code, int)):
+            raise  # a message to print: Python's own exit prints it
+        code = stop.code or 0
+    finish(code)
 
 
 if __name__ == "__main__":

@@ -52,3 +52,14 @@ def test_the_console_command_keeps_its_exit_codes(tmp_path):
     assert bad.returncode == 1 and "no bundled rubric" in bad.stderr
     usage = subprocess.run(command + ["run"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert usage.returncode == 2
+
+
+def test_help_version_and_usage_errors_keep_their_output_and_status(tmp_path):
+    exe = Path(sys.executable).with_name("scoring")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "scoring.cli"]
+    version = subprocess.run(command + ["--version"], capture_output=True, text=True, timeout=120)
+    assert version.returncode == 0 and version.stdout.startswith("scoring ")
+    usage = subprocess.run(command + ["no-such-command"], capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 2 and "invalid choice" in usage.stderr
+    helped = subprocess.run(command + ["run", "--help"], capture_output=True, text=True, timeout=120)
+    assert helped.returncode == 0 and "--on-error" in helped.stdout
