@@ -12,6 +12,9 @@ was about half of the job, which is why a job's rows/s grew with its size (issue
 - `scoring run enterprise-safety-target <100 rows> -o out.csv --quiet`: all of the above, the bundled
   rubric loaded and compiled, 100 rows (25 enterprises x 4 quarters) read, scored and written.
 
+Each prints wall time (waits for a shared CPU included) and CPU time (user + system, from `os.wait4`:
+steadier on a loaded machine). The package is byte-compiled first, as installed (see bench_job.py).
+
 `--stages` times in one process: `import scoring.cli`, `Engine()` (plugins), the parser, `load_rubric`.
 The machine is shared: read the fastest figure, and say the load (`uptime`) with any figure you quote.
 """
@@ -48,7 +51,6 @@ print(f"{{t1 - t0:.3f}} {{t2 - t1:.3f}} {{t3 - t2:.3f}} {{t4 - t3:.3f}}")
 
 def hundred_rows(folder: Path) -> Path:
     """The first 100 rows of the rubric's bundled sample's enterprise file, as the benchmark job's file looks."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_job import build_file  # the same generator and tiling as the job benchmark
 
     big = build_file(100, 1, folder / "enterprise-100-seed1.csv")
@@ -58,22 +60,34 @@ def hundred_rows(folder: Path) -> Path:
     return small
 
 
-def timed(cmd: list[str], runs: int) -> list[float]:
-    walls = []
+def timed(cmd: list[str], runs: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU (user + system) seconds of each of `runs` runs of `cmd`."""
+    walls, cpus = [], []
     for _ in range(runs):
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
         walls.append(time.perf_counter() - t0)
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(cmd)} failed (exit {proc.returncode}): {proc.stderr.decode()[-400:]}")
-    return walls
+        cpus.append(usage.ru_utime + usage.ru_stime)
+        if status != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed ({status}): {err.decode()[-400:]}")
+    return walls, cpus
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--runs", type=int, default=10, help="runs of each command (10)")
     parser.add_argument("--stages", action="store_true", help="also time the start-up stages in process")
+    parser.add_argument("--source-only", action="store_true",
+                        help="remove the package's compiled files first (see bench_job.py --source-only)")
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_job import compile_package
+
+    compile_package(not args.source_only)  # as installed, unless asked
+    print(f"scoring byte-compiled first, as installed: {'no (--source-only)' if args.source_only else 'yes'}")
     scoring = str(Path(sys.executable).with_name("scoring"))
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
@@ -84,10 +98,12 @@ def main(argv: list[str] | None = None) -> int:
             "scoring run, 100 rows -> csv": [scoring, "run", RUBRIC, str(src), "-o", str(folder / "out.csv"),
                                               "--quiet"],
         }
-        print(f"{'command':<32}{'fastest':>9}{'median':>9}   ({args.runs} runs each)")
+        print(f"{'command':<32}{'wall: fastest':>14}{'median':>9}{'CPU: fastest':>14}{'median':>9}"
+              f"   ({args.runs} runs each)")
         for name, cmd in jobs.items():
-            walls = timed(cmd, args.runs)
-            print(f"{name:<32}{min(walls):8.3f}s{statistics.median(walls):8.3f}s")
+            walls, cpus = timed(cmd, args.runs)
+            print(f"{name:<32}{min(walls):13.3f}s{statistics.median(walls):8.3f}s"
+                  f"{min(cpus):13.3f}s{statistics.median(cpus):8.3f}s")
     if args.stages:
         rows = []
         for _ in range(args.runs):
