@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
 
@@ -22,7 +22,7 @@ from tests.conftest import RATIO_BODY, rubric_text
 # Modules a CSV -> CSV job has no use for: other formats' libraries, test and authoring tools, analysis.
 NOT_FOR_A_CSV_JOB = (
     "openpyxl", "xlsxwriter", "python_calamine", "hypothesis", "pandas", "polars", "duckdb", "jsonschema",
-    "pyarrow.parquet", "scoring.analysis.impact", "scoring.analysis.margins", "scoring.amend",
+    "pyarrow.parquet", "pyarrow.compute", "scoring.analysis.impact", "scoring.analysis.margins", "scoring.amend",
     "scoring.examples", "scoring.check", "scoring.testing", "scoring.template", "scoring.diff",
     "scoring.member_results",
 )
@@ -75,6 +75,7 @@ def test_the_analysis_names_are_still_there():
     assert callable(sensitivity)  # the function, not its module of the same name
 
 
+@settings(deadline=None)
 @given(st.integers(0, 16383))  # every column an .xlsx sheet can have (A .. XFD)
 def test_column_letters_are_xlsxwriters(j):
     assert column_letters(j) == xl_col_to_name(j)
@@ -119,3 +120,45 @@ def test_a_file_named_like_an_id_it_does_not_declare_is_not_taken(tmp_path):
         assert "no bundled rubric" in str(exc)
     else:
         raise AssertionError("a file named x.toml that declares id y was taken for id x")
+
+
+# --- scoring/arrow_compute.py gives what pyarrow.compute gives ----------------------------------------
+
+texts = st.lists(st.one_of(st.none(), st.text(alphabet=" aAbB是否Ｙ\u00e9e\u0301\t1", max_size=4)), max_size=12)
+
+
+@settings(deadline=None)
+@given(texts, texts)
+def test_arrow_compute_calls_match_pyarrow_compute(left, right):
+    import pyarrow as pa
+    import pyarrow.compute as reference
+
+    from scoring import arrow_compute as light
+
+    a, b = pa.array(left, pa.string()), pa.array((right + left)[:len(left)], pa.string())
+    values = pa.array(["yes", "是", "1"], pa.string())
+    calls = [
+        lambda pc: pc.match_substring_regex(a, r"^\s|\s$"),
+        lambda pc: pc.any(pc.match_substring_regex(a, r"^\s|\s$")),
+        lambda pc: pc.max(pc.utf8_length(a)),
+        lambda pc: pc.all(pc.equal(a, pc.utf8_normalize(a, form="NFKC"))),
+        lambda pc: pc.utf8_normalize(a, "NFC"),
+        lambda pc: pc.equal(a, b),
+        lambda pc: pc.dictionary_encode(a),
+        lambda pc: pc.utf8_lower(a),
+        lambda pc: pc.is_in(pc.utf8_lower(a), value_set=values),
+        lambda pc: pc.all(pc.is_in(a, value_set=values)),
+    ]
+    for call in calls:
+        assert call(light).equals(call(reference))
+    assert light.is_in is not reference.is_in and light.utf8_length is not reference.utf8_length  # its own
+
+
+def test_arrow_compute_hands_other_functions_to_pyarrow_compute():
+    import pyarrow as pa
+    import pyarrow.compute as reference
+
+    from scoring import arrow_compute as light
+
+    assert light.utf8_upper is reference.utf8_upper  # not one it calls by name: pyarrow.compute's own
+    assert light.sum(pa.array([1, 2])).as_py() == 3
