@@ -14,6 +14,10 @@ here (a non-daemon thread still running, an interpreter without the atexit
 runner, a stream that will not flush, e.g. a closed pipe), it falls back to the
 ordinary `sys.exit`, which behaves exactly as before. Only the command line does
 this: the library never exits.
+
+What it gives up: a file a plugin left open (never closed, not a logging handler,
+which atexit flushes) loses what is still in its buffer, as on a killed process;
+every file scoring writes is closed and renamed into place before `main` returns.
 """
 
 from __future__ import annotations
