@@ -6,15 +6,18 @@ a scalar rounding function:
 
 - every column (score, base, each dimension's and indicator's points) is
   rounded half-up once, with `round_half_up` over the whole array;
-- for JSON, each column becomes a list of JSON literals (`float.__repr__`, the
-  encoder's own string escaping), and each unit's text is one `%` formatting
-  of a template built from the rubric's shape (`json.dumps` of a skeleton with
-  slots), so the text is byte for byte what `json.dumps(doc, indent=2,
-  ensure_ascii=False)` gives for the same document;
+- for JSON, each column becomes a slot (scoring/json_slots.py): per unit a
+  code into the column's distinct JSON literals (`float.__repr__`, the
+  encoder's own string escaping), each formatted once; the constant text
+  between the slots comes from the rubric's shape (`json.dumps` of a skeleton
+  with markers), neighbouring slots are fused where few distinct pairs occur,
+  and each unit's text is one `%` formatting of what is left, so the text is
+  byte for byte what `json.dumps(doc, indent=2, ensure_ascii=False)` gives for
+  the same document;
+- vetoes and consequences, which vary in number from unit to unit, are coded
+  lists, each distinct list encoded once (scoring/json_lists.py); member rows,
+  panels and committee decisions are built per unit, only for units with any;
 - for Arrow, the rounded columns go straight into an Arrow table.
-
-Only vetoes, consequences and member rows, which vary in number from unit to
-unit, are built per unit, and only for units that have any.
 """
 
 from __future__ import annotations
@@ -56,16 +59,6 @@ _encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ign
 
 # Literals are UTF-8 bytes: most of a unit's text is ASCII, and bytes take a
 # byte a character where a str holding one Chinese grade name takes two.
-def json_numbers(values: np.ndarray, places: int, *, missing: bytes = b"null") -> list[bytes]:
-    """Half-up rounded JSON numbers; NaN (and, for values, inf) become `missing`."""
-    return number_slot(values, places, missing=missing).texts()
-
-
-def json_floats(rounded: np.ndarray, *, missing: bytes = b"null") -> list[bytes]:
-    """JSON numbers of `rounded` as they are; NaN and inf become `missing`."""
-    return float_slot(rounded, missing=missing).texts()
-
-
 def _json_ranks(ranks: np.ndarray) -> list[bytes]:
     out = [b"%d" % r for r in np.nan_to_num(ranks).astype(np.int64).tolist()]
     for k in np.flatnonzero(np.isnan(ranks)).tolist():
