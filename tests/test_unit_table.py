@@ -328,3 +328,16 @@ def test_a_failure_making_the_pieces_stops_the_writer() -> None:
     with pytest.raises(ValueError, match="broken"):
         write_parts(parts(), sink)
     assert sink.getvalue() == b"ab" and not writer_threads()
+
+
+@settings(max_examples=30, deadline=None)
+@given(words=st.lists(st.text(max_size=6), min_size=1, max_size=8), picks=st.lists(st.integers(0, 7), min_size=1024,
+                                                                                    max_size=3000),
+       unique=st.booleans())
+def test_long_lists_of_text_are_the_standard_library_text(words: list[str], picks: list[int], unique: bool) -> None:
+    # Past 1,024 strings a list of few distinct ones encodes each once (scoring/json_text.py).
+    from scoring.json_text import dumps_indented
+
+    values = [f"{words[k % len(words)]}{n}" if unique else words[k % len(words)] for n, k in enumerate(picks)]
+    doc = {"reasons": values, "nested": [values[:1100]]}
+    assert dumps_indented(doc, 2) == json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
