@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from .analysis.margins import Margins, QuotaMargins
     from .result import Result
 
-CHUNK = 65536  # units whose figures are coded at a time: bounds the memory of the codes
+CHUNK = 32768  # units whose figures are coded at a time: bounds the memory of the codes
 PIECE = 4096  # units whose text is made at a time: bounds the memory the text takes
 SLOT = "\u0000slot\u0000"  # a string no rubric id or JSON literal contains
 VALUE_PLACES = 4  # an indicator's measured value (a rate, a count) is shown to 4 places
