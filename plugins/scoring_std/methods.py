@@ -154,14 +154,25 @@ class BandsParams(Params):
         return bands
 
 
+# Up to this many bands a value's band is found by comparing it with each min.
+_COMPARED_BANDS = 8
+
+
 def _bands(p: BandsParams, inp: MethodInput) -> Scored:
     value = inp.number(p.field)
     # Bands are listed descending; search the ascending mins. A value reaching
     # k of the mins falls in the band with the k-th smallest min.
     mins = np.array([b.min for b in reversed(p.bands)])
     shares = np.array([0.0] + [b.share for b in reversed(p.bands)])
-    reached = np.searchsorted(mins, value, side="right")
-    np.copyto(reached, 0, where=np.isnan(value))
+    if len(mins) <= _COMPARED_BANDS:
+        # How many mins the value reaches, one comparison per band: for a few bands several times
+        # faster than searchsorted's per-value binary search, and NaN reaches none of them.
+        reached = np.zeros(value.shape, dtype=np.intp)
+        for m in mins.tolist():
+            reached += value >= m
+    else:
+        reached = np.searchsorted(mins, value, side="right")
+        np.copyto(reached, 0, where=np.isnan(value))
     # Each band's share x points once, then looked up: the same products as multiplying per row.
     return Scored(points=(shares * inp.points)[reached], value=value)
 
