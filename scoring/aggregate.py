@@ -195,9 +195,25 @@ class _Applicable:
         return totals[index], errors[index]
 
     def value(self) -> np.ndarray:
-        total, error = self.direct if self.direct is not None else self._per_unit()
-        out: np.ndarray = np.add(total, error, out=total)
-        return out
+        if self.direct is not None:
+            total, error = self.direct
+            out: np.ndarray = np.add(total, error, out=total)
+            return out
+        if self.bits == 0:  # every item applies to every unit: one figure for all
+            t, e = self._sums(np.zeros(1, dtype=np.int64))
+            return np.full(self.n, t[0] + e[0])
+        # Each pattern's total + error, then one look-up per unit: the same additions as per unit.
+        if self.bits <= TABLE_BITS:  # looked up by the pattern itself, in a table of every pattern
+            present = np.flatnonzero(np.bincount(self.code, minlength=1 << self.bits))
+            totals, errors = self._sums(present)
+            table = np.zeros(1 << self.bits)
+            table[present] = totals + errors
+            looked_up: np.ndarray = table[self.code]
+            return looked_up
+        present, index = self._patterns()
+        totals, errors = self._sums(present)
+        by_unit: np.ndarray = (totals + errors)[index]
+        return by_unit
 
 
 def aggregate(rubric: Rubric, items: Sequence[IndicatorColumns], n_units: int) -> Totals:

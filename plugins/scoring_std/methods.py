@@ -93,19 +93,18 @@ def _ratio(p: RatioParams, inp: MethodInput) -> Scored:
     num = inp.number(p.numerator)
     den = inp.number(p.denominator)
     empty = den == 0
-    # Divide everywhere, then 0 where the denominator is 0: the same quotients as a masked
-    # divide into zeros, without a zeroed column and a mask pass.
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.divide(num, den)
-    np.copyto(rate, 0.0, where=empty)
     # clip((rate - zero) / (full - zero), 0, 1) x points, each step in place in one new column.
+    # Where the denominator is 0 the rate is inf or NaN here, and that row's points are set below.
     share = np.subtract(rate, p.zero)
     share /= p.full - p.zero
     np.clip(share, 0.0, 1.0, out=share)
-    if p.when_zero_denominator != "not_applicable":
-        np.copyto(share, 1.0 if p.when_zero_denominator == "full" else 0.0, where=empty)
     share *= inp.points
-    np.copyto(rate, np.nan, where=empty)  # rate is this method's own column
+    # A zero denominator: full points under "full", else 0.0 (the points a rate of 0 earns,
+    # zero being at least 0; under "not_applicable" the core drops the row anyway).
+    np.putmask(share, empty, inp.points if p.when_zero_denominator == "full" else 0.0)
+    np.putmask(rate, empty, np.nan)  # rate is this method's own column
     na = empty if p.when_zero_denominator == "not_applicable" else None
     return Scored(points=share, value=rate, not_applicable=na)
 
