@@ -65,23 +65,25 @@ def _descending_codes(values: np.ndarray, places: int) -> tuple[np.ndarray, int]
     largest), NaN after every figure; and how many codes there are. None where a value is not
     such a figure (an infinity, a value no rounding gave), for the sort over every key."""
     scale = _POW10[places + _POW10_OFFSET]
-    finite = ~np.isnan(values)
     with np.errstate(invalid="ignore"):
-        scaled = values * scale
-        if not bool((np.abs(scaled[finite]) < _EXACT_LIMIT).all()):
-            return None  # an infinity, or too large to be a whole number exactly
-        whole = np.rint(scaled)
+        whole = values * scale
+        np.rint(whole, out=whole)
         # Each figure is whole / scale exactly, so two different figures have different codes
         # (and rint of the product keeps their order): the codes are ranked as the figures are.
-        if not bool((whole[finite] / scale == values[finite]).all()):
-            return None
-    if not finite.any():
+        # NaN is no figure, but stays NaN here: it fails the test and is let through by it.
+        exact = whole / scale == values
+    nan = np.isnan(values)
+    if not bool((exact | nan).all()):
+        return None  # an infinity, or a value that is not a figure at `places`
+    if bool(nan.all()):
         return np.zeros(values.shape, dtype=np.int64), 1
-    top = int(whole[finite].max())
-    low = int(whole[finite].min())
-    nan_code = top - low + 1  # NaN after every figure, as -inf is in the sort over every key
-    code = np.where(finite, top - whole, nan_code).astype(np.int64)
-    return code, nan_code + 1
+    top, low = float(np.fmax.reduce(whole)), float(np.fmin.reduce(whole))  # NaN ignored
+    if max(abs(top), abs(low)) >= _EXACT_LIMIT:
+        return None  # too large to count in whole numbers exactly
+    nan_code = int(top) - int(low) + 1  # NaN after every figure, as -inf is in the sort over every key
+    np.subtract(top, whole, out=whole)
+    np.putmask(whole, nan, nan_code)
+    return whole.astype(np.int64), nan_code + 1
 
 
 def _packed(
