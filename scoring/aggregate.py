@@ -61,8 +61,12 @@ class _Sum:
 # CPU's cache, where whole-column temporaries (8 MB each at a million units) would
 # go to memory and back for every one of the sum's seven operations.
 CHUNK = 32768
-# Indicators of a dimension computed, and held, at once while their points are summed.
-BATCH = 8
+# Indicators of a dimension computed, and held, at once while their points are summed. Four,
+# not eight: a batch's columns are freed together, and the C allocator gives so large a
+# block back to the system, to be page-faulted in again for the next batch (measured at a
+# million units and 60 indicators: 36,000 page faults a run with 8, 14,000 with 4, and
+# about 0.05 s less CPU; fewer than 4 re-reads the sums more often for no fewer faults).
+BATCH = 4
 # Indicators of a dimension that are not applicable somewhere, up to which the applicable
 # points are summed once per pattern of them (see `_Applicable`); past it, per unit.
 PATTERN_BITS = 62
