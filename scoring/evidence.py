@@ -416,6 +416,7 @@ def type_arrays(
     checks: RowChecks | None = None,
     known_keys: Mapping[str, tuple[np.ndarray, Sequence[str]]] | None = None,
     stripped_text: bool = False,
+    chosen_enums: bool = False,
 ) -> Evidence:
     """Evidence from whole columns already in memory (numpy arrays or lists).
 
@@ -427,8 +428,11 @@ def type_arrays(
 
     For callers that have read the columns themselves (the fast CSV path):
     `known_keys` gives the "ids" and "periods" columns' codes in first-seen
-    order with their distinct values (`scoring.keys.key_codes`), and
-    `stripped_text` says text columns are object arrays of already stripped str.
+    order with their distinct values (`scoring.keys.key_codes`),
+    `stripped_text` says text columns are object arrays of already stripped str,
+    and `chosen_enums` that enum columns already hold the declared value each
+    cell names (`cells.choices` ran on their distinct texts; it would give the
+    same values again).
     """
     id_arr = np.asarray(ids).astype(str)
     n = id_arr.shape[0]
@@ -480,7 +484,7 @@ def type_arrays(
             texts = raw if stripped_text and raw.dtype == object else cells.texts_of(raw.tolist())
             empty = np.asarray(texts == "", dtype=bool)
             values = texts
-            if spec.type == "enum":
+            if spec.type == "enum" and not (chosen_enums and stripped_text and raw.dtype == object):
                 values, (bad, why) = cells.choices(texts, spec.values or [])
                 out.reject(bad, name, texts[bad].tolist(), why)
         missing[name] = _apply_missing(name, spec, values, empty, out,
