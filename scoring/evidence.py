@@ -142,7 +142,7 @@ def _type_texts(
     if spec.numeric:
         values, (bad, why) = cells.numbers(texts, spec.type)
         out.reject(bad, name, texts[bad].tolist(), [f"{w} (field type {spec.type})" for w in why])
-        _check_numeric(name, spec, values, np.flatnonzero(~empty), out, lambda i: str(texts[i]))
+        _check_numeric(name, spec, values, ~empty, out, lambda i: str(texts[i]))
         return values, empty
     if spec.type == "bool":
         truth, (bad, why) = cells.bools(texts)
@@ -158,16 +158,23 @@ def _type_texts(
 def _check_numeric(
     name: str, spec: FieldSpec, values: np.ndarray, present: np.ndarray, out: _Collector, shown: Callable[[int], str]
 ) -> None:
-    """Counts are whole and not negative; rates lie in [0, 1]."""
-    present = present[~np.isnan(values[present])]  # unparseable cells were rejected already
-    vals = values[present]
+    """Counts are whole and not negative; rates lie in [0, 1]. `present` marks the cells to check.
+
+    Checked over the whole column with masks, not on the present cells picked out (a gather of
+    every value, most of the cost at a million rows)."""
+    if spec.type not in ("count", "rate"):
+        return
     with np.errstate(invalid="ignore"):
         if spec.type == "count":
-            bad = present[(vals < 0) | (vals != np.floor(vals))]
-            out.reject(bad, name, [shown(i) for i in bad.tolist()], "a count must be a whole number of 0 or more")
-        if spec.type == "rate":
-            bad = present[(vals < 0) | (vals > 1)]
-            out.reject(bad, name, [shown(i) for i in bad.tolist()], "a rate must lie between 0 and 1 (or 0% and 100%)")
+            broken = (values < 0) | (values != np.floor(values))
+            why = "a count must be a whole number of 0 or more"
+        else:
+            broken = (values < 0) | (values > 1)
+            why = "a rate must lie between 0 and 1 (or 0% and 100%)"
+    # NaN (a blank cell, or one refused already as unparseable) is not checked, though it is != its floor.
+    bad = np.flatnonzero(broken)
+    bad = bad[present[bad] & ~np.isnan(values[bad])]
+    out.reject(bad, name, [shown(i) for i in bad.tolist()], why)
 
 
 def _number_text(values: np.ndarray) -> Callable[[int], str]:
@@ -417,6 +424,7 @@ def type_arrays(
     known_keys: Mapping[str, tuple[np.ndarray, Sequence[str]]] | None = None,
     stripped_text: bool = False,
     chosen_enums: bool = False,
+    owned: bool = False,
 ) -> Evidence:
     """Evidence from whole columns already in memory (numpy arrays or lists).
 
@@ -432,9 +440,10 @@ def type_arrays(
     `stripped_text` says text columns are object arrays of already stripped str,
     and `chosen_enums` that enum columns already hold the declared value each
     cell names (`cells.choices` ran on their distinct texts; it would give the
-    same values again).
+    same values again). `owned` says `ids` and `periods` are numpy text made
+    for this call, kept as they are rather than copied.
     """
-    id_arr = np.asarray(ids).astype(str)
+    id_arr = np.asarray(ids).astype(str, copy=not owned)
     n = id_arr.shape[0]
     out = _Collector(None, id_arr)
     absent = [f for f, spec in rubric.fields.items()
@@ -464,12 +473,12 @@ def type_arrays(
                 values = values.copy()
             infinite = np.flatnonzero(np.isinf(values))
             out.reject(infinite, name, [cell_text(float(values[i])) for i in infinite.tolist()], "not a finite number")
-            _check_numeric(name, spec, values, np.flatnonzero(~empty & ~np.isinf(values)), out, _number_text(values))
+            _check_numeric(name, spec, values, ~empty & ~np.isinf(values), out, _number_text(values))
         elif spec.type == "bool":
             if raw.dtype.kind == "b":
                 empty, values = np.zeros(n, dtype=bool), raw.copy()
             elif raw.dtype.kind in "fiu":
-                numbers = raw.astype(np.float64)
+                numbers = raw.astype(np.float64, copy=False)  # read only
                 empty = np.isnan(numbers)
                 not_01 = np.flatnonzero(~empty & (numbers != 0) & (numbers != 1))
                 out.reject(not_01, name, [cell_text(float(numbers[i])) for i in not_01.tolist()],
@@ -504,7 +513,7 @@ def type_arrays(
         digest = hasher.hexdigest()
     return _finish(
         rubric, out, id_arr,
-        None if periods is None else np.asarray(periods).astype(str),
+        None if periods is None else np.asarray(periods).astype(str, copy=not owned),
         parent_arr,
         typed, missing, lambda f, i: cell_text(typed[f][i].item() if hasattr(typed[f][i], "item") else typed[f][i]),
         source=source, sha256=digest, warnings=[], on_error=on_error, member_fields=member_fields,

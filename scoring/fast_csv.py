@@ -37,9 +37,13 @@ PLAIN_TRUE = ("是", "true", "1", "yes", "y", "t")
 PLAIN_FALSE = ("否", "false", "0", "no", "n", "f")
 _PLAIN_WORDS = frozenset(PLAIN_TRUE + PLAIN_FALSE)
 BOM = b"\xef\xbb\xbf"
-# Every byte that can be part of a number Arrow reads as 0, every other byte as a comma: a run of
-# MAX_NUMBER_CHARS + 1 zeros is where a number cell too long for the careful path could be.
-_NUMBER_RUNS = bytes(48 if chr(b) in "0123456789.eE+-" else 44 for b in range(256))
+# Every byte that can be part of a number Arrow reads: a run of MAX_NUMBER_CHARS + 1 of them is
+# where a number cell too long for the careful path could be.
+_NUMBER_BYTES = b"0123456789.eE+-"
+_NUMBER_RUNS = bytes(48 if b in _NUMBER_BYTES else 44 for b in range(256))  # number bytes as 0, others as ,
+_IS_NUMBER = np.zeros(256, dtype=bool)
+_IS_NUMBER[list(_NUMBER_BYTES)] = True
+_STEP = 16
 
 _THREADS_FROM_BYTES = 8 << 20  # below 8 MiB one thread reads the file as fast
 
@@ -112,6 +116,37 @@ def _objects(listed: list[str]) -> np.ndarray:
     return words
 
 
+def has_number_run(data: bytes, longer_than: int) -> bool:
+    """Whether `data` has more than `longer_than` number bytes (`_NUMBER_BYTES`) in a row.
+
+    Looked for at every 16th byte first, not at every byte: a run of L bytes covers at least
+    L // 16 consecutive multiples of 16, and the three 16-byte blocks between the first four of
+    them are wholly inside it. Only if some such blocks are all number bytes (a run of 49 or
+    more; rare in real evidence) is every byte looked at, the plain way.
+    """
+    def plainly() -> bool:
+        return b"0" * (longer_than + 1) in data.translate(_NUMBER_RUNS)
+
+    k = (longer_than + 1) // _STEP  # consecutive sampled bytes inside any long enough run
+    if k < 4:
+        return plainly()
+    sampled = _IS_NUMBER[np.frombuffer(data, dtype=np.uint8)[::_STEP]]
+    m = sampled.size - k + 1
+    if m <= 0:
+        return plainly()
+    first = sampled[:m].copy()  # sampled bytes j .. j+k-1 all number bytes
+    for j in range(1, k):
+        first &= sampled[j:m + j]
+    starts = np.flatnonzero(first)
+    if starts.size == 0:
+        return False
+    blocks = np.frombuffer(data, dtype=np.uint8)[:len(data) // _STEP * _STEP].reshape(-1, _STEP)
+    whole = np.ones(starts.size, dtype=bool)
+    for j in range(3):  # the blocks between the first four sampled bytes: inside the run, if there is one
+        whole &= _IS_NUMBER[blocks[starts + j]].all(axis=1)
+    return bool(whole.any()) and plainly()
+
+
 def _header(data: bytes) -> list[str] | None:
     end = data.find(b"\n")
     line = (data if end < 0 else data[:end]).rstrip(b"\r")  # not split(): that copies the whole file
@@ -147,7 +182,7 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     # strips them, and refuses `1,234`, `55%`, `1_000` and the like, which fails the read and sends
     # the file to the careful path. Their text is not kept, so the careful path's MAX_NUMBER_CHARS
     # is checked on the bytes: a run of that many number characters anywhere, and the file is its.
-    if b"0" * (MAX_NUMBER_CHARS + 1) in body.translate(_NUMBER_RUNS):
+    if has_number_run(body, MAX_NUMBER_CHARS):
         return None
     numeric = {f for f, spec in model.fields.items() if spec.numeric}
     # Every other column is read as dictionary text: each distinct text is stored once, and the
@@ -250,6 +285,6 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
         return type_arrays(model, ids, columns, periods=periods, parents=parents,
                            source=str(path), on_error="fail", member_fields=rubric.member_fields,
                            optional=rubric.optional_fields, digest=sha256_of(data), checks=checks,
-                           known_keys=hints, stripped_text=True, chosen_enums=True)
+                           known_keys=hints, stripped_text=True, chosen_enums=True, owned=True)
     except EvidenceError:
         return None  # some row is refused: the careful path names it by its row in the file
