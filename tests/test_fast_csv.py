@@ -224,7 +224,7 @@ def test_fast_path_agrees_or_declines_on_any_text_cell(data: st.DataObject,
         lines[row] = ",".join(cells)
     raw = ("\n".join(lines) + "\n").encode("utf-8")
     path = tmp_path_factory.mktemp("cells") / "evidence.csv"
-    fast = plain_csv_evidence(RUBRIC, path, raw)
+    fast = plain_csv_evidence(RUBRIC, path, raw, checks=ENGINE._row_checks(RUBRIC))  # as the engine calls it
     try:
         slow = careful(RUBRIC, path, raw)
     except scoring.EvidenceError:
