@@ -421,7 +421,7 @@ def type_arrays(
     digest: str | None = None,
     optional: frozenset[str] = frozenset(),
     checks: RowChecks | None = None,
-    known_keys: Mapping[str, tuple[np.ndarray, Sequence[str]]] | None = None,
+    known_keys: Mapping[str, tuple[np.ndarray, Sequence[str] | np.ndarray]] | None = None,
     stripped_text: bool = False,
     chosen_enums: bool = False,
     owned: bool = False,
@@ -563,7 +563,7 @@ def _finish(
     notes: list[str] | None = None,
     optional: frozenset[str] = frozenset(),
     checks: RowChecks | None = None,
-    known_keys: Mapping[str, tuple[np.ndarray, Sequence[str]]] | None = None,
+    known_keys: Mapping[str, tuple[np.ndarray, Sequence[str] | np.ndarray]] | None = None,
     raters: np.ndarray | None = None,
     stages: np.ndarray | None = None,
 ) -> Evidence:

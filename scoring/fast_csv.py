@@ -240,11 +240,11 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
         picked: np.ndarray = _objects(listed)[codes]
         return picked
 
-    def key_texts(name: str) -> np.ndarray:
-        # Fixed-width text as the checks and the layout sort it.
+    def key_texts(name: str) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        # Fixed-width text as the checks and the layout sort it, and its codes for them to reuse.
         codes, listed = coded[name]
-        picked: np.ndarray = np.array(listed)[codes]
-        return picked
+        words = np.array(listed)
+        return words[codes], (codes, words)
 
     columns: dict[str, np.ndarray] = {}
     for name, spec in model.fields.items():
@@ -275,11 +275,11 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
             columns[name] = chosen[codes]
         else:
             columns[name] = words[codes]
-    ids = key_texts(info.id_column)
-    hints: dict[str, tuple[np.ndarray, list[str]]] = {"ids": coded[info.id_column]}
+    ids, id_codes = key_texts(info.id_column)
+    hints = {"ids": id_codes}
     periods = None
     if info.period_column in names:
-        periods, hints["periods"] = key_texts(info.period_column), coded[info.period_column]
+        periods, hints["periods"] = key_texts(info.period_column)
     parents = texts(info.parent_column) if info.parent_column in names else None
     try:
         return type_arrays(model, ids, columns, periods=periods, parents=parents,
