@@ -20,6 +20,8 @@ agree on drawn evidence.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +97,7 @@ def _chunked_floats(chunked: Any) -> np.ndarray | None:
 
 
 def _dictionary(chunked: Any) -> tuple[np.ndarray, list[str]]:
-    """A text column read as dictionary codes: each cell's code (int64) and the distinct texts, a
+    """A text column read as dictionary codes: each cell's code (int32) and the distinct texts, a
     blank cell (null) coded as one more text, "". The chunks' dictionaries are unified first, so
     one text has one code throughout; the codes are copied once from the chunks."""
     unified = chunked.unify_dictionaries()
@@ -103,7 +105,7 @@ def _dictionary(chunked: Any) -> tuple[np.ndarray, list[str]]:
     listed: list[str] = chunks[0].dictionary.to_pylist() if chunks else []
     parts = [np.frombuffer(c.indices.buffers()[1], dtype=np.int32, count=c.indices.offset + len(c))[c.indices.offset:]
              for c in chunks]
-    codes = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+    codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
     if unified.null_count:
         codes[~np.concatenate([_valid(c.indices) for c in chunks])] = len(listed)
         listed.append("")
@@ -145,6 +147,21 @@ def has_number_run(data: bytes, longer_than: int) -> bool:
     for j in range(3):  # the blocks between the first four sampled bytes: inside the run, if there is one
         whole &= _IS_NUMBER[blocks[starts + j]].all(axis=1)
     return bool(whole.any()) and plainly()
+
+
+def _digest_meanwhile(data: bytes) -> Callable[[], str]:
+    """The file's sha256, worked out on a thread of its own while the reader and the checks run
+    (hashlib lets go of the GIL over a large buffer); the returned function waits for it."""
+    found: list[str] = []
+    thread = threading.Thread(target=lambda: found.append(sha256_of(data)), name="scoring-evidence-sha256",
+                              daemon=True)
+    thread.start()
+
+    def digest() -> str:
+        thread.join()
+        return found[0] if found else sha256_of(data)
+
+    return digest
 
 
 def _header(data: bytes) -> list[str] | None:
@@ -189,6 +206,7 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     # checks below (blanks around a cell, NFKC keys, lengths, yes/no words, choices) look at the
     # distinct texts only, with the careful path's own Python functions, not at every cell.
     text = pa.dictionary(pa.int32(), pa.string())
+    digest = _digest_meanwhile(data)
     try:
         table = pacsv.read_csv(
             pa.py_buffer(body),
@@ -281,10 +299,11 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     if info.period_column in names:
         periods, hints["periods"] = key_texts(info.period_column)
     parents = texts(info.parent_column) if info.parent_column in names else None
+    del table, coded  # the numpy columns are copies: Arrow's can go before the checks make more
     try:
         return type_arrays(model, ids, columns, periods=periods, parents=parents,
                            source=str(path), on_error="fail", member_fields=rubric.member_fields,
-                           optional=rubric.optional_fields, digest=sha256_of(data), checks=checks,
+                           optional=rubric.optional_fields, digest=digest(), checks=checks,
                            known_keys=hints, stripped_text=True, chosen_enums=True, owned=True)
     except EvidenceError:
         return None  # some row is refused: the careful path names it by its row in the file
