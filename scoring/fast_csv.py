@@ -281,7 +281,9 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
         if spec.type == "bool":
             if not all(t.lower() in _PLAIN_WORDS or not t for t in listed):
                 return None
-            truth, _ = cells.bools(words)  # the careful path's reading of each word
+            truth, (refused, _) = cells.bools(words)  # the careful path's reading of each word
+            if refused.size:
+                return None
             # 1.0 / 0.0, NaN where blank: the missing policy decides, as for any empty cell.
             flags = np.where(truth, 1.0, 0.0)
             flags[words == ""] = np.nan
@@ -289,7 +291,9 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
         elif spec.type == "enum":
             if not set(listed) <= {"", *(spec.values or [])}:
                 return None
-            chosen, _ = cells.choices(words, spec.values or [])  # the declared value each names
+            chosen, (refused, _) = cells.choices(words, spec.values or [])  # the declared value each names
+            if refused.size:
+                return None
             columns[name] = chosen[codes]
         else:
             columns[name] = words[codes]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 import scoring
 from scoring.evidence import Evidence, type_table
-from scoring.fast_csv import has_number_run, plain_csv_evidence
+from scoring.fast_csv import _chunked_floats, _dictionary, has_number_run, plain_csv_evidence
 from scoring.testing import from_rubric, rubrics
 from scoring_std.loaders import read_csv
 from tests.enterprise_plain import plain_text
@@ -232,3 +233,50 @@ def test_fast_path_agrees_or_declines_on_any_text_cell(data: st.DataObject,
         return
     if fast is not None:
         assert_same(fast, slow)
+
+
+_CHUNKS = st.lists(st.lists(st.none() | st.sampled_from(["是", "否", "E001", "三级", "a b", "Ｅ"]), max_size=6), max_size=5)
+
+
+@settings(max_examples=100, deadline=None)
+@given(chunks=_CHUNKS, cut=st.integers(0, 3))
+def test_dictionary_columns_decode_to_their_cells_across_chunks(chunks: list[list[str | None]], cut: int) -> None:
+    # Arrow's reader gives each block of the file its own dictionary; some arrays are slices.
+    import pyarrow as pa
+
+    arrays = [pa.array(c, type=pa.string()).dictionary_encode() for c in chunks]
+    arrays = [a.slice(min(cut, len(a))) if k % 2 else a for k, a in enumerate(arrays)]
+    cells = [v for a in arrays for v in a.to_pylist()]
+    codes, listed = _dictionary(pa.chunked_array(arrays, type=pa.dictionary(pa.int32(), pa.string())))
+    assert [listed[c] for c in codes.tolist()] == [v or "" for v in cells]
+    assert len(set(listed)) == len(listed)  # one code per distinct text
+
+
+@settings(max_examples=100, deadline=None)
+@given(chunks=st.lists(st.lists(st.none() | st.floats(allow_nan=True), max_size=6), max_size=5), cut=st.integers(0, 3))
+def test_number_columns_decode_to_their_cells_across_chunks(chunks: list[list[float | None]], cut: int) -> None:
+    import pyarrow as pa
+
+    arrays = [pa.array(c, type=pa.float64()) for c in chunks]
+    arrays = [a.slice(min(cut, len(a))) if k % 2 else a for k, a in enumerate(arrays)]
+    cells = [v for a in arrays for v in a.to_pylist()]
+    values = _chunked_floats(pa.chunked_array(arrays, type=pa.float64()))
+    if any(v is not None and v != v for v in cells):
+        assert values is None  # a NaN that is not a blank cell: the careful path's business
+        return
+    assert values is not None
+    assert np.array_equal(values, np.array([np.nan if v is None else v for v in cells], dtype=float), equal_nan=True)
+
+
+def test_fast_path_reads_a_file_of_many_blocks_as_the_careful_path(tmp_path: Path) -> None:
+    """Arrow reads a file by blocks of 1 MiB, each with its own dictionaries: codes unified across
+    them, blanks in any block, read the same as the careful path reads them."""
+    lines = SAMPLE.decode("utf-8").splitlines()
+    copies = [re.sub(r"(^|,)E0", rf"\g<1>E{k:03d}-", line) for k in range(30) for line in lines[1:]]  # ids and parents
+    raw = ("\n".join([lines[0], *copies]) + "\n").encode("utf-8")
+    assert len(raw) > 1 << 20
+    path = tmp_path / "evidence.csv"
+    path.write_bytes(raw)
+    fast = plain_csv_evidence(RUBRIC, path, raw, checks=ENGINE._row_checks(RUBRIC))
+    assert fast is not None and fast.rows_read == len(copies)
+    assert_same(fast, careful(RUBRIC, path, raw))
