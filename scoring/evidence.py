@@ -471,9 +471,10 @@ def type_arrays(
                 # never into the caller's array. Otherwise a float64 column is
                 # used as given, which saves a copy of every such column.
                 values = values.copy()
-            infinite = np.flatnonzero(np.isinf(values))
+            inf = np.isinf(values)
+            infinite = np.flatnonzero(inf)
             out.reject(infinite, name, [cell_text(float(values[i])) for i in infinite.tolist()], "not a finite number")
-            _check_numeric(name, spec, values, ~empty & ~np.isinf(values), out, _number_text(values))
+            _check_numeric(name, spec, values, ~(empty | inf), out, _number_text(values))
         elif spec.type == "bool":
             if raw.dtype.kind == "b":
                 empty, values = np.zeros(n, dtype=bool), raw.copy()
