@@ -153,8 +153,9 @@ def _digest_meanwhile(data: bytes) -> Callable[[], str]:
     """The file's sha256, worked out on a thread of its own while the reader and the checks run
     (hashlib lets go of the GIL over a large buffer); the returned function waits for it."""
     found: list[str] = []
-    thread = threading.Thread(target=lambda: found.append(sha256_of(data)), name="scoring-evidence-sha256",
-                              daemon=True)
+    # Not a daemon: should the fast path decline and the job end at once, the hash (a tenth of a
+    # second at a million rows) is finished rather than cut off while the interpreter shuts down.
+    thread = threading.Thread(target=lambda: found.append(sha256_of(data)), name="scoring-evidence-sha256")
     thread.start()
 
     def digest() -> str:
