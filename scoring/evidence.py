@@ -425,6 +425,7 @@ def type_arrays(
     stripped_text: bool = False,
     chosen_enums: bool = False,
     owned: bool = False,
+    blank_text: Mapping[str, np.ndarray] | None = None,
 ) -> Evidence:
     """Evidence from whole columns already in memory (numpy arrays or lists).
 
@@ -441,7 +442,9 @@ def type_arrays(
     and `chosen_enums` that enum columns already hold the declared value each
     cell names (`cells.choices` ran on their distinct texts; it would give the
     same values again). `owned` says `ids` and `periods` are numpy text made
-    for this call, kept as they are rather than copied.
+    for this call, kept as they are rather than copied. `blank_text` gives text
+    and enum columns' empty cells (`column == ""`) where the caller knows them
+    (from a dictionary's codes: a comparison of a million str objects saved).
     """
     id_arr = np.asarray(ids).astype(str, copy=not owned)
     n = id_arr.shape[0]
@@ -453,6 +456,8 @@ def type_arrays(
     typed: dict[str, np.ndarray] = {}
     missing: dict[str, np.ndarray] = {}
     parent_arr = None if parents is None else np.asarray(parents).astype(str)
+    member = None if parent_arr is None else parent_arr != ""
+    known_blank = blank_text or {}
     for name, spec in rubric.fields.items():
         if name in columns:
             raw = np.asarray(columns[name])
@@ -491,14 +496,14 @@ def type_arrays(
                 values, (bad, why) = cells.bools(texts)
                 out.reject(bad, name, texts[bad].tolist(), why)
         else:
-            texts = raw if stripped_text and raw.dtype == object else cells.texts_of(raw.tolist())
-            empty = np.asarray(texts == "", dtype=bool)
+            given = stripped_text and raw.dtype == object
+            texts = raw if given else cells.texts_of(raw.tolist())
+            empty = known_blank[name] if given and name in known_blank else np.asarray(texts == "", dtype=bool)
             values = texts
-            if spec.type == "enum" and not (chosen_enums and stripped_text and raw.dtype == object):
+            if spec.type == "enum" and not (chosen_enums and given):
                 values, (bad, why) = cells.choices(texts, spec.values or [])
                 out.reject(bad, name, texts[bad].tolist(), why)
-        missing[name] = _apply_missing(name, spec, values, empty, out,
-                                       None if parent_arr is None else parent_arr != "", name in member_fields,
+        missing[name] = _apply_missing(name, spec, values, empty, out, member, name in member_fields,
                                        name in optional)
         typed[name] = values
     out.reject(np.flatnonzero(id_arr == ""), rubric.rubric.id_column, None, "no unit id")

@@ -266,6 +266,7 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
         return words[codes], (codes, words)
 
     columns: dict[str, np.ndarray] = {}
+    blank: dict[str, np.ndarray] = {}  # text and choice columns' empty cells, found on the distinct texts
     for name, spec in model.fields.items():
         if name not in names:
             continue
@@ -296,8 +297,10 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
             if refused.size:
                 return None
             columns[name] = chosen[codes]
+            blank[name] = (chosen == "")[codes]
         else:
             columns[name] = words[codes]
+            blank[name] = (words == "")[codes]
     ids, id_codes = key_texts(info.id_column)
     hints = {"ids": id_codes}
     periods = None
@@ -309,6 +312,7 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
         return type_arrays(model, ids, columns, periods=periods, parents=parents,
                            source=str(path), on_error="fail", member_fields=rubric.member_fields,
                            optional=rubric.optional_fields, digest=digest(), checks=checks,
-                           known_keys=hints, stripped_text=True, chosen_enums=True, owned=True)
+                           known_keys=hints, stripped_text=True, chosen_enums=True, owned=True,
+                           blank_text=blank)
     except EvidenceError:
         return None  # some row is refused: the careful path names it by its row in the file
