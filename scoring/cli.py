@@ -155,7 +155,7 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
         print(f"  rejected {r}", file=err)
     if len(result.rejected) > SHOWN_REJECTIONS:
         print(f"  ... and {len(result.rejected) - SHOWN_REJECTIONS} more (see --rejects or the output)", file=err)
-    not_assessable = result.summary()["not_assessable"]
+    not_assessable = int((~result.totals.assessable).sum())  # as the summary counts them, without its statistics
     if not_assessable:
         print(f"warning: {not_assessable} unit(s) not assessable: no item of the rubric applies to them", file=err)
     ended = int(result.decisions.ended.sum())

@@ -206,11 +206,13 @@ def reason_phrases(result: Result, idx: np.ndarray) -> list[str]:
     return reasons
 
 
-def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, Any]:
+def report_block(result: Result, order: np.ndarray | None = None, *, extra: bool = True) -> dict[str, Any]:
     """The `report` key of the JSON result: titles, language and per-unit columns in reading order.
 
     `order` is `result.order()` when the caller has it already (sorting a
-    million ids takes a while).
+    million ids takes a while). `extra=False` leaves out the statistics tables
+    (`extra`), which read every indicator's points: a `Report` builds them when
+    a writer asks (`Report.extra`).
     """
     model = result.rubric.model
     info = model.rubric
@@ -257,7 +259,7 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
         "reasons": reasons,
         # Which indicators cost units the most points (scoring.analysis.stats), overall
         # and by the run's grouping field: a sheet of the workbook, a section of the HTML.
-        "extra": _statistics_tables(result, info.language),
+        **({"extra": _statistics_tables(result, info.language)} if extra else {}),
         # The titles of the fields corrected by --amend (the amendments themselves are the
         # result's top-level `amendments`), only when there are any.
         **({"amended_fields": {a.field: model.fields[a.field].title or a.field
@@ -298,7 +300,6 @@ class Report:
 
     meta: dict[str, Any]
     header: dict[str, Any]
-    summary: dict[str, Any]
     rejected: list[dict[str, Any]]
     ids: list[str]
     status: list[str]
@@ -311,6 +312,10 @@ class Report:
     granted: np.ndarray
     amounts: np.ndarray
     _details: Callable[[], Details] = field(repr=False)
+    # The summary and the extra tables hold the statistics, which read every indicator's
+    # points (scoring them, when the result has not kept them): built when first asked for.
+    _summary: Callable[[], dict[str, Any]] = field(repr=False)
+    _extra: Callable[[], list[dict[str, Any]]] = field(repr=False)
     # Corrections (--amend) and committee decisions (--decisions), as the JSON result's
     # top-level `amendments` and `overrides` hold them, in the order they were given.
     amendments: list[dict[str, Any]] = field(default_factory=list)
@@ -345,9 +350,15 @@ class Report:
     def detail_precision(self) -> int:
         return int(self.meta["detail_precision"])
 
-    @property
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        """The result's summary (units, grades, consequences, statistics), as the JSON result's `summary`."""
+        return self._summary()
+
+    @cached_property
     def extra(self) -> list[Table]:
-        return [Table(t["title"], t["headers"], t["rows"], list(t.get("percent", []))) for t in self.meta.get("extra", [])]
+        """The extra sections (statistics, ...), as the JSON result's `report.extra`."""
+        return [Table(t["title"], t["headers"], t["rows"], list(t.get("percent", []))) for t in self._extra()]
 
     @cached_property
     def details(self) -> Details:
@@ -428,9 +439,8 @@ class Report:
             return Details(indicators, consequences, members, panel if has_panel(result.items) else None)
 
         return cls(
-            meta=report_block(result, order),
+            meta=report_block(result, order, extra=False),
             header=result.header(),
-            summary=result.summary(),
             rejected=[vars(r) for r in result.rejected],
             ids=[str(u) for u in result.layout.unit_ids[order].tolist()],
             status=statuses(result, order).tolist(),
@@ -444,6 +454,8 @@ class Report:
             granted=granted,
             amounts=amounts,
             _details=details,
+            _summary=result.summary,
+            _extra=lambda: _statistics_tables(result, model.rubric.language),
             amendments=[a.to_dict() for a in result.evidence.amendments],
             overrides=[o.to_dict() for o in result.overrides],
         )
@@ -486,6 +498,7 @@ class Report:
                     amounts[k, j] = float(c["amount"])
 
         inds = [x["id"] for x in meta["indicators"]]
+        summary = dict(doc["summary"])  # read now, so a result without one is refused as not a result
 
         def indicators() -> IndicatorCells:
             return ({i: np.array([float(u["indicators"][i]["points"]) for u in units], dtype=float) for i in inds},
@@ -509,7 +522,6 @@ class Report:
         return cls(
             meta=meta,
             header={k: doc[k] for k in ("rubric", "engine", "evidence", "warnings")},
-            summary=dict(doc["summary"]),
             rejected=[dict(r) for r in doc["rejected"]],
             ids=[str(u["id"]) for u in units],
             status=[str(u["status"]) for u in units],
@@ -523,6 +535,8 @@ class Report:
             amounts=amounts,
             _details=lambda: Details(indicators, consequences, members,
                                      (lambda k: units[k].get("panel")) if any("panel" in u for u in units) else None),
+            _summary=lambda: summary,
+            _extra=lambda: list(meta.get("extra", [])),
             amendments=[dict(a) for a in doc.get("amendments", [])],
             overrides=[dict(o) for o in doc.get("overrides", [])],
         )
