@@ -22,7 +22,7 @@ import scoring
 from scoring.keys import codes_of, key_codes
 from scoring.layout import build_layout
 from scoring.report.escape import FORMULA_START, csv_text, csv_texts
-from scoring.report.tables import Column, fmt_cell, number_column
+from scoring.report.tables import _FROM_ARRAY, Column, fmt_cell, number_column
 from scoring.testing import from_rubric, rubrics
 from scoring.unit_table import _nested, margin_texts
 
@@ -243,3 +243,57 @@ def test_csv_rows_are_the_csv_module_rows(rows) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerows(rows)
     assert csv_rows(columns, writer) == buffer.getvalue()
+
+
+def _csv_module_table(columns: list[Column]) -> str:
+    """A ranking as the csv module writes it: the careful path the Arrow-assembled CSV stands for."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow([csv_text(c.header(False)) for c in columns])
+    w.writerows(zip(*[csv_texts(c.texts()) if c.kind == "text" else c.texts() for c in columns]))
+    return out.getvalue()
+
+
+CELL_TEXT = st.text(alphabet=st.sampled_from(list(FORMULA_START) + list('ab 1,"\n中—')), max_size=4)
+
+
+@st.composite
+def report_columns(draw: st.DrawFn) -> list[Column]:
+    n = draw(st.integers(0, 12))
+    cols = []
+    for j in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["text", "plain", "number", "rank"]))
+        if kind == "text":
+            # Mostly plain text (the Arrow path), sometimes a cell to quote or a figure (the csv module's).
+            cell = draw(st.sampled_from([st.text(alphabet="ab1中=-", max_size=3), CELL_TEXT,
+                                         st.one_of(st.none(), st.floats(-5, 5), st.text(alphabet="ab", max_size=2))]))
+            cols.append(Column(f"t{j}", f"T{j}", "text", draw(st.lists(cell, min_size=n, max_size=n))))
+        elif kind == "plain":  # a list column that is not text: fmt_cell, never escaped
+            values = draw(st.lists(st.one_of(st.none(), st.floats(-1e3, 1e3)), min_size=n, max_size=n))
+            cols.append(Column(f"p{j}", f"P{j}", "amount", values, 2))
+        elif kind == "number":
+            arr = np.array(draw(st.lists(st.one_of(st.sampled_from([0.0, -0.0, -1.5, 2.25, float("nan")]),
+                                                   st.floats(-1e6, 1e6)), min_size=n, max_size=n)), dtype=float)
+            na = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+            cols.append(number_column(f"n{j}", f"N{j}", "number", arr, draw(st.integers(0, 3)), na if na.any() else None))
+        else:
+            ranks = draw(st.lists(st.one_of(st.integers(1, 10**6).map(float), st.just(float("nan"))),
+                                  min_size=n, max_size=n))
+            cols.append(Column(f"r{j}", "名次", "int", _FROM_ARRAY, array=np.array(ranks, dtype=float)))
+    return cols
+
+
+@settings(max_examples=300, deadline=None)
+@given(report_columns(), st.booleans())
+def test_the_csv_writer_writes_what_the_csv_module_writes(columns: list[Column], bom: bool) -> None:
+    from plugins.scoring_std.csv_report import csv_body, csv_table
+    from scoring.writers import WriteOptions
+
+    want = _csv_module_table(columns)
+    assert csv_table(columns, WriteOptions(bom=bom)) == ("\ufeff" if bom else "") + want
+    body = csv_body(columns)
+    if body is not None:  # the Arrow path, when it was taken
+        assert body == want[want.index("\n") + 1:]

@@ -14,8 +14,11 @@ import io
 import re
 from typing import Any
 
+import numpy as np
+
 from scoring.plugin import Report
 from scoring.plugin import csv_text, csv_texts
+from scoring.report.escape import FORMULA_START
 from scoring.plugin import Column, ranking_columns
 from scoring.plugin import WriteOptions
 
@@ -27,6 +30,9 @@ def csv_table(columns: list[Column], options: WriteOptions) -> str:
         out.write("\ufeff")
     w = csv.writer(out, lineterminator="\n")
     w.writerow([csv_text(c.header(options.headers == "ids")) for c in columns])
+    body = csv_body(columns)
+    if body is not None:
+        return out.getvalue() + body
     cells = []
     for c in columns:
         if c.kind == "text":
@@ -35,6 +41,85 @@ def csv_table(columns: list[Column], options: WriteOptions) -> str:
             cells.append(c.texts())
     out.write(csv_rows(cells, w))
     return out.getvalue()
+
+
+def csv_body(columns: list[Column]) -> str | None:
+    """The rows of `columns` as `csv_rows` writes them (after `csv_texts` on text columns), put
+    together column by column in Arrow, with no Python object per row or per figure; None when a
+    cell needs quoting (a comma, a quote or a line break) or there is one column, where the CSV
+    module writes the rows.
+
+    Each column becomes an Arrow string array of its cells with the separator that follows each
+    (a comma, or the line break after the last column): a figure column by gathering its few
+    distinct texts (`Column.coded`), a text column from its cells joined in one string. Arrow's
+    `binary_join_element_wise` then puts each row's cells side by side, and its data buffer is
+    the CSV text.
+    """
+    if len(columns) < 2:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = []
+    for j, c in enumerate(columns):
+        part = _cells(c, "\n" if j == len(columns) - 1 else ",")
+        if part is None:
+            return None
+        parts.append(part)
+    n = len(parts[0])
+    # The separator, "" on every row: an array, since `pa.scalar` imports pandas to look at its argument.
+    nothing = pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(np.zeros(n + 1, dtype=np.int64)),
+                                                           pa.py_buffer(b"")])
+    rows = pc.binary_join_element_wise(*parts, nothing)
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)
+    data = rows.buffers()[2]
+    return "" if data is None else memoryview(data)[: int(offsets[len(rows)])].tobytes().decode("utf-8")
+
+
+def _cells(column: Column, sep: str) -> Any:
+    """Column `column`'s cells, each followed by `sep`, as an Arrow large_string array (text cells
+    escaped as `csv_texts` does); None when a cell holds a comma, a quote or a line break."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    coded = column.coded()
+    if coded is not None:  # figures: never escaped (a negative amount stays a number)
+        words, codes = coded
+        distinct = _strings(words, sep)
+        if distinct is None:
+            return None
+        indices = pa.Array.from_buffers(pa.int64(), len(codes), [None, pa.py_buffer(codes.astype(np.int64))])
+        return pc.take(distinct, indices)
+    if column.kind != "text":
+        return _strings(column.texts(), sep)
+    texts = column.values
+    if not set(map(type, texts)) <= {str}:
+        texts = column.texts()
+    return _strings(texts, sep, escape=True)
+
+
+# The first bytes (in UTF-8) of text that a spreadsheet would run as a formula (escape.FORMULA_START).
+_FORMULA_BYTES = np.frombuffer("".join(FORMULA_START).encode("ascii"), dtype=np.uint8)
+
+
+def _strings(texts: list[str], sep: str, *, escape: bool = False) -> Any:
+    """`texts`, each followed by `sep`, as an Arrow large_string array, made from one joined string
+    (not `pyarrow.array`, which imports pandas to look at a list); None when a text holds a comma,
+    a quote or a line break (so `sep` marks where each ends). With `escape`, as `csv_texts(texts)`:
+    the cells' first bytes are looked at in one go, and only a column with a formula is rewritten."""
+    import pyarrow as pa
+
+    joined = sep.join(texts) + sep if texts else ""
+    if joined.count(sep) != len(texts) or any(ch in joined for ch in ',"\r\n' if ch != sep):
+        return None
+    data = joined.encode("utf-8")
+    raw = np.frombuffer(data, dtype=np.uint8)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    offsets[1:] = np.flatnonzero(raw == ord(sep)) + 1
+    # An empty cell's first byte is `sep` itself, never a formula's.
+    if escape and np.isin(raw[offsets[:-1]], _FORMULA_BYTES).any():
+        return _strings(csv_texts(texts), sep)
+    return pa.Array.from_buffers(pa.large_string(), len(texts), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 _NEEDS_QUOTES = re.compile('[,"\r\n]')

@@ -173,7 +173,11 @@ def unit_texts(result: Result, name: str, idx: np.ndarray) -> list[str]:
     """Field `name` on units `idx` (their final period) as text, blank where missing."""
     values = result.layout.final(name)[idx]
     missing = result.layout.final_missing(name)[idx]
-    return ["" if miss else str(v) for v, miss in zip(values.tolist(), missing.tolist())]
+    # A text column's cells are str already: `str` only for other kinds (map, not a loop, for speed).
+    texts = _texts(values)
+    for k in np.flatnonzero(missing).tolist():
+        texts[k] = ""
+    return texts
 
 
 def reason_phrases(result: Result, idx: np.ndarray) -> list[str]:
@@ -268,6 +272,12 @@ def report_block(result: Result, order: np.ndarray | None = None, *, extra: bool
         # The self-assessment's score and its gap to the review, in reading order (scoring.stages).
         **({"stages": _stage_columns(result, order)} if result.stages is not None else {}),
     }
+
+
+def _texts(values: np.ndarray) -> list[str]:
+    """Each value as `str` gives it (a text array's cells are str already)."""
+    listed = values.tolist()
+    return listed if values.dtype.kind == "U" else list(map(str, listed))
 
 
 def _stage_columns(result: Result, order: np.ndarray) -> dict[str, list[float | None]]:
@@ -395,9 +405,10 @@ class Report:
         order = result.order()
         d, t, cq = result.decisions, result.totals, result.consequences
         p, dp = model.rubric.precision, result.detail_precision
-        names = [g.name for g in model.grade]
+        names = np.array([g.name for g in model.grade] + [None], dtype=object)  # the last for no grade
         grade_index = d.grade[order]
-        grades = [names[g] if 0 <= g < len(names) else None for g in grade_index.tolist()]
+        grades = names[np.where((grade_index >= 0) & (grade_index < len(model.grade)), grade_index,
+                                len(model.grade))].tolist()
         paid = np.array([payout is not None for payout in result.rubric.payouts], dtype=bool)
         granted = (cq.status == GRANTED)[order] if model.consequence else np.zeros((len(order), 0), dtype=bool)
         amounts = np.where(granted & paid[None, :], cq.amounts[order].astype(float), np.nan) \
@@ -442,7 +453,7 @@ class Report:
             meta=report_block(result, order, extra=False),
             header=result.header(),
             rejected=[vars(r) for r in result.rejected],
-            ids=[str(u) for u in result.layout.unit_ids[order].tolist()],
+            ids=_texts(result.layout.unit_ids[order]),
             status=statuses(result, order).tolist(),
             score=round_half_up(d.score[order], p),
             rank=d.rank[order].astype(float),
