@@ -297,3 +297,15 @@ def test_the_csv_writer_writes_what_the_csv_module_writes(columns: list[Column],
     body = csv_body(columns)
     if body is not None:  # the Arrow path, when it was taken
         assert body == want[want.index("\n") + 1:]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab,\n\x00 é中—\U0001f600")), max_size=5), max_size=20),
+       st.sampled_from(["", ",", "\n"]))
+def test_utf8_buffers_are_each_text_encoded(texts: list[str], end: str) -> None:
+    from scoring.arrow_text import string_array, utf8_buffers
+
+    offsets, data = utf8_buffers(texts, end)
+    encoded = [(t + end).encode("utf-8") for t in texts]
+    assert data == b"".join(encoded)
+    assert offsets.tolist() == np.cumsum([0] + [len(e) for e in encoded]).tolist()
+    assert string_array(texts, end).to_pylist() == [t + end for t in texts]

@@ -18,6 +18,7 @@ import numpy as np
 
 from scoring.plugin import Report
 from scoring.plugin import csv_text, csv_texts
+from scoring.arrow_text import utf8_buffers
 from scoring.report.escape import FORMULA_START
 from scoring.plugin import Column, ranking_columns
 from scoring.plugin import WriteOptions
@@ -103,21 +104,17 @@ _FORMULA_BYTES = np.frombuffer("".join(FORMULA_START).encode("ascii"), dtype=np.
 
 
 def _strings(texts: list[str], sep: str, *, escape: bool = False) -> Any:
-    """`texts`, each followed by `sep`, as an Arrow large_string array, made from one joined string
-    (not `pyarrow.array`, which imports pandas to look at a list); None when a text holds a comma,
-    a quote or a line break (so `sep` marks where each ends). With `escape`, as `csv_texts(texts)`:
-    the cells' first bytes are looked at in one go, and only a column with a formula is rewritten."""
+    """`texts`, each followed by `sep`, as an Arrow large_string array (scoring.arrow_text); None
+    when a text holds a comma, a quote or a line break. With `escape`, as `csv_texts(texts)`: the
+    cells' first bytes are looked at in one go, and only a column with a formula is rewritten."""
     import pyarrow as pa
 
-    joined = sep.join(texts) + sep if texts else ""
-    if joined.count(sep) != len(texts) or any(ch in joined for ch in ',"\r\n' if ch != sep):
+    offsets, data = utf8_buffers(texts, sep)
+    mark = sep.encode("ascii")
+    if data.count(mark) != len(texts) or any(ch in data for ch in (b",", b'"', b"\r", b"\n") if ch != mark):
         return None
-    data = joined.encode("utf-8")
-    raw = np.frombuffer(data, dtype=np.uint8)
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    offsets[1:] = np.flatnonzero(raw == ord(sep)) + 1
     # An empty cell's first byte is `sep` itself, never a formula's.
-    if escape and np.isin(raw[offsets[:-1]], _FORMULA_BYTES).any():
+    if escape and np.isin(np.frombuffer(data, dtype=np.uint8)[offsets[:-1]], _FORMULA_BYTES).any():
         return _strings(csv_texts(texts), sep)
     return pa.Array.from_buffers(pa.large_string(), len(texts), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
