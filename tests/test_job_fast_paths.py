@@ -309,3 +309,60 @@ def test_utf8_buffers_are_each_text_encoded(texts: list[str], end: str) -> None:
     assert data == b"".join(encoded)
     assert offsets.tolist() == np.cumsum([0] + [len(e) for e in encoded]).tolist()
     assert string_array(texts, end).to_pylist() == [t + end for t in texts]
+
+
+def _reasons_unit_by_unit(result: scoring.Result, idx: np.ndarray) -> list[str]:
+    """The reason phrases as they were made before, one unit at a time (the careful path)."""
+    from scoring.report.data import expression_titles, humanize
+    from scoring.report.labels import labels_for
+
+    model, info, d = result.rubric.model, result.rubric.model.rubric, result.decisions
+    labels, sep = labels_for(info.language), ("、" if info.language == "zh" else ", ")
+    out = []
+    for i in idx.tolist():
+        hits = d.vetoes[i].tolist()
+        failed = d.grade_failed_require[i]
+        if any(hits):
+            hit = [v for v, h in zip(model.veto, hits) if h]
+            key = "reason_direct" if all(v.effect == "grade" for v in hit) else "reason_veto"
+            out.append(labels[key].format(titles=sep.join(v.title for v in hit)))
+        elif failed.any():
+            band = model.grade[int(np.argmax(failed))]
+            out.append(labels["reason_require"].format(
+                grade=band.name, min=f"{band.min:g}",
+                require=humanize(band.require or "", expression_titles(result), info.language)))
+        else:
+            out.append("")
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), rubric=rubrics(ENGINE))
+def test_reasons_and_veto_titles_per_combination_are_those_per_unit(data, rubric) -> None:
+    from scoring.report.data import Report, reason_phrases
+    from scoring.report.tables import ranking_columns
+
+    rows = data.draw(from_rubric(rubric, units=(1, 12)))
+    try:
+        result = ENGINE.score(rubric, rows, on_error="skip")
+    except scoring.EvidenceError:
+        return
+    order = result.order()
+    assert reason_phrases(result, order) == _reasons_unit_by_unit(result, order)
+    report = Report.from_result(result)
+    vetoes = {c.id: c for c in ranking_columns(report)}.get("vetoes")
+    titles = [v.title for v in rubric.model.veto]
+    sep = "、" if rubric.model.rubric.language == "zh" else ", "
+    want = [sep.join(t for t, hit in zip(titles, result.decisions.vetoes[i].tolist()) if hit) for i in order.tolist()]
+    assert vetoes is None or vetoes.values == want
+
+
+@pytest.mark.parametrize("rubric_id", [b.id for b in ENGINE.bundled_rubrics()])
+def test_reasons_per_combination_on_the_bundled_samples(rubric_id: str) -> None:
+    from scoring.report.data import reason_phrases
+
+    rubric = ENGINE.load_rubric(rubric_id)
+    assert rubric.sample is not None
+    result = ENGINE.score(rubric, rubric.sample)
+    order = result.order()
+    assert reason_phrases(result, order) == _reasons_unit_by_unit(result, order)

@@ -93,10 +93,10 @@ def _cells(column: Column, sep: str) -> Any:
         return pc.take(distinct, indices)
     if column.kind != "text":
         return _strings(column.texts(), sep)
-    texts = column.values
-    if not set(map(type, texts)) <= {str}:
-        texts = column.texts()
-    return _strings(texts, sep, escape=True)
+    try:
+        return _strings(column.values, sep, escape=True)  # text cells are their own text...
+    except TypeError:  # ...unless one is not a str (joining them says so): as `texts` shows it
+        return _strings(column.texts(), sep, escape=True)
 
 
 # The first bytes (in UTF-8) of text that a spreadsheet would run as a formula (escape.FORMULA_START).

@@ -187,27 +187,30 @@ def reason_phrases(result: Result, idx: np.ndarray) -> list[str]:
     info = model.rubric
     labels = labels_for(info.language)
     d = result.decisions
-    reasons = [""] * len(idx)
+    reasons = np.full(len(idx), "", dtype=object)
     vetoes = d.vetoes[idx]
     sep = "、" if info.language == "zh" else ", "
-    phrases: dict[tuple[bool, ...], str] = {}  # one phrase per combination of vetoes, not per unit
-    for k in np.flatnonzero(vetoes.any(axis=1)).tolist():
-        hits = tuple(vetoes[k].tolist())
-        if hits not in phrases:
+    vetoed = vetoes.any(axis=1)
+    if vetoed.any():
+        # One phrase per combination of vetoes, not per unit.
+        combos, which = np.unique(vetoes[vetoed], axis=0, return_inverse=True)
+        phrases = []
+        for hits in combos.tolist():
             titles = sep.join(v.title for v, hit in zip(model.veto, hits) if hit)
             # A veto that only names a grade is a direct determination (直接判定), not a 一票否决.
             direct = all(v.effect == "grade" for v, hit in zip(model.veto, hits) if hit)
-            phrases[hits] = labels["reason_direct" if direct else "reason_veto"].format(titles=titles)
-        reasons[k] = phrases[hits]
+            phrases.append(labels["reason_direct" if direct else "reason_veto"].format(titles=titles))
+        reasons[vetoed] = np.array(phrases, dtype=object)[which.reshape(-1)]
     failed = d.grade_failed_require[idx]
     field_titles = expression_titles(result)
-    capped = [labels["reason_require"].format(grade=band.name, min=f"{band.min:g}",
-                                              require=humanize(band.require or "", field_titles, info.language))
-              for band in model.grade]
+    capped = np.array([labels["reason_require"].format(grade=band.name, min=f"{band.min:g}",
+                                                       require=humanize(band.require or "", field_titles, info.language))
+                       for band in model.grade] + [""], dtype=object)
     best_failed = np.argmax(failed, axis=1) if failed.size else np.zeros(len(idx), dtype=int)
-    for k in np.flatnonzero(failed.any(axis=1) & ~vetoes.any(axis=1)).tolist():
-        reasons[k] = capped[int(best_failed[k])]
-    return reasons
+    only_failed = failed.any(axis=1) & ~vetoed if failed.size else np.zeros(len(idx), dtype=bool)
+    reasons[only_failed] = capped[best_failed[only_failed]]
+    listed: list[str] = reasons.tolist()
+    return listed
 
 
 def report_block(result: Result, order: np.ndarray | None = None, *, extra: bool = True) -> dict[str, Any]:

@@ -183,10 +183,13 @@ def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True
     if meta["vetoes"] and vetoes:
         sep = "、" if meta["language"] == "zh" else ", "
         titles = [v["title"] for v in meta["vetoes"]]
-        joined = [""] * report.n
-        for k in np.flatnonzero(report.vetoes.any(axis=1)).tolist():
-            joined[k] = sep.join(t for t, hit in zip(titles, report.vetoes[k].tolist()) if hit)
-        cols.append(Column("vetoes", lab["vetoes"], "text", joined))
+        joined = np.full(report.n, "", dtype=object)
+        vetoed = report.vetoes.any(axis=1)
+        if vetoed.any():  # one text per combination of vetoes, not per unit
+            combos, which = np.unique(report.vetoes[vetoed], axis=0, return_inverse=True)
+            texts = [sep.join(t for t, hit in zip(titles, hits) if hit) for hits in combos.tolist()]
+            joined[vetoed] = np.array(texts, dtype=object)[which.reshape(-1)]
+        cols.append(Column("vetoes", lab["vetoes"], "text", joined.tolist()))
     if merged and meta["consequences"]:
         sep = "；" if meta["language"] == "zh" else "; "
         listed = [""] * report.n
