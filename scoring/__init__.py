@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from .analysis import Impact, Margins, Sensitivity, Statistics
+from typing import TYPE_CHECKING, Any
+
 from .engine import ENGINE_VERSION as __version__
 from .engine import BundledRubric, Engine
 from .errors import EvidenceError, ExpressionError, PluginError, RubricError, ScoringError, UsageError
@@ -19,6 +20,20 @@ from .methods import Method, MethodInput, Params, Scored
 from .plan import Rubric
 from .result import Result, UnitResult
 from .rounding import round_half_up
+
+if TYPE_CHECKING:
+    from .analysis import Impact, Margins, Sensitivity, Statistics
+
+
+def __getattr__(name: str) -> Any:
+    """The analysis answers, imported on first use: `import scoring` (and every `scoring run`) does not pay
+    for modules a scoring job never calls (PEP 562)."""
+    if name in ("Impact", "Margins", "Sensitivity", "Statistics"):
+        from . import analysis
+
+        return getattr(analysis, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BundledRubric", "Engine", "Evidence", "EvidenceError", "ExpressionError", "Impact", "Margins", "Method",

@@ -133,24 +133,26 @@ def amend_table(table: RawTable, model: RubricModel, amendments: Sequence[Amendm
             texts[j] = texts_of(found.column(j))
         return texts[j]
 
-    ids = np.array([_key(str(t)) for t in column(position[headers.ID]).tolist()], dtype=object)
-    periods = (np.array([_key(str(t)) for t in column(position[headers.PERIOD]).tolist()], dtype=object)
-               if headers.PERIOD in position else None)
-    keys = {target: np.array([_key(str(t)) for t in column(position[target]).tolist()], dtype=object)
-            for target in (headers.RATER, headers.STAGE) if target in position}
+    # Keys as typing reads them, normalised once per distinct text; rows found through an index of
+    # the ids, so each amendment looks at its unit's few rows, not at every row of the file.
+    ids = _keys(column(position[headers.ID]))
+    periods = _keys(column(position[headers.PERIOD])) if headers.PERIOD in position else None
+    keys = {target: _keys(column(position[target])) for target in (headers.RATER, headers.STAGE) if target in position}
+    rows_of = _RowIndex(ids)
     where: dict[tuple[int, int], Amendment] = {}   # (row of `table`, column) -> amendment
     for a in amendments:
         if a.field not in model.fields:
             raise _fail(a, f"{a.field!r} is not a field of the rubric's [fields]")
         if a.field not in position:
             raise _fail(a, f"the evidence has no column for field {a.field!r}")
-        rows = ids == _key(a.unit)
+        hits = rows_of(_key(a.unit))
         if a.period:
             if periods is None:
                 raise _fail(a, "a period is given, but the evidence has no period column")
-            rows &= periods == _key(a.period)
-        rows &= _panel_rows(a, model, keys)
-        hits = np.flatnonzero(rows)
+            hits = hits[periods[hits] == _key(a.period)]
+        mine = _panel_rows(a, model, {target: k[hits] for target, k in keys.items()})
+        if mine is not True:
+            hits = hits[mine]
         if hits.size == 0:
             raise _fail(a, "no row of this unit" + (" in that period" if a.period else "") + " in the evidence")
         if hits.size > 1:
@@ -199,8 +201,37 @@ def amend_table(table: RawTable, model: RubricModel, amendments: Sequence[Amendm
     return with_cells(lambda a: a.new)
 
 
+def _keys(texts: np.ndarray) -> np.ndarray:
+    """A column's cells as typing reads keys (`_key`), each distinct text normalised once."""
+    seen: dict[str, int] = {}
+    codes = np.fromiter((seen.setdefault(t, len(seen)) for t in texts.tolist()), dtype=np.int64, count=len(texts))
+    normal = np.empty(len(seen), dtype=object)
+    normal[:] = [_key(str(t)) for t in seen]
+    keyed: np.ndarray = normal[codes]
+    return keyed
+
+
+class _RowIndex:
+    """The rows of each unit id, found without a pass over the whole column per lookup."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        number: dict[str, int] = {}
+        codes = np.fromiter((number.setdefault(u, len(number)) for u in ids.tolist()), dtype=np.int64, count=len(ids))
+        self._number = number
+        self._order = np.argsort(codes, kind="stable")  # each id's rows together, in file order
+        self._starts = np.searchsorted(codes[self._order], np.arange(len(number) + 1))
+
+    def __call__(self, unit: str) -> np.ndarray:
+        k = self._number.get(unit)
+        if k is None:
+            return np.zeros(0, dtype=np.int64)
+        rows: np.ndarray = self._order[self._starts[k]:self._starts[k + 1]]
+        return rows
+
+
 def _panel_rows(a: Amendment, model: RubricModel, keys: dict[str, np.ndarray]) -> np.ndarray | bool:
-    """The rows of the amendment's rater and stage (True: it names neither)."""
+    """Which of the candidate rows (whose rater and stage keys are given) are the amendment's rater and
+    stage (True: it names neither)."""
     rows: np.ndarray | bool = True
     for given, target, what in ((a.rater, headers.RATER, "rater"), (a.stage, headers.STAGE, "stage")):
         if not given:

@@ -19,14 +19,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .analysis.commands import add_commands as add_analysis_commands
+from .cli_analysis import add_commands as add_analysis_commands
 from .engine import ENGINE_VERSION, Engine
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Rejection
 from .notices import Notice
 from .cli_progress import terminal_progress
 from .cli_limits import evidence_limit, evidence_limit_arg
-from .examples import run_examples
 from .previous import read_result_json
 from .outputs import Content, Output, check_outputs, write_outputs
 from .outputs import write_atomic as write_atomic  # kept importable from here for existing callers
@@ -155,7 +154,7 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
         print(f"  rejected {r}", file=err)
     if len(result.rejected) > SHOWN_REJECTIONS:
         print(f"  ... and {len(result.rejected) - SHOWN_REJECTIONS} more (see --rejects or the output)", file=err)
-    not_assessable = int((~result.totals.assessable).sum())  # as the summary counts them, without its statistics
+    not_assessable = int((~result.totals.assessable).sum())  # as summary() counts it, without its statistics
     if not_assessable:
         print(f"warning: {not_assessable} unit(s) not assessable: no item of the rubric applies to them", file=err)
     ended = int(result.decisions.ended.sum())
@@ -221,6 +220,8 @@ def _load_or_report(engine: Engine, source: str, err: TextIO, label: str) -> Rub
 
 
 def cmd_validate(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
+    from .examples import run_examples
+
     status = EXIT_OK
     for source in args.rubrics:
         rubric = _load_or_report(engine, source, err, "invalid")
@@ -530,5 +531,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def console() -> None:
+    """The `scoring` command: `main`, then an exit that skips tearing the interpreter down (see cli_exit)."""
+    from .cli_exit import finish
+
+    try:
+        code = main()
+    except SystemExit as stop:  # --help, --version and usage errors end inside argparse
+        if not (stop.code is None or isinstance(stop.code, int)):
+            raise  # a message to print: Python's own exit prints it
+        code = stop.code or 0
+    finish(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

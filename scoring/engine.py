@@ -14,12 +14,11 @@ from collections.abc import Callable, Mapping, Sequence
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .aggregate import aggregate
-from .analysis.impact import Impact, compare_results
 from .consequences import decide_consequences
 from .decide import decide
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
@@ -27,7 +26,6 @@ from .evidence import Evidence, OnError, type_arrays, type_table
 from .fast_csv import plain_csv_evidence
 from .indicators import score_indicators
 from .layout import build_layout
-from .amend import Amendment, amend_table, load_amendments
 from .history import check_history, history_columns, load_history, no_history_warning
 from .overrides import CommitteeDecision, load_decisions, overridden
 from . import panels, stages
@@ -46,6 +44,10 @@ from .frames import frame_to_table, is_frame
 from .notices import as_notice
 from .tables import RawTable, read_with
 from .writers import Writer, WriteOptions
+
+if TYPE_CHECKING:  # imported where used: a scoring job without them never needs them (start-up time)
+    from .amend import Amendment
+    from .analysis.impact import Impact
 
 ENGINE_VERSION = distribution_version("scoring")
 
@@ -68,6 +70,20 @@ def read_evidence_bytes(path: Path, max_bytes: int | None = None) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
+
+
+def _bundled_file_named(files: Sequence[Path], rubric_id: str) -> Path | None:
+    """The bundled file `<rubric_id>.toml` when it declares that id and no other bundled file can, else None.
+
+    Found without parsing every bundled rubric (a TOML parse each, on every `scoring run ID`): a file
+    whose text does not hold the id cannot declare it, so it needs no parse. With None the caller
+    reads them all, as `bundled_rubrics` always did, and picks exactly as before.
+    """
+    named = [p for p in files if p.stem == rubric_id]
+    if len(named) != 1 or any(rubric_id in read_rubric_source(p)[0] for p in files if p != named[0]):
+        return None
+    info = parse_toml(read_rubric_source(named[0])[0], str(named[0])).get("rubric", {})
+    return named[0] if str(info.get("id", named[0].stem)) == rubric_id else None
 
 
 class Engine:
@@ -108,6 +124,9 @@ class Engine:
         path = Path(source)
         if path.exists() or path.suffix == ".toml" or "/" in str(source):
             return path
+        named = None if self._bundled is not None else _bundled_file_named(self.registry.rubric_files, str(source))
+        if named is not None:
+            return named
         for bundled in self.bundled_rubrics():
             if bundled.id == str(source):
                 return bundled.path
@@ -193,6 +212,8 @@ class Engine:
                  typed: Callable[[RawTable, OnError], Evidence], on_error: OnError) -> Evidence:
         if amendments is None:
             return typed(table, on_error)
+        from .amend import amend_table, load_amendments
+
         listed = load_amendments(amendments) if isinstance(amendments, (str, Path)) else list(amendments)
         evidence = typed(amend_table(table, rubric.model, listed, typed), on_error)
         evidence.amendments = tuple(listed)
@@ -366,6 +387,8 @@ class Engine:
         *, on_error: OnError = "fail", previous: Previous | str | Path | None = None,
     ) -> Impact:
         """Score `evidence` under `old` and `new` and say who changes (scoring.analysis.impact)."""
+        from .analysis.impact import compare_results
+
         return compare_results(self.score(old, evidence, on_error=on_error, previous=previous),
                                self.score(new, evidence, on_error=on_error, previous=previous))
 

@@ -42,7 +42,7 @@ _THREADS_FROM_BYTES = 8 << 20  # below 8 MiB one thread reads the file as fast
 def _modules() -> tuple[Any, Any, Any] | None:
     try:
         import pyarrow as pa
-        import pyarrow.compute as pc
+        from . import arrow_compute as pc  # pyarrow.compute's calls, without its import (start-up)
         import pyarrow.csv as pacsv
     except ImportError:  # the careful path needs nothing beyond the standard library
         return None

@@ -25,7 +25,7 @@ figure, and a process item's periods then combine as the rubric says.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, localcontext
 from typing import Any
@@ -271,9 +271,8 @@ def spread_tables(result: Any, language: str) -> list[dict[str, Any]]:
                 if fig.spread.get(f, 0.0) <= spec.spread:
                     continue
                 lo, hi = int(np.searchsorted(fig.frame, f, "left")), int(np.searchsorted(fig.frame, f, "right"))
-                given = ("，" if language == "zh" else ", ").join(
-                    f"{fig.rater[r]} {_shown_figure(float(fig.points[r]), places)}"
-                    + (dropped_word if fig.dropped[r] else "") for r in range(lo, hi))
+                given = raters_text(((str(fig.rater[r]), _figure(float(fig.points[r]), places), bool(fig.dropped[r]))
+                                     for r in range(lo, hi)), "，" if language == "zh" else ", ", dropped_word)
                 rows.append([str(layout.unit_ids[i]), ind.spec.title or ind.id, str(layout.frame_period[f]), given,
                              _figure(fig.combined[f], places), _figure(fig.spread[f], places)])
     if not rows:
@@ -281,12 +280,11 @@ def spread_tables(result: Any, language: str) -> list[dict[str, Any]]:
     return [{"title": title.format(spread=f"{spec.spread:g}"), "headers": headers, "rows": rows}]
 
 
-def _shown_figure(x: float, places: int) -> str:
-    value = _figure(x, places)
-    return SPREAD_NA if value is None else f"{value:g}"
-
-
-SPREAD_NA = "—"
+def raters_text(given: Iterable[tuple[str, float | None, bool]], sep: str, dropped_word: str, na: str = "—") -> str:
+    """Each rater's points on one line, as every report and `scoring explain` show them: `甲 8，乙 9（去掉）`.
+    `given` holds (rater, rounded points or None where the item did not apply, dropped by trimmed_mean)."""
+    return sep.join(f"{name} {na if pts is None else f'{pts:g}'}" + (dropped_word if dropped else "")
+                    for name, pts, dropped in given)
 
 
 def _figure(x: float, places: int) -> float | None:
@@ -339,8 +337,8 @@ def panel_lines(doc: dict[str, Any], w: Callable[..., str]) -> list[str]:
     for ind_id, entries in doc["indicators"].items():
         how = doc["combine"][ind_id]
         for e in entries:
-            given = w("ex_sep").join(f"{r} {_shown(p, w)}" + (w("ex_panel_dropped") if r in e["dropped"] else "")
-                                     for r, p in e["raters"].items())
+            given = raters_text(((r, p, r in e["dropped"]) for r, p in e["raters"].items()), w("ex_sep"),
+                                w("ex_panel_dropped"), w("ex_panel_na"))
             note = w("ex_panel_too_few") if how == "trimmed_mean" and not e["dropped"] else ""
             lines.append(w("ex_panel_item", item=ind_id, period=f" ({e['period']})" if e["period"] else "",
                            given=given, how=how, note=note, combined=_shown(e["combined"], w),

@@ -60,6 +60,7 @@ from .report.tables import (
     member_result_text,
     member_rows,
     panel_rows,
+    panel_summary_rows,
     ranking_columns,
     rejected_rows,
     show_value,
@@ -67,6 +68,7 @@ from .report.tables import (
 )
 from .report.workflow import amendment_rows, amendment_text, decision_marks, decision_text, override_rows
 from .panels import SPREAD_TABLE as PANEL_WORDS  # rater-panel table words per language (title, headers, dropped)
+from .panels import raters_text  # one line of each rater's points, as every report shows it
 from .writers import WriteOptions
 from .methods import (
     BoolArray,
@@ -108,7 +110,7 @@ __all__ = [
     # amendments and committee decisions (scoring.report.workflow)
     "amendment_rows", "amendment_text", "decision_marks", "decision_text", "override_rows",
     # rater panels (scoring.panels)
-    "PANEL_WORDS", "panel_rows",
+    "PANEL_WORDS", "panel_rows", "panel_summary_rows", "raters_text",
     # extra tables (statistics): shares shown as percentages
     "extra_columns", "extra_text_columns",
     # column-by-column JSON, JSON Lines and Parquet of a result, for writers

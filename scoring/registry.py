@@ -135,7 +135,11 @@ def make_manager(
         for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
             if pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
                 continue  # blocked, or the same distribution seen twice on sys.path
-            dist = (ep.dist.metadata["name"], ep.dist.version) if ep.dist is not None else ("", "")
+            if ep.dist is not None:
+                about = ep.dist.metadata  # parsed once: `.version` would parse the METADATA file again
+                dist = (about["Name"], about["Version"])
+            else:
+                dist = ("", "")
             try:
                 loaded = ep.load()
             except Exception as exc:  # noqa: BLE001 - a broken plugin is named, not a crash

@@ -13,16 +13,12 @@ import json
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from .aggregate import Totals
-from .analysis.margins import Margins, unit_margins
-from .analysis.sensitivity import Sensitivity, sensitivity
-from .analysis.stats import Statistics, statistics
 from .consequences import GRANTED, Consequences, total_in_fen
-from .explain import Explanation, consequence_reason, explain_unit
 from .decide import NO_GRADE, Decisions
 from .errors import UsageError
 from .evidence import Evidence, Rejection
@@ -30,15 +26,21 @@ from .notices import as_notice
 from .indicators import IndicatorColumns
 from .layout import Layout
 from .plan import Rubric
-from .amend import Amendment
 from .overrides import Override, quota_vacancies
 from .report.data import reason_phrases, report_block, run_time, unit_texts
 from .previous import Previous
-from .member_results import MemberResults, member_results
 from .review import statuses
 from .rounding import round_half_up
 from .panels import figures_of, has_panel, unit_panel
 from .stages import SelfAssessment, unit_stage
+
+if TYPE_CHECKING:  # imported where used: a job that writes a file needs none of them (start-up time)
+    from .amend import Amendment
+    from .analysis.margins import Margins
+    from .analysis.sensitivity import Sensitivity
+    from .analysis.stats import Statistics
+    from .explain import Explanation
+    from .member_results import MemberResults
 
 Status = Literal["scored", "not_applicable"]
 
@@ -356,6 +358,8 @@ class Result:
         if c.applies_to == "person":
             named = cq.persons[j]
             person = f"{c.person_role} {named[i]}".strip() if named is not None else c.person_role
+        from .explain import consequence_reason
+
         reason = consequence_reason(self, i, j)
         decided = self.overrides_of(str(self.layout.unit_ids[i])).get(c.id) if self.overrides else None
         if decided is not None:
@@ -410,6 +414,8 @@ class Result:
     def member_results(self) -> MemberResults | None:
         """Each member row's own result ([member_result]), computed once; None without one."""
         if "member_results" not in self._cache:
+            from .member_results import member_results
+
             self._cache["member_results"] = member_results(self)
         found: MemberResults | None = self._cache["member_results"]
         return found
@@ -504,6 +510,8 @@ class Result:
     def statistics(self, by: str | None = None) -> Statistics:
         """Indicator, dimension, veto and grade statistics, overall or by field `by` (computed once:
         the summary and the report's tables both show them)."""
+        from .analysis.stats import statistics
+
         key = "statistics" if by is None else f"statistics by {by}"
         if key not in self._cache:
             self._cache[key] = statistics(self, by)
@@ -514,14 +522,20 @@ class Result:
                     level: Literal["dimension", "indicator"] = "dimension",
                     previous: Previous | None = None) -> Sensitivity:
         """Grade, rank and quota stability under weights perturbed within `spread` (see scoring.analysis)."""
+        from .analysis.sensitivity import sensitivity
+
         return sensitivity(self, draws=draws, spread=spread, seed=seed, level=level, previous=previous)
 
     def margins(self) -> Margins:
         """Each unit's distance to the next grade and to every quota's cut (computed once)."""
         if "margins" not in self._cache:
+            from .analysis.margins import unit_margins
+
             self._cache["margins"] = unit_margins(self)
         found: Margins = self._cache["margins"]
         return found
 
     def explain(self, unit_id: str) -> Explanation:
+        from .explain import explain_unit
+
         return explain_unit(self, self.index_of(unit_id))

@@ -32,7 +32,7 @@ from scoring.plugin import Report
 from scoring.plugin import html_text as e  # noqa: N813
 from scoring.plugin import script_json
 from scoring.plugin import member_result_text, member_word
-from scoring.plugin import PANEL_WORDS
+from scoring.plugin import PANEL_WORDS, raters_text
 from scoring.plugin import (
     NA,
     Column,
@@ -417,8 +417,8 @@ def _unit_panel(report: Report, panel: dict[str, Any]) -> str:
     rows = []
     for ind_id, entries in panel.get("indicators", {}).items():
         for entry in entries:
-            given = sep.join(f"{name} {'—' if pts is None else f'{pts:g}'}" + (dropped if name in entry["dropped"] else "")
-                             for name, pts in entry["raters"].items())
+            given = raters_text(((name, pts, name in entry["dropped"]) for name, pts in entry["raters"].items()),
+                                sep, dropped)
             combined = "—" if entry["combined"] is None else f"{entry['combined']:g}"
             rows.append(f"<tr><td>{e(titles.get(ind_id, ind_id))}</td><td>{e(str(entry.get('period') or ''))}</td>"
                         f'<td>{e(given)}</td><td class="n">{e(combined)}</td></tr>')

@@ -2,8 +2,10 @@
 
 Names beside ids, — for items that do not apply, the reason a grade was capped
 or set, consequence amounts, member figures (blank where a member has none),
-grade counts, consequence totals, committee decisions and amendments (a column
-of the ranking and a table each, when the run had any) and rejected rows. Every cell from evidence or
+each rater's points beside the combined figure (评分组, when the rubric has a
+rater panel), grade counts, consequence totals, committee decisions and
+amendments (a column of the ranking and a table each, when the run had any)
+and rejected rows. Every cell from evidence or
 the rubric is escaped so it cannot end a row or carry raw HTML.
 """
 
@@ -20,6 +22,7 @@ from scoring.plugin import (
     consequence_totals,
     extra_text_columns,
     override_rows,
+    panel_summary_rows,
     ranking_columns,
     rejected_rows,
     show_value,
@@ -75,6 +78,8 @@ def write_markdown(report: Report, options: WriteOptions) -> str:
         *md_table(ranking_columns(report, merged=True), options.headers == "ids"),
     ]
     lines += _members(report)
+    if report.details.has_panels:  # each rater's points beside the combined figure (评分组)
+        lines += ["", f"## {lab['ex_sec_panel']}", "", *md_table(panel_summary_rows(report))]
     lines += ["", f"## {lab['grade_distribution']}", ""]
     lines += [f"- {md_text(name)}: {count}" for name, count in report.summary["grades"].items()]
     if report.summary["not_assessable"]:

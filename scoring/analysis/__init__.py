@@ -15,10 +15,28 @@ terminal table) and tables as dicts of equal-length columns, which
 
 from __future__ import annotations
 
-from .impact import Impact, compare_results
-from .margins import Margins, unit_margins
+from typing import TYPE_CHECKING, Any
+
+# Every report's tables need the statistics; `sensitivity` is imported here because the function
+# shares its module's name (imported lazily, the module would shadow the function).
 from .sensitivity import Sensitivity, sensitivity
 from .stats import Statistics, statistics
+
+if TYPE_CHECKING:
+    from .impact import Impact, compare_results
+    from .margins import Margins, unit_margins
+
+_LATER = {"Impact": ".impact", "compare_results": ".impact", "Margins": ".margins", "unit_margins": ".margins"}
+
+
+def __getattr__(name: str) -> Any:
+    """Impact and margins, imported on first use: a scoring job whose report imports the statistics
+    does not pay for them (PEP 562)."""
+    if name in _LATER:
+        import importlib
+
+        return getattr(importlib.import_module(_LATER[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["Impact", "Margins", "Sensitivity", "Statistics", "compare_results", "sensitivity", "statistics",
            "unit_margins"]

@@ -98,13 +98,19 @@ def _names(report: Report, units: list[str]) -> list[str]:
     return [names[index[u]] if u in index else "" for u in units]
 
 
+def _unit_columns(report: Report, rows: list[dict[str, Any]]) -> list[Column]:
+    """The id column of a decisions or amendments table, and the name column when units have names."""
+    units = [str(r["unit"]) for r in rows]
+    cols = [Column("id", report.labels["id"], "text", units)]
+    if report.has_names:
+        cols.append(Column("name", report.labels["name"], "text", _names(report, units)))
+    return cols
+
+
 def amendment_rows(report: Report) -> list[Column]:
     """One row per amendment: unit, name, field, period, old → new, reason, approved by, source row."""
     lab, rows = report.labels, report.amendments
-    units = [str(a["unit"]) for a in rows]
-    cols = [Column("id", lab["id"], "text", units)]
-    if report.has_names:
-        cols.append(Column("name", lab["name"], "text", _names(report, units)))
+    cols = _unit_columns(report, rows)
     cols += [
         Column("field", lab["field"], "text", [field_title(report, str(a["field"])) for a in rows]),
         Column("period", lab["period"], "text", [str(a.get("period") or "") for a in rows]),
@@ -120,10 +126,7 @@ def amendment_rows(report: Report) -> list[Column]:
 def override_rows(report: Report) -> list[Column]:
     """One row per committee decision: unit, name, target, decision, by the rules, now, reason, who, date."""
     lab, rows = report.labels, report.overrides
-    units = [str(o["unit"]) for o in rows]
-    cols = [Column("id", lab["id"], "text", units)]
-    if report.has_names:
-        cols.append(Column("name", lab["name"], "text", _names(report, units)))
+    cols = _unit_columns(report, rows)
     cols += [
         Column("target", lab["target"], "text", [target_title(report, str(o["target"])) for o in rows]),
         Column("action", lab["action"], "text", [action_text(report, o) for o in rows]),

@@ -1,5 +1,9 @@
 """The analysis subcommands: `scoring stats`, `scoring sensitivity`, `scoring impact`.
 
+Beside cli.py rather than in scoring/analysis: every `scoring` command builds
+their parsers, and importing the analysis package would import every analysis
+module with them (start-up time on every job).
+
 Each scores like `scoring run` (same rubric, evidence, --on-error and
 --previous), then prints a table (text), or writes JSON or CSV with -o.
 """
@@ -18,11 +22,9 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from ..errors import UsageError
-from ..cli_limits import evidence_limit_arg
-from ..outputs import Output, check_outputs, write_outputs
-from .impact import compare_results
-from .sensitivity import parse_spread, sensitivity
+from .errors import UsageError
+from .cli_limits import evidence_limit_arg
+from .outputs import Output, check_outputs, write_outputs
 
 Columns = dict[str, np.ndarray]
 
@@ -78,7 +80,7 @@ def _emit(args: argparse.Namespace, text: Callable[[], str], data: Callable[[], 
 def _score(engine: Any, args: argparse.Namespace, rubric_source: str, err: TextIO) -> Any:
     """The result `scoring run` would give for the same flags: amendments, decisions and earlier years
     included (a flag the parser accepts is never silently ignored)."""
-    from ..cli import _evidence_path, _sample_history
+    from .cli import _evidence_path, _sample_history
 
     rubric = engine.load_rubric(rubric_source)
     evidence = _evidence_path(rubric, args.evidence, args.sample)
@@ -90,7 +92,7 @@ def _score(engine: Any, args: argparse.Namespace, rubric_source: str, err: TextI
 
 def _load(engine: Any, rubric: Any, evidence: str, args: argparse.Namespace) -> Any:
     """The evidence, read as `scoring run` reads it (--on-error, --sheet, --encoding, --max-evidence-mb)."""
-    from ..cli_limits import evidence_limit
+    from .cli_limits import evidence_limit
 
     return engine.load_evidence(rubric, evidence, on_error=args.on_error, sheet=args.sheet, encoding=args.encoding,
                                 amendments=getattr(args, "amend", None), max_bytes=evidence_limit(args))
@@ -104,6 +106,8 @@ def cmd_stats(engine: Any, args: argparse.Namespace, err: TextIO) -> int:
 
 
 def cmd_sensitivity(engine: Any, args: argparse.Namespace, err: TextIO) -> int:
+    from .analysis.sensitivity import parse_spread, sensitivity  # here: every command builds this parser
+
     spread = parse_spread(args.spread)
     result = _score(engine, args, args.rubric, err)  # scored with --previous/--history: the draws read them from it
     start = time.perf_counter()
@@ -115,13 +119,14 @@ def cmd_sensitivity(engine: Any, args: argparse.Namespace, err: TextIO) -> int:
 
 
 def cmd_impact(engine: Any, args: argparse.Namespace, err: TextIO) -> int:
-    from ..cli import _evidence_path
+    from .cli import _evidence_path
+    from .analysis.impact import compare_results
 
     old = engine.load_rubric(args.old)
     new = engine.load_rubric(args.new)
     evidence = _evidence_path(old if args.evidence is None and new.sample is None else new, args.evidence, False)
     _check(args, [old, new], evidence)
-    from ..cli import _sample_history
+    from .cli import _sample_history
 
     _sample_history(new if args.evidence is None and new.sample is not None else old, args, err)
     looking_back = {"previous": args.previous, "history": args.history}

@@ -1,0 +1,122 @@
+"""Benchmark: the fixed cost of a `scoring` process (start-up, imports, rubric, exit), no evidence to speak of.
+
+    .venv/bin/python benchmarks/bench_startup.py               # 10 runs of each command, fastest and median
+    .venv/bin/python benchmarks/bench_startup.py --runs 20
+    .venv/bin/python benchmarks/bench_startup.py --stages      # also where the time goes, in process
+
+Every `scoring run` pays this before it reads a row and after it writes the last one; at 100,000 rows it
+was about half of the job, which is why a job's rows/s grew with its size (issue 11: rows/s within
+±30% from 100k to 10M rows). Commands timed, each as a whole process:
+
+- `scoring --version`: interpreter, imports, plugin registration, exit;
+- `scoring run enterprise-safety-target <100 rows> -o out.csv --quiet`: all of the above, the bundled
+  rubric loaded and compiled, 100 rows (25 enterprises x 4 quarters) read, scored and written.
+
+Each prints wall time (waits for a shared CPU included) and CPU time (user + system, from `os.wait4`:
+steadier on a loaded machine). The package is byte-compiled first, as installed (see bench_job.py).
+
+`--stages` times in one process: `import scoring.cli`, `Engine()` (plugins), the parser, `load_rubric`.
+The machine is shared: read the fastest figure, and say the load (`uptime`) with any figure you quote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUBRIC = "enterprise-safety-target"
+
+STAGES = """
+import time
+t0 = time.perf_counter()
+import scoring.cli
+t1 = time.perf_counter()
+from scoring.engine import Engine
+engine = Engine()
+t2 = time.perf_counter()
+scoring.cli.build_parser(engine.registry.writers)
+t3 = time.perf_counter()
+engine.load_rubric({rubric!r})
+t4 = time.perf_counter()
+print(f"{{t1 - t0:.3f}} {{t2 - t1:.3f}} {{t3 - t2:.3f}} {{t4 - t3:.3f}}")
+"""
+
+
+def hundred_rows(folder: Path) -> Path:
+    """The first 100 rows of the rubric's bundled sample's enterprise file, as the benchmark job's file looks."""
+    from bench_job import build_file  # the same generator and tiling as the job benchmark
+
+    big = build_file(100, 1, folder / "enterprise-100-seed1.csv")
+    lines = big.read_text(encoding="utf-8").splitlines(keepends=True)
+    small = folder / "enterprise-100.csv"
+    small.write_text("".join(lines[:101]), encoding="utf-8")
+    return small
+
+
+def timed(cmd: list[str], runs: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU (user + system) seconds of each of `runs` runs of `cmd`."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        walls.append(time.perf_counter() - t0)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+        if status != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed ({status}): {err.decode()[-400:]}")
+    return walls, cpus
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--runs", type=int, default=10, help="runs of each command (10)")
+    parser.add_argument("--stages", action="store_true", help="also time the start-up stages in process")
+    parser.add_argument("--source-only", action="store_true",
+                        help="remove the package's compiled files first (see bench_job.py --source-only)")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_job import compile_package
+
+    compile_package(not args.source_only)  # as installed, unless asked
+    print(f"scoring byte-compiled first, as installed: {'no (--source-only)' if args.source_only else 'yes'}")
+    scoring = str(Path(sys.executable).with_name("scoring"))
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        folder = Path(tmp)
+        src = hundred_rows(folder)
+        jobs = {
+            "scoring --version": [scoring, "--version"],
+            "scoring run, 100 rows -> csv": [scoring, "run", RUBRIC, str(src), "-o", str(folder / "out.csv"),
+                                              "--quiet"],
+        }
+        print(f"{'command':<32}{'wall: fastest':>14}{'median':>9}{'CPU: fastest':>14}{'median':>9}"
+              f"   ({args.runs} runs each)")
+        for name, cmd in jobs.items():
+            walls, cpus = timed(cmd, args.runs)
+            print(f"{name:<32}{min(walls):13.3f}s{statistics.median(walls):8.3f}s"
+                  f"{min(cpus):13.3f}s{statistics.median(cpus):8.3f}s")
+    if args.stages:
+        rows = []
+        for _ in range(args.runs):
+            out = subprocess.run([sys.executable, "-c", STAGES.format(rubric=RUBRIC)], capture_output=True,
+                                 text=True, check=True).stdout.split()
+            rows.append([float(x) for x in out])
+        names = ("import scoring.cli", "Engine() (plugins)", "argument parser", "load_rubric")
+        print(f"{'stage (in process)':<32}{'fastest':>9}{'median':>9}")
+        for k, name in enumerate(names):
+            column = [r[k] for r in rows]
+            print(f"{name:<32}{min(column):8.3f}s{statistics.median(column):8.3f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
