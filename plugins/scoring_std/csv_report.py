@@ -59,7 +59,7 @@ def csv_body(columns: list[Column]) -> str | None:
     if len(columns) < 2:
         return None
     import pyarrow as pa
-    import pyarrow.compute as pc
+    from scoring import arrow_compute as pc
 
     parts = []
     for j, c in enumerate(columns):
@@ -81,7 +81,7 @@ def _cells(column: Column, sep: str) -> Any:
     """Column `column`'s cells, each followed by `sep`, as an Arrow large_string array (text cells
     escaped as `csv_texts` does); None when a cell holds a comma, a quote or a line break."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+    from scoring import arrow_compute as pc
 
     coded = column.coded()
     if coded is not None:  # figures: never escaped (a negative amount stays a number)
