@@ -289,7 +289,8 @@ def report_columns(draw: st.DrawFn) -> list[Column]:
 @settings(max_examples=300, deadline=None)
 @given(report_columns(), st.booleans())
 def test_the_csv_writer_writes_what_the_csv_module_writes(columns: list[Column], bom: bool) -> None:
-    from plugins.scoring_std.csv_report import csv_body, csv_table
+    from plugins.scoring_std.csv_report import csv_table
+    from scoring.report.csv_rows import csv_body
     from scoring.writers import WriteOptions
 
     want = _csv_module_table(columns)
