@@ -61,8 +61,12 @@ class _Sum:
 # CPU's cache, where whole-column temporaries (8 MB each at a million units) would
 # go to memory and back for every one of the sum's seven operations.
 CHUNK = 32768
-# Indicators of a dimension computed, and held, at once while their points are summed.
-BATCH = 8
+# Indicators of a dimension computed, and held, at once while their points are summed. Four,
+# not eight: a batch's columns are freed together, and the C allocator gives so large a
+# block back to the system, to be page-faulted in again for the next batch (measured at a
+# million units and 60 indicators: 36,000 page faults a run with 8, 14,000 with 4, and
+# about 0.05 s less CPU; fewer than 4 re-reads the sums more often for no fewer faults).
+BATCH = 4
 # Indicators of a dimension that are not applicable somewhere, up to which the applicable
 # points are summed once per pattern of them (see `_Applicable`); past it, per unit.
 PATTERN_BITS = 62
@@ -195,9 +199,25 @@ class _Applicable:
         return totals[index], errors[index]
 
     def value(self) -> np.ndarray:
-        total, error = self.direct if self.direct is not None else self._per_unit()
-        out: np.ndarray = np.add(total, error, out=total)
-        return out
+        if self.direct is not None:
+            total, error = self.direct
+            out: np.ndarray = np.add(total, error, out=total)
+            return out
+        if self.bits == 0:  # every item applies to every unit: one figure for all
+            t, e = self._sums(np.zeros(1, dtype=np.int64))
+            return np.full(self.n, t[0] + e[0])
+        # Each pattern's total + error, then one look-up per unit: the same additions as per unit.
+        if self.bits <= TABLE_BITS:  # looked up by the pattern itself, in a table of every pattern
+            present = np.flatnonzero(np.bincount(self.code, minlength=1 << self.bits))
+            totals, errors = self._sums(present)
+            table = np.zeros(1 << self.bits)
+            table[present] = totals + errors
+            looked_up: np.ndarray = table[self.code]
+            return looked_up
+        present, index = self._patterns()
+        totals, errors = self._sums(present)
+        by_unit: np.ndarray = (totals + errors)[index]
+        return by_unit
 
 
 def aggregate(rubric: Rubric, items: Sequence[IndicatorColumns], n_units: int) -> Totals:

@@ -15,6 +15,7 @@ from .aggregate import Totals
 from .layout import Layout
 from .expr import Expression
 from .plan import Rubric
+from .ranking import rank_units
 from .review import ended_reviews
 from .rounding import round_half_up
 
@@ -79,53 +80,6 @@ def veto_flags(rubric: Rubric, layout: Layout) -> np.ndarray:
     return flags
 
 
-def rank_units(
-    score: np.ndarray, keys: list[np.ndarray], vetoed: np.ndarray | None, groups: np.ndarray | None, dense: bool
-) -> np.ndarray:
-    """Competition ("min": 1,2,2,4) or dense (1,2,2,3) ranks; NaN scores get NaN.
-
-    Higher is better on every key; vetoed units (when given) rank after all
-    others. Ties are units equal on the score and every tie-break key.
-    """
-    n = score.shape[0]
-    ranked = ~np.isnan(score)
-    sort_keys: list[np.ndarray] = [-np.nan_to_num(k, nan=-np.inf) for k in reversed(keys)]
-    sort_keys.append(-np.nan_to_num(score, nan=-np.inf))
-    if vetoed is not None:
-        sort_keys.append(vetoed.astype(np.int8))
-    sort_keys.append((~ranked).astype(np.int8))
-    # Without groups there is one: no key for it (a constant key would only cost a pass of the sort).
-    group_codes = None if groups is None else np.unique(groups, return_inverse=True)[1].reshape(-1)
-    if group_codes is not None:
-        sort_keys.append(group_codes)
-    order = np.lexsort(sort_keys)
-    # A run starts where any key changes from the unit before, in sorted order; a key at a time,
-    # so no (keys x units) block is built.
-    new_run = np.ones(n, dtype=bool)
-    new_group = np.ones(n, dtype=bool)
-    if n > 1:
-        new_run[1:] = False
-        for key in sort_keys:
-            ks = key[order]
-            changed = ks[1:] != ks[:-1]
-            new_run[1:] |= changed
-            if key is group_codes:
-                new_group[1:] = changed
-        if group_codes is None:
-            new_group[1:] = False
-    position = np.arange(n)
-    group_start = np.maximum.accumulate(np.where(new_group, position, 0)) if n else position
-    if dense:
-        runs = np.cumsum(new_run)
-        rank_sorted = runs - runs[group_start] + 1
-    else:
-        run_start = np.maximum.accumulate(np.where(new_run, position, 0)) if n else position
-        rank_sorted = run_start - group_start + 1
-    rank = np.empty(n, dtype=np.float64)
-    rank[order] = rank_sorted
-    return np.where(ranked, rank, np.nan)
-
-
 def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
     model = rubric.model
     n = layout.n_units
@@ -169,8 +123,10 @@ def decide(rubric: Rubric, layout: Layout, totals: Totals) -> Decisions:
     put_last = vetoed if model.rank.vetoed == "last" else None
     groups = layout.final(model.rank.within) if model.rank.within else None
     keys = list(tie_keys.values())
-    rank = rank_units(score, keys, put_last, groups, model.rank.ties == "dense")
-    overall = rank if groups is None else rank_units(score, keys, put_last, None, model.rank.ties == "dense")
+    dense = model.rank.ties == "dense"
+    # The score and tie keys are rounded to `precision`: ranked by counting (scoring.ranking).
+    rank = rank_units(score, keys, put_last, groups, dense, places=precision)
+    overall = rank if groups is None else rank_units(score, keys, put_last, None, dense, places=precision)
 
     return Decisions(
         vetoes=vetoes, vetoed=vetoed, score=np.where(totals.assessable, score, np.nan), grade=grade,

@@ -142,7 +142,7 @@ def _type_texts(
     if spec.numeric:
         values, (bad, why) = cells.numbers(texts, spec.type)
         out.reject(bad, name, texts[bad].tolist(), [f"{w} (field type {spec.type})" for w in why])
-        _check_numeric(name, spec, values, np.flatnonzero(~empty), out, lambda i: str(texts[i]))
+        _check_numeric(name, spec, values, ~empty, out, lambda i: str(texts[i]))
         return values, empty
     if spec.type == "bool":
         truth, (bad, why) = cells.bools(texts)
@@ -158,16 +158,23 @@ def _type_texts(
 def _check_numeric(
     name: str, spec: FieldSpec, values: np.ndarray, present: np.ndarray, out: _Collector, shown: Callable[[int], str]
 ) -> None:
-    """Counts are whole and not negative; rates lie in [0, 1]."""
-    present = present[~np.isnan(values[present])]  # unparseable cells were rejected already
-    vals = values[present]
+    """Counts are whole and not negative; rates lie in [0, 1]. `present` marks the cells to check.
+
+    Checked over the whole column with masks, not on the present cells picked out (a gather of
+    every value, most of the cost at a million rows)."""
+    if spec.type not in ("count", "rate"):
+        return
     with np.errstate(invalid="ignore"):
         if spec.type == "count":
-            bad = present[(vals < 0) | (vals != np.floor(vals))]
-            out.reject(bad, name, [shown(i) for i in bad.tolist()], "a count must be a whole number of 0 or more")
-        if spec.type == "rate":
-            bad = present[(vals < 0) | (vals > 1)]
-            out.reject(bad, name, [shown(i) for i in bad.tolist()], "a rate must lie between 0 and 1 (or 0% and 100%)")
+            broken = (values < 0) | (values != np.floor(values))
+            why = "a count must be a whole number of 0 or more"
+        else:
+            broken = (values < 0) | (values > 1)
+            why = "a rate must lie between 0 and 1 (or 0% and 100%)"
+    # NaN (a blank cell, or one refused already as unparseable) is not checked, though it is != its floor.
+    bad = np.flatnonzero(broken)
+    bad = bad[present[bad] & ~np.isnan(values[bad])]
+    out.reject(bad, name, [shown(i) for i in bad.tolist()], why)
 
 
 def _number_text(values: np.ndarray) -> Callable[[int], str]:
@@ -414,8 +421,11 @@ def type_arrays(
     digest: str | None = None,
     optional: frozenset[str] = frozenset(),
     checks: RowChecks | None = None,
-    known_keys: Mapping[str, tuple[np.ndarray, Sequence[str]]] | None = None,
+    known_keys: Mapping[str, tuple[np.ndarray, Sequence[str] | np.ndarray]] | None = None,
     stripped_text: bool = False,
+    chosen_enums: bool = False,
+    owned: bool = False,
+    blank_text: Mapping[str, np.ndarray] | None = None,
 ) -> Evidence:
     """Evidence from whole columns already in memory (numpy arrays or lists).
 
@@ -427,10 +437,16 @@ def type_arrays(
 
     For callers that have read the columns themselves (the fast CSV path):
     `known_keys` gives the "ids" and "periods" columns' codes in first-seen
-    order with their distinct values (`scoring.keys.key_codes`), and
-    `stripped_text` says text columns are object arrays of already stripped str.
+    order with their distinct values (`scoring.keys.key_codes`),
+    `stripped_text` says text columns are object arrays of already stripped str,
+    and `chosen_enums` that enum columns already hold the declared value each
+    cell names (`cells.choices` ran on their distinct texts; it would give the
+    same values again). `owned` says `ids` and `periods` are numpy text made
+    for this call, kept as they are rather than copied. `blank_text` gives text
+    and enum columns' empty cells (`column == ""`) where the caller knows them
+    (from a dictionary's codes: a comparison of a million str objects saved).
     """
-    id_arr = np.asarray(ids).astype(str)
+    id_arr = np.asarray(ids).astype(str, copy=not owned)
     n = id_arr.shape[0]
     out = _Collector(None, id_arr)
     absent = [f for f, spec in rubric.fields.items()
@@ -440,6 +456,8 @@ def type_arrays(
     typed: dict[str, np.ndarray] = {}
     missing: dict[str, np.ndarray] = {}
     parent_arr = None if parents is None else np.asarray(parents).astype(str)
+    member = None if parent_arr is None else parent_arr != ""
+    known_blank = blank_text or {}
     for name, spec in rubric.fields.items():
         if name in columns:
             raw = np.asarray(columns[name])
@@ -458,14 +476,15 @@ def type_arrays(
                 # never into the caller's array. Otherwise a float64 column is
                 # used as given, which saves a copy of every such column.
                 values = values.copy()
-            infinite = np.flatnonzero(np.isinf(values))
+            inf = np.isinf(values)
+            infinite = np.flatnonzero(inf)
             out.reject(infinite, name, [cell_text(float(values[i])) for i in infinite.tolist()], "not a finite number")
-            _check_numeric(name, spec, values, np.flatnonzero(~empty & ~np.isinf(values)), out, _number_text(values))
+            _check_numeric(name, spec, values, ~(empty | inf), out, _number_text(values))
         elif spec.type == "bool":
             if raw.dtype.kind == "b":
                 empty, values = np.zeros(n, dtype=bool), raw.copy()
             elif raw.dtype.kind in "fiu":
-                numbers = raw.astype(np.float64)
+                numbers = raw.astype(np.float64, copy=False)  # read only
                 empty = np.isnan(numbers)
                 not_01 = np.flatnonzero(~empty & (numbers != 0) & (numbers != 1))
                 out.reject(not_01, name, [cell_text(float(numbers[i])) for i in not_01.tolist()],
@@ -477,14 +496,14 @@ def type_arrays(
                 values, (bad, why) = cells.bools(texts)
                 out.reject(bad, name, texts[bad].tolist(), why)
         else:
-            texts = raw if stripped_text and raw.dtype == object else cells.texts_of(raw.tolist())
-            empty = np.asarray(texts == "", dtype=bool)
+            given = stripped_text and raw.dtype == object
+            texts = raw if given else cells.texts_of(raw.tolist())
+            empty = known_blank[name] if given and name in known_blank else np.asarray(texts == "", dtype=bool)
             values = texts
-            if spec.type == "enum":
+            if spec.type == "enum" and not (chosen_enums and given):
                 values, (bad, why) = cells.choices(texts, spec.values or [])
                 out.reject(bad, name, texts[bad].tolist(), why)
-        missing[name] = _apply_missing(name, spec, values, empty, out,
-                                       None if parent_arr is None else parent_arr != "", name in member_fields,
+        missing[name] = _apply_missing(name, spec, values, empty, out, member, name in member_fields,
                                        name in optional)
         typed[name] = values
     out.reject(np.flatnonzero(id_arr == ""), rubric.rubric.id_column, None, "no unit id")
@@ -500,7 +519,7 @@ def type_arrays(
         digest = hasher.hexdigest()
     return _finish(
         rubric, out, id_arr,
-        None if periods is None else np.asarray(periods).astype(str),
+        None if periods is None else np.asarray(periods).astype(str, copy=not owned),
         parent_arr,
         typed, missing, lambda f, i: cell_text(typed[f][i].item() if hasattr(typed[f][i], "item") else typed[f][i]),
         source=source, sha256=digest, warnings=[], on_error=on_error, member_fields=member_fields,
@@ -550,7 +569,7 @@ def _finish(
     notes: list[str] | None = None,
     optional: frozenset[str] = frozenset(),
     checks: RowChecks | None = None,
-    known_keys: Mapping[str, tuple[np.ndarray, Sequence[str]]] | None = None,
+    known_keys: Mapping[str, tuple[np.ndarray, Sequence[str] | np.ndarray]] | None = None,
     raters: np.ndarray | None = None,
     stages: np.ndarray | None = None,
 ) -> Evidence:

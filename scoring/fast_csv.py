@@ -3,8 +3,9 @@
 Most evidence files are plain: UTF-8, no quotes, the rubric's field names as
 the header, numbers written as plain decimals, yes/no cells as 是/否 or
 true/false, every row valid. For such a file the cell-by-cell reader is all
-overhead, so this module reads it with pyarrow's multi-threaded CSV parser,
-checks every column at once with Arrow's compute functions, and hands typed
+overhead, so this module reads it with pyarrow's multi-threaded CSV parser
+(numbers as float64, every other column as dictionary text), checks each
+distinct text once with the careful path's own functions, and hands typed
 numpy columns to the same checks `Engine.evidence_from_arrays` runs (counts
 whole, rates in [0, 1], bounds, duplicates, members, missing policies).
 
@@ -19,34 +20,42 @@ agree on drawn evidence.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from . import cells
 from .errors import EvidenceError
 from .evidence_limits import MAX_CELL_CHARS, MAX_KEY_CHARS, MAX_NUMBER_CHARS
 from .evidence import Evidence, sha256_of, type_arrays
+from .periods import normalise
 from .plan import Rubric
 
 # Yes/no words every version of the careful path reads the same way (lowercased).
 PLAIN_TRUE = ("是", "true", "1", "yes", "y", "t")
 PLAIN_FALSE = ("否", "false", "0", "no", "n", "f")
+_PLAIN_WORDS = frozenset(PLAIN_TRUE + PLAIN_FALSE)
 BOM = b"\xef\xbb\xbf"
-# Every byte that can be part of a number Arrow reads as 0, every other byte as a comma: a run of
-# MAX_NUMBER_CHARS + 1 zeros is where a number cell too long for the careful path could be.
-_NUMBER_RUNS = bytes(48 if chr(b) in "0123456789.eE+-" else 44 for b in range(256))
+# Every byte that can be part of a number Arrow reads: a run of MAX_NUMBER_CHARS + 1 of them is
+# where a number cell too long for the careful path could be.
+_NUMBER_BYTES = b"0123456789.eE+-"
+_NUMBER_RUNS = bytes(48 if b in _NUMBER_BYTES else 44 for b in range(256))  # number bytes as 0, others as ,
+_IS_NUMBER = np.zeros(256, dtype=bool)
+_IS_NUMBER[list(_NUMBER_BYTES)] = True
+_STEP = 16
 
 _THREADS_FROM_BYTES = 8 << 20  # below 8 MiB one thread reads the file as fast
 
-def _modules() -> tuple[Any, Any, Any] | None:
+def _modules() -> tuple[Any, Any] | None:
     try:
         import pyarrow as pa
-        from . import arrow_compute as pc  # pyarrow.compute's calls, without its import (start-up)
         import pyarrow.csv as pacsv
     except ImportError:  # the careful path needs nothing beyond the standard library
         return None
-    return pa, pc, pacsv
+    return pa, pacsv
 
 
 # numpy views of Arrow arrays, read from their buffers: `to_numpy` and
@@ -67,30 +76,93 @@ def _valid(array: Any) -> np.ndarray:
     return valid
 
 
-def _chunked_floats(chunked: Any) -> tuple[np.ndarray, np.ndarray]:
-    """A float64 column read in chunks as one numpy array (NaN where null) and its null mask, copied
-    once from the chunks (combining them first would copy the column twice)."""
-    chunks = list(chunked.chunks)
+def _chunked_floats(chunked: Any) -> np.ndarray | None:
+    """A float64 column read in chunks as one numpy array, NaN where blank (null), copied once from
+    the chunks (combining them first would copy the column twice); None if a cell that is not blank
+    reads as NaN (text such as "nan", which the careful path refuses)."""
+    chunks = [c for c in chunked.chunks if len(c)]
     if not chunks:
-        return np.zeros(0), np.zeros(0, dtype=bool)
+        return np.zeros(0)
     values = np.concatenate([np.frombuffer(c.buffers()[1], dtype=np.float64, count=c.offset + len(c))[c.offset:]
                              for c in chunks])
-    empty = ~np.concatenate([_valid(c) for c in chunks])
-    values[empty] = np.nan
-    return values, empty
+    nan = np.isnan(values)
+    if chunked.null_count:
+        empty = ~np.concatenate([_valid(c) for c in chunks])
+        if (nan & ~empty).any():
+            return None
+        values[empty] = np.nan
+    elif nan.any():
+        return None
+    return values
 
 
-def _flags(array: Any) -> np.ndarray:
-    """A boolean Arrow array as numpy, False where null."""
-    flags: np.ndarray = _bits(array.buffers()[1], array.offset, len(array)) & _valid(array)
-    return flags
+def _dictionary(chunked: Any) -> tuple[np.ndarray, list[str]]:
+    """A text column read as dictionary codes: each cell's code (int32) and the distinct texts, a
+    blank cell (null) coded as one more text, "". The chunks' dictionaries are unified first, so
+    one text has one code throughout; the codes are copied once from the chunks."""
+    unified = chunked.unify_dictionaries()
+    chunks = [c for c in unified.chunks if len(c)]
+    listed: list[str] = chunks[0].dictionary.to_pylist() if chunks else []
+    parts = [np.frombuffer(c.indices.buffers()[1], dtype=np.int32, count=c.indices.offset + len(c))[c.indices.offset:]
+             for c in chunks]
+    codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+    if unified.null_count:
+        codes[~np.concatenate([_valid(c.indices) for c in chunks])] = len(listed)
+        listed.append("")
+    return codes, listed
 
 
-def _strings(pa: Any, words: Any) -> Any:
-    encoded = [w.encode("utf-8") for w in words]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
-    np.cumsum([len(e) for e in encoded], out=offsets[1:])
-    return pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))])
+def _objects(listed: list[str]) -> np.ndarray:
+    words = np.empty(len(listed), dtype=object)
+    words[:] = listed
+    return words
+
+
+def has_number_run(data: bytes, longer_than: int) -> bool:
+    """Whether `data` has more than `longer_than` number bytes (`_NUMBER_BYTES`) in a row.
+
+    Looked for at every 16th byte first, not at every byte: a run of L bytes covers at least
+    L // 16 consecutive multiples of 16, and the three 16-byte blocks between the first four of
+    them are wholly inside it. Only if some such blocks are all number bytes (a run of 49 or
+    more; rare in real evidence) is every byte looked at, the plain way.
+    """
+    def plainly() -> bool:
+        return b"0" * (longer_than + 1) in data.translate(_NUMBER_RUNS)
+
+    k = (longer_than + 1) // _STEP  # consecutive sampled bytes inside any long enough run
+    if k < 4:
+        return plainly()
+    sampled = _IS_NUMBER[np.frombuffer(data, dtype=np.uint8)[::_STEP]]
+    m = sampled.size - k + 1
+    if m <= 0:
+        return plainly()
+    first = sampled[:m].copy()  # sampled bytes j .. j+k-1 all number bytes
+    for j in range(1, k):
+        first &= sampled[j:m + j]
+    starts = np.flatnonzero(first)
+    if starts.size == 0:
+        return False
+    blocks = np.frombuffer(data, dtype=np.uint8)[:len(data) // _STEP * _STEP].reshape(-1, _STEP)
+    whole = np.ones(starts.size, dtype=bool)
+    for j in range(3):  # the blocks between the first four sampled bytes: inside the run, if there is one
+        whole &= _IS_NUMBER[blocks[starts + j]].all(axis=1)
+    return bool(whole.any()) and plainly()
+
+
+def _digest_meanwhile(data: bytes) -> Callable[[], str]:
+    """The file's sha256, worked out on a thread of its own while the reader and the checks run
+    (hashlib lets go of the GIL over a large buffer); the returned function waits for it."""
+    found: list[str] = []
+    # Not a daemon: should the fast path decline and the job end at once, the hash (a tenth of a
+    # second at a million rows) is finished rather than cut off while the interpreter shuts down.
+    thread = threading.Thread(target=lambda: found.append(sha256_of(data)), name="scoring-evidence-sha256")
+    thread.start()
+
+    def digest() -> str:
+        thread.join()
+        return found[0] if found else sha256_of(data)
+
+    return digest
 
 
 def _header(data: bytes) -> list[str] | None:
@@ -110,7 +182,7 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     modules = _modules()
     if modules is None:
         return None
-    pa, pc, pacsv = modules
+    pa, pacsv = modules
     body = data[len(BOM):] if data.startswith(BOM) else data
     if b'"' in body or b"\x00" in body:
         return None  # quoting rules differ between readers; let the careful one decide
@@ -128,9 +200,14 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     # strips them, and refuses `1,234`, `55%`, `1_000` and the like, which fails the read and sends
     # the file to the careful path. Their text is not kept, so the careful path's MAX_NUMBER_CHARS
     # is checked on the bytes: a run of that many number characters anywhere, and the file is its.
-    if b"0" * (MAX_NUMBER_CHARS + 1) in body.translate(_NUMBER_RUNS):
+    if has_number_run(body, MAX_NUMBER_CHARS):
         return None
     numeric = {f for f, spec in model.fields.items() if spec.numeric}
+    # Every other column is read as dictionary text: each distinct text is stored once, and the
+    # checks below (blanks around a cell, NFKC keys, lengths, yes/no words, choices) look at the
+    # distinct texts only, with the careful path's own Python functions, not at every cell.
+    text = pa.dictionary(pa.int32(), pa.string())
+    digest = _digest_meanwhile(data)
     try:
         table = pacsv.read_csv(
             pa.py_buffer(body),
@@ -144,7 +221,7 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
             # blank cells: by default Arrow also reads "NA", "null", "N/A", "nan" ... as null, which
             # would blank a name "NA" and read a figure "N/A" as an empty cell, not a refused one.
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.float64() if n in numeric else pa.string() for n in names},
+                column_types={n: pa.float64() if n in numeric else text for n in names},
                 strings_can_be_null=True, null_values=[""]),
         )
     except (pa.ArrowInvalid, pa.ArrowException):  # a ragged row, invalid UTF-8, ...
@@ -152,100 +229,90 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     n = table.num_rows
     if n == 0:
         return None
-
-    def column(name: str) -> Any:
-        # Combined afresh each time, not kept: kept, the text of every column would stay in memory at once.
-        return table.column(name).combine_chunks()
-
-    # Cells the careful path would strip are its business. Number, yes/no and
-    # choice cells are matched exactly below, so only text columns need a look;
-    # a row blank but for its commas has a blank id, which the checks refuse.
     keys = [c for c in (info.id_column, info.period_column, info.parent_column) if c in names]
-    text_like = keys + [f for f, spec in model.fields.items() if spec.type == "text" and f in names]
-    for name in text_like:
-        if pc.any(pc.match_substring_regex(column(name), r"^\s|\s$")).as_py():
-            return None
-
-    def longest(name: str) -> int:
-        return int(pc.max(pc.utf8_length(column(name))).as_py() or 0)
-
-    # The careful path's limits (it refuses such cells) and its reading of keys
-    # (NFKC: a full-width `Ｅ001` is `E001`): a file that meets either is its business.
-    for name in keys:
-        col = column(name)
-        if longest(name) > MAX_KEY_CHARS or not pc.all(pc.equal(col, pc.utf8_normalize(col, form="NFKC"))).as_py():
-            return None
+    if numeric.intersection(keys):
+        return None  # a key column declared as a numeric field too: the careful path says what it makes of it
+    coded: dict[str, tuple[np.ndarray, list[str]]] = {}
     for name in names:
-        if name not in numeric and longest(name) > MAX_CELL_CHARS:
+        if name in numeric:
+            continue
+        codes, listed = _dictionary(table.column(name))
+        # Cells the careful path would strip (Python's str.strip: any Unicode blank) are its
+        # business; so are cells over its limits. A blank cell is null here, "" in `listed`.
+        if [t.strip() for t in listed] != listed or max(map(len, listed), default=0) > MAX_CELL_CHARS:
             return None
-
-    def encoded(name: str) -> tuple[np.ndarray, list[str]]:
-        """Each cell's code and the distinct texts in first-seen order (Arrow's dictionary encoding)."""
-        found = pc.dictionary_encode(column(name))
-        listed = ["" if v is None else v for v in found.dictionary.to_pylist()]
-        indices = found.indices
-        codes = np.frombuffer(indices.buffers()[1], dtype=np.int32, count=indices.offset + n)[indices.offset:]
-        blank = ~_valid(indices)
-        if blank.any():  # null (a blank cell) -> "", one more distinct text
-            codes = np.where(blank, len(listed), codes)
-            listed.append("")
-        return codes.astype(np.int64), listed
+        coded[name] = codes, listed
+    if "" in coded[info.id_column][1]:
+        return None  # a row without an id (a row blank but for its commas too): the checks refuse it
+    # The careful path's reading of keys (NFKC: a full-width `Ｅ001` is `E001`) and its limit on them:
+    # a file that meets either is its business.
+    for name in keys:
+        listed = coded[name][1]
+        if max(map(len, listed)) > MAX_KEY_CHARS or any(
+                normalise(t) != t for t in listed if not t.isascii()):
+            return None
 
     def texts(name: str) -> np.ndarray:
-        # Through a dictionary: each distinct text becomes a Python string once.
         # An object array whose cells share the dictionary's strings: a million
         # cells of a choice field hold a handful of string objects, not a million.
-        codes, listed = encoded(name)
-        words = np.empty(len(listed), dtype=object)
-        words[:] = listed
-        picked: np.ndarray = words[codes]
+        codes, listed = coded[name]
+        picked: np.ndarray = _objects(listed)[codes]
         return picked
 
-    def key_texts(name: str) -> tuple[np.ndarray, tuple[np.ndarray, list[str]]]:
+    def key_texts(name: str) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
         # Fixed-width text as the checks and the layout sort it, and its codes for them to reuse.
-        codes, listed = encoded(name)
-        words = np.array(listed) if listed else np.zeros(0, dtype=str)
-        return words[codes], (codes, listed)
+        codes, listed = coded[name]
+        words = np.array(listed)
+        return words[codes], (codes, words)
 
     columns: dict[str, np.ndarray] = {}
+    blank: dict[str, np.ndarray] = {}  # text and choice columns' empty cells, found on the distinct texts
     for name, spec in model.fields.items():
         if name not in names:
             continue
         if spec.numeric:
             # Read as numbers above. Text Arrow reads as NaN ("nan") is not a blank
             # cell, so a NaN anywhere but a blank cell sends the file to the careful path.
-            values, empty = _chunked_floats(table.column(name))
-            if not np.array_equal(np.isnan(values), empty):
+            values = _chunked_floats(table.column(name))
+            if values is None:
                 return None
             columns[name] = values
             continue
-        col = column(name)
-        empty = ~_valid(col)
+        codes, listed = coded[name]
+        words = _objects(listed)
         if spec.type == "bool":
-            lowered = pc.utf8_lower(col)
-            yes = _flags(pc.is_in(lowered, value_set=_strings(pa, PLAIN_TRUE)))
-            no = _flags(pc.is_in(lowered, value_set=_strings(pa, PLAIN_FALSE)))
-            if not (empty | yes | no).all():
+            if not all(t.lower() in _PLAIN_WORDS or not t for t in listed):
+                return None
+            truth, (refused, _) = cells.bools(words)  # the careful path's reading of each word
+            if refused.size:
                 return None
             # 1.0 / 0.0, NaN where blank: the missing policy decides, as for any empty cell.
-            flags = np.where(yes, 1.0, 0.0)
-            flags[empty] = np.nan
-            columns[name] = flags
-        else:
-            if spec.type == "enum" and not (
-                    empty | _flags(pc.is_in(col, value_set=_strings(pa, spec.values or [])))).all():
+            flags = np.where(truth, 1.0, 0.0)
+            flags[words == ""] = np.nan
+            columns[name] = flags[codes]
+        elif spec.type == "enum":
+            if not set(listed) <= {"", *(spec.values or [])}:
                 return None
-            columns[name] = texts(name)
-    ids = key_texts(info.id_column)
-    hints: dict[str, tuple[np.ndarray, list[str]]] = {"ids": ids[1]}
+            chosen, (refused, _) = cells.choices(words, spec.values or [])  # the declared value each names
+            if refused.size:
+                return None
+            columns[name] = chosen[codes]
+            blank[name] = (chosen == "")[codes]
+        else:
+            columns[name] = words[codes]
+            blank[name] = (words == "")[codes]
+    ids, id_codes = key_texts(info.id_column)
+    hints = {"ids": id_codes}
     periods = None
     if info.period_column in names:
         periods, hints["periods"] = key_texts(info.period_column)
     parents = texts(info.parent_column) if info.parent_column in names else None
+    del table, coded  # the numpy columns are copies: Arrow's can go before the checks make more
     try:
-        return type_arrays(model, ids[0], columns, periods=periods, parents=parents,
+        return type_arrays(model, ids, columns, periods=periods, parents=parents,
                            source=str(path), on_error="fail", member_fields=rubric.member_fields,
-                           optional=rubric.optional_fields, digest=sha256_of(data), checks=checks,
-                           known_keys=hints, stripped_text=True)
+                           optional=rubric.optional_fields, digest=digest(), checks=checks,
+                           known_keys=hints, stripped_text=True, chosen_enums=True, owned=True,
+                           blank_text=blank)
     except EvidenceError:
         return None  # some row is refused: the careful path names it by its row in the file

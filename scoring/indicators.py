@@ -172,9 +172,9 @@ def clip_into(out: np.ndarray, raw: np.ndarray, most: float, not_applicable: np.
     np.clip(raw, 0.0, most, out=out)
     finite = np.isfinite(raw)
     if not finite.all():
-        np.copyto(out, 0.0, where=~finite)
+        np.putmask(out, ~finite, 0.0)  # copyto(where=) with a faster loop
     if not_applicable.any():
-        np.copyto(out, 0.0, where=not_applicable)
+        np.putmask(out, not_applicable, 0.0)
     return out
 
 

@@ -41,20 +41,21 @@ class KeyCodes:
         return KeyCodes(source, self.distinct[present], renumber[codes])
 
 
-def key_codes(values: np.ndarray, first: tuple[np.ndarray, Sequence[str]] | None = None) -> KeyCodes:
+def key_codes(values: np.ndarray, first: tuple[np.ndarray, Sequence[str] | np.ndarray] | None = None) -> KeyCodes:
     """The codes of a text column (`values`, numpy text); `first` gives them in first-seen order when known.
 
     `first` is (codes, distinct values in first-seen order), as a dictionary
-    encoding gives them; without it a dict finds them, one hash per row.
+    encoding gives them (the values as a list, or as numpy text of `values`' dtype,
+    used as it is); without it a dict finds them, one hash per row.
     """
     n = int(values.shape[0])
     if first is None:
         seen: dict[str, int] = {}
         found = np.fromiter((seen.setdefault(v, len(seen)) for v in values.tolist()), dtype=np.int64, count=n)
-        listed: Sequence[str] = list(seen)
+        listed: Sequence[str] | np.ndarray = list(seen)
     else:
         found, listed = np.asarray(first[0], dtype=np.int64), first[1]
-    unsorted = np.array(listed, dtype=values.dtype) if len(listed) else np.zeros(0, dtype=values.dtype)
+    unsorted = np.asarray(listed, dtype=values.dtype) if len(listed) else np.zeros(0, dtype=values.dtype)
     order = np.argsort(unsorted, kind="stable")
     rank = np.empty(order.shape[0], dtype=np.int64)
     rank[order] = np.arange(order.shape[0])

@@ -192,8 +192,11 @@ def previous_columns(previous: Previous | None, unit_ids: np.ndarray) -> tuple[d
     ranks = column("rank", float, np.nan, np.float64)
     grades = column("grade", str, "", str)
     vetoed = column("vetoes", bool, False, bool)
-    pos = np.clip(np.searchsorted(ids, unit_ids), 0, max(ids.size - 1, 0))
-    found = (ids[pos] == unit_ids) if ids.size else np.zeros(n, dtype=bool)
+    if ids.size:
+        pos = np.clip(np.searchsorted(ids, unit_ids), 0, ids.size - 1)
+        found = ids[pos] == unit_ids
+    else:  # no previous result (the usual run): no search of every unit id in an empty list
+        pos, found = np.zeros(0, dtype=np.intp), np.zeros(n, dtype=bool)
 
     def take(arr: np.ndarray, empty: Any) -> np.ndarray:
         if not ids.size:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 import scoring
 from scoring.evidence import Evidence, type_table
-from scoring.fast_csv import plain_csv_evidence
+from scoring.fast_csv import _chunked_floats, _dictionary, has_number_run, plain_csv_evidence
 from scoring.testing import from_rubric, rubrics
 from scoring_std.loaders import read_csv
 from tests.enterprise_plain import plain_text
@@ -121,6 +122,19 @@ def test_fast_path_agrees_or_declines_on_any_evidence(
     (",3,", ",3.000000000000000000000000000000000000000000000000000000000000000000,",
      "a number longer than MAX_NUMBER_CHARS"),
     ("E001,", "Ｅ001,", "a full-width id (read as E001 by the careful path)"),
+    # Blanks Python's str.strip removes (and the careful path with it), not only ASCII ones.
+    ("城关民营加油站", "\u3000城关民营加油站", "a name after an ideographic space"),
+    ("城关民营加油站", "城关民营加油站\xa0", "a name before a no-break space"),
+    (",民营加油站,", ",民营加油站\x1f,", "an industry before a unit separator"),
+    ("E001,", "E001\x0b,", "an id before a vertical tab"),
+    (",无,", ",四级,", "a choice that is not one of the declared values"),
+    (",无,", ",Ｎ,", "a choice the careful path refuses after NFKC"),
+    (",是,", ",Yes ,", "a yes/no word with a blank after it"),
+    ("城关民营加油站", "城" * 32_768, "a cell longer than MAX_CELL_CHARS"),
+    ("E001,", "E" + "0" * 100 + ",", "an id longer than MAX_KEY_CHARS"),
+    (",2026Q1,", ",２０２６Q1,", "a full-width period (NFKC)"),
+    (",10000\n", ",1" + "0" * 64 + "\n", "a 65-digit number"),
+    (",3,", ",inf,", "a number Arrow reads as infinity"),
 ])
 def test_fast_path_declines_what_needs_care(old: str, new: str, why: str, tmp_path: Path) -> None:
     text = SAMPLE.decode("utf-8")
@@ -174,3 +188,95 @@ def test_a_rubric_with_a_panel_keeps_the_fast_path_for_a_file_without_raters(
     assert RUBRIC.sample is not None
     panel = ENGINE.load_evidence(RUBRIC, Path(RUBRIC.sample))
     assert answers == [True, False] and panel.raters is not None and panel.stages is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.tuples(st.booleans(), st.integers(1, 140)), max_size=12),
+       limit=st.sampled_from([3, 20, 47, 48, 63, 64, 65, 80, 100]))
+def test_number_runs_are_found_as_the_plain_search_finds_them(parts: list[tuple[bool, int]], limit: int) -> None:
+    # Runs of number bytes (digits and .eE+-) and of other bytes, of any length at any offset.
+    data = b"".join((b"0123456789.eE+-"[k % 15:k % 15 + 1] if number else b",x\n\xe4"[k % 4:k % 4 + 1])
+                    for number, size in parts for k in range(size))
+    plain = b"0" * (limit + 1) in data.translate(bytes(48 if b in b"0123456789.eE+-" else 44 for b in range(256)))
+    assert has_number_run(data, limit) == plain
+
+
+# Cells as people type them: blanks of every kind around words, full-width letters and
+# digits, declared choices and others, yes/no words in several cases. No commas, quotes or
+# line breaks: those change the file's shape, which other tests cover.
+_CELL = st.text(st.sampled_from(list("E0１Ｅ是否Yy无三级二一 \u3000\xa0\t\x0b\x1fé\u0301ﬁ")), max_size=6)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fast_path_agrees_or_declines_on_any_text_cell(data: st.DataObject,
+                                                      tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each distinct text is checked once now, not each cell: whatever is written into a key,
+    text, choice or yes/no cell, the fast path reads the file as the careful path does, or leaves
+    it to it."""
+    lines = SAMPLE.decode("utf-8").splitlines()
+    header = lines[0].split(",")
+    targets = ["id", "period", "name", "industry", "key_enterprise", "standardization", "hazard_found_on"]
+    for _ in range(data.draw(st.integers(1, 4))):
+        row = data.draw(st.integers(1, len(lines) - 1))
+        column = header.index(data.draw(st.sampled_from(targets)))
+        cells = lines[row].split(",")
+        cells[column] = data.draw(_CELL)
+        lines[row] = ",".join(cells)
+    raw = ("\n".join(lines) + "\n").encode("utf-8")
+    path = tmp_path_factory.mktemp("cells") / "evidence.csv"
+    fast = plain_csv_evidence(RUBRIC, path, raw, checks=ENGINE._row_checks(RUBRIC))  # as the engine calls it
+    try:
+        slow = careful(RUBRIC, path, raw)
+    except scoring.EvidenceError:
+        assert fast is None
+        return
+    if fast is not None:
+        assert_same(fast, slow)
+
+
+_CHUNKS = st.lists(st.lists(st.none() | st.sampled_from(["是", "否", "E001", "三级", "a b", "Ｅ"]), max_size=6), max_size=5)
+
+
+@settings(max_examples=100, deadline=None)
+@given(chunks=_CHUNKS, cut=st.integers(0, 3))
+def test_dictionary_columns_decode_to_their_cells_across_chunks(chunks: list[list[str | None]], cut: int) -> None:
+    # Arrow's reader gives each block of the file its own dictionary; some arrays are slices.
+    import pyarrow as pa
+
+    arrays = [pa.array(c, type=pa.string()).dictionary_encode() for c in chunks]
+    arrays = [a.slice(min(cut, len(a))) if k % 2 else a for k, a in enumerate(arrays)]
+    cells = [v for a in arrays for v in a.to_pylist()]
+    codes, listed = _dictionary(pa.chunked_array(arrays, type=pa.dictionary(pa.int32(), pa.string())))
+    assert [listed[c] for c in codes.tolist()] == [v or "" for v in cells]
+    assert len(set(listed)) == len(listed)  # one code per distinct text
+
+
+@settings(max_examples=100, deadline=None)
+@given(chunks=st.lists(st.lists(st.none() | st.floats(allow_nan=True), max_size=6), max_size=5), cut=st.integers(0, 3))
+def test_number_columns_decode_to_their_cells_across_chunks(chunks: list[list[float | None]], cut: int) -> None:
+    import pyarrow as pa
+
+    arrays = [pa.array(c, type=pa.float64()) for c in chunks]
+    arrays = [a.slice(min(cut, len(a))) if k % 2 else a for k, a in enumerate(arrays)]
+    cells = [v for a in arrays for v in a.to_pylist()]
+    values = _chunked_floats(pa.chunked_array(arrays, type=pa.float64()))
+    if any(v is not None and v != v for v in cells):
+        assert values is None  # a NaN that is not a blank cell: the careful path's business
+        return
+    assert values is not None
+    assert np.array_equal(values, np.array([np.nan if v is None else v for v in cells], dtype=float), equal_nan=True)
+
+
+def test_fast_path_reads_a_file_of_many_blocks_as_the_careful_path(tmp_path: Path) -> None:
+    """Arrow reads a file by blocks of 1 MiB, each with its own dictionaries: codes unified across
+    them, blanks in any block, read the same as the careful path reads them."""
+    lines = SAMPLE.decode("utf-8").splitlines()
+    copies = [re.sub(r"(^|,)E0", rf"\g<1>E{k:03d}-", line) for k in range(30) for line in lines[1:]]  # ids and parents
+    raw = ("\n".join([lines[0], *copies]) + "\n").encode("utf-8")
+    assert len(raw) > 1 << 20
+    path = tmp_path / "evidence.csv"
+    path.write_bytes(raw)
+    fast = plain_csv_evidence(RUBRIC, path, raw, checks=ENGINE._row_checks(RUBRIC))
+    assert fast is not None and fast.rows_read == len(copies)
+    assert_same(fast, careful(RUBRIC, path, raw))

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import scoring_std.methods as scoring_std_methods
+from scoring.methods import MethodInput
 from tests.conftest import rubric_text, single_indicator
 
 FIELDS = """
@@ -114,3 +119,25 @@ def test_every_method_has_a_summary_and_description(engine):
     for name, method in engine.registry.methods.items():
         assert method.summary, name
         assert method.describe is not None, name
+
+
+band_lists = st.lists(st.tuples(st.floats(-5, 5, allow_nan=False), st.floats(0, 1)), min_size=1, max_size=12,
+                      unique_by=lambda b: b[0])
+band_values = st.lists(st.one_of(st.floats(-6, 6, allow_nan=False), st.just(float("nan")), st.sampled_from([-0.0, 0.0, 1.0])),
+                       max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(band_lists, band_values)
+def test_bands_by_comparison_and_by_search_agree_with_the_first_band_reached(bands, values):
+    params = scoring_std_methods.BandsParams(
+        field="x", bands=[{"min": m, "share": s} for m, s in sorted(bands, reverse=True)])
+    x = np.array(values, dtype=np.float64)
+    inp = MethodInput(points=7.0, n=x.shape[0], columns={"x": x}, expressions={})
+    compared = scoring_std_methods._bands(params, inp).points
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(scoring_std_methods, "_COMPARED_BANDS", 0)
+        searched = scoring_std_methods._bands(params, inp).points
+    # The definition: the share of the first (highest) band whose min the value reaches, else 0.
+    expected = [next((b.share * 7.0 for b in params.bands if v >= b.min), 0.0) for v in values]
+    assert list(compared) == list(searched) == expected
