@@ -20,7 +20,8 @@ from typing import Any
 _WITH_OPTIONS = {"match_substring_regex": "MatchSubstringOptions", "utf8_normalize": "Utf8NormalizeOptions",
                  "is_in": "SetLookupOptions"}
 # Called with Arrow's default options (those pyarrow.compute's wrappers pass when given none).
-_PLAIN = ("any", "all", "max", "equal", "utf8_length", "utf8_lower", "dictionary_encode")
+_PLAIN = ("any", "all", "max", "equal", "utf8_length", "utf8_lower", "dictionary_encode",
+          "take", "binary_join_element_wise")  # the last two: the CSV writer's (plugins/scoring_std/csv_report.py)
 
 
 def _by_name(name: str) -> Callable[..., Any] | None:

@@ -272,7 +272,9 @@ def _pay(rubric: Rubric, c: int, payout: CompiledPayout, inp: PayoutInput,
 
 def total_in_fen(amounts: np.ndarray) -> int:
     """The exact sum of a column of amounts, in fen (a Python int: no overflow, no float drift)."""
-    return exact_sum(to_minor_units(amounts, MONEY_PLACES))
+    figures = np.asarray(amounts, dtype=np.float64)
+    # Most units are paid nothing: only the others are turned into fen (a zero adds none).
+    return exact_sum(to_minor_units(figures[figures != 0], MONEY_PLACES))
 
 
 def _check_totals(rubric: Rubric, amounts: np.ndarray, status: np.ndarray) -> None:

@@ -258,4 +258,5 @@ def overridden(rule: Result, decisions: list[CommitteeDecision],
                previous: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]) -> Result:
     """The result with the committee's decisions applied and recorded."""
     decided, cons, overrides = apply_decisions(rule, decisions, previous)
-    return replace(rule, decisions=decided, consequences=cons, overrides=overrides, _index={}, _decided={}, _amended={})
+    return replace(rule, decisions=decided, consequences=cons, overrides=overrides, _index={}, _decided={}, _amended={},
+                   _cache={})  # statistics and margins of the rules' decisions are not these

@@ -29,7 +29,8 @@ What is here, by hook:
   (an option that does not apply).
 - `scoring_register_writers`: `Writer`, `Result`; for reports for people
   `Report`, `WriteOptions`, the shared tables (`ranking_columns`, `Column`, ...),
-  `labels_for` and the escaping per format (`csv_text`, `csv_texts` for a whole column, `md_text`, `html_text`).
+  `labels_for` and the escaping per format (`csv_text`, `csv_texts` for a whole column, `md_text`, `html_text`);
+  `csv_body`, a ranking's CSV rows put together in Arrow.
 - `scoring_register_rubrics`: paths; nothing to import.
 - lifecycle hooks: `Rubric`, `Result`.
 - errors to raise: `EvidenceError` (a loader's broken file), `RubricError` (a
@@ -46,6 +47,7 @@ from .limits import json_nesting_problem, loads_json_bounded
 from .hookspecs import hookimpl
 from .report import Report, Table, labels_for
 from .report.escape import csv_text, csv_texts, html_text, md_text, script_json
+from .report.csv_rows import csv_body
 from .report.labels import member_word
 from .report.tables import (
     NA,
@@ -104,7 +106,7 @@ from .writers import Writer
 
 __all__ = [
     "NA", "Column", "Report", "Table", "WriteOptions", "about_rows", "consequence_rows",
-    "consequence_totals", "csv_text", "csv_texts", "deduction_rows", "fmt_cell", "html_text", "labels_for",
+    "consequence_totals", "csv_body", "csv_text", "csv_texts", "deduction_rows", "fmt_cell", "html_text", "labels_for",
     "md_text", "member_word", "member_result_text", "member_rows", "ranking_columns", "rejected_rows", "script_json",
     "show_value", "veto_rows",
     # amendments and committee decisions (scoring.report.workflow)

@@ -508,10 +508,15 @@ class Result:
 
     # --- analysis (scoring.analysis) ----------------------------------------
     def statistics(self, by: str | None = None) -> Statistics:
-        """Indicator, dimension, veto and grade statistics, overall or by field `by`."""
+        """Indicator, dimension, veto and grade statistics, overall or by field `by` (computed once:
+        the summary and the report's tables both show them)."""
         from .analysis.stats import statistics
 
-        return statistics(self, by)
+        key = "statistics" if by is None else f"statistics by {by}"
+        if key not in self._cache:
+            self._cache[key] = statistics(self, by)
+        found: Statistics = self._cache[key]
+        return found
 
     def sensitivity(self, *, draws: int = 1000, spread: float = 0.1, seed: int = 0,
                     level: Literal["dimension", "indicator"] = "dimension",

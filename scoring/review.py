@@ -39,6 +39,8 @@ def ended_reviews(model: RubricModel, vetoes: np.ndarray, assessable: np.ndarray
 
 def statuses(result: Result, rows: np.ndarray) -> np.ndarray:
     """Each unit's status among `rows`: scored, not_assessable or review_ended."""
-    out = np.where(result.totals.assessable[rows], SCORED, NOT_ASSESSABLE).astype(object)
+    assessable = result.totals.assessable[rows]
+    out = np.full(assessable.shape[0], SCORED, dtype=object)
+    out[~assessable] = NOT_ASSESSABLE
     out[result.decisions.ended[rows]] = REVIEW_ENDED
     return out

@@ -435,13 +435,10 @@ def arrow_array(values: np.ndarray, mask: np.ndarray | None = None) -> Any:
         return pa.Array.from_buffers(pa.float64(), n, [validity, pa.py_buffer(values.astype(np.float64))])
     if kind in "iu":
         return pa.Array.from_buffers(pa.int64(), n, [validity, pa.py_buffer(values.astype(np.int64))])
-    encoded = [str(v).encode("utf-8") for v in values.tolist()]
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=n), out=offsets[1:])
-    small = int(offsets[-1]) < 2**31  # Arrow's plain string type has 32-bit offsets
-    kind_type = pa.string() if small else pa.large_string()
-    return pa.Array.from_buffers(kind_type, n, [validity, pa.py_buffer(offsets.astype(np.int32) if small else offsets),
-                                                pa.py_buffer(b"".join(encoded))])
+    from .arrow_text import string_array
+
+    listed = values.tolist()  # a text array's cells are str already
+    return string_array(listed if kind == "U" else list(map(str, listed)), validity=validity)
 
 
 def arrow_table(result: Result) -> Any:

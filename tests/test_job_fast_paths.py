@@ -22,7 +22,7 @@ import scoring
 from scoring.keys import codes_of, key_codes
 from scoring.layout import build_layout
 from scoring.report.escape import FORMULA_START, csv_text, csv_texts
-from scoring.report.tables import Column, fmt_cell, number_column
+from scoring.report.tables import _FROM_ARRAY, Column, fmt_cell, number_column
 from scoring.testing import from_rubric, rubrics
 from scoring.unit_table import _nested, margin_texts
 
@@ -243,3 +243,127 @@ def test_csv_rows_are_the_csv_module_rows(rows) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerows(rows)
     assert csv_rows(columns, writer) == buffer.getvalue()
+
+
+def _csv_module_table(columns: list[Column]) -> str:
+    """A ranking as the csv module writes it: the careful path the Arrow-assembled CSV stands for."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow([csv_text(c.header(False)) for c in columns])
+    w.writerows(zip(*[csv_texts(c.texts()) if c.kind == "text" else c.texts() for c in columns]))
+    return out.getvalue()
+
+
+CELL_TEXT = st.text(alphabet=st.sampled_from(list(FORMULA_START) + list('ab 1,"\n中—')), max_size=4)
+
+
+@st.composite
+def report_columns(draw: st.DrawFn) -> list[Column]:
+    n = draw(st.integers(0, 12))
+    cols = []
+    for j in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["text", "plain", "number", "rank"]))
+        if kind == "text":
+            # Mostly plain text (the Arrow path), sometimes a cell to quote or a figure (the csv module's).
+            cell = draw(st.sampled_from([st.text(alphabet="ab1中=-", max_size=3), CELL_TEXT,
+                                         st.one_of(st.none(), st.floats(-5, 5), st.text(alphabet="ab", max_size=2))]))
+            cols.append(Column(f"t{j}", f"T{j}", "text", draw(st.lists(cell, min_size=n, max_size=n))))
+        elif kind == "plain":  # a list column that is not text: fmt_cell, never escaped
+            values = draw(st.lists(st.one_of(st.none(), st.floats(-1e3, 1e3)), min_size=n, max_size=n))
+            cols.append(Column(f"p{j}", f"P{j}", "amount", values, 2))
+        elif kind == "number":
+            arr = np.array(draw(st.lists(st.one_of(st.sampled_from([0.0, -0.0, -1.5, 2.25, float("nan")]),
+                                                   st.floats(-1e6, 1e6)), min_size=n, max_size=n)), dtype=float)
+            na = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+            cols.append(number_column(f"n{j}", f"N{j}", "number", arr, draw(st.integers(0, 3)), na if na.any() else None))
+        else:
+            ranks = draw(st.lists(st.one_of(st.integers(1, 10**6).map(float), st.just(float("nan"))),
+                                  min_size=n, max_size=n))
+            cols.append(Column(f"r{j}", "名次", "int", _FROM_ARRAY, array=np.array(ranks, dtype=float)))
+    return cols
+
+
+@settings(max_examples=300, deadline=None)
+@given(report_columns(), st.booleans())
+def test_the_csv_writer_writes_what_the_csv_module_writes(columns: list[Column], bom: bool) -> None:
+    from plugins.scoring_std.csv_report import csv_table
+    from scoring.report.csv_rows import csv_body
+    from scoring.writers import WriteOptions
+
+    want = _csv_module_table(columns)
+    assert csv_table(columns, WriteOptions(bom=bom)) == ("\ufeff" if bom else "") + want
+    body = csv_body(columns)
+    if body is not None:  # the Arrow path, when it was taken
+        assert body == want[want.index("\n") + 1:]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab,\n\x00 é中—\U0001f600")), max_size=5), max_size=20),
+       st.sampled_from(["", ",", "\n"]))
+def test_utf8_buffers_are_each_text_encoded(texts: list[str], end: str) -> None:
+    from scoring.arrow_text import string_array, utf8_buffers
+
+    offsets, data = utf8_buffers(texts, end)
+    encoded = [(t + end).encode("utf-8") for t in texts]
+    assert data == b"".join(encoded)
+    assert offsets.tolist() == np.cumsum([0] + [len(e) for e in encoded]).tolist()
+    assert string_array(texts, end).to_pylist() == [t + end for t in texts]
+
+
+def _reasons_unit_by_unit(result: scoring.Result, idx: np.ndarray) -> list[str]:
+    """The reason phrases as they were made before, one unit at a time (the careful path)."""
+    from scoring.report.data import expression_titles, humanize
+    from scoring.report.labels import labels_for
+
+    model, info, d = result.rubric.model, result.rubric.model.rubric, result.decisions
+    labels, sep = labels_for(info.language), ("、" if info.language == "zh" else ", ")
+    out = []
+    for i in idx.tolist():
+        hits = d.vetoes[i].tolist()
+        failed = d.grade_failed_require[i]
+        if any(hits):
+            hit = [v for v, h in zip(model.veto, hits) if h]
+            key = "reason_direct" if all(v.effect == "grade" for v in hit) else "reason_veto"
+            out.append(labels[key].format(titles=sep.join(v.title for v in hit)))
+        elif failed.any():
+            band = model.grade[int(np.argmax(failed))]
+            out.append(labels["reason_require"].format(
+                grade=band.name, min=f"{band.min:g}",
+                require=humanize(band.require or "", expression_titles(result), info.language)))
+        else:
+            out.append("")
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), rubric=rubrics(ENGINE))
+def test_reasons_and_veto_titles_per_combination_are_those_per_unit(data, rubric) -> None:
+    from scoring.report.data import Report, reason_phrases
+    from scoring.report.tables import ranking_columns
+
+    rows = data.draw(from_rubric(rubric, units=(1, 12)))
+    try:
+        result = ENGINE.score(rubric, rows, on_error="skip")
+    except scoring.EvidenceError:
+        return
+    order = result.order()
+    assert reason_phrases(result, order) == _reasons_unit_by_unit(result, order)
+    report = Report.from_result(result)
+    vetoes = {c.id: c for c in ranking_columns(report)}.get("vetoes")
+    titles = [v.title for v in rubric.model.veto]
+    sep = "、" if rubric.model.rubric.language == "zh" else ", "
+    want = [sep.join(t for t, hit in zip(titles, result.decisions.vetoes[i].tolist()) if hit) for i in order.tolist()]
+    assert vetoes is None or vetoes.values == want
+
+
+@pytest.mark.parametrize("rubric_id", [b.id for b in ENGINE.bundled_rubrics()])
+def test_reasons_per_combination_on_the_bundled_samples(rubric_id: str) -> None:
+    from scoring.report.data import reason_phrases
+
+    rubric = ENGINE.load_rubric(rubric_id)
+    assert rubric.sample is not None
+    result = ENGINE.score(rubric, rubric.sample)
+    order = result.order()
+    assert reason_phrases(result, order) == _reasons_unit_by_unit(result, order)

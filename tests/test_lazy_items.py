@@ -163,3 +163,14 @@ def test_compensated_sum_by_chunks_is_the_sum(entries, n, chunk):
     finally:
         aggregate_mod.CHUNK = original
     assert same_bits(total + error, reference.value())
+
+
+def test_a_csv_report_scores_no_indicator_and_statistics_are_computed_once():
+    """The CSV ranking shows totals and dimensions only: writing it must not score every indicator
+    (the statistics, which read them, are for the summary and the workbook's sheets)."""
+    rubric, result = bundled_result()
+    ENGINE.render(result, "csv")
+    assert result.items.kept() == 0
+    first = result.statistics()
+    assert result.items.kept() == len(rubric.indicators)
+    assert result.statistics() is first and result.summary()["statistics"] == first.to_dict()

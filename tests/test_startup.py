@@ -148,6 +148,8 @@ def test_arrow_compute_calls_match_pyarrow_compute(left, right):
         lambda pc: pc.utf8_lower(a),
         lambda pc: pc.is_in(pc.utf8_lower(a), value_set=values),
         lambda pc: pc.all(pc.is_in(a, value_set=values)),
+        lambda pc: pc.take(a, pa.array(list(range(len(left)))[::-1], pa.int64())),
+        lambda pc: pc.binary_join_element_wise(a, b, b),
     ]
     for call in calls:
         assert call(light).equals(call(reference))

@@ -15,18 +15,22 @@ import re
 from typing import Any
 
 from scoring.plugin import Report
-from scoring.plugin import csv_text, csv_texts
+from scoring.plugin import csv_body, csv_text, csv_texts
 from scoring.plugin import Column, ranking_columns
 from scoring.plugin import WriteOptions
 
 
 def csv_table(columns: list[Column], options: WriteOptions) -> str:
-    """Columns as CSV text, each column formatted whole before the rows are joined."""
+    """Columns as CSV text, each column formatted whole before the rows are joined: in Arrow
+    (`csv_body`) unless a cell needs quoting, then by the csv module."""
     out = io.StringIO()
     if options.bom:
         out.write("\ufeff")
     w = csv.writer(out, lineterminator="\n")
     w.writerow([csv_text(c.header(options.headers == "ids")) for c in columns])
+    body = csv_body(columns)
+    if body is not None:
+        return out.getvalue() + body
     cells = []
     for c in columns:
         if c.kind == "text":

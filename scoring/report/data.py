@@ -173,7 +173,11 @@ def unit_texts(result: Result, name: str, idx: np.ndarray) -> list[str]:
     """Field `name` on units `idx` (their final period) as text, blank where missing."""
     values = result.layout.final(name)[idx]
     missing = result.layout.final_missing(name)[idx]
-    return ["" if miss else str(v) for v, miss in zip(values.tolist(), missing.tolist())]
+    # A text column's cells are str already: `str` only for other kinds (map, not a loop, for speed).
+    texts = _texts(values)
+    for k in np.flatnonzero(missing).tolist():
+        texts[k] = ""
+    return texts
 
 
 def reason_phrases(result: Result, idx: np.ndarray) -> list[str]:
@@ -183,34 +187,39 @@ def reason_phrases(result: Result, idx: np.ndarray) -> list[str]:
     info = model.rubric
     labels = labels_for(info.language)
     d = result.decisions
-    reasons = [""] * len(idx)
+    reasons = np.full(len(idx), "", dtype=object)
     vetoes = d.vetoes[idx]
     sep = "、" if info.language == "zh" else ", "
-    phrases: dict[tuple[bool, ...], str] = {}  # one phrase per combination of vetoes, not per unit
-    for k in np.flatnonzero(vetoes.any(axis=1)).tolist():
-        hits = tuple(vetoes[k].tolist())
-        if hits not in phrases:
+    vetoed = vetoes.any(axis=1)
+    if vetoed.any():
+        # One phrase per combination of vetoes, not per unit.
+        combos, which = np.unique(vetoes[vetoed], axis=0, return_inverse=True)
+        phrases = []
+        for hits in combos.tolist():
             titles = sep.join(v.title for v, hit in zip(model.veto, hits) if hit)
             # A veto that only names a grade is a direct determination (直接判定), not a 一票否决.
             direct = all(v.effect == "grade" for v, hit in zip(model.veto, hits) if hit)
-            phrases[hits] = labels["reason_direct" if direct else "reason_veto"].format(titles=titles)
-        reasons[k] = phrases[hits]
+            phrases.append(labels["reason_direct" if direct else "reason_veto"].format(titles=titles))
+        reasons[vetoed] = np.array(phrases, dtype=object)[which.reshape(-1)]
     failed = d.grade_failed_require[idx]
     field_titles = expression_titles(result)
-    capped = [labels["reason_require"].format(grade=band.name, min=f"{band.min:g}",
-                                              require=humanize(band.require or "", field_titles, info.language))
-              for band in model.grade]
+    capped = np.array([labels["reason_require"].format(grade=band.name, min=f"{band.min:g}",
+                                                       require=humanize(band.require or "", field_titles, info.language))
+                       for band in model.grade] + [""], dtype=object)
     best_failed = np.argmax(failed, axis=1) if failed.size else np.zeros(len(idx), dtype=int)
-    for k in np.flatnonzero(failed.any(axis=1) & ~vetoes.any(axis=1)).tolist():
-        reasons[k] = capped[int(best_failed[k])]
-    return reasons
+    only_failed = failed.any(axis=1) & ~vetoed if failed.size else np.zeros(len(idx), dtype=bool)
+    reasons[only_failed] = capped[best_failed[only_failed]]
+    listed: list[str] = reasons.tolist()
+    return listed
 
 
-def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, Any]:
+def report_block(result: Result, order: np.ndarray | None = None, *, extra: bool = True) -> dict[str, Any]:
     """The `report` key of the JSON result: titles, language and per-unit columns in reading order.
 
     `order` is `result.order()` when the caller has it already (sorting a
-    million ids takes a while).
+    million ids takes a while). `extra=False` leaves out the statistics tables
+    (`extra`), which read every indicator's points: a `Report` builds them when
+    a writer asks (`Report.extra`).
     """
     model = result.rubric.model
     info = model.rubric
@@ -257,7 +266,7 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
         "reasons": reasons,
         # Which indicators cost units the most points (scoring.analysis.stats), overall
         # and by the run's grouping field: a sheet of the workbook, a section of the HTML.
-        "extra": _statistics_tables(result, info.language),
+        **({"extra": _statistics_tables(result, info.language)} if extra else {}),
         # The titles of the fields corrected by --amend (the amendments themselves are the
         # result's top-level `amendments`), only when there are any.
         **({"amended_fields": {a.field: model.fields[a.field].title or a.field
@@ -266,6 +275,12 @@ def report_block(result: Result, order: np.ndarray | None = None) -> dict[str, A
         # The self-assessment's score and its gap to the review, in reading order (scoring.stages).
         **({"stages": _stage_columns(result, order)} if result.stages is not None else {}),
     }
+
+
+def _texts(values: np.ndarray) -> list[str]:
+    """Each value as `str` gives it (a text array's cells are str already)."""
+    listed = values.tolist()
+    return listed if values.dtype.kind == "U" else list(map(str, listed))
 
 
 def _stage_columns(result: Result, order: np.ndarray) -> dict[str, list[float | None]]:
@@ -298,7 +313,6 @@ class Report:
 
     meta: dict[str, Any]
     header: dict[str, Any]
-    summary: dict[str, Any]
     rejected: list[dict[str, Any]]
     ids: list[str]
     status: list[str]
@@ -311,6 +325,10 @@ class Report:
     granted: np.ndarray
     amounts: np.ndarray
     _details: Callable[[], Details] = field(repr=False)
+    # The summary and the extra tables hold the statistics, which read every indicator's
+    # points (scoring them, when the result has not kept them): built when first asked for.
+    _summary: Callable[[], dict[str, Any]] = field(repr=False)
+    _extra: Callable[[], list[dict[str, Any]]] = field(repr=False)
     # Corrections (--amend) and committee decisions (--decisions), as the JSON result's
     # top-level `amendments` and `overrides` hold them, in the order they were given.
     amendments: list[dict[str, Any]] = field(default_factory=list)
@@ -345,9 +363,15 @@ class Report:
     def detail_precision(self) -> int:
         return int(self.meta["detail_precision"])
 
-    @property
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        """The result's summary (units, grades, consequences, statistics), as the JSON result's `summary`."""
+        return self._summary()
+
+    @cached_property
     def extra(self) -> list[Table]:
-        return [Table(t["title"], t["headers"], t["rows"], list(t.get("percent", []))) for t in self.meta.get("extra", [])]
+        """The extra sections (statistics, ...), as the JSON result's `report.extra`."""
+        return [Table(t["title"], t["headers"], t["rows"], list(t.get("percent", []))) for t in self._extra()]
 
     @cached_property
     def details(self) -> Details:
@@ -384,9 +408,10 @@ class Report:
         order = result.order()
         d, t, cq = result.decisions, result.totals, result.consequences
         p, dp = model.rubric.precision, result.detail_precision
-        names = [g.name for g in model.grade]
+        names = np.array([g.name for g in model.grade] + [None], dtype=object)  # the last for no grade
         grade_index = d.grade[order]
-        grades = [names[g] if 0 <= g < len(names) else None for g in grade_index.tolist()]
+        grades = names[np.where((grade_index >= 0) & (grade_index < len(model.grade)), grade_index,
+                                len(model.grade))].tolist()
         paid = np.array([payout is not None for payout in result.rubric.payouts], dtype=bool)
         granted = (cq.status == GRANTED)[order] if model.consequence else np.zeros((len(order), 0), dtype=bool)
         amounts = np.where(granted & paid[None, :], cq.amounts[order].astype(float), np.nan) \
@@ -428,11 +453,10 @@ class Report:
             return Details(indicators, consequences, members, panel if has_panel(result.items) else None)
 
         return cls(
-            meta=report_block(result, order),
+            meta=report_block(result, order, extra=False),
             header=result.header(),
-            summary=result.summary(),
             rejected=[vars(r) for r in result.rejected],
-            ids=[str(u) for u in result.layout.unit_ids[order].tolist()],
+            ids=_texts(result.layout.unit_ids[order]),
             status=statuses(result, order).tolist(),
             score=round_half_up(d.score[order], p),
             rank=d.rank[order].astype(float),
@@ -444,6 +468,8 @@ class Report:
             granted=granted,
             amounts=amounts,
             _details=details,
+            _summary=result.summary,
+            _extra=lambda: _statistics_tables(result, model.rubric.language),
             amendments=[a.to_dict() for a in result.evidence.amendments],
             overrides=[o.to_dict() for o in result.overrides],
         )
@@ -486,6 +512,7 @@ class Report:
                     amounts[k, j] = float(c["amount"])
 
         inds = [x["id"] for x in meta["indicators"]]
+        summary = dict(doc["summary"])  # read now, so a result without one is refused as not a result
 
         def indicators() -> IndicatorCells:
             return ({i: np.array([float(u["indicators"][i]["points"]) for u in units], dtype=float) for i in inds},
@@ -509,7 +536,6 @@ class Report:
         return cls(
             meta=meta,
             header={k: doc[k] for k in ("rubric", "engine", "evidence", "warnings")},
-            summary=dict(doc["summary"]),
             rejected=[dict(r) for r in doc["rejected"]],
             ids=[str(u["id"]) for u in units],
             status=[str(u["status"]) for u in units],
@@ -523,6 +549,8 @@ class Report:
             amounts=amounts,
             _details=lambda: Details(indicators, consequences, members,
                                      (lambda k: units[k].get("panel")) if any("panel" in u for u in units) else None),
+            _summary=lambda: summary,
+            _extra=lambda: list(meta.get("extra", [])),
             amendments=[dict(a) for a in doc.get("amendments", [])],
             overrides=[dict(o) for o in doc.get("overrides", [])],
         )

@@ -28,6 +28,11 @@ NA: Any = _NotApplicable()
 Kind = Literal["text", "int", "number", "amount", "percent"]  # percent: a share (0.3333), shown 33.3%
 
 
+# `values` of a column built from an array (number_column): made from the array when first read,
+# since a CSV or a workbook formats the array whole and never needs a Python object per cell.
+_FROM_ARRAY: Any = object()
+
+
 @dataclass(frozen=True)
 class Column:
     id: str
@@ -36,49 +41,76 @@ class Column:
     values: list[Any]
     places: int = 0
     # Number columns built from arrays keep them, so writers can format the
-    # column in one call (`texts`) instead of cell by cell.
+    # column in one call (`texts`, `coded`) instead of cell by cell.
     array: np.ndarray | None = None
     na: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.values is _FROM_ARRAY:
+            if self.array is None:
+                raise ValueError(f"column {self.id!r}: values from an array, but no array")
+            object.__delattr__(self, "values")  # found by __getattr__ when first read
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for an attribute not set: `values` left to be made from the array.
+        if name != "values" or "array" not in self.__dict__:
+            raise AttributeError(name)
+        values = _numbers(self.array, self.na, whole=self.kind == "int")  # type: ignore[arg-type]
+        object.__setattr__(self, "values", values)
+        return values
 
     def header(self, ids: bool) -> str:
         return self.id if ids else self.title
 
     def texts(self, *, na: str = "—", thousands: bool = False) -> list[str]:
         """Every cell as text, as `fmt_cell` gives it."""
-        if self.array is None:
+        coded = self.coded(na=na, thousands=thousands)
+        if coded is None:
             if self.kind == "text":  # text cells are their own text: only other values need fmt_cell
                 if set(map(type, self.values)) <= {str}:
                     return list(self.values)
                 return [v if type(v) is str else fmt_cell(v, self, na=na, thousands=thousands) for v in self.values]
             return [fmt_cell(v, self, na=na, thousands=thousands) for v in self.values]
+        words, codes = coded
+        listed: list[str] = np.array(words, dtype=object)[codes].tolist()
+        return listed
+
+    def coded(self, *, na: str = "—", thousands: bool = False) -> tuple[list[str], np.ndarray] | None:
+        """A column built from an array as its distinct cell texts and, per cell, the index of its
+        text (`texts()` is `words[codes]`); None for a column held as a list of values.
+
+        Figures take few distinct values (points, amounts, ranks), so each text is
+        formatted once and a writer can gather the cells (the CSV writer does, in Arrow)."""
+        if self.array is None:
+            return None
         arr = self.array.astype(float)
         missing = np.isnan(arr)
         spec = "{:" + ("," if thousands and self.kind != "int" else "") + f".{0 if self.kind == 'int' else self.places}f}}"
         filled = np.where(missing, 0.0, arr)
-        if (np.signbit(filled) & (filled == 0)).any():
-            # -0.0 prints "-0" but sorts equal to 0.0, so distinct values cannot stand for it: cell by cell.
-            n = arr.shape[0]
-            out = (spec + "\n").format if n == 0 else ((spec + "\n") * n).format
-            texts = np.array(out(*filled.tolist()).split("\n")[:n], dtype=object)
+        negative_zero = np.signbit(filled) & (filled == 0)
+        filled += 0.0  # -0.0 becomes 0.0, so no distinct value stands for both (given its text below)
+        found = _by_table(filled, spec, 0 if self.kind == "int" else self.places)
+        if found is not None:
+            words, codes = found
         else:
-            # Figures take few distinct values (points, amounts, ranks): each is formatted once.
-            found = _by_table(filled, spec, 0 if self.kind == "int" else self.places)
-            if found is not None:
-                texts = found
-            else:
-                distinct, inverse = np.unique(filled, return_inverse=True)
-                words = np.array([spec.format(x) for x in distinct.tolist()] + [""], dtype=object)
-                texts = words[inverse.reshape(-1)]
-        texts[missing] = ""
-        if self.na is not None:
-            texts[np.asarray(self.na, dtype=bool)] = na
-        listed: list[str] = texts.tolist()
-        return listed
+            distinct, inverse = np.unique(filled, return_inverse=True)
+            words, codes = [spec.format(x) for x in distinct.tolist()], inverse.reshape(-1).astype(np.intp)
+        if negative_zero.any():  # -0.0 prints "-0", and is formatted as it is
+            codes[negative_zero] = len(words)
+            words.append(spec.format(-0.0))
+        if missing.any():
+            codes[missing] = len(words)
+            words.append("")
+        if self.na is not None and np.asarray(self.na, dtype=bool).any():
+            codes[np.asarray(self.na, dtype=bool)] = len(words)
+            words.append(na)
+        return words, codes
 
 
-def _by_table(figures: np.ndarray, spec: str, places: int) -> np.ndarray | None:
-    """`spec.format` of each figure, found without sorting when every figure is a whole number of
-    10**-places (as rounded figures are): that number indexes a table of texts. None otherwise."""
+def _by_table(figures: np.ndarray, spec: str, places: int) -> tuple[list[str], np.ndarray] | None:
+    """`spec.format` of each figure as distinct texts and an index per figure, found without
+    sorting when every figure is a whole number of 10**-places (as rounded figures are): that
+    number indexes a table of texts. None otherwise."""
     n = int(figures.shape[0])
     if n == 0:
         return None
@@ -90,23 +122,26 @@ def _by_table(figures: np.ndarray, spec: str, places: int) -> np.ndarray | None:
     low, high = int(whole.min()), int(whole.max())
     if high - low > 4 * n + 1024:
         return None
-    table = np.empty(high - low + 1, dtype=object)
     seen = np.zeros(high - low + 1, dtype=bool)
     seen[whole - low] = True
-    for k in np.flatnonzero(seen).tolist():
-        table[k] = spec.format(float(k + low) / scale)  # the very figure (checked above): its own text
-    picked: np.ndarray = table[whole - low]
-    return picked
+    present = np.flatnonzero(seen)
+    slot = np.zeros(high - low + 1, dtype=np.intp)
+    slot[present] = np.arange(present.size)
+    # Each the very figure (checked above): its own text.
+    words = [spec.format(float(k + low) / scale) for k in present.tolist()]
+    codes: np.ndarray = slot[whole - low]
+    return words, codes
 
 
 def number_column(id: str, title: str, kind: Kind, values: np.ndarray, places: int,
                   na: np.ndarray | None = None) -> Column:
     """A number column from an array: NaN is an empty cell, `na` marks — cells."""
-    return Column(id, title, kind, _numbers(values, na), places, array=values, na=na)
+    return Column(id, title, kind, _FROM_ARRAY, places, array=values, na=na)
 
 
-def _numbers(values: np.ndarray, na: np.ndarray | None = None) -> list[Any]:
-    out: list[Any] = [None if x != x else x for x in values.tolist()]
+def _numbers(values: np.ndarray, na: np.ndarray | None = None, *, whole: bool = False) -> list[Any]:
+    """The cells' values: None for NaN, `NA` where `na`, ints when `whole`, else floats."""
+    out: list[Any] = [None if x != x else (int(x) if whole else x) for x in values.tolist()]
     if na is not None:
         for k in np.flatnonzero(na).tolist():
             out[k] = NA
@@ -124,8 +159,7 @@ def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True
     lab, meta = report.labels, report.meta
     p, dp = report.precision, report.detail_precision
     cols = [
-        Column("rank", lab["rank"], "int", [None if x != x else int(x) for x in report.rank.tolist()],
-               array=report.rank),
+        Column("rank", lab["rank"], "int", _FROM_ARRAY, array=report.rank),
         Column("id", lab["id"], "text", report.ids),
     ]
     if report.has_names:
@@ -149,10 +183,13 @@ def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True
     if meta["vetoes"] and vetoes:
         sep = "、" if meta["language"] == "zh" else ", "
         titles = [v["title"] for v in meta["vetoes"]]
-        joined = [""] * report.n
-        for k in np.flatnonzero(report.vetoes.any(axis=1)).tolist():
-            joined[k] = sep.join(t for t, hit in zip(titles, report.vetoes[k].tolist()) if hit)
-        cols.append(Column("vetoes", lab["vetoes"], "text", joined))
+        joined = np.full(report.n, "", dtype=object)
+        vetoed = report.vetoes.any(axis=1)
+        if vetoed.any():  # one text per combination of vetoes, not per unit
+            combos, which = np.unique(report.vetoes[vetoed], axis=0, return_inverse=True)
+            texts = [sep.join(t for t, hit in zip(titles, hits) if hit) for hits in combos.tolist()]
+            joined[vetoed] = np.array(texts, dtype=object)[which.reshape(-1)]
+        cols.append(Column("vetoes", lab["vetoes"], "text", joined.tolist()))
     if merged and meta["consequences"]:
         sep = "；" if meta["language"] == "zh" else "; "
         listed = [""] * report.n
