@@ -194,7 +194,8 @@ def run_scoring(src: Path, dst: Path, fmt: str) -> dict[str, Any]:
 
 
 def profile(src: Path, fmt: str, top: int) -> None:
-    """cProfile one in-process job (load, score, render) and print the top functions to stderr."""
+    """cProfile one in-process job (load, score, render; streamed to a file where the CLI streams) and print
+    the top functions to stderr."""
     import scoring
 
     engine = scoring.Engine()
@@ -209,10 +210,16 @@ def profile(src: Path, fmt: str, top: int) -> None:
     result = engine.score(rubric, evidence)
     stages.append(("score + decide", time.perf_counter() - t0))
     t0 = time.perf_counter()
-    out = engine.render(result, fmt)
+    writer = engine.registry.writers[fmt]
+    if writer.stream is not None:  # as `scoring run -o` writes it: streamed into a file (not one huge str)
+        with open(src.with_name(f"profile-out.{fmt}"), "wb") as handle:
+            writer.stream(result, handle)
+            size = handle.tell()
+    else:
+        size = len(engine.render(result, fmt))
     stages.append((f"render {fmt}", time.perf_counter() - t0))
     profiler.disable()
-    print(f"stages ({src.name}, {len(out):,} bytes out): "
+    print(f"stages ({src.name}, {size:,} bytes out): "
           + ", ".join(f"{name} {secs:.2f} s" for name, secs in stages), file=sys.stderr)
     stream = io.StringIO()
     pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(top)

@@ -389,21 +389,48 @@ def consequence_reason(result: Result, i: int, j: int, w: Words = ENGLISH) -> st
     if status == COUNTED_ONCE:
         kept = model.consequence[other]
         return w("ex_cr_once", achievement=spec.achievement, id=kept.id)
-    parts = [w("ex_cr_holds", when=spec.when)]
+    return held_reasons(result, np.array([i], dtype=np.int64), j, w)[0]
+
+
+def held_reasons(result: Result, rows: np.ndarray, j: int, w: Words = ENGLISH) -> list[str]:
+    """`consequence_reason` for units `rows` whose condition for consequence `j` held (granted ones, say).
+
+    A column at a time, for the JSON result's granted consequences: each distinct
+    rank, quota and group is formatted once, and only a payout kind's own
+    explanation is asked unit by unit (it is given the unit, and may say anything of it).
+    """
+    model, cq = result.rubric.model, result.consequences
+    spec = model.consequence[j]
+    n = int(rows.shape[0])
+    sep = w("ex_cr_sep")
+    out = [w("ex_cr_holds", when=spec.when)] * n
     if spec.quota is not None:
-        parts.append(w("ex_cr_within", rank=_g(float(rank)), size=_quota(spec.quota.count, cq.quota_size[i, j]),
-                       group=group))
+        within = spec.quota.within
+        groups = [""] * n
+        if within:
+            column = result.layout.columns[within]
+            values = column[rows] if result.layout.single_period else column[result.layout.last[rows]]
+            said: dict[Any, str] = {}  # numpy scalars, not .tolist(): a float32 is shown as numpy shows it
+            groups = [said.get(v) or said.setdefault(v, w("ex_cr_group", field=within, value=v)) for v in values]
+        ranks = [_g(r) for r in result.decisions.overall_rank[rows].astype(np.float64).tolist()]
+        sizes = cq.quota_size[rows, j].tolist()
+        out = [head + sep + w("ex_cr_within", rank=r, size=_quota(spec.quota.count, s), group=g)
+               for head, r, s, g in zip(out, ranks, sizes, groups)]
     payout = result.rubric.payouts[j]
-    if payout is not None and status == GRANTED:
-        # The grade from the unit's own index: `result.grades` builds the whole column.
-        g = int(result.decisions.grade[i])
-        grade = None if g == NO_GRADE else result.rubric.model.grade[g].name
-        paid = PaidUnit(id=str(result.layout.unit_ids[i]), score=float(result.decisions.score[i]), grade=grade,
-                        rank=float(result.decisions.rank[i]), amount=float(cq.amounts[i, j]), budget=cq.budgets[j])
-        said = payout.kind.explain(payout.params, paid) if payout.kind.explain is not None else ""
-        if said:
-            parts.append(said)
-    return w("ex_cr_sep").join(parts)
+    if payout is not None and payout.kind.explain is not None:
+        explain, params, budget, said_of = payout.kind.explain, payout.params, cq.budgets[j], [""] * n
+        d, names = result.decisions, [g.name for g in model.grade]
+        granted = np.flatnonzero(cq.status[rows, j] == GRANTED)
+        picked = rows[granted]
+        for k, uid, score, g, rank, amount in zip(
+                granted.tolist(), result.layout.unit_ids[picked].tolist(), d.score[picked].astype(np.float64).tolist(),
+                d.grade[picked].tolist(), d.rank[picked].astype(np.float64).tolist(),
+                cq.amounts[picked, j].astype(np.float64).tolist()):
+            # The kind is given the unit itself, and may say anything of it: asked unit by unit.
+            said_of[k] = explain(params, PaidUnit(str(uid), score, None if g == NO_GRADE else names[g], rank, amount,
+                                                  budget))
+        out = [head + sep + more if more else head for head, more in zip(out, said_of)]  # only what says something
+    return out
 
 
 def _consequence_section(result: Result, i: int, w: Words = ENGLISH) -> Section:

@@ -46,7 +46,7 @@ def dumps_indented(value: Any, indent: int = 2, level: int = 0) -> str:
         if not value:
             return "[]"
         if all(type(v) is str for v in value):
-            items = [_encode_text(v) for v in value]
+            items = _encoded_texts(value)
         else:
             items = [dumps_indented(v, indent, level + 1) for v in value]
         inner = "\n" + " " * (indent * (level + 1))
@@ -60,3 +60,16 @@ def dumps_indented(value: Any, indent: int = 2, level: int = 0) -> str:
     # Anything else as the standard library writes it (or refuses it), indented to this depth.
     out = json.dumps(value, ensure_ascii=False, indent=indent, allow_nan=False)
     return out.replace("\n", "\n" + " " * (indent * level)) if level else out
+
+
+def _encoded_texts(values: list[str] | tuple[str, ...]) -> list[str]:
+    """Each string as JSON. A long list (a million units' group values or reasons) usually repeats a
+    few strings: then each distinct one is encoded once, the rest looked up, both in C loops."""
+    if len(values) < 1024:
+        return [_encode_text(v) for v in values]
+    distinct = dict.fromkeys(values)
+    if len(distinct) > len(values) // 2:
+        return [_encode_text(v) for v in values]
+    encoded = {v: _encode_text(v) for v in distinct}
+    return list(map(encoded.__getitem__, values))
+

@@ -6,21 +6,26 @@ a scalar rounding function:
 
 - every column (score, base, each dimension's and indicator's points) is
   rounded half-up once, with `round_half_up` over the whole array;
-- for JSON, each column becomes a list of JSON literals (`float.__repr__`, the
-  encoder's own string escaping), and each unit's text is one `%` formatting
-  of a template built from the rubric's shape (`json.dumps` of a skeleton with
-  slots), so the text is byte for byte what `json.dumps(doc, indent=2,
-  ensure_ascii=False)` gives for the same document;
+- for JSON, each column becomes a slot (scoring/json_slots.py): per unit a
+  code into the column's distinct JSON literals (`float.__repr__`, the
+  encoder's own string escaping), each formatted once; the constant text
+  between the slots comes from the rubric's shape (`json.dumps` of a skeleton
+  with markers), neighbouring slots are fused where few distinct pairs occur,
+  and each unit's text is one `%` formatting of what is left, so the text is
+  byte for byte what `json.dumps(doc, indent=2, ensure_ascii=False)` gives for
+  the same document;
+- vetoes and consequences, which vary in number from unit to unit, are coded
+  lists, each distinct list encoded once (scoring/json_lists.py); member rows,
+  panels and committee decisions are built per unit, only for units with any;
 - for Arrow, the rounded columns go straight into an Arrow table.
-
-Only vetoes, consequences and member rows, which vary in number from unit to
-unit, are built per unit, and only for units that have any.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -29,7 +34,8 @@ import numpy as np
 from .panels import has_panel
 from .consequences import GRANTED
 from .decide import NO_GRADE
-from .explain import consequence_reason
+from .json_lists import consequence_slot, distinct_rows, veto_slot
+from .json_slots import Slot, Units, object_array, coded, flag_slot, float_slot, number_slot
 from .json_text import dumps_indented
 from .overrides import quota_vacancies
 from .review import statuses
@@ -37,10 +43,11 @@ from .report.data import report_block
 from .rounding import round_half_up
 
 if TYPE_CHECKING:
-    from .analysis.margins import Margins
+    from .analysis.margins import Margins, QuotaMargins
     from .result import Result
 
-CHUNK = 16384  # units formatted at a time: bounds the memory the text of a chunk takes
+CHUNK = 32768  # units whose figures are coded at a time: bounds the memory of the codes
+PIECE = 4096  # units whose text is made at a time: bounds the memory the text takes
 SLOT = "\u0000slot\u0000"  # a string no rubric id or JSON literal contains
 VALUE_PLACES = 4  # an indicator's measured value (a rate, a count) is shown to 4 places
 
@@ -52,50 +59,6 @@ _encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ign
 
 # Literals are UTF-8 bytes: most of a unit's text is ASCII, and bytes take a
 # byte a character where a str holding one Chinese grade name takes two.
-def json_numbers(values: np.ndarray, places: int, *, missing: bytes = b"null") -> list[bytes]:
-    """Half-up rounded JSON numbers; NaN (and, for values, inf) become `missing`."""
-    rounded = round_half_up(values, places)
-    return _decimal_literals(rounded, places, missing) or json_floats(rounded, missing=missing)
-
-
-def _decimal_literals(rounded: np.ndarray, places: int, missing: bytes) -> list[bytes] | None:
-    """`json_floats(rounded)` found without sorting, for figures rounded to `places`: each is a whole
-    number of 10**-places, so that number indexes a table of literals. None when some figure is not
-    (the caller sorts instead): -0.0, huge figures, or a spread too wide for a table."""
-    n = int(rounded.shape[0])
-    if n == 0:
-        return []
-    finite = np.isfinite(rounded)
-    figures = np.where(finite, rounded, 0.0)
-    scale = 10.0 ** places
-    steps = np.rint(figures * scale)
-    if not (np.abs(steps) < 2.0**52).all() or not (steps / scale == figures).all() \
-            or (np.signbit(figures) & (figures == 0)).any():
-        return None
-    whole = steps.astype(np.int64)
-    low, high = int(whole.min()), int(whole.max())
-    if high - low > 4 * n + 1024:
-        return None
-    table = np.empty(high - low + 2, dtype=object)
-    seen = np.zeros(high - low + 1, dtype=bool)
-    seen[whole[finite] - low] = True
-    for k in np.flatnonzero(seen).tolist():
-        # The same division numpy did above, so the same float: its repr is the figure's literal.
-        table[k] = float.__repr__(float(k + low) / scale).encode()
-    table[-1] = missing
-    out: list[bytes] = table[np.where(finite, whole - low, high - low + 1)].tolist()
-    return out
-
-
-def json_floats(rounded: np.ndarray, *, missing: bytes = b"null") -> list[bytes]:
-    """JSON numbers of `rounded` as they are; NaN and inf become `missing`."""
-    # Points take few distinct values (10.0, 7.5, ...): format each once.
-    distinct, inverse = np.unique(rounded, return_inverse=True)
-    literals = [missing if not math.isfinite(x) else float.__repr__(x).encode() for x in distinct.tolist()]
-    out: list[bytes] = np.array(literals, dtype=object)[inverse.reshape(-1)].tolist()
-    return out
-
-
 def _json_ranks(ranks: np.ndarray) -> list[bytes]:
     out = [b"%d" % r for r in np.nan_to_num(ranks).astype(np.int64).tolist()]
     for k in np.flatnonzero(np.isnan(ranks)).tolist():
@@ -107,21 +70,23 @@ def json_texts(values: Any) -> list[bytes]:
     return [_encode_text(str(v)).encode() for v in values]
 
 
-def _constant(flags: np.ndarray, yes: bytes, no: bytes) -> list[bytes]:
-    out: list[bytes] = np.array([no, yes], dtype=object)[flags.astype(np.intp)].tolist()
-    return out
+def text_slot(values: Any, n: int) -> Slot:
+    """JSON strings of `n` values, each distinct one encoded once."""
+    codes, distinct = coded(values, n)
+    return Slot(codes, json_texts(distinct))
 
 
-def json_values(values: np.ndarray) -> list[bytes]:
+def value_slot(values: np.ndarray) -> Slot:
     """An indicator's measured values as JSON, as `Result` shows them one by one."""
     kind = values.dtype.kind
+    n = int(values.shape[0])
     if kind == "b":
-        return _constant(values, b"true", b"false")
+        return flag_slot(values, b"true", b"false")
     if kind in "iuf":
-        return json_numbers(values.astype(np.float64), VALUE_PLACES)
+        return number_slot(values.astype(np.float64), VALUE_PLACES)
     if kind in "US":
-        return json_texts(values.tolist())
-    return [json.dumps(_plain_value(v), ensure_ascii=False).encode() for v in values.tolist()]
+        return text_slot(values.tolist(), n)
+    return Slot.of([json.dumps(_plain_value(v), ensure_ascii=False).encode() for v in values.tolist()])
 
 
 def _plain_value(v: object) -> float | bool | str | None:
@@ -155,8 +120,8 @@ def _skeleton(result: Result) -> dict[str, Any]:
     }
 
 
-def unit_template(result: Result, indent: int | None, depth: int) -> tuple[bytes, int]:
-    """A `%` template of one unit's JSON text, and how far its nested lists are indented.
+def unit_template(result: Result, indent: int | None, depth: int) -> tuple[list[bytes], int]:
+    """The constant text of one unit's JSON around its slots, and how far its nested lists are indented.
 
     `depth` is how many levels the unit sits inside the document (2 in the
     JSON result: document, units list); `indent` None gives one compact line.
@@ -164,13 +129,13 @@ def unit_template(result: Result, indent: int | None, depth: int) -> tuple[bytes
     """
     text = json.dumps(_skeleton(result), ensure_ascii=False, indent=indent)
     slot = _encode_text(SLOT)
-    text = text.replace("%", "%%").replace(slot, "%s")
     if indent is None:
-        return (text[:-1] + "%s}").encode(), 0
-    pad = " " * (indent * depth)
-    text = text.replace("\n", "\n" + pad)
-    close = text.rindex("\n")
-    return (text[:close] + "%s" + text[close:]).encode(), indent * (depth + 1)
+        text, pad = text[:-1] + slot + "}", 0
+    else:
+        text = text.replace("\n", "\n" + " " * (indent * depth))
+        close = text.rindex("\n")
+        text, pad = text[:close] + slot + text[close:], indent * (depth + 1)
+    return [part.encode() for part in text.split(slot)], pad
 
 
 def _nested(value: object, indent: int | None, pad: int) -> bytes:
@@ -187,23 +152,6 @@ def veto_docs(result: Result) -> list[dict[str, Any]]:
     return [{"id": v.id, "title": v.title, "effect": v.effect, "grade": v.grade} for v in result.rubric.model.veto]
 
 
-def consequence_doc(result: Result, i: int, j: int) -> dict[str, Any]:
-    # The unit view's own record, so a committee's override reads the same in both.
-    return dict(vars(result._consequence(i, j)))
-
-
-def _lists_of(flags: np.ndarray, rows: np.ndarray) -> dict[int, list[int]]:
-    """For the rows among `rows` with any flag set: position in `rows` -> the flagged columns."""
-    out: dict[int, list[int]] = {}
-    if flags.shape[1] == 0:
-        return out
-    sub = flags[rows]
-    hit_rows, hit_cols = np.nonzero(sub)
-    for k, j in zip(hit_rows.tolist(), hit_cols.tolist()):
-        out.setdefault(k, []).append(j)
-    return out
-
-
 def _shape_bits(margins: Margins, rows: np.ndarray) -> np.ndarray:
     """Per unit, what fixes the shape of its margins entry (all but the figures): assessed, held by
     rounding, and per quota competing, inside, tie, rounding. Flags and places follow from these."""
@@ -213,8 +161,8 @@ def _shape_bits(margins: Margins, rows: np.ndarray) -> np.ndarray:
     return np.column_stack([np.asarray(b, dtype=bool) for b in bits])
 
 
-def _margin_template(margins: Margins, i: int, indent: int | None, pad: int) -> bytes:
-    """Unit `i`'s margins entry with a `%s` for every figure: its shape's template.
+def _margin_template(margins: Margins, i: int, indent: int | None, pad: int) -> list[bytes]:
+    """Unit `i`'s margins entry cut at every figure: its shape's constant text.
 
     The entry is the unit view's own (`Margins.entries`), so the words, flags
     and places cannot drift from it; only the figures are cut out.
@@ -229,50 +177,52 @@ def _margin_template(margins: Margins, i: int, indent: int | None, pad: int) -> 
             place[key] = SLOT
     sep = ", " if indent is None else ",\n" + " " * pad
     text = f'{sep}"margins": ' + _nested(entry, indent, pad).decode()
-    return text.replace("%", "%%").replace(_encode_text(SLOT), "%s").encode()
+    return [part.encode() for part in text.split(_encode_text(SLOT))]
+
+
+def _take(slot: Slot, members: np.ndarray) -> Slot:
+    if slot.codes is not None:
+        return Slot(slot.codes[members], slot.literals)
+    picked: list[bytes] = object_array(slot.literals)[members].tolist()
+    return Slot.of(picked)
+
+
+def _quota_slots(quota: QuotaMargins, rows: np.ndarray, places: int) -> list[Slot]:
+    cut_bits, cut_codes = np.unique(round_half_up(quota.cut_rank[rows], places).view(np.int64), return_inverse=True)
+    return [
+        Slot.of([b"%d" % r for r in np.nan_to_num(quota.rank[rows]).astype(np.int64).tolist()]),
+        Slot(cut_codes.reshape(-1), [b"null" if math.isnan(c) else b"%d" % int(c)  # few: one a quota and group
+                                     for c in cut_bits.view(np.float64).tolist()]),
+        number_slot(quota.margin[rows], places),
+    ]
 
 
 def margin_texts(margins: Margins, rows: np.ndarray, indent: int | None, pad: int,
-                 templates: dict[tuple[bool, ...], bytes]) -> list[bytes]:
+                 templates: dict[tuple[bool, ...], list[bytes]]) -> list[bytes]:
     """Units `rows`' `"margins": {...}` members as JSON text (b"" for a unit not assessed).
 
     Byte for byte `_nested(margins.entries(rows)[k])`, but each distinct shape
-    of entry is encoded once (`templates`, kept across chunks) and each unit is
-    one `%` formatting of its shape's template with figures formatted a column
-    at a time: the indenting JSON encoder, run per unit, was most of the time
-    of writing a million-row job's JSON.
+    of entry is encoded once (`templates`, kept across chunks), the figures are
+    coded a column at a time, and the units of a shape are made as the units
+    themselves are (json_slots.Units): the indenting JSON encoder, run per
+    unit, was most of the time of writing a million-row job's JSON.
     """
     n = rows.shape[0]
-    out = [b""] * n
     if n == 0:
-        return out
+        return []
     p = margins.precision
     names = json_texts(margins.grade_names) + [b"null"]
-    blocked = {"": b"null", "veto": b'"veto"', "require": b'"require"'}
-    figures: list[list[bytes]] = [
-        json_floats(margins.floor[rows]),
-        json_numbers(margins.above_floor[rows], p),
-        [names[g] for g in margins.next_grade[rows].tolist()],
-        json_numbers(margins.to_next[rows], p),
-        [blocked.get(str(b)) or _encode_text(str(b)).encode() for b in margins.blocked[rows].tolist()],
+    said = {"": b"null", "veto": b'"veto"', "require": b'"require"'}
+    blocked_codes, blocked = coded(margins.blocked[rows].tolist(), n)
+    figures = [
+        float_slot(margins.floor[rows]),
+        number_slot(margins.above_floor[rows], p),
+        Slot(np.mod(margins.next_grade[rows], len(names)).astype(np.intp), names),  # -1 (none): null
+        number_slot(margins.to_next[rows], p),
+        Slot(blocked_codes, [said.get(str(b)) or _encode_text(str(b)).encode() for b in blocked]),
     ]
-    per_quota: list[list[list[bytes]]] = []
-    for q in margins.quotas:
-        ranks = q.rank[rows]
-        cut = round_half_up(q.cut_rank[rows], p)
-        per_quota.append([
-            [b"%d" % r for r in np.nan_to_num(ranks).astype(np.int64).tolist()],
-            [b"null" if math.isnan(c) else b"%d" % int(c) for c in cut.tolist()],
-            json_numbers(q.margin[rows], p),
-        ])
-    bits = _shape_bits(margins, rows)
-    if bits.shape[1] <= 62:  # each unit's shape as one integer: a sort of integers, not of rows
-        weights = np.left_shift(np.int64(1), np.arange(bits.shape[1], dtype=np.int64))
-        found, inverse = np.unique(bits.astype(np.int64) @ weights, return_inverse=True)
-        shapes = ((found[:, None] & weights) != 0)
-    else:
-        shapes, inverse = np.unique(bits, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    out = np.full(n, b"", dtype=object)
+    shapes, inverse = distinct_rows(_shape_bits(margins, rows))
     for s, shape in enumerate(shapes.tolist()):
         if not shape[0]:
             continue  # not assessed: no margins entry
@@ -280,104 +230,112 @@ def margin_texts(margins: Margins, rows: np.ndarray, indent: int | None, pad: in
         key = tuple(shape)
         if key not in templates:
             templates[key] = _margin_template(margins, int(rows[members[0]]), indent, pad)
-        template = templates[key]
-        competing = [per_quota[j] for j in range(len(margins.quotas)) if shape[2 + 4 * j]]
-        columns = figures + [column for quota in competing for column in quota]
-        picked = members.tolist()
-        for k, values in zip(picked, zip(*([column[k] for k in picked] for column in columns))):
-            out[k] = template % values
-    return out
+        slots = [_take(slot, members) for slot in figures]
+        for j, q in enumerate(margins.quotas):
+            if shape[2 + 4 * j]:  # competing for the quota's places: its rank, the cut and the margin to it
+                slots += _quota_slots(q, rows[members], p)
+        out[members] = object_array(Units(templates[key], slots, int(members.shape[0])).texts())
+    texts: list[bytes] = out.tolist()
+    return texts
 
 
-def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk: int = CHUNK) -> Iterator[list[bytes]]:
-    """Each unit's JSON text (UTF-8), in reading order, a chunk of units at a time."""
-    model = result.rubric.model
-    d, t, cq = result.decisions, result.totals, result.consequences
-    p, dp = model.rubric.precision, result.detail_precision
-    template, pad = unit_template(result, indent, depth)
-    vetoes = veto_docs(result)
-    grade_names = json_texts(g.name for g in model.grade)
-    order = result.order()
-    members = result.layout.members is not None
-    margins = result.margins()
-    margin_templates: dict[tuple[bool, ...], bytes] = {}
-    # Rater panels and the self-assessment (panels.py, stages.py), only where the result has them.
-    extras = result.stages is not None or has_panel(result.items)
-    seen_vetoes: dict[tuple[int, ...], bytes] = {}
-    seen_consequences: dict[tuple[tuple[tuple[str, Any], ...], ...], bytes] = {}
-    for lo in range(0, order.shape[0], chunk):
-        rows = order[lo:lo + chunk]
-        n = rows.shape[0]
-        ranks = d.rank[rows]
-        grade_index = d.grade[rows].tolist()
-        columns: list[list[bytes]] = [
-            json_texts(result.layout.unit_ids[rows].tolist()),
-            [b'"' + s.encode() + b'"' for s in statuses(result, rows).tolist()],
-            json_numbers(d.score[rows], p),
-            [b"null" if g == NO_GRADE else grade_names[g] for g in grade_index],
-            _json_ranks(ranks),
-            json_numbers(t.base[rows], dp),
-            json_numbers(t.bonus[rows], dp),
-        ]
-        columns += [json_numbers(t.phase_scores[name][rows], dp) for name in model.phases]
-        for dim in model.dimension:
-            columns.append(json_numbers(t.dimension_points[dim.id][rows], dp, missing=b"0.0"))
-            if dim.kind == "base":
-                columns.append(json_floats(t.dimension_max[dim.id][rows]))
-        for col in result.items:
-            columns.append(json_numbers(col.points[rows], dp, missing=b"0.0"))
-            columns.append(json_values(col.value[rows]))
-            columns.append(_constant(col.applicable[rows], b'"scored"', b'"not_applicable"'))
-        # Many units share the same vetoes and consequences (same reasons,
-        # same amounts): each distinct list is encoded once.
-        veto_text = [b"[]"] * n
-        for k, js in _lists_of(d.vetoes, rows).items():
-            key = tuple(js)
-            if key not in seen_vetoes:
-                seen_vetoes[key] = _nested([vetoes[j] for j in js], indent, pad)
-            veto_text[k] = seen_vetoes[key]
-        cons_text = [b"[]"] * n
-        for k, js in _lists_of(cq.status == GRANTED, rows).items():
-            i = int(rows[k])
-            docs = tuple(tuple(consequence_doc(result, i, j).items()) for j in js)
-            if docs not in seen_consequences:
-                seen_consequences[docs] = _nested([dict(doc) for doc in docs], indent, pad)
-            cons_text[k] = seen_consequences[docs]
+def _extras(result: Result, rows: np.ndarray, indent: int | None, pad: int,
+            margin_templates: dict[tuple[bool, ...], list[bytes]]) -> list[Slot]:
+    """The optional members that close a unit, a slot each: members, committee decisions and amendments,
+    margins, rater panels and the self-assessment."""
+    n = rows.shape[0]
+    sep = ", " if indent is None else ",\n" + " " * pad
+    slots = []
+    if result.layout.members is not None:
         member_text = [b""] * n
-        if members:
-            sep = ", " if indent is None else ",\n" + " " * pad
-            colon = ": "
-            for k, i in enumerate(rows.tolist()):
-                listed = result._members_of(i)
-                if listed:
-                    member_text[k] = f'{sep}"members"{colon}'.encode() + _nested(listed, indent, pad)
-        sep = ", " if indent is None else ",\n" + " " * pad
-        # Committee decisions and amendments of this unit (few units have any), then
-        # margins (scoring.analysis.margins), each column rounded once per chunk.
-        if result.overrides or result.evidence.amendments:
-            touched = [o.decision.unit for o in result.overrides] + [a.unit for a in result.evidence.amendments]
-            ids = result.layout.unit_ids[rows]
-            for k in np.flatnonzero(np.isin(ids, np.array(touched, dtype=ids.dtype))).tolist():  # only those units
-                uid = ids[k]
-                decided = [o.to_dict() for o in result.overrides_of(str(uid)).values()]
-                amended = [a.to_dict() for a in result.amendments_of(str(uid))]
-                if decided:
-                    member_text[k] += f'{sep}"overrides": '.encode() + _nested(decided, indent, pad)
-                if amended:
-                    member_text[k] += f'{sep}"amendments": '.encode() + _nested(amended, indent, pad)
-        for k, text in enumerate(margin_texts(margins, rows, indent, pad, margin_templates)):
-            if text:
-                member_text[k] += text
-        for k, i in enumerate(rows.tolist() if extras else ()):  # rater panels, the self-assessment
+        for k, i in enumerate(rows.tolist()):
+            listed = result._members_of(i)
+            if listed:
+                member_text[k] = f'{sep}"members": '.encode() + _nested(listed, indent, pad)
+        slots.append(Slot.of(member_text))
+    # Committee decisions and amendments of this unit (few units have any), then
+    # margins (scoring.analysis.margins), each column rounded once per chunk.
+    if result.overrides or result.evidence.amendments:
+        workflow = [b""] * n
+        touched = [o.decision.unit for o in result.overrides] + [a.unit for a in result.evidence.amendments]
+        ids = result.layout.unit_ids[rows]
+        for k in np.flatnonzero(np.isin(ids, np.array(touched, dtype=ids.dtype))).tolist():  # only those units
+            uid = ids[k]
+            decided = [o.to_dict() for o in result.overrides_of(str(uid)).values()]
+            amended = [a.to_dict() for a in result.amendments_of(str(uid))]
+            if decided:
+                workflow[k] += f'{sep}"overrides": '.encode() + _nested(decided, indent, pad)
+            if amended:
+                workflow[k] += f'{sep}"amendments": '.encode() + _nested(amended, indent, pad)
+        slots.append(Slot.of(workflow))
+    slots.append(Slot.of(margin_texts(result.margins(), rows, indent, pad, margin_templates)))
+    # Rater panels and the self-assessment (panels.py, stages.py), only where the result has them.
+    if result.stages is not None or has_panel(result.items):
+        panels = [b""] * n
+        for k, i in enumerate(rows.tolist()):
             for name, doc in (("panel", result.panel_of(i)), ("self_assessment", result.self_assessment_of(i))):
                 if doc is not None:
-                    member_text[k] += f'{sep}"{name}": '.encode() + _nested(doc, indent, pad)
-        columns += [veto_text, cons_text, member_text]
-        yield [template % values for values in zip(*columns)]
+                    panels[k] += f'{sep}"{name}": '.encode() + _nested(doc, indent, pad)
+        slots.append(Slot.of(panels))
+    return slots
 
 
-def document_parts(result: Result, *, chunk: int = CHUNK) -> Iterator[bytes]:
-    """The JSON result in pieces (the head, a chunk of units at a time, the tail), for streaming to a file."""
+def unit_texts(result: Result, *, indent: int | None = 2, depth: int = 2, chunk: int = CHUNK,
+               piece: int = PIECE) -> Iterator[list[bytes]]:
+    """Each unit's JSON text (UTF-8), in reading order, `piece` units at a time.
+
+    The figures are rounded and coded `chunk` units at a time (numpy's work,
+    cheaper per unit the longer the columns), the text made `piece` units at a
+    time (its memory is freed and reused before the next piece).
+    """
+    model = result.rubric.model
+    d, t = result.decisions, result.totals
+    p, dp = model.rubric.precision, result.detail_precision
+    constants, pad = unit_template(result, indent, depth)
+    vetoes = veto_docs(result)
+    grade_names = json_texts(g.name for g in model.grade) + [b"null"]
+    order = result.order()
+    margin_templates: dict[tuple[bool, ...], list[bytes]] = {}
+    # Many units share the same vetoes and consequences (same reasons,
+    # same amounts): each distinct list is encoded once, in any chunk.
+    seen_vetoes: dict[Any, bytes] = {}
+    seen_consequences: dict[Any, bytes] = {}
+
+    def nested(value: object) -> bytes:
+        return _nested(value, indent, pad)
+
+    for lo in range(0, order.shape[0], chunk):
+        rows = order[lo:lo + chunk]
+        n = int(rows.shape[0])
+        grades = d.grade[rows]
+        slots: list[Slot] = [
+            Slot.of(json_texts(result.layout.unit_ids[rows].tolist())),
+            text_slot(statuses(result, rows).tolist(), n),
+            number_slot(d.score[rows], p),
+            Slot(np.where(grades == NO_GRADE, len(grade_names) - 1, grades).astype(np.intp), grade_names),
+            Slot.of(_json_ranks(d.rank[rows])),
+            number_slot(t.base[rows], dp),
+            number_slot(t.bonus[rows], dp),
+        ]
+        slots += [number_slot(t.phase_scores[name][rows], dp) for name in model.phases]
+        for dim in model.dimension:
+            slots.append(number_slot(t.dimension_points[dim.id][rows], dp, missing=b"0.0"))
+            if dim.kind == "base":
+                slots.append(float_slot(t.dimension_max[dim.id][rows]))
+        for col in result.items:
+            slots.append(number_slot(col.points[rows], dp, missing=b"0.0"))
+            slots.append(value_slot(col.value[rows]))
+            slots.append(flag_slot(col.applicable[rows], b'"scored"', b'"not_applicable"'))
+        slots.append(veto_slot(d.vetoes[rows], vetoes, nested, seen_vetoes))
+        slots.append(consequence_slot(result, rows, nested, seen_consequences))
+        extras = _extras(result, rows, indent, pad, margin_templates)  # nothing between them: b""
+        units = Units(constants[:-1] + [b""] * (len(extras) - 1) + constants[-1:], slots + extras, n)
+        for a in range(0, n, piece):  # the text a piece at a time: small enough for its memory to be reused
+            yield units.texts(a, a + piece)
+
+
+def document_parts(result: Result, *, chunk: int = CHUNK, piece: int = PIECE) -> Iterator[bytes]:
+    """The JSON result in pieces (the head, `piece` units at a time, the tail), for streaming to a file."""
     doc = result.header()
     doc["units"] = SLOT
     doc["rejected"] = [vars(r) for r in result.rejected]
@@ -396,9 +354,9 @@ def document_parts(result: Result, *, chunk: int = CHUNK) -> Iterator[bytes]:
     head, tail = text.split(_encode_text(SLOT), 1)
     yield (head + "[").encode()
     first = True
-    for texts in unit_texts(result, chunk=chunk):
+    for texts in unit_texts(result, chunk=chunk, piece=piece):
         if texts:
-            yield b"\n    " if first else b",\n    "  # apart from the chunk: no copy of it
+            yield b"\n    " if first else b",\n    "  # apart from the piece: no copy of it
             yield b",\n    ".join(texts)
             first = False
     yield (("]" if first else "\n  ]") + tail + "\n").encode()
@@ -410,15 +368,44 @@ def document_json(result: Result) -> str:
 
 
 def write_parts(parts: Iterator[bytes], handle: BinaryIO) -> None:
-    """Write UTF-8 pieces to a binary file, one piece in memory at a time."""
-    for part in parts:
-        handle.write(part)
+    """Write UTF-8 pieces to a binary file, a few pieces in memory at a time.
+
+    The pieces are written by a second thread while the next are made: a large
+    write is the kernel copying into its page cache (about a second for the
+    900 MB of a million units' JSON), with the GIL released. The first error
+    of a write is raised here, once the pieces made so far are dropped.
+    """
+    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+    failed: list[BaseException] = []
+
+    def drain() -> None:
+        while (part := pending.get()) is not None:
+            if not failed:
+                try:
+                    handle.write(part)
+                except BaseException as exc:  # raised in the caller's thread below
+                    failed.append(exc)
+
+    writer = threading.Thread(target=drain, name="scoring-write-parts", daemon=True)
+    writer.start()
+    try:
+        for part in parts:
+            if failed:
+                break
+            pending.put(part)
+    finally:
+        pending.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
 
 
-def jsonl_lines(result: Result, *, chunk: int = CHUNK) -> Iterator[bytes]:
-    """One compact JSON object per unit, in reading order, each ending in a newline (a chunk of units a piece)."""
-    for texts in unit_texts(result, indent=None, depth=0, chunk=chunk):
-        yield b"\n".join(texts) + b"\n" if texts else b""
+def jsonl_lines(result: Result, *, chunk: int = CHUNK, piece: int = PIECE) -> Iterator[bytes]:
+    """One compact JSON object per unit, in reading order, each ending in a newline (`piece` units a part)."""
+    for texts in unit_texts(result, indent=None, depth=0, chunk=chunk, piece=piece):
+        if texts:
+            yield b"\n".join(texts)
+            yield b"\n"  # apart from the piece: no copy of it
 
 
 # --- Arrow ------------------------------------------------------------------------------

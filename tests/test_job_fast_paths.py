@@ -125,7 +125,7 @@ def test_margin_templates_are_the_encoder_on_the_unit_views(data, indent) -> Non
     sep = ", " if indent is None else ",\n" + " " * 6
     want = [b"" if e is None else f'{sep}"margins": '.encode() + _nested(e, indent, 6)
             for e in margins.entries(order)]
-    templates: dict[tuple[bool, ...], bytes] = {}
+    templates: dict[tuple[bool, ...], list[bytes]] = {}
     assert margin_texts(margins, order, indent, 6, templates) == want
     # Templates kept from an earlier chunk serve a later one.
     assert margin_texts(margins, order[::-1], indent, 6, templates) == want[::-1]
