@@ -299,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"scoring byte-compiled first, as installed: {'no (--source-only)' if args.source_only else 'yes'}; "
           f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     args.workdir.mkdir(parents=True, exist_ok=True)
+    walls: dict[str, list[tuple[int, float]]] = {}  # format -> (rows, wall) per size, for the growth table
 
     for rows in sizes:
         t0 = time.perf_counter()
@@ -333,7 +334,28 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             print(f"{'scoring -> ' + fmt:<18}{res['wall']:8.2f}s{actual / res['wall']:12,.0f}"
                   f"{units / res['wall']:12,.0f}{megabytes(res['rss']):>11}{res['wall'] / duck['wall']:10.2f}")
+            walls.setdefault(fmt, []).append((actual, res["wall"]))
+    growth(walls)
     return 0
+
+
+def growth(walls: dict[str, list[tuple[int, float]]]) -> None:
+    """How cost grows with rows: rows/s at each size, their spread (the issue asks +-30%), and the
+    marginal rate between sizes with the fixed cost it implies (wall = fixed + rows / marginal rate):
+    a job's fixed cost (interpreter, imports, rubric) weighs on a small job's rows/s, not on its
+    marginal rate."""
+    several = {fmt: runs for fmt, runs in walls.items() if len(runs) > 1}
+    if not several:
+        return
+    print("\n== cost growth (rows/s per size; marginal rows/s and implied fixed cost between sizes)")
+    for fmt, runs in several.items():
+        rates = [rows / wall for rows, wall in runs]
+        spread = max(rates) / min(rates) - 1
+        parts = []
+        for (r1, w1), (r2, w2) in zip(runs, runs[1:]):
+            marginal = (r2 - r1) / (w2 - w1) if w2 > w1 else float("inf")
+            parts.append(f"{r1:,}->{r2:,}: {marginal:,.0f} rows/s, fixed {w1 - r1 / marginal:.2f} s")
+        print(f"{fmt:<8} rows/s {' / '.join(f'{x:,.0f}' for x in rates)} (spread {spread:.0%}); " + "; ".join(parts))
 
 
 if __name__ == "__main__":
