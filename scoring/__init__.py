@@ -32,6 +32,10 @@ def __getattr__(name: str) -> Any:
         from . import analysis
 
         return getattr(analysis, name)
+    if name in ("analysis", "amend", "examples"):  # `scoring.analysis.compare_results(...)` after `import scoring`
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -104,7 +104,7 @@ def parse_number(text: str, kind: str) -> float:
         if not _GROUPED.fullmatch(s):
             raise Refused("commas must separate thousands (1,234,567); write a decimal point as '.'")
         s = s.replace(",", "")
-    if not _PLAIN.fullmatch(s):
+    if not _PLAIN.fullmatch(sign + s):  # with its sign: `--5` and `-¥-5` are two signs, not a number
         raise Refused("not a number")
     if percent:
         try:

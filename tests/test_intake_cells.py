@@ -60,6 +60,8 @@ def test_numbers_people_type_are_read(text, kind, value):
     ("-Infinity", "number", "finite"), ("1.2.3", "number", "two decimal points"), ("1,23", "number", "thousands"),
     ("12%", "count", "only for rate"), ("¥5", "count", "only for amounts"), ("1.2万", "number", "whole figure"),
     ("abc", "number", "not a number"), ("1e999", "number", "too large"), ("9" * 100, "number", "MAX_NUMBER_CHARS"),
+    ("--5", "number", "not a number"), ("+-5", "count", "not a number"), ("-¥-5", "number", "not a number"),
+    ("--5%", "rate", "not a number"),
 ])
 def test_ambiguous_numbers_are_refused_with_a_hint(text, kind, hint):
     with pytest.raises(Refused, match=hint):
@@ -262,6 +264,26 @@ def test_any_text_is_a_number_or_a_named_refusal_never_a_crash(texts, kind):
             assert refused[i] == str(exc)
         else:
             assert i not in refused and values[i] == expected and math.isfinite(values[i])
+
+
+SIGNS = st.text(alphabet="+-−", max_size=3)
+NUMBER_LIKE = st.one_of(
+    st.text(alphabet="0123456789+-−.eE%,¥元 ", max_size=10),
+    st.tuples(SIGNS, st.sampled_from(["", "¥"]), SIGNS, st.from_regex(r"\d{1,4}(\.\d{1,2})?([eE][+-]?\d)?", fullmatch=True),
+              st.sampled_from(["", "%", "元"])).map("".join),
+)
+
+
+@given(NUMBER_LIKE, st.sampled_from(["count", "number", "rate"]))
+def test_a_cell_of_number_characters_is_a_number_or_a_named_refusal(text, kind):
+    """Signs, points, exponents and units in any order and number (`--5` was an internal error)."""
+    values, (bad, why) = numbers(column([text.strip()]), kind)
+    try:
+        expected = parse_number(text.strip(), kind) if text.strip() else math.nan
+    except Refused as exc:
+        assert bad.tolist() == [0] and why == [str(exc)]
+    else:
+        assert bad.tolist() == [] and (values[0] == expected or math.isnan(expected) and math.isnan(values[0]))
 
 
 HEADER_FORMS = {"a": ["a", "隐患数", "排查隐患数", "ａ"], "b": ["b", "已整改数", " b "], "id": ["id", "编号", "ＩＤ"]}

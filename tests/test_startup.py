@@ -75,6 +75,15 @@ def test_the_analysis_names_are_still_there():
     assert callable(sensitivity)  # the function, not its module of the same name
 
 
+def test_the_subpackages_are_attributes_after_import_scoring():
+    """As docs/analysis.md shows: `import scoring` then `scoring.analysis.compare_results(...)`."""
+    proc = subprocess.run([sys.executable, "-c", "import scoring; print(callable(scoring.analysis.compare_results), "
+                           "scoring.analysis.impact.__name__, scoring.amend.__name__, scoring.examples.__name__)"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["True", "scoring.analysis.impact", "scoring.amend", "scoring.examples"]
+
+
 @settings(deadline=None)
 @given(st.integers(0, 16383))  # every column an .xlsx sheet can have (A .. XFD)
 def test_column_letters_are_xlsxwriters(j):

@@ -32,10 +32,12 @@ _LATER = {"Impact": ".impact", "compare_results": ".impact", "Margins": ".margin
 def __getattr__(name: str) -> Any:
     """Impact and margins, imported on first use: a scoring job whose report imports the statistics
     does not pay for them (PEP 562)."""
-    if name in _LATER:
-        import importlib
+    import importlib
 
+    if name in _LATER:
         return getattr(importlib.import_module(_LATER[name], __name__), name)
+    if name in ("impact", "margins"):  # the modules themselves: `scoring.analysis.impact.compare_results`
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["Impact", "Margins", "Sensitivity", "Statistics", "compare_results", "sensitivity", "statistics",
