@@ -62,7 +62,6 @@ from .report.tables import (
     member_result_text,
     member_rows,
     panel_rows,
-    panel_summary_rows,
     ranking_columns,
     rejected_rows,
     show_value,
@@ -112,7 +111,7 @@ __all__ = [
     # amendments and committee decisions (scoring.report.workflow)
     "amendment_rows", "amendment_text", "decision_marks", "decision_text", "override_rows",
     # rater panels (scoring.panels)
-    "PANEL_WORDS", "panel_rows", "panel_summary_rows", "raters_text",
+    "PANEL_WORDS", "panel_rows", "raters_text",
     # extra tables (statistics): shares shown as percentages
     "extra_columns", "extra_text_columns",
     # column-by-column JSON, JSON Lines and Parquet of a result, for writers

@@ -2,11 +2,13 @@
 
 Names beside ids, — for items that do not apply, the reason a grade was capped
 or set, consequence amounts, member figures (blank where a member has none),
-each rater's points beside the combined figure (评分组, when the rubric has a
-rater panel), grade counts, consequence totals, committee decisions and
-amendments (a column of the ranking and a table each, when the run had any)
-and rejected rows. Every cell from evidence or
-the rubric is escaped so it cannot end a row or carry raw HTML.
+grade counts, consequence totals, committee decisions and amendments (a
+column of the ranking and a table each, when the run had any), raters who
+disagree past the rubric's spread, and rejected rows. Not every rater's
+points: one row per unit, item and period made the enterprise sample's
+report five times longer; the HTML, the workbook, the JSON and `scoring
+explain` list them. Every cell from evidence or the rubric is escaped so it
+cannot end a row or carry raw HTML.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from scoring.plugin import (
     consequence_totals,
     extra_text_columns,
     override_rows,
-    panel_summary_rows,
     ranking_columns,
     rejected_rows,
     show_value,
@@ -78,8 +79,6 @@ def write_markdown(report: Report, options: WriteOptions) -> str:
         *md_table(ranking_columns(report, merged=True), options.headers == "ids"),
     ]
     lines += _members(report)
-    if report.details.has_panels:  # each rater's points beside the combined figure (评分组)
-        lines += ["", f"## {lab['ex_sec_panel']}", "", *md_table(panel_summary_rows(report))]
     lines += ["", f"## {lab['grade_distribution']}", ""]
     lines += [f"- {md_text(name)}: {count}" for name, count in report.summary["grades"].items()]
     if report.summary["not_assessable"]:

@@ -518,32 +518,3 @@ def panel_rows(report: Report) -> list[Column]:
              Column("combined", headers[4], "number", combined, places)]
     return cols
 
-
-def panel_summary_rows(report: Report) -> list[Column]:
-    """One row per unit, rated item and period: each rater's points on one line and the combined
-    figure (the Markdown report's 评分组 table; the workbook has one row per rater instead)."""
-    from ..panels import SPREAD_TABLE, raters_text
-
-    lab, meta = report.labels, report.meta
-    lang = str(meta["language"])
-    _, headers, dropped_word = SPREAD_TABLE.get(lang, SPREAD_TABLE["en"])
-    titles = {i["id"]: i["title"] for i in meta["indicators"]}
-    sep = "，" if lang == "zh" else ", "
-    units, names, items, periods, given, combined = ([] for _ in range(6))
-    for k in range(report.n) if report.details.has_panels else ():
-        panel = report.details.panel(k)
-        for ind, entries in (panel or {}).get("indicators", {}).items():
-            for entry in entries:
-                units.append(report.ids[k])
-                names.append(report.names[k])
-                items.append(titles.get(ind, ind))
-                periods.append(str(entry.get("period") or ""))
-                given.append(raters_text(((str(r), p, r in entry["dropped"]) for r, p in entry["raters"].items()),
-                                         sep, dropped_word))
-                combined.append(entry["combined"])
-    cols = [Column("unit", lab["unit"], "text", units)]
-    if report.has_names:
-        cols.append(Column("name", lab["name"], "text", names))
-    return cols + [Column("indicator", headers[1], "text", items), Column("period", headers[2], "text", periods),
-                   Column("raters", headers[3], "text", given),
-                   Column("combined", headers[4], "number", combined, report.detail_precision)]
