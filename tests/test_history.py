@@ -187,3 +187,35 @@ def test_history_figures_match_a_plain_reading(engine, sequences, k):
         assert bool(missing[f"history.grade_{k}"][u]) == (back is None)
         if back is not None:
             assert cols[f"history.grade_{k}"][u] == back
+
+
+@pytest.mark.parametrize(("language", "expression", "shown"), [
+    ("zh", 'grade == "优秀" and history.count_优秀_2 + history.count_良好_2 == 2',
+     "等级 = 优秀 且 近2年优秀次数 + 近2年良好次数 = 2"),
+    ("zh", "history.streak_优秀 >= 2 or history.count_不合格 > 1", "此前连续优秀年数 >= 2 或 往年不合格次数 > 1"),
+    ("zh", 'history.years < 2 and history.grade_1 == "A+"', "往年结果数 < 2 且 1年前等级 = A+"),
+    ("zh", "self.score - score > 10", "自评得分 - 得分 > 10"),
+    ("en", "history.count_C_3 >= 2", "times C in the last 3 years >= 2"),
+])
+def test_reports_say_earlier_years_and_the_self_assessment_in_words(language: str, expression: str, shown: str) -> None:
+    """A consequence's condition as the reports print it (满足条件：…): no raw `history.count_优秀_2`."""
+    from scoring.report.data import humanize
+    from scoring.report.labels import labels_for
+
+    lab = labels_for(language)
+    assert humanize(expression, {"grade": lab["grade"], "score": lab["score"], "self.score": lab["self_score"]},
+                    language) == shown
+
+
+def test_the_enterprise_report_words_its_advanced_unit_and_self_assessment_rules() -> None:
+    """The bundled enterprise rubric's 先进单位 (three good years) and 自评失实 conditions, as its reports print them."""
+    from scoring.report.data import expression_titles, humanize
+
+    engine = scoring.Engine()
+    rubric = engine.load_rubric("enterprise-safety-target")
+    assert rubric.sample is not None
+    result = engine.score(rubric, engine.load_evidence(rubric, Path(rubric.sample)))
+    shown = [humanize(c.when, expression_titles(result), "zh") for c in rubric.model.consequence]
+    assert "自评得分 - 得分 > 10" in shown
+    assert any("近2年优秀次数 + 近2年良好次数 = 2" in s for s in shown)
+    assert not any("history." in s or "self." in s for s in shown)

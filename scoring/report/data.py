@@ -136,11 +136,24 @@ def value_column(values: np.ndarray) -> list[Any]:
     return [_value(v) for v in values.tolist()]
 
 
+# Earlier years' names (scoring/history.py) as a reader says them; a grade's name is part of the name.
+HISTORY_WORDS = {
+    "zh": [(r"history\.count_([^\s_()]+)_(\d+)", r"近\2年\1次数"), (r"history\.count_([^\s_()]+)", r"往年\1次数"),
+           (r"history\.streak_([^\s_()]+)", r"此前连续\1年数"), (r"history\.grade_(\d+)", r"\1年前等级"),
+           (r"history\.years\b", "往年结果数")],
+    "en": [(r"history\.count_([^\s_()]+)_(\d+)", r"times \1 in the last \2 years"),
+           (r"history\.count_([^\s_()]+)", r"times \1 before"), (r"history\.streak_([^\s_()]+)", r"years \1 in a row before"),
+           (r"history\.grade_(\d+)", r"grade \1 years back"), (r"history\.years\b", "earlier results")],
+}
+
+
 def humanize(expression: str, titles: Mapping[str, str], language: str) -> str:
     """A rubric condition with field names shown as their titles: `deaths == 0` → `死亡人数 = 0`."""
     text = re.sub(r"[A-Za-z_][A-Za-z0-9_.]*", lambda m: titles.get(m.group(0), m.group(0)), expression)
     text = text.replace("==", "=")
     text = re.sub(r"'([^']*)'|\"([^\"]*)\"", lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+    for pattern, replacement in HISTORY_WORDS.get(language, []):  # after the titles: these names hold a grade
+        text = re.sub(pattern, replacement, text)
     if language == "zh":
         text = re.sub(r"\band\b", "且", text)
         text = re.sub(r"\bor\b", "或", text)
@@ -163,7 +176,8 @@ def expression_titles(result: Result) -> dict[str, str]:
     words = {"score": labels["score"], "grade": labels["grade"], "rank": labels["rank"],
              "vetoed": labels["vetoed"], "base": labels["base"], "bonus": labels["bonus"],
              "previous.score": labels["previous_score"], "previous.grade": labels["previous_grade"],
-             "previous.rank": labels["previous_rank"], "previous.vetoed": labels["previous_vetoed"]}
+             "previous.rank": labels["previous_rank"], "previous.vetoed": labels["previous_vetoed"],
+             "self.score": labels["self_score"]}
     words.update({d.id: d.title or d.id for d in model.dimension})
     words.update({n: f.title or n for n, f in model.fields.items()})
     return words
