@@ -204,12 +204,16 @@ def write_outputs(outputs: Sequence[Output], *, stdout: Content | None = None) -
             for rest, _ in prepared[k:]:
                 rest.unlink(missing_ok=True)
             raise
-    if isinstance(stdout, str):
-        sys.stdout.write(stdout)
-    elif stdout is not None:
-        sys.stdout.flush()
-        _emit(sys.stdout.buffer, stdout)
-        sys.stdout.buffer.flush()
+    try:
+        if isinstance(stdout, str):
+            sys.stdout.write(stdout)
+            sys.stdout.flush()
+        elif stdout is not None:
+            sys.stdout.flush()
+            _emit(sys.stdout.buffer, stdout)
+            sys.stdout.buffer.flush()
+    except OSError as exc:  # named, as a file's error is: `error: standard output: No space left on device`
+        raise type(exc)(exc.errno, exc.strerror or str(exc), "standard output") from None
 
 
 def write_atomic(path: Path, content: Content) -> None:

@@ -240,6 +240,17 @@ def test_a_failing_device_output_replaces_no_file(job):
     assert [p.name for p in job.iterdir() if p.name.endswith(".tmp")] == []
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_a_full_standard_output_is_named(job, fmt):
+    """`scoring run ... > /dev/full`: exit 1 naming standard output (it said `error: : No space left on device`)."""
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([sys.executable, "-m", "scoring.cli", "run", "r.toml", "e.csv", "--format", fmt],
+                              cwd=job, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "error: standard output: No space left on device"
+
+
 @pytest.mark.parametrize("target, message", [
     ("no-such-dir/out.json", "no-such-dir/out.json: cannot write -o: No such file or directory "
                              "(the folder 'no-such-dir' does not exist: create it first)"),
