@@ -1,8 +1,10 @@
 """A fast path for plain CSV evidence: Arrow's CSV reader, typed by whole columns.
 
-Most evidence files are plain: UTF-8, no quotes, the rubric's field names as
-the header, numbers written as plain decimals, yes/no cells as 是/否 or
-true/false, every row valid. For such a file the cell-by-cell reader is all
+Most evidence files are plain: UTF-8 or GBK (read as GB18030, as the careful
+path reads a file that is not UTF-8, with its note), no quotes, a header of
+the rubric's field names, titles or aliases (企业编号, 死亡人数, ...; any form
+`scoring.headers` reads), numbers written as plain decimals, yes/no cells as
+是/否 or true/false, every row valid. For such a file the cell-by-cell reader is all
 overhead, so this module reads it with pyarrow's multi-threaded CSV parser
 (numbers as float64, every other column as dictionary text), checks each
 distinct text once with the careful path's own functions, and hands typed
@@ -10,8 +12,8 @@ numpy columns to the same checks `Engine.evidence_from_arrays` runs (counts
 whole, rates in [0, 1], bounds, duplicates, members, missing policies).
 
 It answers only when the answer cannot differ from the careful path: on the
-first thing that is not plain (a quote, a BOM-less non-UTF-8 byte, a header
-that needs matching, a cell such as `1,234` or `55%` or `√`, a blank line of
+first thing that is not plain (a quote, a header line that is UTF-8 over a
+body that is not, a column the rubric does not name, a cell such as `1,234` or `55%` or `√`, a blank line of
 commas, any row the checks would refuse), it returns None and the careful path
 (`scoring.evidence.type_table` on the loader's cells) reads the file from the
 start and names every row as always. tests/test_fast_csv.py checks the two
@@ -28,11 +30,13 @@ from typing import Any
 import numpy as np
 
 from . import cells
+from . import headers
 from .errors import EvidenceError
 from .evidence_limits import MAX_CELL_CHARS, MAX_KEY_CHARS, MAX_NUMBER_CHARS
 from .evidence import Evidence, sha256_of, type_arrays
 from .periods import normalise
 from .plan import Rubric
+from .text_encoding import FALLBACK_ENCODING, not_utf8_note
 
 # Yes/no words every version of the careful path reads the same way (lowercased).
 PLAIN_TRUE = ("是", "true", "1", "yes", "y", "t")
@@ -165,6 +169,15 @@ def _digest_meanwhile(data: bytes) -> Callable[[], str]:
     return digest
 
 
+def _header_is_utf8(data: bytes) -> bool:
+    end = data.find(b"\n")
+    try:
+        (data if end < 0 else data[:end]).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _header(data: bytes) -> list[str] | None:
     end = data.find(b"\n")
     line = (data if end < 0 else data[:end]).rstrip(b"\r")  # not split(): that copies the whole file
@@ -177,18 +190,78 @@ def _header(data: bytes) -> list[str] | None:
     return names
 
 
+def _columns_named(model: Any, header: list[str] | None) -> list[str] | None:
+    """The header as the rubric's own column names, each header read as the careful path reads it
+    (`scoring.headers`: a field's or key column's id, title or alias, NFKC and case-folded), so a file
+    headed 企业编号, 考核期, 死亡人数 ... as offices head them is read here too. None where the careful
+    path has more to say: a column the rubric does not name (its warning), a rater or stage column,
+    two columns naming one thing, or titles that clash in the rubric."""
+    if header is None:
+        return None
+    try:
+        lookup = headers.header_names(model)
+    except ValueError:
+        return None
+    info = model.rubric
+    keys = {headers.ID: info.id_column, headers.PERIOD: info.period_column, headers.PARENT: info.parent_column}
+    named = []
+    for name in header:
+        target = lookup.get(headers.normalise(name))
+        if target is None or target in (headers.RATER, headers.STAGE):
+            return None
+        named.append(keys.get(target, target))
+    return named if len(set(named)) == len(named) else None
+
+
+class _NotUtf8(Exception):
+    """The file is not UTF-8 text: the careful path reads it as GB18030."""
+
+
 def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any = None) -> Evidence | None:
     """Typed evidence from a plain, valid CSV file; None if anything about it needs the careful path."""
+    try:
+        return _plain(rubric, path, data, None, checks)
+    except _NotUtf8:
+        pass
+    # Not UTF-8, so the careful path reads the whole file as GB18030 (as Excel on Chinese Windows
+    # saves CSV): read here as that text, handed to Arrow as UTF-8, with the careful path's note.
+    # The digest stays the file's own bytes'.
+    try:
+        body = data.decode(FALLBACK_ENCODING).encode("utf-8")
+    except UnicodeDecodeError:
+        return None  # neither: the careful path words the error
+    try:
+        found = _plain(rubric, path, data, body, checks)
+    except _NotUtf8:  # cannot be (the text was just written as UTF-8); the careful path decides
+        return None
+    if found is not None:
+        found.notes = [not_utf8_note(path), *found.notes]
+    return found
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _plain(rubric: Rubric, path: Path, data: bytes, transcoded: bytes | None, checks: Any) -> Evidence | None:
+    """`plain_csv_evidence` on the file's bytes, or on `transcoded` (its GB18030 text as UTF-8);
+    raises _NotUtf8 when the file's own bytes are not UTF-8."""
     modules = _modules()
     if modules is None:
         return None
     pa, pacsv = modules
-    body = data[len(BOM):] if data.startswith(BOM) else data
+    body = transcoded if transcoded is not None else data[len(BOM):] if data.startswith(BOM) else data
+    if transcoded is None and not _header_is_utf8(body):
+        raise _NotUtf8
     if b'"' in body or b"\x00" in body:
         return None  # quoting rules differ between readers; let the careful one decide
-    names = _header(body)
     model = rubric.model
     info = model.rubric
+    names = _columns_named(model, _header(body))
     if names is None or info.id_column not in names:
         return None
     known = set(model.fields) | {info.id_column, info.period_column, info.parent_column}
@@ -225,6 +298,8 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
                 strings_can_be_null=True, null_values=[""]),
         )
     except (pa.ArrowInvalid, pa.ArrowException):  # a ragged row, invalid UTF-8, ...
+        if transcoded is None and not _is_utf8(body):
+            raise _NotUtf8 from None  # a UTF-8 header over GBK cells: GB18030, as the careful path reads it
         return None
     n = table.num_rows
     if n == 0:
@@ -309,10 +384,11 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     parents = texts(info.parent_column) if info.parent_column in names else None
     del table, coded  # the numpy columns are copies: Arrow's can go before the checks make more
     try:
-        return type_arrays(model, ids, columns, periods=periods, parents=parents,
-                           source=str(path), on_error="fail", member_fields=rubric.member_fields,
-                           optional=rubric.optional_fields, digest=digest(), checks=checks,
-                           known_keys=hints, stripped_text=True, chosen_enums=True, owned=True,
-                           blank_text=blank)
+        evidence = type_arrays(model, ids, columns, periods=periods, parents=parents,
+                               source=str(path), on_error="fail", member_fields=rubric.member_fields,
+                               optional=rubric.optional_fields, digest=digest(), checks=checks,
+                               known_keys=hints, stripped_text=True, chosen_enums=True, owned=True,
+                               blank_text=blank)
     except EvidenceError:
         return None  # some row is refused: the careful path names it by its row in the file
+    return evidence

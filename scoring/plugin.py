@@ -70,6 +70,7 @@ from .report.tables import (
 from .report.workflow import amendment_rows, amendment_text, decision_marks, decision_text, override_rows
 from .panels import SPREAD_TABLE as PANEL_WORDS  # rater-panel table words per language (title, headers, dropped)
 from .panels import raters_text  # one line of each rater's points, as every report shows it
+from .text_encoding import FALLBACK_ENCODING, not_utf8_note  # a CSV that is not UTF-8, read as GB18030
 from .writers import WriteOptions
 from .methods import (
     BoolArray,
@@ -112,6 +113,8 @@ __all__ = [
     "amendment_rows", "amendment_text", "decision_marks", "decision_text", "override_rows",
     # rater panels (scoring.panels)
     "PANEL_WORDS", "panel_rows", "raters_text",
+    # text evidence that is not UTF-8 (scoring.text_encoding)
+    "FALLBACK_ENCODING", "not_utf8_note",
     # extra tables (statistics): shares shown as percentages
     "extra_columns", "extra_text_columns",
     # column-by-column JSON, JSON Lines and Parquet of a result, for writers

@@ -152,10 +152,23 @@ def test_fast_path_declines_what_needs_care(old: str, new: str, why: str, tmp_pa
         assert_same(evidence, careful(RUBRIC, path, changed))
 
 
-def test_fast_path_declines_other_encodings_and_extra_columns(tmp_path: Path) -> None:
+def test_fast_path_reads_gbk_as_the_careful_path_does_and_declines_extra_columns(tmp_path: Path) -> None:
     path = tmp_path / "evidence.csv"
     gbk = SAMPLE.decode("utf-8").encode("gb18030")
-    assert plain_csv_evidence(RUBRIC, path, gbk) is None
+    fast = plain_csv_evidence(RUBRIC, path, gbk)
+    assert fast is not None  # GBK, as Excel on Chinese Windows saves CSV: read as GB18030, with the note
+    slow = careful(RUBRIC, path, gbk)
+    assert_same(fast, slow)
+    assert fast.notes == slow.notes and len(fast.notes) == 1 and "read as GB18030" in fast.notes[0]
+    mixed = SAMPLE.replace("城关".encode("utf-8"), "城关".encode("gb18030"), 1)  # one GBK name among UTF-8 ones
+    found = plain_csv_evidence(RUBRIC, path, mixed)
+    try:
+        slow = careful(RUBRIC, path, mixed)
+    except scoring.EvidenceError:
+        assert found is None
+    else:  # read as GB18030 whole, as the careful path does, or left to it
+        assert found is None or (assert_same(found, slow) is None and found.notes == slow.notes)
+    assert plain_csv_evidence(RUBRIC, path, b"\x81\x30,\xff\n") is None  # neither encoding
     lines = SAMPLE.decode("utf-8").splitlines()
     extra = "\n".join([lines[0] + ",note"] + [line + ",x" for line in lines[1:]]) + "\n"
     assert plain_csv_evidence(RUBRIC, path, extra.encode("utf-8")) is None
@@ -163,6 +176,36 @@ def test_fast_path_declines_other_encodings_and_extra_columns(tmp_path: Path) ->
     fast = plain_csv_evidence(RUBRIC, path, with_bom)
     assert fast is not None
     assert_same(fast, careful(RUBRIC, path, with_bom))
+
+
+@pytest.mark.parametrize("how", ["title", "mixed"])
+def test_fast_path_reads_headers_as_offices_write_them(how: str, tmp_path: Path) -> None:
+    """Columns headed by the fields' titles (企业编号, 考核期, 死亡人数 ...), or a mix of ids, titles,
+    full-width and upper-case forms, are read on the fast path exactly as the careful path reads them."""
+    model, info = RUBRIC.model, RUBRIC.model.rubric
+    titles = {info.id_column: info.id_title, info.period_column: info.period_title,
+              **{n: f.title for n, f in model.fields.items() if f.title}}
+    lines = SAMPLE.decode("utf-8").splitlines()
+    header = lines[0].split(",")
+    if how == "title":
+        renamed = [titles.get(h, h) for h in header]
+    else:  # every third by title, every third in full-width upper case, the rest by id
+        renamed = [titles.get(h, h) if k % 3 == 0 else
+                   h.upper().translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)}) if k % 3 == 1 else h
+                   for k, h in enumerate(header)]
+    assert renamed != header
+    data = "\n".join([",".join(renamed)] + lines[1:]).encode("utf-8") + b"\n"
+    path = tmp_path / "evidence.csv"
+    for encoded in (data, data.decode("utf-8").encode("gb18030")):  # CSV UTF-8, and Excel's GBK CSV
+        fast = plain_csv_evidence(RUBRIC, path, encoded)
+        assert fast is not None
+        slow = careful(RUBRIC, path, encoded)
+        assert_same(fast, slow)
+        assert fast.notes == slow.notes
+    unknown = "\n".join([",".join(renamed[:-1] + ["备注"])] + lines[1:]).encode("utf-8")
+    assert plain_csv_evidence(RUBRIC, path, unknown) is None  # the careful path warns about it
+    twice = "\n".join([",".join([renamed[0]] + renamed[:-1])] + lines[1:]).encode("utf-8")
+    assert plain_csv_evidence(RUBRIC, path, twice) is None  # the careful path refuses it
 
 
 def test_a_rubric_with_a_panel_keeps_the_fast_path_for_a_file_without_raters(

@@ -10,12 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from scoring.plugin import EvidenceError, Loader, RawTable, UsageError, json_nesting_problem, shorten
+from scoring.plugin import FALLBACK_ENCODING, not_utf8_note  # GBK files: read as GB18030, with a note
 
 from .workbook import read_workbook
 
-# Excel on Chinese Windows saves "CSV (逗号分隔)" in the ANSI code page, GBK;
-# GB18030 is its superset, so it reads every GBK file and nothing is lost.
-FALLBACK_ENCODING = "gb18030"
 
 
 def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, list[str]]:
@@ -41,8 +39,7 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, l
             "(in Excel: CSV UTF-8), or name its encoding with --encoding",
             path=str(path),
         ) from None
-    return text, [f"{path}: not UTF-8; read as GB18030 (GBK, as Excel on Chinese Windows saves CSV); "
-                  "give --encoding NAME if that is wrong"]
+    return text, [not_utf8_note(path)]
 
 
 def read_csv(path: Path, data: bytes, encoding: str | None = None) -> RawTable:
