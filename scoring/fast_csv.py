@@ -23,7 +23,6 @@ agree on drawn evidence.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -153,20 +152,29 @@ def has_number_run(data: bytes, longer_than: int) -> bool:
     return bool(whole.any()) and plainly()
 
 
-def _digest_meanwhile(data: bytes) -> Callable[[], str]:
+class _Digest:
     """The file's sha256, worked out on a thread of its own while the reader and the checks run
-    (hashlib lets go of the GIL over a large buffer); the returned function waits for it."""
-    found: list[str] = []
-    # Not a daemon: should the fast path decline and the job end at once, the hash (a tenth of a
-    # second at a million rows) is finished rather than cut off while the interpreter shuts down.
-    thread = threading.Thread(target=lambda: found.append(sha256_of(data)), name="scoring-evidence-sha256")
-    thread.start()
+    (hashlib lets go of the GIL over a large buffer); calling it waits for it. Started once, when
+    the read begins: a GBK file read a second time as GB18030 does not hash its bytes twice."""
 
-    def digest() -> str:
-        thread.join()
-        return found[0] if found else sha256_of(data)
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._found: list[str] = []
+        self._thread: threading.Thread | None = None
 
-    return digest
+    def start(self) -> None:
+        if self._thread is None:
+            # Not a daemon: should the fast path decline and the job end at once, the hash (a tenth of
+            # a second at a million rows) is finished rather than cut off while the interpreter shuts down.
+            self._thread = threading.Thread(target=lambda: self._found.append(sha256_of(self._data)),
+                                            name="scoring-evidence-sha256")
+            self._thread.start()
+
+    def __call__(self) -> str:
+        self.start()
+        assert self._thread is not None
+        self._thread.join()
+        return self._found[0] if self._found else sha256_of(self._data)
 
 
 def _header_is_utf8(data: bytes) -> bool:
@@ -219,8 +227,9 @@ class _NotUtf8(Exception):
 
 def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any = None) -> Evidence | None:
     """Typed evidence from a plain, valid CSV file; None if anything about it needs the careful path."""
+    digest = _Digest(data)
     try:
-        return _plain(rubric, path, data, None, checks)
+        return _plain(rubric, path, data, None, checks, digest)
     except _NotUtf8:
         pass
     # Not UTF-8, so the careful path reads the whole file as GB18030 (as Excel on Chinese Windows
@@ -231,7 +240,7 @@ def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any =
     except UnicodeDecodeError:
         return None  # neither: the careful path words the error
     try:
-        found = _plain(rubric, path, data, body, checks)
+        found = _plain(rubric, path, data, body, checks, digest)
     except _NotUtf8:  # cannot be (the text was just written as UTF-8); the careful path decides
         return None
     if found is not None:
@@ -247,7 +256,8 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _plain(rubric: Rubric, path: Path, data: bytes, transcoded: bytes | None, checks: Any) -> Evidence | None:
+def _plain(rubric: Rubric, path: Path, data: bytes, transcoded: bytes | None, checks: Any,
+           digest: _Digest) -> Evidence | None:
     """`plain_csv_evidence` on the file's bytes, or on `transcoded` (its GB18030 text as UTF-8);
     raises _NotUtf8 when the file's own bytes are not UTF-8."""
     modules = _modules()
@@ -280,7 +290,7 @@ def _plain(rubric: Rubric, path: Path, data: bytes, transcoded: bytes | None, ch
     # checks below (blanks around a cell, NFKC keys, lengths, yes/no words, choices) look at the
     # distinct texts only, with the careful path's own Python functions, not at every cell.
     text = pa.dictionary(pa.int32(), pa.string())
-    digest = _digest_meanwhile(data)
+    digest.start()
     try:
         table = pacsv.read_csv(
             pa.py_buffer(body),

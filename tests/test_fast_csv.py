@@ -53,6 +53,19 @@ def assert_same(a: Evidence, b: Evidence) -> None:
     assert a.warnings == b.warnings and a.rejected == b.rejected
 
 
+def agrees_or_declines(rubric: scoring.Rubric, path: Path, data: bytes, fast: Evidence | None) -> None:
+    """The fast path's answer is the careful path's (evidence and notes), or it declined: it never answers
+    for a file the careful path refuses."""
+    try:
+        slow = careful(rubric, path, data)
+    except scoring.EvidenceError:
+        assert fast is None
+        return
+    if fast is not None:
+        assert_same(fast, slow)
+        assert fast.notes == slow.notes
+
+
 def csv_bytes(rubric: scoring.Rubric, rows: list[dict[str, Any]], words: tuple[str, str]) -> bytes:
     info = rubric.model.rubric
     names: list[str] = [info.id_column]
@@ -101,14 +114,7 @@ def test_fast_path_agrees_or_declines_on_any_evidence(
     rows = data.draw(from_rubric(rubric, units=(1, 8)))
     raw = csv_bytes(rubric, rows, words)
     path = tmp_path_factory.mktemp("fast") / "evidence.csv"
-    fast = plain_csv_evidence(rubric, path, raw)
-    try:
-        slow = careful(rubric, path, raw)
-    except scoring.EvidenceError:
-        assert fast is None  # the careful path refuses the file: the fast path never answers for it
-        return
-    if fast is not None:
-        assert_same(fast, slow)
+    agrees_or_declines(rubric, path, raw, plain_csv_evidence(rubric, path, raw))
 
 
 @pytest.mark.parametrize(("old", "new", "why"), [
@@ -161,13 +167,7 @@ def test_fast_path_reads_gbk_as_the_careful_path_does_and_declines_extra_columns
     assert_same(fast, slow)
     assert fast.notes == slow.notes and len(fast.notes) == 1 and "read as GB18030" in fast.notes[0]
     mixed = SAMPLE.replace("城关".encode("utf-8"), "城关".encode("gb18030"), 1)  # one GBK name among UTF-8 ones
-    found = plain_csv_evidence(RUBRIC, path, mixed)
-    try:
-        slow = careful(RUBRIC, path, mixed)
-    except scoring.EvidenceError:
-        assert found is None
-    else:  # read as GB18030 whole, as the careful path does, or left to it
-        assert found is None or (assert_same(found, slow) is None and found.notes == slow.notes)
+    agrees_or_declines(RUBRIC, path, mixed, plain_csv_evidence(RUBRIC, path, mixed))  # GB18030 whole, or left
     assert plain_csv_evidence(RUBRIC, path, b"\x81\x30,\xff\n") is None  # neither encoding
     lines = SAMPLE.decode("utf-8").splitlines()
     extra = "\n".join([lines[0] + ",note"] + [line + ",x" for line in lines[1:]]) + "\n"
@@ -269,13 +269,7 @@ def test_fast_path_agrees_or_declines_on_any_text_cell(data: st.DataObject,
     raw = ("\n".join(lines) + "\n").encode("utf-8")
     path = tmp_path_factory.mktemp("cells") / "evidence.csv"
     fast = plain_csv_evidence(RUBRIC, path, raw, checks=ENGINE._row_checks(RUBRIC))  # as the engine calls it
-    try:
-        slow = careful(RUBRIC, path, raw)
-    except scoring.EvidenceError:
-        assert fast is None
-        return
-    if fast is not None:
-        assert_same(fast, slow)
+    agrees_or_declines(RUBRIC, path, raw, fast)
 
 
 _CHUNKS = st.lists(st.lists(st.none() | st.sampled_from(["是", "否", "E001", "三级", "a b", "Ｅ"]), max_size=6), max_size=5)
