@@ -103,7 +103,6 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     ("a half year such as 2026H1", "半年，如 2026H1"),
     ("a quarter such as 2026Q1", "季度，如 2026Q1"),
     ("a month such as 2026-01", "月份，如 2026-01"),
-    ("a period label", "考核期名称"),
     ("period labels {first} and {second} differ only in case; use one (or declare periods in the rubric)",
      "考核期 {first} 与 {second} 只有大小写不同；请统一写法（或在方案中声明考核期）"),
     # --- rater panels and self-assessment rows (scoring/panel_rows.py) ---
@@ -199,7 +198,7 @@ _WORD = r"\S+?"
 
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    """Each entry as (regex, Chinese, English), the most specific first: more literal text wins,
+    """Each entry as (regex, Chinese, English), the most specific first: wrappers, then more literal text,
     so `duplicate unit id (also at {row}); add ...` is tried before `duplicate unit id (also at {row})`."""
     out = []
     for en, zh in CATALOGUE:
@@ -211,7 +210,12 @@ def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
         pieces.append(re.escape(en[last:]))
         out.append((re.compile("".join(pieces), re.DOTALL), zh, en))
     literal = {en: len(_PART.sub("", en)) for en, _ in CATALOGUE}
-    return tuple(sorted(out, key=lambda t: -literal[t[2]]))
+    # A prefix wrapping another message (`self-assessment (自评) rows: {message}`) comes first: the
+    # message it wraps may match a longer entry too, whose first part would swallow the prefix.
+    def wrapper(en: str) -> bool:
+        return en.endswith("{message}") and not en.startswith("{")
+
+    return tuple(sorted(out, key=lambda t: (not wrapper(t[2]), -literal[t[2]])))
 
 
 def row_label(label: str) -> str:
