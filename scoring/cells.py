@@ -77,6 +77,22 @@ def _nfkc(text: str) -> str:
 
 def parse_number(text: str, kind: str) -> float:
     """One cell as a number of field type `kind` (count, number, rate); raises Refused."""
+    figure, percent = plain_figure(text, kind)
+    if percent:
+        try:
+            value = float(Decimal(figure) / 100)  # exact: "55.3%" is the 0.553 a band is written as
+        except InvalidOperation:
+            raise Refused("not a number") from None
+    else:
+        value = float(figure)
+    if not math.isfinite(value):
+        raise Refused("too large to be a figure")
+    return value
+
+
+def plain_figure(text: str, kind: str) -> tuple[str, bool]:
+    """A figure as people type it, as plain decimal text (`-¥1,234.5` -> `-1234.5`), and whether it
+    ended in a % sign (rates only); raises Refused with the reason. For exact money: Decimal(text)."""
     if len(text) > MAX_NUMBER_CHARS:
         raise Refused(f"not a number: {len(text):,} characters (limit MAX_NUMBER_CHARS = {MAX_NUMBER_CHARS})")
     # NFKC makes a no-break or ideographic space a plain one. A space beside a sign, a currency
@@ -116,16 +132,7 @@ def parse_number(text: str, kind: str) -> float:
         s = s.replace(",", "")
     if not _PLAIN.fullmatch(sign + s):  # with its sign: `--5` and `-¥-5` are two signs, not a number
         raise Refused("not a number")
-    if percent:
-        try:
-            value = float(Decimal(sign + s) / 100)  # exact: "55.3%" is the 0.553 a band is written as
-        except InvalidOperation:
-            raise Refused("not a number") from None
-    else:
-        value = float(sign + s)
-    if not math.isfinite(value):
-        raise Refused("too large to be a figure")
-    return value
+    return sign + s, percent
 
 
 Bad = tuple[np.ndarray, list[str]]  # refused row indices and the reason of each
