@@ -91,7 +91,7 @@ def _plain_messages(engine: scoring.Engine, tmp: Path) -> list[str]:
         _row("u13", k="丙"), _row("u14", a="1.5"), _row("u15", r="1.5"), _row("u16", a=""), _row("u17", a="3", b="5"),
         _row("u18", lo="11"), _row("u19", lo="-1"), _row(""), _row("u21"), _row("u21"), _row("u22") + ["", "extra"],
         _row("x" * (MAX_KEY_CHARS + 1)), _row("u24"), _row("u25", m="1"),
-        _row("u26", n="1" * (MAX_CELL_CHARS + 1)),
+        _row("u26", n="1" * (MAX_CELL_CHARS + 1)), _row("u27", n="1 0"),
     ]
     path = _csv(tmp / "plain.csv", HEADER + ["ignored_col"], [r + [""] if len(r) == len(HEADER) else r for r in rows])
     found = _scored(engine, rubric, path, on_error="skip")

@@ -52,6 +52,8 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
      "只接受十进制数字；请用十进制阿拉伯数字填写"),
     ("two decimal points; write one, and use commas for thousands (1,234.5)",
      "有两个小数点；只能写一个，千位分隔请用逗号（1,234.5）"),
+    ("a space inside a figure may only separate thousands (1 000 000); write the figure without it",
+     "数字中的空格只能用作千位分隔（1 000 000）；请去掉空格后填写"),
     ("commas must separate thousands (1,234,567); write a decimal point as '.'",
      "逗号只能用作千位分隔（1,234,567）；小数点请写成“.”"),
     ("not a number", "不是数字；请填写阿拉伯数字"),
@@ -122,7 +124,7 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
      "或在方案中将该字段声明为 rated = true"),
     # --- hazard registers (plugins/scoring_safety) ---
     ("a hazard needs its {field} date (write 2026-03-15)", "隐患行必须填写“{field}”（日期，如 2026-03-15）"),
-    ("{field} is not a date (write 2026-03-15)", "“{field}”不是日期；请写成 2026-03-15 的形式"),
+    ("{field} is not a date (write 2026-03-15 or 2026年3月15日)", "“{field}”不是日期；请写成 2026-03-15 或 2026年3月15日"),
     ("{field} falls before the hazard was found ({field2})", "“{field}”早于隐患发现日期“{field2}”；请核对日期"),
     # --- warnings (Notice) ---
     ("{count} column(s) not in the rubric's [fields] were ignored: {columns}",
