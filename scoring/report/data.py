@@ -430,9 +430,16 @@ class Report:
         rubric's reports say it in Chinese (scoring.report.messages_zh); others as the engine wrote it."""
         if self.meta["language"] != "zh":
             return text
-        from .messages_zh import translate
+        said = self._messages_said.get(text)
+        if said is None:  # each distinct message translated once (one reason often stands for many rows)
+            from .messages_zh import translate
 
-        return translate(text, self._message_names)
+            said = self._messages_said[text] = translate(text, self._message_names)
+        return said
+
+    @cached_property
+    def _messages_said(self) -> dict[str, str]:
+        return {}
 
     def consequence_reason(self, k: int, j: int) -> str:
         """Why unit `k` was granted consequence `j`, in the report's language.

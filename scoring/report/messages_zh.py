@@ -198,8 +198,11 @@ _WORDS = ("field", "indicator", "type", "count", "width", "id")
 _WORD = r"\S+?"
 
 
+Entry = tuple[re.Pattern[str], str, str, str, str]  # regex, Chinese, English, literal prefix, literal suffix
+
+
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+def _compiled() -> tuple[Entry, ...]:
     """Each entry as (regex, Chinese, English), the most specific first: wrappers, then more literal text,
     so `duplicate unit id (also at {row}); add ...` is tried before `duplicate unit id (also at {row})`."""
     out = []
@@ -210,7 +213,10 @@ def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
             pieces.append(f"(?P<{m.group(1)}>{_WORD if m.group(1).startswith(_WORDS) else '.+?'})")
             last = m.end()
         pieces.append(re.escape(en[last:]))
-        out.append((re.compile("".join(pieces), re.DOTALL), zh, en))
+        # The literal text before the first part and after the last: a cheap test before the regex
+        # (a run with a million rejected rows translates each reason).
+        prefix, suffix = en.split("{", 1)[0], en.rsplit("}", 1)[-1] if "}" in en else ""
+        out.append((re.compile("".join(pieces), re.DOTALL), zh, en, prefix, suffix))
     literal = {en: len(_PART.sub("", en)) for en, _ in CATALOGUE}
     # A prefix wrapping another message (`self-assessment (自评) rows: {message}`) comes first: the
     # message it wraps may match a longer entry too, whose first part would swallow the prefix.
@@ -267,7 +273,9 @@ def translate(message: str, names: Names = NO_NAMES, *, hits: set[str] | None = 
     `hits`, when given, collects the English templates used (the tests' proof that every
     entry is matched by a message the code really makes).
     """
-    for pattern, zh, en in _compiled():
+    for pattern, zh, en, prefix, suffix in _compiled():
+        if not (message.startswith(prefix) and message.endswith(suffix)):
+            continue
         m = pattern.fullmatch(message)
         if m is None:
             continue
