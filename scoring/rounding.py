@@ -125,11 +125,11 @@ def figures(values: NDArray[np.float64]) -> NDArray[np.float64]:
     if fractional.size == 0:
         return x
     sub = x[fractional]
-    # A value equal to the double nearest k / 10**6 is the double of a decimal of at most 15
-    # digits, so its own figure: the common case (figures typed to a few places) costs three
-    # passes, and only the rest (noise, long fractions) the 15-digit reading below.
+    # Below 1e9, a value equal to the double nearest k / 10**6 (k < 10**15) is the double of a
+    # decimal of at most 15 digits, so its own figure: the common case (figures typed to a few
+    # places) costs a few passes, and only the rest (noise, long fractions) the reading below.
     with np.errstate(invalid="ignore", over="ignore"):
-        long = np.round(sub * 1e6) / 1e6 != sub
+        long = (np.abs(sub) >= 1e9) | (np.round(sub * 1e6) / 1e6 != sub)
     if not long.all():
         fractional, sub = fractional[long], sub[long]
     magnitude = np.abs(sub)
