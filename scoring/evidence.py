@@ -31,6 +31,7 @@ from .notices import Notice, as_notice
 from .rounding import figures
 from .row_checks import RowChecks
 from .tables import RawTable
+from .total_rows import WHY as TOTAL_WHY, total_ids
 
 if TYPE_CHECKING:
     from .amend import Amendment
@@ -588,6 +589,9 @@ def _finish(
         for label, why in period_labels.refused(info, period_keys.distinct).items():
             rows = np.flatnonzero(periods == label)
             out.reject(rows, info.period_column, [label] * rows.size, why)
+    for total in total_ids(unit_keys.distinct):
+        rows = np.flatnonzero(ids == total)
+        out.reject(rows, info.id_column, [total] * rows.size, TOTAL_WHY)
     _reject_duplicates(unit_keys, period_keys, parents, out, info.id_column, raters, stages)
     if raters is not None or stages is not None:
         panel_rows.check(rubric, ids, periods, parents, raters, stages, columns, missing, optional, shown, out)

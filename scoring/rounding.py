@@ -141,7 +141,7 @@ def figures(values: NDArray[np.float64]) -> NDArray[np.float64]:
     changed = snapped != sub
     if not changed.any():
         return x
-    out = x.copy()
+    out: NDArray[np.float64] = x.copy()
     out[fractional[changed]] = snapped[changed]
     return out
 
