@@ -91,7 +91,7 @@ def _plain_messages(engine: scoring.Engine, tmp: Path) -> list[str]:
         _row("u13", k="丙"), _row("u14", a="1.5"), _row("u15", r="1.5"), _row("u16", a=""), _row("u17", a="3", b="5"),
         _row("u18", lo="11"), _row("u19", lo="-1"), _row(""), _row("u21"), _row("u21"), _row("u22") + ["", "extra"],
         _row("x" * (MAX_KEY_CHARS + 1)), _row("u24"), _row("u25", m="1"),
-        _row("u26", n="1" * (MAX_CELL_CHARS + 1)), _row("u27", n="1 0"),
+        _row("u26", n="1" * (MAX_CELL_CHARS + 1)), _row("u27", n="1 0"), _row("合计"),
     ]
     path = _csv(tmp / "plain.csv", HEADER + ["ignored_col"], [r + [""] if len(r) == len(HEADER) else r for r in rows])
     found = _scored(engine, rubric, path, on_error="skip")
@@ -287,19 +287,41 @@ def _literal_templates(node: ast.expr) -> str | None:
     return None
 
 
+def _sources() -> list[tuple[Path, ast.Module]]:
+    return [(path, ast.parse(path.read_text(encoding="utf-8")))
+            for folder in ("scoring", "plugins") for path in sorted((ROOT / folder).rglob("*.py"))]
+
+
+def _constants(sources: list[tuple[Path, ast.Module]]) -> dict[str, list[str]]:
+    """Module-level text constants by name (`WHY = "..."`, `BOOL_HINT = "..."`), which sites pass as messages."""
+    out: dict[str, list[str]] = {}
+    for _, tree in sources:
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                text = _literal_templates(node.value)
+                if text is not None:
+                    out.setdefault(node.targets[0].id, []).append(text)
+    return out
+
+
 def _site_messages() -> list[tuple[str, str]]:
     found = []
-    for folder in ("scoring", "plugins"):
-        for path in sorted((ROOT / folder).rglob("*.py")):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            for node in ast.walk(tree):
-                if not isinstance(node, ast.Call):
-                    continue
-                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-                if name not in SITES or not node.args:
-                    continue
-                arg = node.args[-1] if name == "reject" else node.args[0] if name != "Refusal" else node.args[1]
-                text = _literal_templates(arg)
+    sources = _sources()
+    constants = _constants(sources)
+    for path, tree in sources:
+        # `from .total_rows import WHY as TOTAL_WHY`: a site's name for another module's constant.
+        aliases = {a.asname: a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                   for a in node.names if a.asname}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name not in SITES or not node.args:
+                continue
+            arg = node.args[-1] if name == "reject" else node.args[0] if name != "Refusal" else node.args[1]
+            texts = ([_literal_templates(arg)] if not isinstance(arg, ast.Name)
+                     else constants.get(aliases.get(arg.id, arg.id), []))
+            for text in texts:
                 if text and " " in text:  # a message, not a code or an id
                     found.append((f"{path.relative_to(ROOT)}:{node.lineno}", text))
     return found

@@ -82,6 +82,8 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
     ("key {key} appears twice in this row; keep one", "键 {key} 在本行出现了两次；请只保留一个"),
     ("no unit id; every row needs its {unit}'s id", "缺少单位编号；每一行都要填写所属单位的编号"),
     ("no unit id", "缺少单位编号；请填写"),
+    ("a total or average row (合计, 平均 ...), not a unit: delete the row; the engine makes its own totals",
+     "合计或平均行（合计、平均等）不是考核单位：请删除该行；合计由评分程序自行计算"),
     ("no period; fill in the period of every row", "缺少考核期；每一行都要填写考核期"),
     ("duplicate unit id (also at {row}); add a period column if a unit has several rows",
      "单位编号重复（另见{row}）；一个单位有多行时请增加考核期列"),
