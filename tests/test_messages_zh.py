@@ -406,7 +406,11 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def _sheet(path: Path, name: str) -> list[tuple[object, ...]]:
     import openpyxl
 
-    return [tuple(r) for r in openpyxl.load_workbook(path, read_only=True)[name].iter_rows(values_only=True)]
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [tuple(r) for r in book[name].iter_rows(values_only=True)]
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed
 
 
 DICT_REPR = re.compile(r"\{'code':|'message':")
