@@ -8,14 +8,18 @@ Every `scoring run` pays this before it reads a row and after it writes the last
 was about half of the job, which is why a job's rows/s grew with its size (issue 11: rows/s within
 ±30% from 100k to 10M rows). Commands timed, each as a whole process:
 
-- `scoring --version`: interpreter, imports, plugin registration, exit;
+- `scoring --version`: interpreter, `importlib.metadata` for the version, exit (since scoring/launch.py
+  it imports nothing else; before, everything below bar the rubric);
 - `scoring run enterprise-safety-target <100 rows> -o out.csv --quiet`: all of the above, the bundled
   rubric loaded and compiled, 100 rows (25 enterprises x 4 quarters) read, scored and written.
 
 Each prints wall time (waits for a shared CPU included) and CPU time (user + system, from `os.wait4`:
 steadier on a loaded machine). The package is byte-compiled first, as installed (see bench_job.py).
 
-`--stages` times in one process: `import scoring.cli`, `Engine()` (plugins), the parser, `load_rubric`.
+`--stages` times in one process, started as the command starts (one BLAS thread, the collector paused while
+importing): the third-party modules every job needs (numpy, pyarrow and its CSV reader, pydantic, pluggy,
+importlib.metadata), then the rest of `import scoring.cli` (scoring's own modules, pydantic building their
+models), `Engine()` (plugins), the parser, `load_rubric`.
 The machine is shared: read the fastest figure, and say the load (`uptime`) with any figure you quote.
 """
 
@@ -32,20 +36,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRIC = "enterprise-safety-target"
+# What the scoring command sets for itself unless the user chose a count (scoring/launch.py).
+ONE_BLAS_THREAD = {} if {"OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"} & set(os.environ) else {
+    "OPENBLAS_NUM_THREADS": "1"}
 
 STAGES = """
-import time
+import gc, time
+gc.disable()  # as the scoring command imports the engine (scoring/launch.py); its env has one BLAS thread
 t0 = time.perf_counter()
-import scoring.cli
+import numpy, pyarrow, pyarrow.csv, pydantic, pluggy, importlib.metadata
 t1 = time.perf_counter()
+import scoring.cli
+gc.freeze()
+gc.enable()
+t2 = time.perf_counter()
 from scoring.engine import Engine
 engine = Engine()
-t2 = time.perf_counter()
-scoring.cli.build_parser(engine.registry.writers)
 t3 = time.perf_counter()
-engine.load_rubric({rubric!r})
+scoring.cli.build_parser(engine.registry.writers)
 t4 = time.perf_counter()
-print(f"{{t1 - t0:.3f}} {{t2 - t1:.3f}} {{t3 - t2:.3f}} {{t4 - t3:.3f}}")
+engine.load_rubric({rubric!r})
+t5 = time.perf_counter()
+print(f"{{t1 - t0:.3f}} {{t2 - t1:.3f}} {{t3 - t2:.3f}} {{t4 - t3:.3f}} {{t5 - t4:.3f}}")
 """
 
 
@@ -108,9 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for _ in range(args.runs):
             out = subprocess.run([sys.executable, "-c", STAGES.format(rubric=RUBRIC)], capture_output=True,
-                                 text=True, check=True).stdout.split()
+                                 text=True, check=True, env={**os.environ, **ONE_BLAS_THREAD}).stdout.split()
             rows.append([float(x) for x in out])
-        names = ("import scoring.cli", "Engine() (plugins)", "argument parser", "load_rubric")
+        names = ("numpy, pyarrow, pydantic ...", "import scoring.cli (the rest)", "Engine() (plugins)",
+                 "argument parser", "load_rubric")
         print(f"{'stage (in process)':<32}{'fastest':>9}{'median':>9}")
         for k, name in enumerate(names):
             column = [r[k] for r in rows]
