@@ -24,22 +24,12 @@ if TYPE_CHECKING:
     from .rounding import round_half_up
     from .version import ENGINE_VERSION as __version__
 
-# Every public name, imported on first use (PEP 562): `import scoring` costs nothing, so the `scoring`
-# command (scoring/launch.py, itself in this package) can answer --version and set up the process
-# before numpy, pyarrow, pydantic and the engine are imported. `from scoring import Engine` and
-# `scoring.Engine` work as before.
-_FROM = {
-    "BundledRubric": "engine", "Engine": "engine",
-    "EvidenceError": "errors", "ExpressionError": "errors", "PluginError": "errors", "RubricError": "errors",
-    "ScoringError": "errors", "UsageError": "errors",
-    "Evidence": "evidence", "Rejection": "evidence",
-    "hookimpl": "hookspecs",
-    "Method": "methods", "MethodInput": "methods", "Params": "methods", "Scored": "methods",
-    "Rubric": "plan",
-    "Result": "result", "UnitResult": "result",
-    "round_half_up": "rounding",
-    "Impact": "analysis", "Margins": "analysis", "Sensitivity": "analysis", "Statistics": "analysis",
-}
+# Every public name (`__all__`) is imported on first use (PEP 562): `import scoring` costs nothing, so the
+# `scoring` command (scoring/launch.py, itself in this package) can answer --version and set up the process
+# before numpy, pyarrow, pydantic and the engine are imported. A name is taken from the first of these
+# modules that has it, cheapest first: `scoring.UsageError` imports scoring.errors alone, `scoring.Engine`
+# the engine. `from scoring import Engine` and `scoring.Engine` work as before.
+_HOMES = ("errors", "hookspecs", "rounding", "evidence", "methods", "plan", "result", "engine", "analysis")
 
 
 def __getattr__(name: str) -> Any:
@@ -48,8 +38,9 @@ def __getattr__(name: str) -> Any:
     value: Any
     if name == "__version__":
         from .version import ENGINE_VERSION as value
-    elif name in _FROM:
-        value = getattr(importlib.import_module(f"{__name__}.{_FROM[name]}"), name)
+    elif name in __all__:
+        homes = (importlib.import_module(f"{__name__}.{home}") for home in _HOMES)
+        value = getattr(next(module for module in homes if hasattr(module, name)), name)
     elif not name.startswith("_"):
         try:
             value = importlib.import_module(f"{__name__}.{name}")

@@ -150,18 +150,39 @@ def test_import_scoring_imports_nothing_heavy():
     assert [m for m in HEAVY if m in loaded] == []
 
 
-def test_every_public_name_is_there_after_import_scoring():
-    names = ", ".join(scoring.__all__)
-    code = (f"import scoring\nfrom scoring import {names}\n"
-            "assert all(getattr(scoring, n) is globals()[n] for n in scoring.__all__)\n"
+# Where each public name came from when `import scoring` imported them all (before scoring/launch.py).
+PUBLIC = {
+    "engine": ["BundledRubric", "Engine"],
+    "errors": ["EvidenceError", "ExpressionError", "PluginError", "RubricError", "ScoringError", "UsageError"],
+    "evidence": ["Evidence", "Rejection"], "hookspecs": ["hookimpl"],
+    "methods": ["Method", "MethodInput", "Params", "Scored"], "plan": ["Rubric"], "result": ["Result", "UnitResult"],
+    "rounding": ["round_half_up"], "analysis": ["Impact", "Margins", "Sensitivity", "Statistics"],
+}
+
+
+def test_every_public_name_is_the_object_it_was():
+    assert sorted(n for names in PUBLIC.values() for n in names) == sorted(set(scoring.__all__) - {"__version__"})
+    code = ("import importlib, json, sys, scoring\n"
+            f"public = json.loads({json.dumps(json.dumps(PUBLIC))})\n"
+            "for module, names in public.items():\n"
+            "    for name in names:\n"  # each in a fresh state: the first access decides what is kept
+            "        assert getattr(scoring, name) is getattr(importlib.import_module('scoring.' + module), name), name\n"
+            "from scoring import Engine, round_half_up, __version__\n"
             "assert set(scoring.__all__) <= set(dir(scoring))\n"
-            "import scoring.engine, scoring.errors\n"
-            "assert scoring.Engine is scoring.engine.Engine and scoring.RubricError is scoring.errors.RubricError\n"
-            "assert scoring.rounding.round_half_up is scoring.round_half_up\n"  # a submodule, as an attribute
+            "assert scoring.rounding.round_half_up is round_half_up\n"  # a submodule, as an attribute
+            "assert __version__ == scoring.engine.ENGINE_VERSION\n"
             "print('ok')")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok"
+
+
+def test_a_light_name_imports_only_its_module():
+    code = "import json, sys, scoring; scoring.UsageError; print(json.dumps(sorted(sys.modules)))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    loaded = set(json.loads(proc.stdout))
+    assert "scoring.errors" in loaded and [m for m in HEAVY if m in loaded] == []
 
 
 def test_an_unknown_name_is_an_attribute_error():
