@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/bench_startup.py               # 10 runs of each command, fastest and median
     .venv/bin/python benchmarks/bench_startup.py --runs 20
     .venv/bin/python benchmarks/bench_startup.py --stages      # also where the time goes, in process
+    .venv/bin/python benchmarks/bench_startup.py --rows 100000 --base /tmp/base   # and a 100k-row job, each
+                           # command taking turns with another commit's tree: git archive COMMIT | tar -x -C /tmp/base
 
 Every `scoring run` pays this before it reads a row and after it writes the last one; at 100,000 rows it
 was about half of the job, which is why a job's rows/s grew with its size (issue 11: rows/s within
@@ -33,6 +35,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRIC = "enterprise-safety-target"
@@ -72,20 +79,41 @@ def hundred_rows(folder: Path) -> Path:
     return small
 
 
-def timed(cmd: list[str], runs: int) -> tuple[list[float], list[float]]:
-    """Wall and CPU (user + system) seconds of each of `runs` runs of `cmd`."""
-    walls, cpus = [], []
+Command = tuple[list[str], dict[str, str]]  # argv, and environment variables set for it
+
+
+def timed(variants: dict[str, Command], runs: int, cwd: Path) -> dict[str, tuple[list[float], list[float]]]:
+    """Wall and CPU (user + system) seconds of each of `runs` runs of each variant, the variants taking
+    turns (so a change of load hits them alike), from `cwd` (a checkout's own folder would shadow --base)."""
+    out: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label in variants}
     for _ in range(runs):
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        assert proc.stderr is not None
-        err = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        walls.append(time.perf_counter() - t0)
-        cpus.append(usage.ru_utime + usage.ru_stime)
-        if status != 0:
-            raise SystemExit(f"{' '.join(cmd)} failed ({status}): {err.decode()[-400:]}")
-    return walls, cpus
+        for label, (cmd, env) in variants.items():
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd,
+                                    env={**os.environ, **env})
+            assert proc.stderr is not None
+            err = proc.stderr.read()
+            _, status, usage = os.wait4(proc.pid, 0)
+            out[label][0].append(time.perf_counter() - t0)
+            out[label][1].append(usage.ru_utime + usage.ru_stime)
+            if status != 0:
+                raise SystemExit(f"{' '.join(cmd)} failed ({status}): {err.decode()[-400:]}")
+    return out
+
+
+def base_start(base: Path, folder: Path) -> Command:
+    """How to start `scoring` from another source tree (`git archive COMMIT | tar -x -C DIR`): its packages
+    first on sys.path, under the names its pyproject.toml maps them to, byte-compiled as this one is."""
+    import compileall
+
+    with open(base / "pyproject.toml", "rb") as handle:
+        package_dirs = tomllib.load(handle)["tool"]["setuptools"]["package-dir"]
+    paths = folder / "base-packages"
+    paths.mkdir()
+    for name, sub in package_dirs.items():
+        (paths / name).symlink_to((base / sub).resolve())
+        compileall.compile_dir(str(paths / name), quiet=1)
+    return [sys.executable, "-c", "from scoring.cli import console; console()"], {"PYTHONPATH": str(paths)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,9 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stages", action="store_true", help="also time the start-up stages in process")
     parser.add_argument("--source-only", action="store_true",
                         help="remove the package's compiled files first (see bench_job.py --source-only)")
+    parser.add_argument("--rows", type=int, metavar="N",
+                        help="also a job of N rows (bench_job.py's file, e.g. 100000) -> csv")
+    parser.add_argument("--base", type=Path, metavar="DIR",
+                        help="another source tree of scoring (git archive COMMIT | tar -x -C DIR): each "
+                             "command is also run with it, taking turns with this checkout's")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_job import compile_package
+    from bench_job import build_file, compile_package
 
     compile_package(not args.source_only)  # as installed, unless asked
     print(f"scoring byte-compiled first, as installed: {'no (--source-only)' if args.source_only else 'yes'}")
@@ -106,16 +139,25 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         src = hundred_rows(folder)
         jobs = {
-            "scoring --version": [scoring, "--version"],
-            "scoring run, 100 rows -> csv": [scoring, "run", RUBRIC, str(src), "-o", str(folder / "out.csv"),
-                                              "--quiet"],
+            "scoring --version": ["--version"],
+            "scoring run, 100 rows -> csv": ["run", RUBRIC, str(src), "-o", str(folder / "out.csv"), "--quiet"],
         }
-        print(f"{'command':<32}{'wall: fastest':>14}{'median':>9}{'CPU: fastest':>14}{'median':>9}"
+        if args.rows:
+            big = build_file(args.rows, 1, folder / f"enterprise-{args.rows}-seed1.csv")
+            rows = sum(1 for _ in big.open(encoding="utf-8")) - 1
+            jobs[f"scoring run, {rows:,} rows -> csv"] = ["run", RUBRIC, str(big), "-o", str(folder / "out.csv"),
+                                                         "--quiet"]
+        starts: dict[str, Command] = {"": ([scoring], {})}
+        if args.base:
+            starts = {" (base)": base_start(args.base, folder), " (this)": ([scoring], {})}
+        print(f"{'command':<40}{'wall: fastest':>14}{'median':>9}{'CPU: fastest':>14}{'median':>9}"
               f"   ({args.runs} runs each)")
-        for name, cmd in jobs.items():
-            walls, cpus = timed(cmd, args.runs)
-            print(f"{name:<32}{min(walls):13.3f}s{statistics.median(walls):8.3f}s"
-                  f"{min(cpus):13.3f}s{statistics.median(cpus):8.3f}s")
+        for name, job in jobs.items():
+            found = timed({name + label: (start + job, env) for label, (start, env) in starts.items()}, args.runs,
+                          folder)
+            for label, (walls, cpus) in found.items():
+                print(f"{label:<40}{min(walls):13.3f}s{statistics.median(walls):8.3f}s"
+                      f"{min(cpus):13.3f}s{statistics.median(cpus):8.3f}s")
     if args.stages:
         rows = []
         for _ in range(args.runs):
