@@ -6,11 +6,12 @@ common case is checked for the whole column at once (plain decimal numbers, a
 handful of distinct yes/no words); only cells that fail are looked at one by
 one, once per distinct text, to say why.
 
-Accepted on numbers: thousands separators (`1,234`, `1，234`), a leading
+Accepted on numbers: thousands separators (`1,234`, `1，234`, `1 234`), a leading
 currency sign or a trailing `元` on number fields, full-width digits and signs
 (NFKC), `%` on rates. Refused with a hint, because each has two readings:
 Python literal forms (`1_0`, `0x10`), `inf` and `nan`, two decimal points,
-commas not in groups of three (`1,23` is a decimal comma in some places).
+commas not in groups of three (`1,23` is a decimal comma in some places),
+spaces between digits not in groups of three (`1 0` is two figures or a slip).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ BOOL_HINT = "not a yes/no value; use 是/否, √/×, Y/N, TRUE/FALSE or 1/0"
 _FAST = frozenset("0123456789.-+eE")
 _PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
+_SPACED = re.compile(r"\d{1,3}( \d{3})+(\.\d+)?")
+_PADDED = re.compile(r" *([-+¥$€£%元]) *")
 _CURRENCY = ("¥", "$", "€", "£")
 
 
@@ -74,9 +77,28 @@ def _nfkc(text: str) -> str:
 
 def parse_number(text: str, kind: str) -> float:
     """One cell as a number of field type `kind` (count, number, rate); raises Refused."""
+    figure, percent = plain_figure(text, kind)
+    if percent:
+        try:
+            value = float(Decimal(figure) / 100)  # exact: "55.3%" is the 0.553 a band is written as
+        except InvalidOperation:
+            raise Refused("not a number") from None
+    else:
+        value = float(figure)
+    if not math.isfinite(value):
+        raise Refused("too large to be a figure")
+    return value
+
+
+def plain_figure(text: str, kind: str) -> tuple[str, bool]:
+    """A figure as people type it, as plain decimal text (`-¥1,234.5` -> `-1234.5`), and whether it
+    ended in a % sign (rates only); raises Refused with the reason. For exact money: Decimal(text)."""
     if len(text) > MAX_NUMBER_CHARS:
         raise Refused(f"not a number: {len(text):,} characters (limit MAX_NUMBER_CHARS = {MAX_NUMBER_CHARS})")
-    s = _nfkc(text).replace("−", "-").replace(" ", "")
+    # NFKC makes a no-break or ideographic space a plain one. A space beside a sign, a currency
+    # or a unit only pads it (`¥ 50,000`, `55.3 %`); between digits it must group thousands
+    # (`1 000`), checked below: `1 0` is two figures or a slip, never ten.
+    s = _PADDED.sub(r"\1", _nfkc(text).replace("−", "-"))
     low = s.casefold().lstrip("+-")
     if low in ("inf", "infinity", "nan", "∞"):
         raise Refused("not a finite number; leave the cell blank if the figure is unknown")
@@ -100,22 +122,17 @@ def parse_number(text: str, kind: str) -> float:
         raise Refused("only decimal numbers are read; write the figure in decimal digits")
     if s.count(".") > 1:
         raise Refused("two decimal points; write one, and use commas for thousands (1,234.5)")
+    if " " in s:
+        if not _SPACED.fullmatch(s):
+            raise Refused("a space inside a figure may only separate thousands (1 000 000); write the figure without it")
+        s = s.replace(" ", "")
     if "," in s:
         if not _GROUPED.fullmatch(s):
             raise Refused("commas must separate thousands (1,234,567); write a decimal point as '.'")
         s = s.replace(",", "")
     if not _PLAIN.fullmatch(sign + s):  # with its sign: `--5` and `-¥-5` are two signs, not a number
         raise Refused("not a number")
-    if percent:
-        try:
-            value = float(Decimal(sign + s) / 100)  # exact: "55.3%" is the 0.553 a band is written as
-        except InvalidOperation:
-            raise Refused("not a number") from None
-    else:
-        value = float(sign + s)
-    if not math.isfinite(value):
-        raise Refused("too large to be a figure")
-    return value
+    return sign + s, percent
 
 
 Bad = tuple[np.ndarray, list[str]]  # refused row indices and the reason of each

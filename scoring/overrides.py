@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .cells import Refused, plain_figure
 from .consequences import GRANTED, OUTSIDE_QUOTA, Consequences, decide_consequences
 from .decide import NO_GRADE, Decisions
 from .errors import EvidenceError, UsageError
@@ -125,10 +126,10 @@ def _fail(d: CommitteeDecision, message: str) -> EvidenceError:
 
 
 def _amount(d: CommitteeDecision) -> float:
-    try:
-        value = Decimal(d.value.replace(",", ""))
-    except InvalidOperation:
-        raise _fail(d, f"the amount {d.value!r} is not a number") from None
+    try:  # read as an amount cell of the evidence is (`¥15,000`, `15 000元`), but as an exact decimal
+        value = Decimal(plain_figure(d.value, "number")[0])
+    except Refused as exc:
+        raise _fail(d, f"the amount {d.value!r} is not a number: {exc}") from None
     if not value.is_finite() or value < 0:
         raise _fail(d, f"the amount {d.value!r} must be a number of at least 0")
     if not value < MAX_AMOUNT:  # the rubric's own limit on money, so every fen stays exact (1e400 is inf as a float)

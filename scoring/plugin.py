@@ -71,6 +71,7 @@ from .report.workflow import amendment_rows, amendment_text, decision_marks, dec
 from .panels import SPREAD_TABLE as PANEL_WORDS  # rater-panel table words per language (title, headers, dropped)
 from .panels import raters_text  # one line of each rater's points, as every report shows it
 from .text_encoding import FALLBACK_ENCODING, not_utf8_note  # a CSV that is not UTF-8, read as GB18030
+from .workbook_formulas import formula_message, uncalculated_formulas  # formulas no spreadsheet computed
 from .writers import WriteOptions
 from .methods import (
     BoolArray,
@@ -115,6 +116,8 @@ __all__ = [
     "PANEL_WORDS", "panel_rows", "raters_text",
     # text evidence that is not UTF-8 (scoring.text_encoding)
     "FALLBACK_ENCODING", "not_utf8_note",
+    # workbook formulas no spreadsheet computed (scoring.workbook_formulas)
+    "formula_message", "uncalculated_formulas",
     # extra tables (statistics): shares shown as percentages
     "extra_columns", "extra_text_columns",
     # column-by-column JSON, JSON Lines and Parquet of a result, for writers

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import EvidenceError
+from .workbook_formulas import formula_message, uncalculated_formulas
 
 
 WORKBOOKS = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -81,6 +82,9 @@ def _workbook(data: bytes, where: str, what: str) -> tuple[list[str], list[tuple
     except Exception as exc:  # calamine's own errors (zip, XML, password, no sheet): all mean "cannot read"
         raise EvidenceError(f"cannot read the {what} workbook: {str(exc)[:200]}; save it again from Excel or WPS, "
                             "or as CSV", path=where) from None
+    refs, count = uncalculated_formulas(data, name)
+    if count:  # their stored values are blank or 0, not what the sheet shows
+        raise EvidenceError(f"the {what} workbook: {formula_message(refs, count, name)}", path=where)
     filled = [k for k, r in enumerate(sheet) if any(_text(c) for c in r)]
     if not filled:
         raise EvidenceError(f"sheet {name!r} of the {what} workbook is empty; it needs a header row", path=where)

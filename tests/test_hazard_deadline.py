@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 
 import pytest
@@ -154,3 +155,29 @@ def test_a_later_deadline_never_lowers_the_score_and_order_does_not_matter(drawn
     shuffled = list(base)
     random.Random(data.draw(st.integers(0, 1000))).shuffle(shuffled)
     assert ENGINE.score(rubric, rows_for(shuffled)).unit("u").score == score
+
+
+def test_dates_may_be_written_in_chinese_as_registers_are_typed():
+    chinese = [(h, q, *(_zh(x) for x in (f, d, r))) for h, q, f, d, r in HAND]
+    rubric = ENGINE.rubric_from_text(RUBRIC)
+    assert ENGINE.score(rubric, rows_for(chinese)).unit("u").score == 16.7
+
+
+def _zh(day: str) -> str:
+    if not day:
+        return day
+    y, m, d = day.split("-")
+    return f"{y}年{int(m)}月{int(d)}日"
+
+
+@given(st.dates())
+def test_every_way_of_writing_a_day_reads_as_the_same_day(day):
+    from plugins.scoring_safety.hazards import parse_day
+
+    if day.year < 1000:  # a four-digit year is the only kind written
+        return
+    iso = day.isoformat()
+    written = [iso, iso.replace("-", "/"), iso.replace("-", "."), f"{day.year}年{day.month}月{day.day}日",
+               f"{day.year}年{day.month:02d}月{day.day:02d}", f"{iso} 00:00:00",
+               "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in f"{day.year}年{day.month}月{day.day}日")]
+    assert {parse_day(w) for w in written} == {(day - datetime.date(1970, 1, 1)).days}

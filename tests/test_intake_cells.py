@@ -48,6 +48,8 @@ def column(texts):
     ("¥50,000", "number", 50000.0), ("￥50,000", "number", 50000.0), ("50000元", "number", 50000.0),
     ("-¥12.5", "number", -12.5), ("１２３", "count", 123.0), ("－５", "number", -5.0), ("55.3%", "rate", 0.553),
     ("55.3％", "rate", 0.553), ("1e3", "number", 1000.0), (" 7 ", "count", 7.0), ("+4", "number", 4.0),
+    ("1 234", "count", 1234.0), ("12\u00a0345.5", "number", 12345.5), ("1\u3000000\u3000000", "count", 1000000.0),
+    ("¥ 50 000", "number", 50000.0), ("50000 元", "number", 50000.0), ("55.3 %", "rate", 0.553), ("- 5", "number", -5.0),
 ])
 def test_numbers_people_type_are_read(text, kind, value):
     assert parse_number(text.strip(), kind) == value
@@ -62,6 +64,8 @@ def test_numbers_people_type_are_read(text, kind, value):
     ("abc", "number", "not a number"), ("1e999", "number", "too large"), ("9" * 100, "number", "MAX_NUMBER_CHARS"),
     ("--5", "number", "not a number"), ("+-5", "count", "not a number"), ("-¥-5", "number", "not a number"),
     ("--5%", "rate", "not a number"),
+    ("1 0", "count", "space"), ("1 0.5", "number", "space"), ("5 0000", "number", "space"), ("12 34", "count", "space"),
+    ("1 ,000", "number", "space"), ("1 e3", "number", "space"), ("3\u3000 5", "count", "space"),
 ])
 def test_ambiguous_numbers_are_refused_with_a_hint(text, kind, hint):
     with pytest.raises(Refused, match=hint):
@@ -83,6 +87,22 @@ def test_thousands_separators_and_full_width_read_as_the_plain_figure(n):
     grouped = f"{n:,}"
     full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in str(n))
     assert parse_number(grouped, "count") == parse_number(full_width, "count") == float(n)
+
+
+@given(st.integers(min_value=1000, max_value=10**15), st.sampled_from([" ", "\u00a0", "\u3000", "\u202f"]),
+       st.sampled_from(["", ".5", ".25"]))
+def test_spaces_grouping_thousands_read_as_commas_do(n, space, decimals):
+    assert parse_number(f"{n:,}".replace(",", space) + decimals, "number") == parse_number(f"{n:,}{decimals}", "number")
+
+
+@given(st.from_regex(r"[0-9]{1,6}", fullmatch=True), st.from_regex(r"[0-9]{1,6}", fullmatch=True),
+       st.sampled_from(["count", "number", "rate"]))
+def test_a_space_between_digits_that_does_not_group_thousands_is_refused(a, b, kind):
+    """`1 0` is never 10: two figures in one cell, or a slip, must not change a score silently."""
+    if len(a) <= 3 and len(b) == 3:  # `1 000`: a thousands group
+        return
+    with pytest.raises(Refused, match="space"):
+        parse_number(f"{a} {b}", kind)
 
 
 @pytest.mark.parametrize("word,truth", [

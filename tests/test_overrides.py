@@ -170,3 +170,19 @@ def test_a_set_amount_beyond_the_money_limit_is_refused_not_a_crash(engine, valu
     rubric = engine.rubric_from_text(body)
     with pytest.raises(EvidenceError, match="too large: amounts must stay below"):
         engine.score(rubric, rows(10, 8), committee=[decision("u1", "refund", "set", value)])
+
+
+@pytest.mark.parametrize("value, paid", [("¥15,000", 15000.0), ("15 000元", 15000.0), ("１５０００.５", 15000.5)])
+def test_a_set_amount_is_read_as_an_amount_cell_is(engine, value, paid):
+    body = RUBRIC + '\n[[consequence]]\nid = "refund"\ntitle = "退还保证金"\nwhen = "score >= 90"\namount = 20000\n'
+    res = engine.score(engine.rubric_from_text(body), rows(10, 8), committee=[decision("u1", "refund", "set", value)])
+    assert holders(res, "refund")["u1"] == paid
+
+
+@pytest.mark.parametrize("value, why", [("1,23", "thousands"), ("1 0", "space"), ("1.5万", "whole figure"),
+                                        ("50%", "only for rate")])
+def test_a_set_amount_people_could_read_two_ways_is_refused(engine, value, why):
+    """`1,23` was paid as 123 (every comma was dropped); it is refused as the evidence refuses it."""
+    body = RUBRIC + '\n[[consequence]]\nid = "refund"\ntitle = "退还保证金"\nwhen = "score >= 90"\namount = 20000\n'
+    with pytest.raises(EvidenceError, match=f"is not a number: .*{why}"):
+        engine.score(engine.rubric_from_text(body), rows(10, 8), committee=[decision("u1", "refund", "set", value)])

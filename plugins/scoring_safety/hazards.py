@@ -4,8 +4,8 @@ An enterprise's hazard register (隐患排查治理台账) is a set of member ro
 it (column `parent` = the enterprise id), one per hazard, filed under the
 period in which it was found, each with three dates: found (发现日期), the
 rectification deadline (整改期限) and, once done, rectified (整改完成日期; blank
-while open). Dates are written `2026-03-15` (also `2026/3/15`, `2026.3.15`, or
-with a time of day as a workbook gives it).
+while open). Dates are written `2026-03-15` (also `2026/3/15`, `2026.3.15`,
+`2026年3月15日`, full-width digits, or with a time of day as a workbook gives it).
 
 Each period is checked on its own date (`assessed_on`, e.g. the quarter's
 end). At the check on date D, with S the check before it (no earlier check:
@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Literal
 
@@ -62,12 +63,15 @@ from scoring.plugin import (
 MemberTextField = Annotated[str, FieldRef(("text",), members=True)]
 
 _DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?\s*$")
+_DATE_ZH = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日?\s*$")  # as registers are typed: 2026年3月15日
 _EPOCH = _dt.date(1970, 1, 1)
 
 
 def parse_day(text: str) -> int | None:
-    """Days since 1970-01-01 of a date written 2026-03-15 (or / . separators); None if it is not one."""
-    found = _DATE.match(text)
+    """Days since 1970-01-01 of a date written 2026-03-15 (or / . separators) or 2026年3月15日, in
+    half- or full-width digits; None if it is not one."""
+    text = unicodedata.normalize("NFKC", text)
+    found = _DATE.match(text) or _DATE_ZH.match(text)
     if not found:
         return None
     try:
@@ -103,7 +107,7 @@ class HazardDeadlineParams(Params):
     def _dates(cls, v: dict[str, str]) -> dict[str, str]:
         for label, text in v.items():
             if parse_day(text) is None:
-                raise ValueError(f"assessed_on: {label} = {text!r} is not a date (write 2026-03-31)")
+                raise ValueError(f"assessed_on: {label} = {text!r} is not a date (write 2026-03-31 or 2026年3月31日)")
         return v
 
     @model_validator(mode="after")
@@ -249,7 +253,7 @@ def hazard_dates(rows: EvidenceRows) -> CheckReport:
                                     f"a hazard needs its {name} date (write 2026-03-15)", name))
         for name in (p.found, p.deadline, p.rectified):
             wrong = member & ~blank[name] & np.isnan(cols[name])
-            refusals.append(Refusal(np.flatnonzero(wrong), f"{name} is not a date (write 2026-03-15)", name))
+            refusals.append(Refusal(np.flatnonzero(wrong), f"{name} is not a date (write 2026-03-15 or 2026年3月15日)", name))
         for name in (p.deadline, p.rectified):
             early = member & (cols[name] < cols[p.found])
             refusals.append(Refusal(np.flatnonzero(early), f"{name} falls before the hazard was found "

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from scoring.plugin import EvidenceError, RawTable, UsageError, shorten
+from scoring.plugin import EvidenceError, RawTable, UsageError, formula_message, shorten, uncalculated_formulas
 
 
 def _cell(value: object) -> object:
@@ -47,6 +47,9 @@ def read_workbook(path: Path, data: bytes, sheet: str | None = None) -> RawTable
         name = sheet
     else:
         raise UsageError(f"{path}: no sheet {shorten(sheet)!r}; sheets are: {', '.join(shorten(n) for n in names)}")
+    refs, count = uncalculated_formulas(data, name)
+    if count:  # their stored values are blank or 0, not what the sheet shows
+        raise EvidenceError(formula_message(refs, count, shorten(name)), path=str(path))
     try:
         rows: list[list[object]] = [list(r) for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
         merged = book.get_sheet_by_name(name).merged_cell_ranges or []

@@ -1,0 +1,149 @@
+"""Formula cells a spreadsheet never computed are refused by name, not read as blank or 0.
+
+A workbook written by xlsxwriter stores 0 for each formula (and asks Excel to
+recalculate on opening); one written by openpyxl stores no value. Excel shows the
+right figure, so the person who sent it cannot see why the score is wrong. Excel,
+WPS and LibreOffice store the value they computed: such workbooks read as before.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from scoring.errors import EvidenceError
+from scoring.overrides import load_decisions
+from scoring.workbook_formulas import SHOWN, uncalculated_formulas
+from tests.test_reports import scoring_cli
+
+xlsxwriter = pytest.importorskip("xlsxwriter")
+openpyxl = pytest.importorskip("openpyxl")
+
+RUBRIC = "enterprise-safety-target"
+
+
+def sample_table() -> list[list[str]]:
+    """The bundled rubric's sample as plain rows (no inspector or stage columns): header first."""
+    from tests.enterprise_plain import plain_text
+
+    return [line.split(",") for line in plain_text().splitlines()]
+
+
+def xlsxwriter_book(path: Path, formulas: dict[tuple[int, str], str], *, computed: dict[tuple[int, str], float] | None = None,
+                    sheets: tuple[str, ...] = ("Sheet1",), formula_sheet: int = 0) -> Path:
+    """The sample as an xlsxwriter workbook, with `formulas` at (row, field); `computed` gives the value
+    stored with a formula (xlsxwriter's default is 0)."""
+    table = sample_table()
+    head = table[0]
+    book = xlsxwriter.Workbook(str(path))
+    for k, name in enumerate(sheets):
+        ws = book.add_worksheet(name)
+        for r, row in enumerate(table):
+            for c, cell in enumerate(row):
+                if r and cell.isdigit():
+                    ws.write_number(r, c, int(cell))
+                else:
+                    ws.write_string(r, c, cell)
+        if k == formula_sheet:
+            for (r, field), formula in formulas.items():
+                value = (computed or {}).get((r, field), 0)
+                ws.write_formula(r, head.index(field), formula, None, value)
+    book.close()
+    return path
+
+
+def as_excel_saves_it(path: Path) -> Path:
+    """The same workbook with its stored values trusted, as Excel writes it: no `fullCalcOnLoad`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            dst.writestr(item, data)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def cell(row: int, field: str) -> str:
+    """The sheet's name of the cell of (0-based) `row` and `field` in the sample table: `G3`."""
+    return f"{chr(ord('A') + sample_table()[0].index(field))}{row + 1}"
+
+
+def deaths(doc_path: Path, unit: str) -> float:
+    import json
+
+    doc = json.loads(doc_path.read_text(encoding="utf-8"))
+    return next(u for u in doc["units"] if u["id"] == unit)["indicators"]["deaths"]["value"]
+
+
+def test_an_xlsxwriter_formula_is_refused_naming_its_cells(tmp_path: Path) -> None:
+    """`=1+1` in two deaths cells: xlsxwriter stores 0, Excel shows 2; the job must not score 0."""
+    book = xlsxwriter_book(tmp_path / "e.xlsx", {(2, "deaths"): "=1+1", (4, "deaths"): "=1+1"})
+    out = scoring_cli("run", RUBRIC, str(book), "-o", str(tmp_path / "r.json"), cwd=tmp_path)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "e.xlsx" in out.stderr and f"{cell(2, 'deaths')}, {cell(4, 'deaths')}" in out.stderr and "never computed" in out.stderr
+    assert "Excel or WPS, save it" in out.stderr and not (tmp_path / "r.json").exists()
+
+
+def test_an_openpyxl_formula_without_a_value_is_refused(tmp_path: Path) -> None:
+    table = sample_table()
+    book = openpyxl.Workbook()
+    ws = book.active
+    for row in table:
+        ws.append(row)
+    ws.cell(row=3, column=table[0].index("meetings") + 1).value = "=1+1"
+    book.save(tmp_path / "o.xlsx")
+    out = scoring_cli("run", RUBRIC, str(tmp_path / "o.xlsx"), "-o", str(tmp_path / "r.json"), cwd=tmp_path)
+    assert out.returncode == 1 and cell(2, "meetings") in out.stderr and "never computed" in out.stderr
+
+
+def test_a_workbook_saved_by_a_spreadsheet_reads_its_computed_values(tmp_path: Path) -> None:
+    table = sample_table()
+    unit = table[4][0]  # its fourth quarter: the row the outcome is taken from
+    book = as_excel_saves_it(xlsxwriter_book(tmp_path / "x.xlsx", {(4, "deaths"): "=1+1"}, computed={(4, "deaths"): 2}))
+    out = scoring_cli("run", RUBRIC, str(book), "-o", str(tmp_path / "r.json"), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert deaths(tmp_path / "r.json", unit) == 2.0
+
+
+def test_only_the_sheet_read_is_looked_at(tmp_path: Path) -> None:
+    book = xlsxwriter_book(tmp_path / "s.xlsx", {(2, "deaths"): "=1+1"}, sheets=("填报表", "草稿"), formula_sheet=1)
+    assert scoring_cli("run", RUBRIC, str(book), "-o", str(tmp_path / "r.json"), cwd=tmp_path).returncode == 0
+    refused = scoring_cli("run", RUBRIC, str(book), "--sheet", "草稿", "-o", str(tmp_path / "r.json"), cwd=tmp_path)
+    assert refused.returncode == 1 and "'草稿'" in refused.stderr and cell(2, "deaths") in refused.stderr
+
+
+def test_many_cells_are_counted_not_all_listed(tmp_path: Path) -> None:
+    formulas = {(r, "meetings"): "=1+1" for r in range(1, 12)}
+    book = xlsxwriter_book(tmp_path / "m.xlsx", formulas)
+    assert uncalculated_formulas(book.read_bytes(), "Sheet1") == ([cell(r, "meetings") for r in range(1, 1 + SHOWN)], 11)
+
+
+def test_a_committee_workbook_with_a_formula_amount_is_refused(tmp_path: Path) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "d.xlsx"))
+    ws = book.add_worksheet("会议决定")
+    ws.write_row(0, 0, ["单位", "事项", "决定", "值", "理由", "决定人", "日期"])
+    ws.write_row(1, 0, ["E051", "deposit_reward", "改为"])
+    ws.write_formula(1, 3, "=10000*3")  # stored as 0: the committee meant 30000
+    ws.write_row(1, 4, ["分期退还", "局长办公会", "2026-01-15"])
+    book.close()
+    with pytest.raises(EvidenceError, match="D2 hold a formula whose value was never computed"):
+        load_decisions(tmp_path / "d.xlsx")
+
+
+@given(st.binary(max_size=300))
+def test_any_bytes_are_looked_into_or_passed_never_a_crash(junk: bytes) -> None:
+    for data in (junk, b"PK" + junk):
+        refs, count = uncalculated_formulas(data, None)
+        assert count == len(refs) == 0
+
+
+def test_a_workbook_without_formulas_has_none(tmp_path: Path) -> None:
+    book = xlsxwriter_book(tmp_path / "n.xlsx", {})
+    assert uncalculated_formulas(book.read_bytes(), None) == ([], 0)
+    assert uncalculated_formulas(b"not a zip", None) == ([], 0)
