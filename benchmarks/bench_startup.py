@@ -43,9 +43,6 @@ else:  # pragma: no cover - Python 3.10
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRIC = "enterprise-safety-target"
-# What the scoring command sets for itself unless the user chose a count (scoring/launch.py).
-ONE_BLAS_THREAD = {} if {"OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"} & set(os.environ) else {
-    "OPENBLAS_NUM_THREADS": "1"}
 
 STAGES = """
 import gc, time
@@ -129,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                              "command is also run with it, taking turns with this checkout's")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_job import build_file, compile_package
+    from bench_job import ONE_BLAS_THREAD, build_file, compile_package
 
     compile_package(not args.source_only)  # as installed, unless asked
     print(f"scoring byte-compiled first, as installed: {'no (--source-only)' if args.source_only else 'yes'}")
