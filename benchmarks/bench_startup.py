@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/bench_startup.py               # 10 runs of each command, fastest and median
     .venv/bin/python benchmarks/bench_startup.py --runs 20
     .venv/bin/python benchmarks/bench_startup.py --stages      # also where the time goes, in process
-    .venv/bin/python benchmarks/bench_startup.py --rows 100000 --base /tmp/base   # and a 100k-row job, each
-                           # command taking turns with another commit's tree: git archive COMMIT | tar -x -C /tmp/base
+    .venv/bin/python benchmarks/bench_startup.py --rows 100000 1000160 --base /tmp/base   # also jobs of 100k
+          # and 1M rows and their cost growth, each command taking turns with another commit's source tree
+          # (git archive COMMIT | tar -x -C /tmp/base), so a change of load hits both alike
 
 Every `scoring run` pays this before it reads a row and after it writes the last one; at 100,000 rows it
 was about half of the job, which is why a job's rows/s grew with its size (issue 11: rows/s within
@@ -119,14 +120,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stages", action="store_true", help="also time the start-up stages in process")
     parser.add_argument("--source-only", action="store_true",
                         help="remove the package's compiled files first (see bench_job.py --source-only)")
-    parser.add_argument("--rows", type=int, metavar="N",
-                        help="also a job of N rows (bench_job.py's file, e.g. 100000) -> csv")
+    parser.add_argument("--rows", type=int, nargs="+", default=[], metavar="N",
+                        help="also a job of N rows (bench_job.py's file, e.g. 100000 1000160) -> csv; with two "
+                             "sizes or more, the cost growth as bench_job.py prints it")
     parser.add_argument("--base", type=Path, metavar="DIR",
                         help="another source tree of scoring (git archive COMMIT | tar -x -C DIR): each "
                              "command is also run with it, taking turns with this checkout's")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_job import ONE_BLAS_THREAD, build_file, compile_package
+    from bench_job import ONE_BLAS_THREAD, build_file, compile_package, growth
 
     compile_package(not args.source_only)  # as installed, unless asked
     print(f"scoring byte-compiled first, as installed: {'no (--source-only)' if args.source_only else 'yes'}")
@@ -139,22 +141,26 @@ def main(argv: list[str] | None = None) -> int:
             "scoring --version": ["--version"],
             "scoring run, 100 rows -> csv": ["run", RUBRIC, str(src), "-o", str(folder / "out.csv"), "--quiet"],
         }
-        if args.rows:
-            big = build_file(args.rows, 1, folder / f"enterprise-{args.rows}-seed1.csv")
+        sized: dict[str, int] = {}
+        for n in args.rows:
+            big = build_file(n, 1, folder / f"enterprise-{n}-seed1.csv")
             rows = sum(1 for _ in big.open(encoding="utf-8")) - 1
-            jobs[f"scoring run, {rows:,} rows -> csv"] = ["run", RUBRIC, str(big), "-o", str(folder / "out.csv"),
-                                                         "--quiet"]
+            sized[name := f"scoring run, {rows:,} rows -> csv"] = rows
+            jobs[name] = ["run", RUBRIC, str(big), "-o", str(folder / "out.csv"), "--quiet"]
         starts: dict[str, Command] = {"": ([scoring], {})}
         if args.base:
             starts = {" (base)": base_start(args.base, folder), " (this)": ([scoring], {})}
         print(f"{'command':<40}{'wall: fastest':>14}{'median':>9}{'CPU: fastest':>14}{'median':>9}"
               f"   ({args.runs} runs each)")
+        fastest: dict[str, list[tuple[int, float]]] = {}
         for name, job in jobs.items():
-            found = timed({name + label: (start + job, env) for label, (start, env) in starts.items()}, args.runs,
-                          folder)
+            found = timed({label: (start + job, env) for label, (start, env) in starts.items()}, args.runs, folder)
             for label, (walls, cpus) in found.items():
-                print(f"{label:<40}{min(walls):13.3f}s{statistics.median(walls):8.3f}s"
+                print(f"{name + label:<40}{min(walls):13.3f}s{statistics.median(walls):8.3f}s"
                       f"{min(cpus):13.3f}s{statistics.median(cpus):8.3f}s")
+                if name in sized:
+                    fastest.setdefault(f"csv{label}", []).append((sized[name], min(walls)))
+        growth(fastest)
     if args.stages:
         rows = []
         for _ in range(args.runs):
