@@ -28,8 +28,10 @@ from .keys import KeyCodes, key_codes
 from .limits import clip, shorten
 from .model import FieldSpec, RubricModel
 from .notices import Notice, as_notice
+from .rounding import figures
 from .row_checks import RowChecks
 from .tables import RawTable
+from .total_rows import WHY as TOTAL_WHY, total_ids
 
 if TYPE_CHECKING:
     from .amend import Amendment
@@ -141,6 +143,7 @@ def _type_texts(
     empty = np.asarray(texts == "", dtype=bool)
     if spec.numeric:
         values, (bad, why) = cells.numbers(texts, spec.type)
+        values = figures(values)  # 0.9499999999999998, as a spreadsheet shows it: 0.95 (see rounding.figures)
         out.reject(bad, name, texts[bad].tolist(), [f"{w} (field type {spec.type})" for w in why])
         _check_numeric(name, spec, values, ~empty, out, lambda i: str(texts[i]))
         return values, empty
@@ -467,7 +470,7 @@ def type_arrays(
             raise EvidenceError(f"column {name!r} has shape {raw.shape}, expected ({n},) like the ids", path=source)
         if spec.numeric:
             try:
-                values = raw.astype(np.float64, copy=False)
+                values = figures(raw.astype(np.float64, copy=False))  # a new array only where a figure differs
             except (TypeError, ValueError):
                 raise EvidenceError(f"column {name!r} is not numeric (field type {spec.type})", path=source) from None
             empty = np.isnan(values)
@@ -586,6 +589,9 @@ def _finish(
         for label, why in period_labels.refused(info, period_keys.distinct).items():
             rows = np.flatnonzero(periods == label)
             out.reject(rows, info.period_column, [label] * rows.size, why)
+    for total in total_ids(unit_keys.distinct):
+        rows = np.flatnonzero(ids == total)
+        out.reject(rows, info.id_column, [total] * rows.size, TOTAL_WHY)
     _reject_duplicates(unit_keys, period_keys, parents, out, info.id_column, raters, stages)
     if raters is not None or stages is not None:
         panel_rows.check(rubric, ids, periods, parents, raters, stages, columns, missing, optional, shown, out)

@@ -108,6 +108,44 @@ def figure_text(value: float) -> str:
     return format(decimal_figure(value), "f")
 
 
+def figures(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each value as its decimal figure, held as the nearest double: `float("%.15g" % x)`.
+
+    A spreadsheet keeps 15 significant digits and shows a formula's 0.9499999999999998
+    as 0.95; read as it is, that value would miss a band starting at 0.95, and a count
+    of 3.0000000000000004 would not be whole. Evidence is read as its figures, so a
+    threshold is met or missed on the figure the sender sees. Returns `values` itself
+    when no value changes (whole numbers, blanks, any figure typed with at most 15
+    significant digits), else a new array; the caller's array is never written.
+    Values outside [1e-8, 1e15), where no float noise of this kind arises, are kept.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        fractional = np.flatnonzero(x != np.floor(x))  # whole numbers are their own figures (NaN is kept below)
+    if fractional.size == 0:
+        return x
+    sub = x[fractional]
+    # Below 1e9, a value equal to the double nearest k / 10**6 (k < 10**15) is the double of a
+    # decimal of at most 15 digits, so its own figure: the common case (figures typed to a few
+    # places) costs a few passes, and only the rest (noise, long fractions) the reading below.
+    with np.errstate(invalid="ignore", over="ignore"):
+        long = (np.abs(sub) >= 1e9) | (np.round(sub * 1e6) / 1e6 != sub)
+    if not long.all():
+        fractional, sub = fractional[long], sub[long]
+    magnitude = np.abs(sub)
+    inside = (magnitude >= _FAST_LOW) & (magnitude < _FAST_HIGH)  # False for NaN and inf
+    if not inside.all():
+        fractional, sub, magnitude = fractional[inside], sub[inside], magnitude[inside]
+    n, k = _significand(magnitude)
+    snapped = np.copysign(n / _POW10[k + _POW10_OFFSET], sub)  # both exact: the division rounds once
+    changed = snapped != sub
+    if not changed.any():
+        return x
+    out: NDArray[np.float64] = x.copy()
+    out[fractional[changed]] = snapped[changed]
+    return out
+
+
 def _round_exactly(a: NDArray[np.float64], precision: int) -> NDArray[np.float64]:
     """Positive values in [1e-8, 1e15) read to 15 digits and rounded half-up, in integers."""
     n, k = _significand(a)

@@ -53,3 +53,34 @@ def test_matches_decimal_half_up_on_sums(parts, precision):
 def test_matches_decimal_half_up_on_figures(value, precision):
     expected = value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
     assert round_scalar(float(value), precision) == float(expected)
+
+
+# --- evidence read as its figures (rounding.figures) -------------------------------------------------
+
+from scoring.rounding import figures  # noqa: E402
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), max_size=30))
+def test_figures_are_the_15_digit_reading_and_never_write_their_argument(xs):
+    x = np.array(xs, dtype=np.float64)
+    before = x.copy()
+    got = figures(x)
+    assert np.array_equal(x, before, equal_nan=True)
+    for value, figure in zip(xs, got.tolist()):
+        if value != value or value in (float("inf"), float("-inf")) or not 1e-8 <= abs(value) < 1e15 or value.is_integer():
+            assert figure == value or (figure != figure and value != value)
+        else:
+            assert figure == float("%.15g" % value)
+
+
+@given(st.lists(st.decimals(min_value=-10**9, max_value=10**9, places=6, allow_nan=False), max_size=30))
+def test_figures_typed_with_at_most_15_digits_are_kept_as_they_are(ds):
+    x = np.array([float(d) for d in ds], dtype=np.float64)
+    assert np.array_equal(figures(x), x)
+
+
+def test_float_noise_a_spreadsheet_hides_is_removed():
+    noisy = np.array([0.9499999999999998, 3.0000000000000004, 1.0000000000000002, 89.94999999999999, -0.30000000000000004])
+    assert figures(noisy).tolist() == [0.95, 3.0, 1.0, 89.95, -0.3]
+    whole = np.array([1.0, 2.0, np.nan])
+    assert figures(whole) is whole  # nothing to do: no copy
