@@ -6,8 +6,8 @@ pyarrow, pydantic, pluggy and ~70 modules of ours) is most of what every command
 reads a row (benchmarks/bench_startup.py). `import scoring` imports none of it (scoring/__init__.py),
 so this module runs first and can:
 
-- answer `scoring --version` from the installed distribution's metadata alone, with the very bytes
-  argparse's version action prints (tests/test_launch.py compares them);
+- answer `scoring --version` from the installed distribution's metadata alone, through argparse's own
+  version action as scoring.cli's parser does (tests/test_launch.py compares the two outputs);
 - ask numpy's OpenBLAS for one thread. On import OpenBLAS starts a thread per core, which spin
   for a while: about 0.05-0.1 s of CPU taken from other work on every command, for nothing, since
   neither scoring nor its bundled plugins call a BLAS routine (no matmul, dot or linalg). A number
