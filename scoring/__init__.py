@@ -40,7 +40,10 @@ def __getattr__(name: str) -> Any:
         from .version import ENGINE_VERSION as value
     elif name in __all__:
         homes = (importlib.import_module(f"{__name__}.{home}") for home in _HOMES)
-        value = getattr(next(module for module in homes if hasattr(module, name)), name)
+        found = next((module for module in homes if hasattr(module, name)), None)
+        if found is None:  # a name added to __all__ whose module is not listed: a bug of ours
+            raise AttributeError(f"{__name__}.{name} is in __all__ but in none of {_HOMES}: add its module")
+        value = getattr(found, name)
     elif not name.startswith("_"):
         try:
             value = importlib.import_module(f"{__name__}.{name}")
