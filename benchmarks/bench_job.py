@@ -166,6 +166,9 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]
 # kernel copying its output into the page cache (about a second for 900 MB of JSON on
 # this VM, and it varies with writeback of earlier runs). Measured in the same run.
 IMPORT_FLOOR = "import numpy, pyarrow, pyarrow.csv, pydantic, pluggy, importlib.metadata"
+# The scoring command runs OpenBLAS on one thread unless the user chose a count (scoring/launch.py): so do floors.
+ONE_BLAS_THREAD = {} if {"OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"} & set(os.environ) else {
+    "OPENBLAS_NUM_THREADS": "1"}
 WRITE_FLOOR = """
 import os, sys
 size, path = int(sys.argv[1]), sys.argv[2]
@@ -383,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"duckdb failed (exit {duck['code']}): {duck['stderr'].strip()[-400:]}")
             print("install the benchmark extra: pip install -e .[bench]")
             return 1
-        floor = best_of(args.repeat, lambda: measure([sys.executable, "-c", IMPORT_FLOOR]))
+        floor = best_of(args.repeat, lambda: measure([sys.executable, "-c", IMPORT_FLOOR],
+                                                     env={**os.environ, **ONE_BLAS_THREAD}))
         print(f"floor: a process importing numpy, pyarrow.csv, pydantic and pluggy and doing nothing else "
               f"{floor['wall']:.2f} s")
         print(f"{'job':<18}{'wall':>9}{'rows/s':>12}{'units/s':>12}{'peak mem':>11}{'x DuckDB':>10}"

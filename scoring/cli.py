@@ -532,16 +532,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def console() -> None:
-    """The `scoring` command: `main`, then an exit that skips tearing the interpreter down (see cli_exit)."""
-    from .cli_exit import finish
+    """The `scoring` command (now started from scoring.launch; kept for scripts installed naming this one)."""
+    from .launch import console as launch
 
-    try:
-        code = main()
-    except SystemExit as stop:  # --help, --version and usage errors end inside argparse
-        if not (stop.code is None or isinstance(stop.code, int)):
-            raise  # a message to print: Python's own exit prints it
-        code = stop.code or 0
-    finish(code)
+    launch()
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from . import panels, stages
 from .plan import Rubric, compile_rubric
 from .previous import Previous, check_previous, load_previous, previous_columns
 from .progress import Progress, report
-from .registry import PluginInfo, Registry, build_registry, call_hook, distribution_version, make_manager
+from .registry import PluginInfo, Registry, build_registry, call_hook, make_manager
 from .report import Report
 from .result import Provenance, Result
 from .row_checks import RowChecks, bind
@@ -43,13 +43,12 @@ from .evidence_limits import MAX_EVIDENCE_BYTES, too_large
 from .frames import frame_to_table, is_frame
 from .notices import as_notice
 from .tables import RawTable, read_with
+from .version import ENGINE_VERSION as ENGINE_VERSION  # importable from here, as before
 from .writers import Writer, WriteOptions
 
 if TYPE_CHECKING:  # imported where used: a scoring job without them never needs them (start-up time)
     from .amend import Amendment
     from .analysis.impact import Impact
-
-ENGINE_VERSION = distribution_version("scoring")
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from .methods import Method
 from .payouts import PayoutKind
 from .tables import Loader
 from .writers import Writer
+from .version import distribution_version as distribution_version  # importable from here, as before
 
 ENTRY_POINT_GROUP = "scoring"
 HOOK_PREFIX = "scoring_"
@@ -401,10 +402,3 @@ def build_registry(pm: pluggy.PluginManager, dists: dict[str, tuple[str, str]] |
         plugins=infos,
         payout_kinds=tables["scoring_register_payout_kinds"],  # type: ignore[arg-type]
     )
-
-
-def distribution_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "0+unknown"

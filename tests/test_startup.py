@@ -26,6 +26,8 @@ NOT_FOR_A_CSV_JOB = (
     "scoring.examples", "scoring.check", "scoring.testing", "scoring.template", "scoring.diff",
     "scoring.member_results",
 )
+# A plain file on the fast path also needs no numpy.ma (imported by the first plain np.unique call).
+NOT_FOR_A_PLAIN_CSV_JOB = (*NOT_FOR_A_CSV_JOB, "numpy.ma")
 
 JOB = """
 import json, sys
@@ -53,7 +55,7 @@ def test_a_csv_job_imports_nothing_it_does_not_use(tmp_path):
     (tmp_path / "r.toml").write_text(rubric_text(RATIO_BODY), encoding="utf-8")
     (tmp_path / "e.csv").write_text("id,a,b,flag\nu1,10,9,是\nu2,4,4,否\nu3,10,5,1\n", encoding="utf-8")
     loaded = _modules_after(["run", "r.toml", "e.csv", "-o", "out.csv", "--quiet"], tmp_path)
-    assert sorted(m for m in NOT_FOR_A_CSV_JOB if m in loaded) == []
+    assert sorted(m for m in NOT_FOR_A_PLAIN_CSV_JOB if m in loaded) == []
 
 
 def test_import_scoring_leaves_the_analysis_for_later():
@@ -129,6 +131,32 @@ def test_a_file_named_like_an_id_it_does_not_declare_is_not_taken(tmp_path):
         assert "no bundled rubric" in str(exc)
     else:
         raise AssertionError("a file named x.toml that declares id y was taken for id x")
+
+
+# --- period labels checked without np.unique (whose first call imports numpy.ma) ---------------------
+
+labels = st.lists(st.sampled_from(["", "2026Q1", "2026q1", "２０２６Ｑ１", "2026Q4", "2026", "2026-01", "2026H1",
+                                   "b", "B", "a\u00e9", "ae\u0301", "Z"]) | st.text(max_size=3), max_size=12)
+
+
+@settings(deadline=None)
+@given(labels, st.sampled_from([{}, {"periods": ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]},
+                                {"period_pattern": "quarter"}, {"period_pattern": "month"}]),
+       st.sampled_from(["<U8", object]))
+def test_refused_period_labels_are_as_with_np_unique(values, declared, dtype):
+    """The same labels refused, for the same reasons, in the same order as when np.unique listed them."""
+    import numpy as np
+
+    from scoring import periods
+    from scoring.model import RubricInfo
+
+    info = RubricInfo(id="t", title="t", version="1", **declared)
+    array = np.array(values, dtype=dtype)
+    listed = [str(x) for x in np.unique(array[array != ""])] if array.size else []  # as refused listed them
+    assert sorted({str(x) for x in array.tolist()} - {""}) == listed  # what refused now lists, in that order
+    got = periods.refused(info, array)
+    assert list(got.items()) == list(periods.refused(info, np.array(listed, dtype=object)).items())
+    assert "" not in got
 
 
 # --- scoring/arrow_compute.py gives what pyarrow.compute gives ----------------------------------------
