@@ -66,6 +66,7 @@ from .report.tables import (
     rejected_rows,
     show_value,
     veto_rows,
+    warning_texts,
 )
 from .report.workflow import amendment_rows, amendment_text, decision_marks, decision_text, override_rows
 from .panels import SPREAD_TABLE as PANEL_WORDS  # rater-panel table words per language (title, headers, dropped)
@@ -109,7 +110,7 @@ __all__ = [
     "NA", "Column", "Report", "Table", "WriteOptions", "about_rows", "consequence_rows",
     "consequence_totals", "csv_body", "csv_text", "csv_texts", "deduction_rows", "fmt_cell", "html_text", "labels_for",
     "md_text", "member_word", "member_result_text", "member_rows", "ranking_columns", "rejected_rows", "script_json",
-    "show_value", "veto_rows",
+    "show_value", "veto_rows", "warning_texts",
     # amendments and committee decisions (scoring.report.workflow)
     "amendment_rows", "amendment_text", "decision_marks", "decision_text", "override_rows",
     # rater panels (scoring.panels)

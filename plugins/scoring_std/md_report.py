@@ -4,7 +4,8 @@ Names beside ids, — for items that do not apply, the reason a grade was capped
 or set, consequence amounts, member figures (blank where a member has none),
 grade counts, consequence totals, committee decisions and amendments (a
 column of the ranking and a table each, when the run had any), raters who
-disagree past the rubric's spread, and rejected rows. Not every rater's
+disagree past the rubric's spread, rejected rows and the run's warnings (in
+Chinese for a Chinese rubric, as the rejected rows' reasons are). Not every rater's
 points: one row per unit, item and period made the enterprise sample's
 report five times longer; the HTML, the workbook, the JSON and `scoring
 explain` list them. Every cell from evidence or the rubric is escaped so it
@@ -27,6 +28,7 @@ from scoring.plugin import (
     ranking_columns,
     rejected_rows,
     show_value,
+    warning_texts,
 )
 from scoring.plugin import WriteOptions
 
@@ -93,6 +95,9 @@ def write_markdown(report: Report, options: WriteOptions) -> str:
         lines += ["", f"## {lab['amendments']}", "", *md_table(amendment_rows(report))]
     if report.rejected:
         lines += ["", f"## {lab['rejected_rows']}", "", *md_table(rejected_rows(report))]
+    warnings = warning_texts(report)  # what may have changed a result: the report says so, as the workbook does
+    if warnings:
+        lines += ["", f"## {lab['about_warnings']}", "", *(f"- {md_text(w)}" for w in warnings)]
     for table in report.extra:
         cols = extra_text_columns(table)  # shares as percentages
         lines += ["", f"## {md_text(table.title)}", "", *md_table(cols)]

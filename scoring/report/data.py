@@ -30,6 +30,7 @@ from .labels import RULES, labels_for
 
 if TYPE_CHECKING:
     from ..result import Result
+    from .messages_zh import Names
 
 REPORT_FORMAT = 1
 
@@ -227,6 +228,21 @@ def reason_phrases(result: Result, idx: np.ndarray) -> list[str]:
     return listed
 
 
+def message_field_titles(model: Any) -> dict[str, str]:
+    """Each field's title (its id where it has none), and the key columns' titles or the report's
+    words for them, by the names rejected rows and warnings use."""
+    info = model.rubric
+    lab = labels_for(info.language)
+    out = {info.id_column: info.id_title or lab["id_column"], info.period_column: info.period_title or lab["period"],
+           info.parent_column: info.parent_title or lab["parent_column"]}
+    if model.raters is not None:
+        out[model.raters.column] = model.raters.title or lab["rater"]
+    if model.stages is not None:
+        out[model.stages.column] = model.stages.title or lab["stage_column"]
+    out.update({name: spec.title or name for name, spec in model.fields.items()})
+    return out
+
+
 def report_block(result: Result, order: np.ndarray | None = None, *, extra: bool = True) -> dict[str, Any]:
     """The `report` key of the JSON result: titles, language and per-unit columns in reading order.
 
@@ -286,6 +302,9 @@ def report_block(result: Result, order: np.ndarray | None = None, *, extra: bool
         **({"amended_fields": {a.field: model.fields[a.field].title or a.field
                                for a in result.evidence.amendments if a.field in model.fields}}
            if result.evidence.amendments else {}),
+        # What the rejected rows' and warnings' field names are called (fields' titles, key columns'
+        # words), for the reports of a Chinese rubric (messages_zh), only when there are any.
+        **({"field_titles": message_field_titles(model)} if result.rejected or result.warnings else {}),
         # The self-assessment's score and its gap to the review, in reading order (scoring.stages).
         **({"stages": _stage_columns(result, order)} if result.stages is not None else {}),
     }
@@ -390,6 +409,37 @@ class Report:
     @cached_property
     def details(self) -> Details:
         return self._details()
+
+    @cached_property
+    def _message_names(self) -> Names:
+        from .messages_zh import Names
+
+        meta = self.meta
+        fields = dict(meta.get("field_titles") or {})
+        for named in ([meta["name"]] if meta.get("name") else []) + list(meta["groups"]):
+            fields.setdefault(named["id"], named["title"])
+        return Names(fields=fields, indicators={i["id"]: i["title"] for i in meta["indicators"]},
+                     consequences={c["id"]: c["title"] for c in meta["consequences"]})
+
+    def field_title(self, name: str) -> str:
+        """A field (or key column) as the rubric titles it; its id where the report knows no title."""
+        return self._message_names.fields.get(name) or name
+
+    def message(self, text: str) -> str:
+        """An engine message (a rejected row's reason, a warning) in the report's language: a Chinese
+        rubric's reports say it in Chinese (scoring.report.messages_zh); others as the engine wrote it."""
+        if self.meta["language"] != "zh":
+            return text
+        said = self._messages_said.get(text)
+        if said is None:  # each distinct message translated once (one reason often stands for many rows)
+            from .messages_zh import translate
+
+            said = self._messages_said[text] = translate(text, self._message_names)
+        return said
+
+    @cached_property
+    def _messages_said(self) -> dict[str, str]:
+        return {}
 
     def consequence_reason(self, k: int, j: int) -> str:
         """Why unit `k` was granted consequence `j`, in the report's language.

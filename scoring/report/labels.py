@@ -60,6 +60,8 @@ EN: dict[str, str] = {
     "amendment_cell": "{field}{period}: {old} → {new} ({reason}; {by})", "period_in": " (period {period})",
     "list_sep": "; ", "decision_reason": "Reason",
     "self_score": "Self-assessment", "self_gap": "Gap (self − review)",
+    # rejected rows and warnings (a Chinese report adds the column and names rows 第 3 行)
+    "column": "Column", "id_column": "Unit id", "parent_column": "Parent", "stage_column": "Stage",
 }
 
 ZH: dict[str, str] = {
@@ -105,6 +107,7 @@ ZH: dict[str, str] = {
     "amendment_cell": "{field}{period}：{old}→{new}（{reason}；{by}）", "period_in": "（{period}）",
     "list_sep": "；", "decision_reason": "理由",
     "self_score": "自评得分", "self_gap": "自评差(自评−复评)",
+    "column": "列", "id_column": "单位编号", "parent_column": "上级单位", "stage_column": "评审阶段",
 }
 
 # `scoring explain`, in the rubric's language: section titles (`ex_sec_*`, looked

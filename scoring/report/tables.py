@@ -399,8 +399,31 @@ def veto_rows(report: Report) -> list[Column]:
 
 
 def rejected_rows(report: Report) -> list[Column]:
+    """One row per refused row: where, whose, which field, the value, why.
+
+    A Chinese rubric's reports say it as bureau staff read it: 第 3 行, the column as
+    their sheet shows it (`I`, or `F 死亡人数`), the field by its title with its id
+    beside it (`死亡人数（deaths）`: the title for the director, the id for whoever
+    fixes a file headed in ids), and the reason in Chinese. English reports keep
+    the engine's own words and columns.
+    """
     lab = report.labels
     rows = report.rejected
+    if report.meta["language"] == "zh":
+        from .messages_zh import row_label
+
+        def named(name: str) -> str:
+            title = report.field_title(name)
+            return name if title == name else f"{title}（{name}）"
+
+        return [
+            Column("row", lab["row"], "text", [row_label(str(r["row"])) for r in rows]),
+            Column("unit", lab["unit"], "text", [str(r.get("unit") or "") for r in rows]),
+            Column("column", lab["column"], "text", [str(r.get("column") or "") for r in rows]),
+            Column("field", lab["field"], "text", [named(str(r["field"])) if r.get("field") else "" for r in rows]),
+            Column("value", lab["cell"], "text", [str(r.get("value") or "") for r in rows]),
+            Column("reason", lab["reason"], "text", [report.message(str(r["reason"])) for r in rows]),
+        ]
     return [
         Column("row", lab["row"], "text", [str(r["row"]) for r in rows]),
         Column("unit", lab["unit"], "text", [str(r.get("unit") or "") for r in rows]),
@@ -425,8 +448,15 @@ def about_rows(report: Report) -> list[tuple[str, str]]:
         (lab["about_engine"], str(h["engine"]["version"])),
         (lab["about_created"], str(report.meta["created"])),
     ]
-    rows += [(lab["about_warnings"], str(w)) for w in h.get("warnings", [])]
+    rows += [(lab["about_warnings"], text) for text in warning_texts(report)]
     return rows
+
+
+def warning_texts(report: Report) -> list[str]:
+    """Each warning of the run as a person reads it: its message (the JSON result holds each as
+    {code, unit, field, message}), in Chinese for a Chinese rubric."""
+    return [report.message(str(w["message"]) if isinstance(w, dict) else str(w))
+            for w in report.header.get("warnings", [])]
 
 
 def fmt_cell(value: Any, col: Column, *, na: str = "—", thousands: bool = False) -> str:
