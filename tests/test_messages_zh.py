@@ -266,6 +266,15 @@ def test_every_catalogue_entry_is_matched_by_a_message_the_code_makes(produced):
 def test_every_message_the_code_makes_here_is_in_chinese(produced):
     untranslated = sorted({m for m in produced if translate(m) == m})
     assert not untranslated, f"messages with no catalogue entry: {untranslated}"
+    # Wholly: a part that swallowed the rest of a wrapped message leaves English words in the Chinese.
+    half = sorted({translate(m) for m in produced if re.search(r"field type|; (fill|write|use|check|give)", translate(m))})
+    assert not half, f"translations with English left in them: {half}"
+
+
+def test_a_long_number_cell_reason_translates_whole():
+    """`{limit}` once swallowed `64) (field type count`, leaving English in the Chinese report."""
+    message = "not a number: 70 characters (limit MAX_NUMBER_CHARS = 64) (field type count)"
+    assert translate(message) == "不是数字：共 70 个字符（上限 MAX_NUMBER_CHARS = 64）；请填写阿拉伯数字（字段类型：计数）"
 
 
 # --- the source scan: a new message must bring its Chinese -------------------------------------

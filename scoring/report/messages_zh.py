@@ -196,7 +196,7 @@ class Names:
 NO_NAMES = Names()
 _PART = re.compile(r"\{([a-z_0-9]+)\}")
 # Parts that are one word (an id, a number): matched without spaces, so a phrase around them splits one way.
-_WORDS = ("field", "indicator", "type", "count", "width", "id")
+_WORDS = ("field", "indicator", "type", "count", "width", "id", "limit")
 _WORD = r"\S+?"
 
 
@@ -222,8 +222,10 @@ def _compiled() -> tuple[Entry, ...]:
     literal = {en: len(_PART.sub("", en)) for en, _ in CATALOGUE}
     # A prefix wrapping another message (`self-assessment (自评) rows: {message}`) comes first: the
     # message it wraps may match a longer entry too, whose first part would swallow the prefix.
+    # Likewise a suffix wrapping a reason (`{reason} (field type {type})`): tried after the prefixes,
+    # before any message it may wrap, whose last part would swallow the suffix.
     def wrapper(en: str) -> bool:
-        return en.endswith("{message}") and not en.startswith("{")
+        return (en.endswith("{message}") and not en.startswith("{")) or en.startswith("{reason}")
 
     return tuple(sorted(out, key=lambda t: (not wrapper(t[2]), -literal[t[2]])))
 
