@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -130,6 +130,8 @@ def _amount(d: CommitteeDecision) -> float:
         value = Decimal(plain_figure(d.value, "number")[0])
     except Refused as exc:
         raise _fail(d, f"the amount {d.value!r} is not a number: {exc}") from None
+    except InvalidOperation:  # an exponent beyond what Decimal holds: 1e-99999999999999999999
+        raise _fail(d, f"the amount {d.value!r} is not a number") from None
     if not value.is_finite() or value < 0:
         raise _fail(d, f"the amount {d.value!r} must be a number of at least 0")
     if not value < MAX_AMOUNT:  # the rubric's own limit on money, so every fen stays exact (1e400 is inf as a float)
