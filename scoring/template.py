@@ -33,6 +33,7 @@ from .model import FieldSpec, RubricInfo, RubricModel
 from .periods import describe as describe_periods, example_labels
 from .plan import Rubric
 from .tables import read_with
+from .workbook_formulas import without_recalculation
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -274,7 +275,7 @@ def _workbook(rubric: Rubric, cols: list[Column], rows: list[dict[str, str]]) ->
             guide.write_string(r, j, str(value))
         r += 1
     book.close()
-    return buffer.getvalue()
+    return without_recalculation(buffer.getvalue())  # the form holds no formula to recalculate
 
 
 def _periods_text(info: RubricInfo, zh: bool) -> str:

@@ -21,12 +21,15 @@ import io
 import posixpath
 import re
 import zipfile
-from xml.etree import ElementTree
 
 _FORMULA = re.compile(rb"<((?:\w+:)?)f[\s>/]")  # a formula element, with its namespace prefix if any
+_SHEET_DATA = re.compile(rb"<((?:\w+:)?)sheetData[\s>/]")
 _REF = re.compile(rb'\br="([A-Za-z]+[0-9]+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?(?:/>|>([^<]*)<)")
 _FULL_CALC = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_CHUNK = 1 << 24  # the sheet is searched for a formula 16 MB at a time: a sheet with none is never held whole
+_CELL_HEAD = 4096  # bytes searched back from a formula for its cell's start (`<c r="F3" s="1" t="str">`)
 SHOWN = 5  # cells named in the message; the count says how many more
 
 
@@ -40,32 +43,66 @@ def uncalculated_formulas(data: bytes, sheet: str | None) -> tuple[list[str], in
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             workbook = book.read("xl/workbook.xml")
             part = _sheet_part(book, workbook, sheet)
-            if part is None:
+            if part is None or not _has_formula(book, part):
                 return [], 0
             xml = book.read(part)
-    except (KeyError, OSError, ValueError, zipfile.BadZipFile, ElementTree.ParseError, RuntimeError, EOFError):
+    # Best effort: a workbook this cannot look into (a zip or XML calamine reads and the standard
+    # library does not, an encoding it does not know) is left to calamine, which reads or refuses it.
+    except Exception:  # noqa: BLE001
         return [], 0
-    if b"<f" not in xml and b":f" not in xml:  # no formula at all: one pass at the speed of memchr
+    return _formulas(xml, placeholders=bool(_FULL_CALC.search(workbook)))
+
+
+def _has_formula(book: zipfile.ZipFile, part: str) -> bool:
+    """Whether the sheet's XML has a formula element anywhere, read a chunk at a time."""
+    tail = b""
+    with book.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            if _FORMULA.search(window):
+                return True
+            tail = window[-16:]
+    return False
+
+
+def _formulas(xml: bytes, *, placeholders: bool) -> tuple[list[str], int]:
+    """The formula cells of a sheet's XML whose stored value is not a computed one. With
+    `placeholders` (the workbook asks to be recalculated on opening, as xlsxwriter's do), a stored
+    0 or blank is what the writing program put there, not a result; a real value is kept."""
+    found_data = _SHEET_DATA.search(xml)
+    if found_data is None:
         return [], 0
-    recalculated = bool(_FULL_CALC.search(workbook))  # its stored values are placeholders, all of them
+    prefix = found_data.group(1)
+    end_data = xml.find(b"</" + prefix + b"sheetData>", found_data.end())
+    end_data = len(xml) if end_data < 0 else end_data
+    # Only cells: `<xm:f>` in the sheet's extension list (a drop-down list from another sheet, a
+    # sparkline) is a formula of the sheet, not of a cell, and has no value to compute.
+    cell_open, cell_close = b"<" + prefix + b"c", b"</" + prefix + b"c>"
     refs: list[str] = []
     count = 0
-    for found in _FORMULA.finditer(xml):  # once per formula cell, not per cell
-        prefix = found.group(1)
-        start = xml.rfind(b"<" + prefix + b"c ", 0, found.start())
-        end = xml.find(b"</" + prefix + b"c>", found.end())
-        end = len(xml) if end < 0 else end
-        if not recalculated and xml.find(b"<" + prefix + b"v>", found.end(), end) >= 0:
+    at = found_data.end()
+    while (found := _FORMULA.search(xml, at, end_data)) is not None:
+        at = found.end()
+        if found.group(1) != prefix:
+            continue
+        start = xml.rfind(cell_open, max(0, found.start() - _CELL_HEAD), found.start())
+        close = xml.find(cell_close, found.end(), end_data)
+        close = end_data if close < 0 else close
+        value = _VALUE.search(xml, found.end(), close)
+        stored = None if value is None else (value.group(1) or b"").strip()
+        if stored is not None and not (placeholders and stored in (b"", b"0")):
             continue  # the value a spreadsheet computed is stored with it
         count += 1
         if len(refs) < SHOWN:
-            ref = _REF.search(xml, max(start, 0), found.start())
+            ref = _REF.search(xml, start, found.start()) if start >= 0 else None
             refs.append(ref.group(1).decode("ascii") if ref else "?")
     return refs, count
 
 
 def _sheet_part(book: zipfile.ZipFile, workbook: bytes, sheet: str | None) -> str | None:
     """The zip member holding the sheet named `sheet` (or the first sheet)."""
+    from xml.etree import ElementTree  # only for workbooks: a CSV job need not load it
+
     root = ElementTree.fromstring(workbook)
     sheets = [s for s in root.iter() if s.tag.endswith("}sheet") or s.tag == "sheet"]
     chosen = next((s for s in sheets if sheet is None or s.get("name") == sheet), None)
@@ -85,3 +122,17 @@ def formula_message(refs: list[str], count: int, sheet: str) -> str:
     return (f"sheet {sheet!r}: cell(s) {', '.join(refs)}{more} hold a formula whose value was never computed "
             "(the workbook was written by a program and not saved from Excel or WPS, so the figures the sheet "
             "shows are not stored in it); open it in Excel or WPS, save it, and run again")
+
+
+def without_recalculation(data: bytes) -> bytes:
+    """A workbook written by xlsxwriter without its request to recalculate on opening
+    (`fullCalcOnLoad`), for a form that holds no formula: a spreadsheet that kept the request
+    when saving the filled form would leave its formulas' stored values looking like placeholders."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            part = src.read(item)
+            if item.filename == "xl/workbook.xml":
+                part = part.replace(b' fullCalcOnLoad="1"', b"")
+            dst.writestr(item, part)
+    return out.getvalue()

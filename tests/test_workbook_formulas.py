@@ -17,7 +17,7 @@ from hypothesis import given, strategies as st
 
 from scoring.errors import EvidenceError
 from scoring.overrides import load_decisions
-from scoring.workbook_formulas import SHOWN, uncalculated_formulas
+from scoring.workbook_formulas import SHOWN, _formulas, uncalculated_formulas
 from tests.test_reports import scoring_cli
 
 xlsxwriter = pytest.importorskip("xlsxwriter")
@@ -147,3 +147,63 @@ def test_a_workbook_without_formulas_has_none(tmp_path: Path) -> None:
     book = xlsxwriter_book(tmp_path / "n.xlsx", {})
     assert uncalculated_formulas(book.read_bytes(), None) == ([], 0)
     assert uncalculated_formulas(b"not a zip", None) == ([], 0)
+
+
+# --- from the review: what a spreadsheet saves must not be refused, and no input may crash ----------------
+
+X14_LIST = (b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+            b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="1" '
+            b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation type="list">'
+            b"<x14:formula1><xm:f>Other!$A$1:$A$2</xm:f></x14:formula1><xm:sqref>E2:E300</xm:sqref>"
+            b"</x14:dataValidation></x14:dataValidations></ext></extLst>")
+
+
+def rewritten(path: Path, part: str, change) -> Path:
+    """The workbook with one zip member's bytes changed by `change`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            dst.writestr(item, change(data) if item.filename == part else data)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_a_drop_down_list_from_another_sheet_is_no_cell_formula(tmp_path: Path) -> None:
+    """Excel keeps such a list as `<xm:f>` in the sheet's extension list: a formula with no cell and no value."""
+    book = rewritten(xlsxwriter_book(tmp_path / "l.xlsx", {}), "xl/worksheets/sheet1.xml",
+                     lambda x: x.replace(b"</worksheet>", X14_LIST + b"</worksheet>"))
+    assert uncalculated_formulas(book.read_bytes(), "Sheet1") == ([], 0)
+    assert scoring_cli("run", RUBRIC, str(book), "-o", str(tmp_path / "r.json"), cwd=tmp_path).returncode == 0
+
+
+def test_a_computed_value_stored_under_recalculate_on_open_is_read(tmp_path: Path) -> None:
+    """xlsxwriter with the value given, PhpSpreadsheet: a real value kept with `fullCalcOnLoad`; only 0 or blank
+    (the placeholder a program writes) is refused."""
+    book = xlsxwriter_book(tmp_path / "v.xlsx", {(2, "meetings"): "=1+1", (3, "meetings"): "=1+1"},
+                           computed={(2, "meetings"): 2})
+    assert uncalculated_formulas(book.read_bytes(), None) == ([cell(3, "meetings")], 1)
+
+
+def test_a_workbook_the_standard_library_cannot_parse_is_left_to_calamine(tmp_path: Path) -> None:
+    book = rewritten(xlsxwriter_book(tmp_path / "e.xlsx", {(2, "deaths"): "=1+1"}), "xl/workbook.xml",
+                     lambda x: x.replace(b'encoding="UTF-8"', b'encoding="x-nope"'))
+    assert b'encoding="x-nope"' in zipfile.ZipFile(book).read("xl/workbook.xml")
+    assert uncalculated_formulas(book.read_bytes(), None) == ([], 0)
+    out = scoring_cli("run", RUBRIC, str(book), "-o", str(tmp_path / "r.json"), cwd=tmp_path)
+    assert out.returncode in (0, 1) and "Traceback" not in out.stderr and "bug" not in out.stderr
+
+
+def test_cells_without_attributes_are_counted_and_named_unknown() -> None:
+    xml = (b'<worksheet><sheetData><row><c><f>1+1</f></c><c r="B1"><f>2</f><v>2</v></c>'
+           b'<c r="C1" t="str"><f>A1</f><v/></c></row></sheetData></worksheet>')
+    assert _formulas(xml, placeholders=False) == (["?"], 1)  # an empty string result is a value
+    assert _formulas(xml, placeholders=True) == (["?", "C1"], 2)
+
+
+def test_the_form_scoring_template_makes_asks_no_recalculation(tmp_path: Path) -> None:
+    """So a spreadsheet that keeps the request when saving the filled form cannot make its formulas suspect."""
+    out = scoring_cli("template", RUBRIC, "-o", str(tmp_path / "form.xlsx"), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    with zipfile.ZipFile(tmp_path / "form.xlsx") as book:
+        assert b"fullCalcOnLoad" not in book.read("xl/workbook.xml") and book.testzip() is None
