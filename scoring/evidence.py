@@ -589,9 +589,12 @@ def _finish(
         for label, why in period_labels.refused(info, period_keys.distinct).items():
             rows = np.flatnonzero(periods == label)
             out.reject(rows, info.period_column, [label] * rows.size, why)
-    for total in total_ids(unit_keys.distinct):
-        rows = np.flatnonzero(ids == total)
-        out.reject(rows, info.id_column, [total] * rows.size, TOTAL_WHY)
+    # A 合计 row is refused by its id, or by its period (`E001, 合计`: the unit's total over the year,
+    # which would otherwise sort after 2026Q4 and be read as the year-end period).
+    for column, keys, labels in ((info.id_column, unit_keys, ids), (info.period_column, period_keys, periods)):
+        for total in [] if keys is None or labels is None else total_ids(keys.distinct):
+            rows = np.flatnonzero(labels == total)
+            out.reject(rows, column, [total] * rows.size, TOTAL_WHY)
     _reject_duplicates(unit_keys, period_keys, parents, out, info.id_column, raters, stages)
     if raters is not None or stages is not None:
         panel_rows.check(rubric, ids, periods, parents, raters, stages, columns, missing, optional, shown, out)

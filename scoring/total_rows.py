@@ -14,13 +14,22 @@ import numpy as np
 
 # Compared after NFKC (done on ids already), spaces and colons removed and case folded: `合　计`, `Total:`.
 TOTAL_WORDS = frozenset({
-    "合计", "总计", "小计", "共计", "累计", "总合计", "合计数", "总数", "平均", "平均值", "平均数", "均值",
-    "total", "totals", "subtotal", "grandtotal", "sum", "average", "mean",
+    "合计", "总计", "小计", "共计", "累计", "总合计", "合计数", "合计行", "总数", "平均", "平均值", "平均数",
+    "平均分", "均值", "total", "totals", "subtotal", "grandtotal", "sum", "average", "mean",
 })
+# A short label ending in one of these is a total of something (全县合计, 本页小计, 全年平均): not a unit or
+# a period. Long labels, and labels merely starting with one (合计公司), are left alone.
+TOTAL_ENDINGS = ("合计", "总计", "小计", "共计", "平均", "平均值", "平均分")
+SHORT = 8
 WHY = "a total or average row (合计, 平均 ...), not a unit: delete the row; the engine makes its own totals"
 _NOISE = re.compile(r"[\s:：]+")
 
 
 def total_ids(distinct: np.ndarray) -> list[str]:
-    """The distinct unit ids that name a total or average row."""
-    return [i for i in distinct.tolist() if _NOISE.sub("", str(i)).casefold() in TOTAL_WORDS]
+    """The distinct unit ids (or period labels) that name a total or average row."""
+    return [i for i in distinct.tolist() if is_total(str(i))]
+
+
+def is_total(label: str) -> bool:
+    word = _NOISE.sub("", label).casefold()
+    return word in TOTAL_WORDS or (len(word) <= SHORT and word.endswith(TOTAL_ENDINGS))

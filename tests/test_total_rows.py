@@ -43,5 +43,23 @@ def test_by_default_a_total_row_stops_the_job_naming_it(tmp_path: Path) -> None:
 
 
 def test_ids_that_only_contain_a_total_word_are_units() -> None:
-    ids = np.array(["合计公司", "E合计", "total-care", "平均镇中学", "u1", "合计", "Sum"])
+    ids = np.array(["合计公司", "合计E", "total-care", "平均镇中学", "u1", "合计", "Sum"])
     assert total_ids(ids) == ["合计", "Sum"]
+
+
+def test_short_labels_ending_in_a_total_word_are_totals_too() -> None:
+    ids = np.array(["全县合计", "本页小计", "全年平均", "平均分", "合计行", "城关镇第一中学合计以外的长名称", "E001"])
+    assert total_ids(ids) == ["全县合计", "本页小计", "全年平均", "平均分", "合计行"]
+
+
+def test_a_units_total_row_by_period_is_refused_not_read_as_its_last_period(tmp_path: Path) -> None:
+    """Without declared periods, `合计` sorts after `2026` and was scored as the unit's year-end row."""
+    (tmp_path / "r.toml").write_text(RUBRIC, encoding="utf-8")
+    body = "id,period,a,b,flag,x\nu1,2025,10,9,true,1\nu1,2026,10,9,true,1\nu2,2025,10,5,false,2\nu2,2026,10,5,false,2\n"
+    (tmp_path / "plain.csv").write_text(body, encoding="utf-8")
+    (tmp_path / "e.csv").write_text(body + "u1,合计,20,1,true,2\n", encoding="utf-8")
+    out = scoring_cli("run", "r.toml", "e.csv", "--on-error", "skip", "-o", "r.json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert any(r["field"] == "period" and "total or average row" in r["reason"] for r in doc["rejected"])
+    assert [u["id"] for u in doc["units"]] == ["u2"]  # u1 is set aside whole, as any unit with a refused row

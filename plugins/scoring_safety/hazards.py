@@ -250,7 +250,7 @@ def hazard_dates(rows: EvidenceRows) -> CheckReport:
                  for name in cols}
         for name in (p.found, p.deadline):
             refusals.append(Refusal(np.flatnonzero(member & blank[name]),
-                                    f"a hazard needs its {name} date (write 2026-03-15)", name))
+                                    f"a hazard needs its {name} date (write 2026-03-15 or 2026年3月15日)", name))
         for name in (p.found, p.deadline, p.rectified):
             wrong = member & ~blank[name] & np.isnan(cols[name])
             refusals.append(Refusal(np.flatnonzero(wrong), f"{name} is not a date (write 2026-03-15 or 2026年3月15日)", name))

@@ -125,7 +125,8 @@ CATALOGUE: tuple[tuple[str, str], ...] = (
      "各评分人填写的这项数据不一致（{said}）；非评分的事实数据在每位评分人的行中必须相同（或留空），"
      "或在方案中将该字段声明为 rated = true"),
     # --- hazard registers (plugins/scoring_safety) ---
-    ("a hazard needs its {field} date (write 2026-03-15)", "隐患行必须填写“{field}”（日期，如 2026-03-15）"),
+    ("a hazard needs its {field} date (write 2026-03-15 or 2026年3月15日)",
+     "隐患行必须填写“{field}”（日期，如 2026-03-15 或 2026年3月15日）"),
     ("{field} is not a date (write 2026-03-15 or 2026年3月15日)", "“{field}”不是日期；请写成 2026-03-15 或 2026年3月15日"),
     ("{field} falls before the hazard was found ({field2})", "“{field}”早于隐患发现日期“{field2}”；请核对日期"),
     # --- warnings (Notice) ---
