@@ -25,9 +25,19 @@ WHY = "a total or average row (合计, 平均 ...), not a unit: delete the row; 
 _NOISE = re.compile(r"[\s:：]+")
 
 
+# Every total label contains one of these: a million ids are looked at one by one only if one does.
+_HINTS = ("合计", "总计", "小计", "共计", "累计", "总数", "平均", "均值", "total", "sum", "average", "mean")
+
+
 def total_ids(distinct: np.ndarray) -> list[str]:
     """The distinct unit ids (or period labels) that name a total or average row."""
-    return [i for i in distinct.tolist() if is_total(str(i))]
+    labels: list[str] = distinct.astype(str).tolist()
+    everything = "".join(labels).casefold()  # a hint made across two labels only costs the loop below
+    for noise in (" ", "\u3000", ":", "：", "\t"):  # as is_total removes them (`合　计`)
+        everything = everything.replace(noise, "")
+    if not any(hint in everything for hint in _HINTS):
+        return []
+    return [i for i in labels if is_total(i)]
 
 
 def is_total(label: str) -> bool:

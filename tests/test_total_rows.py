@@ -63,3 +63,12 @@ def test_a_units_total_row_by_period_is_refused_not_read_as_its_last_period(tmp_
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert any(r["field"] == "period" and "total or average row" in r["reason"] for r in doc["rejected"])
     assert [u["id"] for u in doc["units"]] == ["u2"]  # u1 is set aside whole, as any unit with a refused row
+
+
+def test_every_total_word_is_found_by_the_quick_search() -> None:
+    """total_ids skips its one-by-one look when no hint appears: each word must contain one."""
+    from scoring.total_rows import _HINTS, TOTAL_ENDINGS, TOTAL_WORDS
+
+    for word in TOTAL_WORDS | set(TOTAL_ENDINGS):
+        assert any(hint in word for hint in _HINTS), word
+        assert total_ids(np.array(["E001", word, "E002"])) == [word]
