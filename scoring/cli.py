@@ -8,9 +8,7 @@ internal error (a bug: please report it with the --debug output).
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
-import io
 import json
 import sys
 import traceback
@@ -22,7 +20,6 @@ from typing import TextIO
 from .cli_analysis import add_commands as add_analysis_commands
 from .engine import ENGINE_VERSION, Engine
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
-from .evidence import Rejection
 from .notices import Notice
 from .cli_progress import terminal_progress
 from .cli_limits import evidence_limit, evidence_limit_arg
@@ -32,7 +29,7 @@ from .outputs import write_atomic as write_atomic  # kept importable from here f
 from . import panel_rows
 from .plan import CompiledIndicator, Rubric
 from .result import Result
-from .report.escape import csv_text
+from .rejects_file import rejects_csv
 from .writers import Writer, WriteOptions
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -53,17 +50,6 @@ def print_warnings(warnings: Sequence[str], err: TextIO) -> None:
         if n > SHOWN_WARNINGS:
             print(f"warning: ... and {n - SHOWN_WARNINGS} more '{code}' warning(s) like these; "
                   "the JSON result lists every warning (\"warnings\")", file=err)
-
-def rejects_csv(rejected: Sequence[Rejection]) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["row", "unit", "field", "value", "reason", "column"])  # column: as the sheet shows it
-    for r in rejected:
-        # Cells come from the evidence: keep a spreadsheet from running them as formulas.
-        w.writerow([r.row, csv_text(r.unit or ""), csv_text(r.field or ""), csv_text(r.value or ""),
-                    csv_text(r.reason), csv_text(r.column or "")])
-    return out.getvalue()
-
 
 def _evidence_path(rubric: Rubric, given: str | None, sample: bool) -> str:
     if given and not sample:
@@ -140,7 +126,7 @@ def cmd_run(engine: Engine, args: argparse.Namespace, err: TextIO) -> int:
             raise UsageError(f"{fmt} is a binary format; give an output file with -o")
         files = [Output("-o", Path(args.output), content)] if args.output else []
         if args.rejects:
-            files.append(Output("--rejects", Path(args.rejects), rejects_csv(result.rejected)))
+            files.append(Output("--rejects", Path(args.rejects), rejects_csv(result.rejected, rubric.model)))
         n = result.layout.n_units
         if progress is not None:
             progress("writing", 0, n, "units")

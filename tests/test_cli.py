@@ -75,7 +75,7 @@ def test_skip_policy_scores_valid_rows_and_lists_the_rest(files):
     doc = json.loads((files / "out.json").read_text(encoding="utf-8"))
     assert [u["id"] for u in doc["units"]] == ["u4", "u1"]
     assert {(r["row"], r["unit"], r["field"]) for r in doc["rejected"]} == {("row 3", "u2", "b"), ("row 4", "u3", "a")}
-    rejects = list(csv.DictReader((files / "rej.csv").read_text(encoding="utf-8").splitlines()))
+    rejects = list(csv.DictReader((files / "rej.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert {(r["row"], r["unit"], r["field"]) for r in rejects} == {("row 3", "u2", "b"), ("row 4", "u3", "a")}
     assert proc.stderr.strip().splitlines()[-1].startswith("rows: 4 read, 2 scored, 2 rejected")
 
