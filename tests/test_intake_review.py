@@ -35,8 +35,8 @@ def test_refused_cell_names_the_column_as_the_sheet_shows_it(rubric: scoring.Rub
     assert "Traceback" not in proc.stderr
     assert "row 5 (unit E001), field deaths (column I 死亡人数), value 'abc'" in proc.stderr
     rejects = list(csv.DictReader(io.StringIO((tmp_path / "rej.csv").read_text(encoding="utf-8-sig"))))
-    bad = [r for r in rejects if r["field"] == "deaths"]
-    assert [(r["row"], r["column"]) for r in bad] == [("row 5", "I 死亡人数")]
+    bad = [r for r in rejects if r["字段"] == "死亡人数（deaths）"]  # a Chinese rubric's rejects file (行, 列, 字段 ...)
+    assert [(r["行"], r["列"]) for r in bad] == [("第 5 行", "I 死亡人数")]
     # Nothing lost: every row is scored or rejected.
     # E001's 16 rows (3 inspectors and a self-assessment a quarter) go with it.
     assert f"rows: {len(body)} read, {len(body) - 16} scored, 16 rejected" in proc.stderr
