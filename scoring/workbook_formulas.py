@@ -11,8 +11,11 @@ are refused by name, with what to do, rather than read as blank or 0.
 
 Only the .xlsx family (a zip of XML) can be checked this way; .xls, .xlsb and
 .ods are read as they are. The sheet's XML is searched as bytes, which costs a
-fraction of reading the sheet; a sheet with no formula at all is passed at the
-first search.
+fraction of reading the sheet: a sheet with no formula at all is passed after one
+pass over it, 16 MB at a time. Only cells count (the sheet's `<sheetData>`): a
+drop-down list drawn from another sheet is a formula too (`<xm:f>` in the sheet's
+extension list) but belongs to no cell. A value stored under `fullCalcOnLoad` is
+trusted unless it is 0 or blank, the placeholders programs write.
 """
 
 from __future__ import annotations
