@@ -11,6 +11,7 @@ read the rejected rows from the JSON result, where they stay in English.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -34,25 +35,16 @@ def rejects_csv(rejected: Sequence[Rejection], model: RubricModel) -> str:
             w.writerow([r.row, csv_text(r.unit or ""), csv_text(r.field or ""), csv_text(r.value or ""),
                         csv_text(r.reason), csv_text(r.column or "")])
         return BOM + out.getvalue()
-    from .report.data import message_field_titles
+    from .report.data import message_names
     from .report.labels import labels_for
-    from .report.messages_zh import Names, row_label, translate
+    from .report.messages_zh import translate
+    from .report.tables import rejected_columns
 
-    lab = labels_for("zh")
-    titles = message_field_titles(model)
-    names = Names(fields=titles, indicators={i.id: i.title for d in model.dimension for i in d.indicator},
-                  consequences={c.id: c.title for c in model.consequence})
-    said: dict[str, str] = {}  # each distinct reason translated once: one reason often stands for many rows
-
-    def field(name: str | None) -> str:
-        title = titles.get(name or "", name or "")
-        return "" if not name else name if title == name else f"{title}（{name}）"
-
-    w.writerow([lab["row"], lab["unit"], lab["column"], lab["field"], lab["cell"], lab["reason"]])
-    for r in rejected:
-        reason = said.get(r.reason)
-        if reason is None:
-            reason = said[r.reason] = translate(r.reason, names)
-        w.writerow([csv_text(row_label(r.row)), csv_text(r.unit or ""), csv_text(r.column or ""),
-                    csv_text(field(r.field)), csv_text(r.value or ""), csv_text(reason)])
+    names = message_names(model)
+    # Each distinct reason translated once: one reason often stands for many rows.
+    message = functools.cache(lambda text: translate(text, names))
+    columns = rejected_columns([vars(r) for r in rejected], labels_for("zh"), "zh",
+                               lambda f: names.fields.get(f) or f, message)
+    w.writerow([c.title for c in columns])
+    w.writerows([csv_text(str(v)) for v in row] for row in zip(*(c.values for c in columns)))
     return BOM + out.getvalue()

@@ -34,6 +34,11 @@ def plain_text() -> str:
     return text
 
 
+def plain_rows() -> list[list[str]]:
+    """The plain sample as rows of cells, header first (a fresh list to change as a test likes)."""
+    return [line.split(",") for line in plain_text().splitlines()]
+
+
 def plain_sample(folder: Path) -> Path:
     """Write the plain sample into `folder`; return its path."""
     path = Path(folder) / "enterprise-safety-target-plain.csv"

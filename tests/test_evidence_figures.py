@@ -16,27 +16,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import scoring
-from tests.conftest import rubric_text
+from tests.conftest import rubric_text, single_indicator
+from tests.enterprise_plain import plain_rows
 from tests.test_reports import scoring_cli
 
 RUBRIC = "enterprise-safety-target"
-BANDS = rubric_text("""
-[[dimension]]
-id = "d"
-points = 10
-  [[dimension.indicator]]
-  id = "share"
-  points = 10
-  method = "bands"
-  field = "r"
-  bands = [ { min = 0.95, share = 1.0 }, { min = 0.9, share = 0.5 } ]
-""", fields='[fields]\nr = { type = "rate", title = "持证率" }\n')
-
-
-def plain_rows() -> list[list[str]]:
-    from tests.enterprise_plain import plain_text
-
-    return [line.split(",") for line in plain_text().splitlines()]
+BANDS = rubric_text(single_indicator(10, "bands", 'field = "r"\nbands = [ { min = 0.95, share = 1.0 }, { min = 0.9, share = 0.5 } ]'),
+                    fields='[fields]\nr = { type = "rate", title = "持证率" }\n')
 
 
 def certification(doc: Path, unit: str) -> dict:
@@ -74,16 +60,8 @@ def test_a_share_of_0_95_with_float_noise_earns_the_0_95_band(tmp_path: Path, su
 
 
 def test_noise_on_a_whole_count_and_a_full_rate_is_not_refused(engine: scoring.Engine) -> None:
-    body = rubric_text("""
-[[dimension]]
-id = "d"
-points = 10
-  [[dimension.indicator]]
-  id = "e"
-  points = 10
-  method = "expression"
-  value = "min(n, 10) * r"
-""", fields='[fields]\nn = { type = "count", title = "次数" }\nr = { type = "rate", title = "比例" }\n')
+    body = rubric_text(single_indicator(10, "expression", 'value = "min(n, 10) * r"'),
+                       fields='[fields]\nn = { type = "count", title = "次数" }\nr = { type = "rate", title = "比例" }\n')
     rubric = engine.rubric_from_text(body)
     res = engine.score(rubric, [{"id": "u", "n": 0.1 * 30, "r": 1.0000000000000002}])  # 3.0000000000000004
     assert not res.rejected and res.unit("u").score == 30.0

@@ -6,15 +6,14 @@ import csv
 from pathlib import Path
 
 from tests.conftest import RATIO_BODY, rubric_text
+from tests.enterprise_plain import plain_rows
 from tests.test_reports import scoring_cli
 
 RUBRIC = "enterprise-safety-target"
 
 
 def bad_enterprise_file(tmp_path: Path) -> Path:
-    from tests.enterprise_plain import plain_text
-
-    rows = [line.split(",") for line in plain_text().splitlines()]
+    rows = plain_rows()
     rows[2][rows[0].index("deaths")] = "abc"
     path = tmp_path / "e.csv"
     path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")

@@ -243,6 +243,16 @@ def message_field_titles(model: Any) -> dict[str, str]:
     return out
 
 
+def message_names(model: Any) -> Names:
+    """What the rubric calls the fields, indicators and consequences a message names, from the rubric
+    itself (a `Report` reads the same from the JSON result's `report` block, so `render` says the same)."""
+    from .messages_zh import Names
+
+    return Names(fields=message_field_titles(model),
+                 indicators={i.id: i.title for d in model.dimension for i in d.indicator},
+                 consequences={c.id: c.title for c in model.consequence})
+
+
 def report_block(result: Result, order: np.ndarray | None = None, *, extra: bool = True) -> dict[str, Any]:
     """The `report` key of the JSON result: titles, language and per-unit columns in reading order.
 

@@ -10,6 +10,7 @@ ids`). Columns are built whole, with numpy masks; no per-unit objects.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -399,21 +400,26 @@ def veto_rows(report: Report) -> list[Column]:
 
 
 def rejected_rows(report: Report) -> list[Column]:
-    """One row per refused row: where, whose, which field, the value, why.
+    """One row per refused row: where, whose, which field, the value, why (see `rejected_columns`)."""
+    return rejected_columns(report.rejected, report.labels, report.meta["language"], report.field_title, report.message)
 
-    A Chinese rubric's reports say it as bureau staff read it: 第 3 行, the column as
+
+def rejected_columns(rows: Sequence[Mapping[str, Any]], lab: Mapping[str, str], language: str,
+                     field_title: Callable[[str], str], message: Callable[[str], str]) -> list[Column]:
+    """Rejected rows (as the JSON result's `rejected` holds them) as table columns.
+
+    A Chinese rubric's say it as bureau staff read it: 第 3 行, the column as
     their sheet shows it (`I`, or `F 死亡人数`), the field by its title with its id
     beside it (`死亡人数（deaths）`: the title for the director, the id for whoever
-    fixes a file headed in ids), and the reason in Chinese. English reports keep
-    the engine's own words and columns.
+    fixes a file headed in ids), and the reason in Chinese (`message`). English
+    ones keep the engine's own words and columns. The reports and the `--rejects`
+    file (scoring/rejects_file.py) both use it.
     """
-    lab = report.labels
-    rows = report.rejected
-    if report.meta["language"] == "zh":
+    if language == "zh":
         from .messages_zh import row_label
 
         def named(name: str) -> str:
-            title = report.field_title(name)
+            title = field_title(name)
             return name if title == name else f"{title}（{name}）"
 
         return [
@@ -422,7 +428,7 @@ def rejected_rows(report: Report) -> list[Column]:
             Column("column", lab["column"], "text", [str(r.get("column") or "") for r in rows]),
             Column("field", lab["field"], "text", [named(str(r["field"])) if r.get("field") else "" for r in rows]),
             Column("value", lab["cell"], "text", [str(r.get("value") or "") for r in rows]),
-            Column("reason", lab["reason"], "text", [report.message(str(r["reason"])) for r in rows]),
+            Column("reason", lab["reason"], "text", [message(str(r["reason"])) for r in rows]),
         ]
     return [
         Column("row", lab["row"], "text", [str(r["row"]) for r in rows]),
