@@ -26,6 +26,7 @@ from scoring.report.data import report_block
 from scoring.testing import from_rubric, rubrics
 from tests.conftest import rubric_text, single_indicator
 from tests.test_cli import scoring_cli
+from tests.test_consequences import FIELDS as CONSEQUENCE_FIELDS
 
 ENGINE = scoring.Engine()
 BUNDLED = [b.id for b in ENGINE.bundled_rubrics()]
@@ -178,13 +179,7 @@ def test_cli_parquet_to_a_pipe(tmp_path: Path) -> None:
 
 # --- vetoes and consequences of every kind ------------------------------------------------
 
-LISTS_FIELDS = """
-[fields]
-a = { type = "count" }
-bad = { type = "count", missing = "zero" }
-district = { type = "text", missing = "zero" }
-boss = { type = "text", missing = "zero" }
-"""
+LISTS_FIELDS = CONSEQUENCE_FIELDS  # a count to score on, a veto's count, a quota's group, a person
 LISTS_BODY = single_indicator(10, "target", 'field = "a"\ntarget = 10') + """
 [[veto]]
 id = "major"
