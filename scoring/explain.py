@@ -408,8 +408,7 @@ def held_reasons(result: Result, rows: np.ndarray, j: int, w: Words = ENGLISH) -
         within = spec.quota.within
         groups = [""] * n
         if within:
-            column = result.layout.columns[within]
-            values = column[rows] if result.layout.single_period else column[result.layout.last[rows]]
+            values = result.layout.final(within)[rows]
             said: dict[Any, str] = {}  # numpy scalars, not .tolist(): a float32 is shown as numpy shows it
             groups = [said.get(v) or said.setdefault(v, w("ex_cr_group", field=within, value=v)) for v in values]
         ranks = [_g(r) for r in result.decisions.overall_rank[rows].astype(np.float64).tolist()]

@@ -19,6 +19,7 @@ evidence it was computed from. Three rules keep that safe:
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -204,6 +205,8 @@ def write_outputs(outputs: Sequence[Output], *, stdout: Content | None = None) -
             for rest, _ in prepared[k:]:
                 rest.unlink(missing_ok=True)
             raise
+    if stdout is not None and sys.stdout is None:  # started with standard output closed (`>&-`)
+        raise OSError(errno.EBADF, "it is closed; give an output file with -o", "standard output")
     try:
         if isinstance(stdout, str):
             sys.stdout.write(stdout)

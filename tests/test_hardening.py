@@ -251,6 +251,15 @@ def test_a_full_standard_output_is_named(job, fmt):
     assert proc.stderr.strip().splitlines()[-1] == "error: standard output: No space left on device"
 
 
+def test_a_closed_standard_output_is_named_not_an_internal_error(job):
+    """`scoring run ... >&-`: Python starts with no sys.stdout; it was exit 3 (AttributeError)."""
+    proc = subprocess.run([sys.executable, "-m", "scoring", "run", "r.toml", "e.csv", "--format", "csv"],
+                          cwd=job, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=300,
+                          preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "error: standard output: it is closed; give an output file with -o"
+
+
 @pytest.mark.parametrize("target, message", [
     ("no-such-dir/out.json", "no-such-dir/out.json: cannot write -o: No such file or directory "
                              "(the folder 'no-such-dir' does not exist: create it first)"),

@@ -72,3 +72,8 @@ def test_every_total_word_is_found_by_the_quick_search() -> None:
     for word in TOTAL_WORDS | set(TOTAL_ENDINGS):
         assert any(hint in word for hint in _HINTS), word
         assert total_ids(np.array(["E001", word, "E002"])) == [word]
+
+
+def test_a_line_break_inside_a_total_word_is_still_a_total() -> None:
+    """Alt+Enter in an Excel cell: the quick search over all ids removes what each label's check removes."""
+    assert total_ids(np.array(["E001", "合\n计", "平\r\n均", "E002"])) == ["合\n计", "平\r\n均"]
