@@ -5,8 +5,8 @@ which costs a large job a second for nothing, and encoding each cell on its own
 costs a Python call per unit. Here a column's cells are joined and encoded once,
 and where each cell starts is found from the joined bytes with numpy: when every
 character is ASCII a cell's length in bytes is its length; otherwise the cells
-are joined a second time with NUL between them (UTF-8 has no zero byte but NUL's
-own), and the NULs' places give the lengths. Used by the Parquet/Arrow table and
+are joined with NUL between them instead (UTF-8 has no zero byte but NUL's own),
+encoded once, and the NULs' places give the lengths. Used by the Parquet/Arrow table and
 by the CSV writer, which adds each cell's separator (`end`) in the same pass.
 """
 
@@ -22,16 +22,19 @@ def utf8_buffers(texts: list[str], end: str = "") -> tuple[np.ndarray, bytes]:
     (len(texts) + 1 of them, the last the length of the bytes)."""
     n = len(texts)
     joined = end.join(texts) + end if n else ""
-    data = joined.encode("utf-8")
     offsets = np.zeros(n + 1, dtype=np.int64)
     if n == 0:
-        return offsets, data
-    if len(data) == len(joined):  # all ASCII: a character is a byte
+        return offsets, b""
+    if joined.isascii():  # a character is a byte
+        data = joined.encode("ascii")
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     elif "\x00" in joined:  # a NUL in the text itself (rare): cell by cell
+        data = joined.encode("utf-8")
         lengths = np.fromiter((len(t.encode("utf-8")) for t in texts), dtype=np.int64, count=n)
-    else:
+    else:  # encoded once, NUL between cells; the data is the same bytes with `end` for each NUL
         marked = "\x00".join(texts).encode("utf-8")
+        tail = end.encode("utf-8")
+        data = marked.replace(b"\x00", tail) + tail
         nul = np.flatnonzero(np.frombuffer(marked, dtype=np.uint8) == 0)  # n - 1 of them
         ends = np.empty(n, dtype=np.int64)
         ends[:-1] = nul - np.arange(n - 1)  # bytes of the texts before the k-th NUL
