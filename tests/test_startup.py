@@ -173,24 +173,13 @@ def test_arrow_compute_calls_match_pyarrow_compute(left, right):
     from scoring import arrow_compute as light
 
     a, b = pa.array(left, pa.string()), pa.array((right + left)[:len(left)], pa.string())
-    values = pa.array(["yes", "是", "1"], pa.string())
     calls = [
-        lambda pc: pc.match_substring_regex(a, r"^\s|\s$"),
-        lambda pc: pc.any(pc.match_substring_regex(a, r"^\s|\s$")),
-        lambda pc: pc.max(pc.utf8_length(a)),
-        lambda pc: pc.all(pc.equal(a, pc.utf8_normalize(a, form="NFKC"))),
-        lambda pc: pc.utf8_normalize(a, "NFC"),
-        lambda pc: pc.equal(a, b),
-        lambda pc: pc.dictionary_encode(a),
-        lambda pc: pc.utf8_lower(a),
-        lambda pc: pc.is_in(pc.utf8_lower(a), value_set=values),
-        lambda pc: pc.all(pc.is_in(a, value_set=values)),
         lambda pc: pc.take(a, pa.array(list(range(len(left)))[::-1], pa.int64())),
         lambda pc: pc.binary_join_element_wise(a, b, b),
     ]
     for call in calls:
         assert call(light).equals(call(reference))
-    assert light.is_in is not reference.is_in and light.utf8_length is not reference.utf8_length  # its own
+    assert light.take is not reference.take  # its own, called by name
 
 
 def test_arrow_compute_hands_other_functions_to_pyarrow_compute():
