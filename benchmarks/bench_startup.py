@@ -105,13 +105,17 @@ def base_start(base: Path, folder: Path) -> Command:
     import compileall
 
     with open(base / "pyproject.toml", "rb") as handle:
-        package_dirs = tomllib.load(handle)["tool"]["setuptools"]["package-dir"]
+        project = tomllib.load(handle)
+    package_dirs = project["tool"]["setuptools"]["package-dir"]
+    # The base's own command, whatever it was then (scoring.cli:main, scoring.cli:console, scoring.launch:console).
+    module, function = project["project"]["scripts"]["scoring"].split("#")[0].strip().split(":")
     paths = folder / "base-packages"
     paths.mkdir()
     for name, sub in package_dirs.items():
         (paths / name).symlink_to((base / sub).resolve())
         compileall.compile_dir(str(paths / name), quiet=1)
-    return [sys.executable, "-c", "from scoring.cli import console; console()"], {"PYTHONPATH": str(paths)}
+    start = f"import sys; from {module} import {function} as command; sys.exit(command())"
+    return [sys.executable, "-c", start], {"PYTHONPATH": str(paths)}
 
 
 def main(argv: list[str] | None = None) -> int:
