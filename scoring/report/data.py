@@ -202,20 +202,17 @@ def reason_phrases(result: Result, idx: np.ndarray) -> list[str]:
     info = model.rubric
     labels = labels_for(info.language)
     d = result.decisions
-    reasons = np.full(len(idx), "", dtype=object)
     vetoes = d.vetoes[idx]
     sep = "、" if info.language == "zh" else ", "
     vetoed = vetoes.any(axis=1)
-    if vetoed.any():
-        # One phrase per combination of vetoes, not per unit.
-        combos, which = np.unique(vetoes[vetoed], axis=0, return_inverse=True)
-        phrases = []
-        for hits in combos.tolist():
-            titles = sep.join(v.title for v, hit in zip(model.veto, hits) if hit)
-            # A veto that only names a grade is a direct determination (直接判定), not a 一票否决.
-            direct = all(v.effect == "grade" for v, hit in zip(model.veto, hits) if hit)
-            phrases.append(labels["reason_direct" if direct else "reason_veto"].format(titles=titles))
-        reasons[vetoed] = np.array(phrases, dtype=object)[which.reshape(-1)]
+
+    def phrase(hits: list[bool]) -> str:
+        titles = sep.join(v.title for v, hit in zip(model.veto, hits) if hit)
+        # A veto that only names a grade is a direct determination (直接判定), not a 一票否决.
+        direct = all(v.effect == "grade" for v, hit in zip(model.veto, hits) if hit)
+        return labels["reason_direct" if direct else "reason_veto"].format(titles=titles)
+
+    reasons = per_combination(vetoes, phrase)
     failed = d.grade_failed_require[idx]
     field_titles = expression_titles(result)
     capped = np.array([labels["reason_require"].format(grade=band.name, min=f"{band.min:g}",
@@ -226,6 +223,17 @@ def reason_phrases(result: Result, idx: np.ndarray) -> list[str]:
     reasons[only_failed] = capped[best_failed[only_failed]]
     listed: list[str] = reasons.tolist()
     return listed
+
+
+def per_combination(hits: np.ndarray, text: Callable[[list[bool]], str]) -> np.ndarray:
+    """For each row of a (rows, items) boolean table, `text` of its combination of items, made once
+    per distinct combination rather than once per row; "" where no item holds (an object array)."""
+    out = np.full(hits.shape[0], "", dtype=object)
+    some = hits.any(axis=1) if hits.size else np.zeros(hits.shape[0], dtype=bool)
+    if some.any():
+        combos, which = np.unique(hits[some], axis=0, return_inverse=True)
+        out[some] = np.array([text(c) for c in combos.tolist()], dtype=object)[which.reshape(-1)]
+    return out
 
 
 def message_field_titles(model: Any) -> dict[str, str]:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .data import Report, rule_text
+from .data import Report, per_combination, rule_text
 
 
 class _NotApplicable:
@@ -184,12 +184,7 @@ def ranking_columns(report: Report, *, merged: bool = False, vetoes: bool = True
     if meta["vetoes"] and vetoes:
         sep = "、" if meta["language"] == "zh" else ", "
         titles = [v["title"] for v in meta["vetoes"]]
-        joined = np.full(report.n, "", dtype=object)
-        vetoed = report.vetoes.any(axis=1)
-        if vetoed.any():  # one text per combination of vetoes, not per unit
-            combos, which = np.unique(report.vetoes[vetoed], axis=0, return_inverse=True)
-            texts = [sep.join(t for t, hit in zip(titles, hits) if hit) for hits in combos.tolist()]
-            joined[vetoed] = np.array(texts, dtype=object)[which.reshape(-1)]
+        joined = per_combination(report.vetoes, lambda hits: sep.join(t for t, hit in zip(titles, hits) if hit))
         cols.append(Column("vetoes", lab["vetoes"], "text", joined.tolist()))
     if merged and meta["consequences"]:
         sep = "；" if meta["language"] == "zh" else "; "
