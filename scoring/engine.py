@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -71,7 +71,16 @@ def read_evidence_bytes(path: Path, max_bytes: int | None = None) -> bytes:
         raise EvidenceError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
 
 
-def _bundled_file_named(files: Sequence[Path], rubric_id: str) -> Path | None:
+class _Found(NamedTuple):
+    """A rubric file as read while looking for it: its text, bytes and parsed TOML, not read again."""
+
+    path: Path
+    text: str
+    data: bytes
+    parsed: dict[str, Any]
+
+
+def _bundled_file_named(files: Sequence[Path], rubric_id: str) -> _Found | None:
     """The bundled file `<rubric_id>.toml` when it declares that id and no other bundled file can, else None.
 
     Found without parsing every bundled rubric (a TOML parse each, on every `scoring run ID`): a file
@@ -81,8 +90,10 @@ def _bundled_file_named(files: Sequence[Path], rubric_id: str) -> Path | None:
     named = [p for p in files if p.stem == rubric_id]
     if len(named) != 1 or any(rubric_id in read_rubric_source(p)[0] for p in files if p != named[0]):
         return None
-    info = parse_toml(read_rubric_source(named[0])[0], str(named[0])).get("rubric", {})
-    return named[0] if str(info.get("id", named[0].stem)) == rubric_id else None
+    text, data = read_rubric_source(named[0])
+    parsed = parse_toml(text, str(named[0]))
+    info = parsed.get("rubric", {})
+    return _Found(named[0], text, data, parsed) if str(info.get("id", named[0].stem)) == rubric_id else None
 
 
 class Engine:
@@ -120,6 +131,10 @@ class Engine:
         return list(self._bundled)
 
     def resolve_rubric(self, source: str | Path) -> Path:
+        found = self._resolve(source)
+        return found.path if isinstance(found, _Found) else found
+
+    def _resolve(self, source: str | Path) -> Path | _Found:
         path = Path(source)
         if path.exists() or path.suffix == ".toml" or "/" in str(source):
             return path
@@ -136,16 +151,19 @@ class Engine:
 
     def load_rubric(self, source: str | Path) -> Rubric:
         """Load, check and compile a rubric from a path or a bundled rubric's id."""
-        path = self.resolve_rubric(source)
-        text, data = read_rubric_source(path)
-        return self._compile(text, data, path)
+        found = self._resolve(source)
+        if isinstance(found, _Found):  # read and parsed already, to find it by its id
+            return self._compile(found.text, found.data, found.path, parsed=found.parsed)
+        text, data = read_rubric_source(found)
+        return self._compile(text, data, found)
 
     def rubric_from_text(self, text: str, *, name: str = "<rubric>") -> Rubric:
         return self._compile(text, text.encode("utf-8"), None, name)
 
-    def _compile(self, text: str, data: bytes, path: Path | None, name: str | None = None) -> Rubric:
+    def _compile(self, text: str, data: bytes, path: Path | None, name: str | None = None, *,
+                 parsed: dict[str, Any] | None = None) -> Rubric:
         where = str(path) if path else (name or "<rubric>")
-        model = build_model(parse_toml(text, where), where)
+        model = build_model(parse_toml(text, where) if parsed is None else parsed, where)
         rubric = compile_rubric(model, self.registry.methods, path=path, sha256=sha256_hex(data), name=where,
                                 functions=self.registry.functions, payout_kinds=self.registry.payout_kinds)
         call_hook(self._pm, "scoring_rubric_loaded", rubric=rubric)

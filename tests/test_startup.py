@@ -190,3 +190,14 @@ def test_arrow_compute_hands_other_functions_to_pyarrow_compute():
 
     assert light.utf8_upper is reference.utf8_upper  # not one it calls by name: pyarrow.compute's own
     assert light.sum(pa.array([1, 2])).as_py() == 3
+
+
+def test_a_bundled_rubric_named_by_its_id_is_parsed_once(monkeypatch):
+    """Found by its file name, its TOML was parsed to check the id and again to compile it (~6 ms a job)."""
+    import scoring.engine
+
+    calls = []
+    parse = scoring.engine.parse_toml
+    monkeypatch.setattr(scoring.engine, "parse_toml", lambda text, where: calls.append(where) or parse(text, where))
+    rubric = scoring.engine.Engine().load_rubric("enterprise-safety-target")
+    assert rubric.model.rubric.id == "enterprise-safety-target" and len(calls) == 1
