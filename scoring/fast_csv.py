@@ -177,18 +177,13 @@ class _Digest:
         return self._found[0] if self._found else sha256_of(self._data)
 
 
-def _header_is_utf8(data: bytes) -> bool:
+def _first_line(data: bytes) -> bytes:
     end = data.find(b"\n")
-    try:
-        (data if end < 0 else data[:end]).decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    return data if end < 0 else data[:end]  # not split(): that copies the whole file
 
 
 def _header(data: bytes) -> list[str] | None:
-    end = data.find(b"\n")
-    line = (data if end < 0 else data[:end]).rstrip(b"\r")  # not split(): that copies the whole file
+    line = _first_line(data).rstrip(b"\r")
     try:
         names = line.decode("utf-8").split(",")
     except UnicodeDecodeError:
@@ -265,7 +260,7 @@ def _plain(rubric: Rubric, path: Path, data: bytes, transcoded: bytes | None, ch
         return None
     pa, pacsv = modules
     body = transcoded if transcoded is not None else data[len(BOM):] if data.startswith(BOM) else data
-    if transcoded is None and not _header_is_utf8(body):
+    if transcoded is None and not _is_utf8(_first_line(body)):
         raise _NotUtf8
     if b'"' in body or b"\x00" in body:
         return None  # quoting rules differ between readers; let the careful one decide
