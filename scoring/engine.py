@@ -22,8 +22,8 @@ from .aggregate import aggregate
 from .consequences import decide_consequences
 from .decide import decide
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
-from .evidence import Evidence, OnError, type_arrays, type_table
-from .fast_csv import plain_csv_evidence
+from .evidence import Evidence, OnError, sha256_of, type_arrays, type_table
+from .fast_csv import FileDigest, plain_csv_evidence
 from .indicators import score_indicators
 from .layout import build_layout
 from .history import check_history, history_columns, load_history, no_history_warning
@@ -199,12 +199,17 @@ class Engine:
         checks = self._row_checks(rubric)
         # The fast path knows no panels or stages; it declines any column it does not know, a
         # rater or stage column included, so a rubric declaring them keeps it for files without them.
+        digest: FileDigest | None = None
         if loader.name == "csv" and encoding is None and amendments is None:
-            fast = plain_csv_evidence(rubric, path, data, checks=checks)
+            digest = FileDigest(data)
+            fast = plain_csv_evidence(rubric, path, data, checks=checks, digest=digest)
             if fast is not None:  # a plain, valid file: read and typed by whole columns
                 report(progress, "reading", fast.rows_read, fast.rows_read, "rows")
                 report(progress, "typing", fast.rows_read, fast.rows_read, "rows")
                 return fast
+        # Once for the careful path: the fast path's hash when it began one, and the same for each typing
+        # of an amended table (as it is, as the amendments' old values say, and amended).
+        hashed = (None if digest is None else digest.if_started()) or sha256_of(data)
         try:
             table = read_with(loader, path, data, options)
         except (ScoringError, OSError, MemoryError):
@@ -218,7 +223,7 @@ class Engine:
         def typed(t: RawTable, policy: OnError) -> Evidence:
             return type_table(t, rubric.model, source=str(path), data=data, on_error=policy,
                               member_fields=rubric.member_fields, optional=rubric.optional_fields,
-                              checks=checks)
+                              checks=checks, sha256=hashed)
 
         evidence = self._amended(rubric, table, amendments, typed, on_error)
         report(progress, "typing", rows, rows, "rows")

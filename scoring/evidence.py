@@ -290,6 +290,7 @@ def type_table(
     member_fields: frozenset[str] = frozenset(),
     optional: frozenset[str] = frozenset(),
     checks: RowChecks | None = None,
+    sha256: str | None = None,
 ) -> Evidence:
     """Type and check `table` against `rubric`; raise or reject per `on_error`.
 
@@ -299,12 +300,13 @@ def type_table(
     `member_fields` are fields read from member rows (by a member-row method)
     besides those with a `rollup`: a member row is asked for them, the unit's
     own row is not. `optional` fields (read by nothing) may be
-    absent or blank whatever their missing policy.
+    absent or blank whatever their missing policy. `sha256` is `data`'s, when the caller
+    has it already (else it is worked out here).
     """
     notes = list(table.notes)
     try:
         return _type_table(table, rubric, notes, source=source, data=data, on_error=on_error,
-                           member_fields=member_fields, optional=optional, checks=checks)
+                           member_fields=member_fields, optional=optional, checks=checks, sha256=sha256)
     except EvidenceError as exc:
         if not notes:
             raise
@@ -316,6 +318,7 @@ def type_table(
 def _type_table(
     table: RawTable, rubric: RubricModel, notes: list[str], *, source: str, data: bytes, on_error: OnError,
     member_fields: frozenset[str], optional: frozenset[str], checks: RowChecks | None = None,
+    sha256: str | None = None,
 ) -> Evidence:
     info = rubric.rubric
     try:
@@ -406,7 +409,8 @@ def _type_table(
         columns[name] = values
     return _finish(
         rubric, out, ids, periods, parents, columns, missing, lambda f, i: str(texts.get(f, blank)[i]),
-        source=source, sha256=sha256_of(data), warnings=warnings, on_error=on_error, member_fields=member_fields,
+        source=source, sha256=sha256 or sha256_of(data), warnings=warnings, on_error=on_error,
+        member_fields=member_fields,
         notes=notes, optional=optional, checks=checks, raters=raters, stages=stages,
     )
 

@@ -152,10 +152,11 @@ def has_number_run(data: bytes, longer_than: int) -> bool:
     return bool(whole.any()) and plainly()
 
 
-class _Digest:
+class FileDigest:
     """The file's sha256, worked out on a thread of its own while the reader and the checks run
     (hashlib lets go of the GIL over a large buffer); calling it waits for it. Started once, when
-    the read begins: a GBK file read a second time as GB18030 does not hash its bytes twice."""
+    the read begins: a GBK file read a second time as GB18030 does not hash its bytes twice, and
+    the careful path, should the fast one decline, takes the hash begun here (`if_started`)."""
 
     def __init__(self, data: bytes) -> None:
         self._data = data
@@ -175,6 +176,10 @@ class _Digest:
         assert self._thread is not None
         self._thread.join()
         return self._found[0] if self._found else sha256_of(self._data)
+
+    def if_started(self) -> str | None:
+        """The hash, if the fast path began it; else None (the caller hashes when it needs to)."""
+        return None if self._thread is None else self()
 
 
 def _first_line(data: bytes) -> bytes:
@@ -220,9 +225,11 @@ class _NotUtf8(Exception):
     """The file is not UTF-8 text: the careful path reads it as GB18030."""
 
 
-def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any = None) -> Evidence | None:
-    """Typed evidence from a plain, valid CSV file; None if anything about it needs the careful path."""
-    digest = _Digest(data)
+def plain_csv_evidence(rubric: Rubric, path: Path, data: bytes, *, checks: Any = None,
+                       digest: FileDigest | None = None) -> Evidence | None:
+    """Typed evidence from a plain, valid CSV file; None if anything about it needs the careful path.
+    `digest`: the file's, when the caller keeps it for the careful path."""
+    digest = FileDigest(data) if digest is None else digest
     try:
         return _plain(rubric, path, data, None, checks, digest)
     except _NotUtf8:
@@ -252,7 +259,7 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _plain(rubric: Rubric, path: Path, data: bytes, transcoded: bytes | None, checks: Any,
-           digest: _Digest) -> Evidence | None:
+           digest: FileDigest) -> Evidence | None:
     """`plain_csv_evidence` on the file's bytes, or on `transcoded` (its GB18030 text as UTF-8);
     raises _NotUtf8 when the file's own bytes are not UTF-8."""
     modules = _modules()

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped]
@@ -201,3 +202,31 @@ def test_a_bundled_rubric_named_by_its_id_is_parsed_once(monkeypatch):
     monkeypatch.setattr(scoring.engine, "parse_toml", lambda text, where: calls.append(where) or parse(text, where))
     rubric = scoring.engine.Engine().load_rubric("enterprise-safety-target")
     assert rubric.model.rubric.id == "enterprise-safety-target" and len(calls) == 1
+
+
+@pytest.mark.parametrize("amended", [False, True])
+def test_the_evidence_file_is_hashed_once_whatever_path_reads_it(monkeypatch, tmp_path, amended):
+    """A file the fast path declines (a refused row here) was hashed again by the careful path, and an
+    amended file once for each of its three typings (as it is, as the old values say: `2.0` for `2`, amended)."""
+    import hashlib
+
+    import scoring.engine
+    from tests.enterprise_plain import plain_rows
+
+    rows = plain_rows()
+    rows[2][rows[0].index("meetings")] = "-1"  # refused: the fast path declines the file
+    (tmp_path / "e.csv").write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    meetings, parent = rows[0].index("meetings"), rows[0].index("parent")
+    other = next(r for r in rows[1:] if r[0] != rows[2][0] and not r[parent] and r[meetings])  # a unit still scored
+    (tmp_path / "a.csv").write_text("单位,字段,期间,原值,新值,理由,批准人\n"
+                                    f"{other[0]},meetings,{other[1]},{other[meetings]}.0,1,补录,张三\n", encoding="utf-8")
+    hashed = []
+    real = hashlib.sha256
+    monkeypatch.setattr(hashlib, "sha256", lambda data=b"": hashed.append(len(data)) or real(data))
+    engine = scoring.engine.Engine()
+    rubric = engine.load_rubric("enterprise-safety-target")
+    evidence = engine.load_evidence(rubric, tmp_path / "e.csv", on_error="skip",
+                                    amendments=tmp_path / "a.csv" if amended else None)
+    size = (tmp_path / "e.csv").stat().st_size
+    assert evidence.rejected and evidence.sha256 == real((tmp_path / "e.csv").read_bytes()).hexdigest()
+    assert hashed.count(size) == 1
