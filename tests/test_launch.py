@@ -2,7 +2,7 @@
 
 No timings (benchmarks/bench_startup.py measures): these tests pin what start-up may skip and what it
 must still give: `python -m scoring` is the console script, `scoring --version` prints argparse's
-bytes without the engine, the BLAS and garbage-collector set-up touch only the command's own process,
+bytes without the engine, the BLAS, garbage-collector and malloc set-up touch only the command's own process,
 and every public name of `scoring` is still there.
 """
 
@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -25,15 +26,31 @@ from scoring import launch
 from scoring.cli import build_parser
 
 SCRIPT = Path(sys.executable).with_name("scoring")
+GLIBC = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
 HEAVY = ("numpy", "pyarrow", "pydantic", "pluggy", "scoring.engine", "scoring.cli")
 
 # Runs the command in this interpreter as the console script does, then (from an atexit handler, which
 # the quick exit runs) prints what the process ended with: its modules, BLAS setting, collector state.
-AS_CONSOLE = """
+# Whether memory the process frees stays with it (glibc asked to keep it) or goes back to the kernel:
+# a 256 MB block is made, touched and freed, and the resident size read before and after (Linux only).
+KEEPS_FREED = """
+def keeps_freed():
+    import os
+    if not os.path.exists("/proc/self/statm"):
+        return None
+    def resident():
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    block = b"x" * (256 << 20)
+    held = resident()
+    del block
+    return held - resident() < (128 << 20)
+"""
+AS_CONSOLE = KEEPS_FREED + """
 import atexit, gc, json, os, sys
 def report():
     sys.stderr.write("\\nSTATE " + json.dumps({"modules": sorted(sys.modules), "gc": gc.isenabled(),
-                     "blas": os.environ.get("OPENBLAS_NUM_THREADS")}) + "\\n")
+                     "blas": os.environ.get("OPENBLAS_NUM_THREADS"), "keeps": keeps_freed()}) + "\\n")
 atexit.register(report)
 sys.argv = ["scoring", *sys.argv[1:]]
 from scoring.launch import console
@@ -42,7 +59,7 @@ console()
 
 
 def _env(**changes: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in launch._BLAS_THREADS}
+    env = {k: v for k, v in os.environ.items() if k not in launch._BLAS_THREADS + launch._GLIBC_MALLOC_SETTINGS}
     env.update({k: v for k, v in changes.items() if v is not None})
     return env
 
@@ -121,6 +138,26 @@ def test_a_job_runs_with_one_blas_thread_and_the_collector_on(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert state["blas"] == "1" and state["gc"] is True
     assert "numpy" in state["modules"]
+    assert state["keeps"] is (True if GLIBC else None)
+
+
+@pytest.mark.skipif(not GLIBC, reason="freed memory is kept only under glibc")
+def test_freed_memory_goes_back_to_the_kernel_unless_kept():
+    """The probe tells the two apart: without the setting a freed 256 MB block leaves the process."""
+    for keep, expected in (("", "False"), ("from scoring import launch; assert launch._keep_freed_memory(); ", "True")):
+        proc = subprocess.run([sys.executable, "-c", KEEPS_FREED + keep + "print(keeps_freed())"],
+                              capture_output=True, text=True, env=_env(), timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.strip() == expected
+
+
+@pytest.mark.skipif(not GLIBC, reason="freed memory is kept only under glibc")
+@pytest.mark.parametrize("chosen", [{"MALLOC_ARENA_MAX": "2"}, {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=0"},
+                                    {"MALLOC_MMAP_THRESHOLD_": "1048576"}])
+def test_malloc_settings_the_user_chose_are_left_alone(tmp_path, chosen):
+    proc, state = _as_console(["rubrics"], tmp_path, **chosen)
+    assert proc.returncode == 0, proc.stderr
+    assert state["keeps"] is False
 
 
 @pytest.mark.parametrize("chosen", [{"OPENBLAS_NUM_THREADS": "2"}, {"OMP_NUM_THREADS": "3"},
@@ -131,12 +168,13 @@ def test_a_thread_count_the_user_chose_is_left_alone(tmp_path, chosen):
     assert state["blas"] == chosen.get("OPENBLAS_NUM_THREADS")  # not set to 1 behind the user's back
 
 
-def test_the_library_leaves_blas_threads_and_the_collector_alone():
-    code = ("import gc, os, scoring; e = scoring.Engine(); e.load_rubric('enterprise-safety-target'); "
-            "print(os.environ.get('OPENBLAS_NUM_THREADS'), gc.isenabled(), gc.get_freeze_count())")
+def test_the_library_leaves_blas_threads_the_collector_and_malloc_alone():
+    code = KEEPS_FREED + (
+        "import gc, os, scoring; e = scoring.Engine(); e.load_rubric('enterprise-safety-target'); "
+        "print(os.environ.get('OPENBLAS_NUM_THREADS'), gc.isenabled(), gc.get_freeze_count(), keeps_freed())")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["None", "True", "0"]
+    assert proc.stdout.split() == ["None", "True", "0", "False" if GLIBC else "None"]
 
 
 # --- the lazy `import scoring` ------------------------------------------------------------------------
