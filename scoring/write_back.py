@@ -7,13 +7,19 @@ writes them all while the job waits: 0.35-0.46 s for the 909 MB JSON result of
 250,040 units on the benchmark machine, after everything else was done.
 
 `WriteBack` asks the kernel, every `STEP` bytes, to start writing the pages written
-so far (`posix_fadvise(POSIX_FADV_DONTNEED)` on the new range; on Linux this starts
-their writeback without waiting for it, and drops none of them while dirty). The
-disk then works while the next parts are made, and the final fsync finds little
-left: 0.016 s instead of 0.35-0.46 s in the same job. The durability is unchanged:
-the fsync still comes before the rename. Where the call does not exist (Windows,
-macOS) or the file is not a regular file (a pipe, a terminal, an in-memory buffer),
-nothing is asked.
+since the last step, and to drop the step before that from its cache
+(`posix_fadvise(POSIX_FADV_DONTNEED)` on both ranges: on Linux this starts the
+writeback of dirty pages without waiting for it, and frees clean ones; pages not yet
+on disk are never dropped). The disk then works while the next parts are made, the
+final fsync finds little left (0.016 s instead of 0.35-0.46 s in the same job), and
+the kernel reuses the freed pages for the next parts instead of finding new memory
+(on the benchmark machine, first use of memory is what its system time is made of).
+The 1M-row JSON job, six runs of each in turns, load 1.8: 5.52 s median without,
+4.64 s starting the writeback only, 3.78 s also dropping the step before. A big
+result is then read from disk, not memory, by whatever opens it next; it is not
+read by this job. The durability is unchanged: the fsync still comes before the
+rename. Where the call does not exist (Windows, macOS) or the file is not a regular
+file (a pipe, a terminal, an in-memory buffer), nothing is asked.
 """
 
 from __future__ import annotations
@@ -35,7 +41,8 @@ class WriteBack:
         self._fd = _regular_fd(handle)
         self._step = step
         self._written = 0
-        self._started = 0
+        self._started = 0  # where the bytes since the last step begin
+        self._before = 0  # where the step before that began: written back by now
 
     def wrote(self, n: int) -> None:
         if self._fd is None:
@@ -45,11 +52,11 @@ class WriteBack:
             return
         self._handle.flush()  # the buffered tail to the kernel first: the range must be its
         try:
-            os.posix_fadvise(self._fd, self._started, self._written - self._started, os.POSIX_FADV_DONTNEED)
+            os.posix_fadvise(self._fd, self._before, self._written - self._before, os.POSIX_FADV_DONTNEED)
         except OSError:  # only a hint: a file system that refuses it is written back at the fsync as before
             self._fd = None
             return
-        self._started = self._written
+        self._before, self._started = self._started, self._written
 
 
 def _regular_fd(handle: BinaryIO) -> int | None:

@@ -45,11 +45,11 @@ def test_each_step_of_bytes_is_handed_to_the_kernel_once_and_in_order(tmp_path_f
                 handle.write(part)
                 back.wrote(len(part))
     assert path.read_bytes() == b"".join(parts)
-    # The ranges follow one another from 0, each at least a step long, none past what was written.
+    # Each range is the step before (written back by now: dropped) and the new one (started), from 0 on.
     offsets = [offset for _, offset, _ in asked]
     ends = [offset + length for _, offset, length in asked]
-    assert offsets == [0, *ends][:len(offsets)]
-    assert all(length >= step for _, _, length in asked)
+    assert offsets == [0, 0, *ends][:len(offsets)]
+    assert all(b - a >= step for a, b in zip([0, *ends], ends))
     total, expected, since = 0, 0, 0
     for n in sizes:
         total += n
@@ -67,7 +67,8 @@ def test_the_json_writer_starts_the_disk_on_a_big_file(tmp_path, monkeypatch) ->
     with open(tmp_path / "r.json", "wb") as handle:
         write_parts(iter(parts), handle)
     assert (tmp_path / "r.json").read_bytes() == b"".join(parts)
-    assert [(offset, length) for _, offset, length in asked] == [(k * 1001, 1001) for k in range(13)]  # 143 parts a step
+    # 143 parts a step: each call the step before and the new one
+    assert [(offset, length) for _, offset, length in asked] == [(0, 1001)] + [((k - 1) * 1001, 2002) for k in range(1, 13)]
 
 
 @needs_fadvise
