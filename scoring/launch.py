@@ -22,9 +22,9 @@ so this module runs first and can:
   kernel (`_keep_freed_memory`). A job makes and drops many column-sized arrays. By default glibc maps
   each one over 32 MB afresh and unmaps it when freed, so the kernel zeroes its pages again for the
   next: 22 GB of huge pages and 1.4 million faults for the 10M-row file, whose peak is 9 GB, and half
-  its time in the kernel (benchmarks/README.md). Kept, the same job ran in 26 s instead of 37 s, with
-  a peak 3% higher; at 1M rows the JSON job's system time fell by about a third. A process that ends
-  when its job does loses nothing by keeping it. Settings the user made (MALLOC_* or GLIBC_TUNABLES
+  its time in the kernel (benchmarks/README.md). Kept, the same job ran in 26 s instead of 35-37 s,
+  with the same peak; at 1M rows the change is within the noise between runs (0.2-0.3 s). A process
+  that ends when its job does loses nothing by keeping it. Settings the user made (MALLOC_* or GLIBC_TUNABLES
   in the environment) are left alone, and the library never does this.
 
 Everything after that is `scoring.cli.main`, then the quick exit of scoring/cli_exit.py.
