@@ -20,6 +20,7 @@ evidence it was computed from. Three rules keep that safe:
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 import sys
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import UsageError
+from .write_back import WritingBack
 
 # The whole content, or a function that writes it to an open binary file a
 # part at a time (a million units' JSON need not sit in memory whole).
@@ -144,7 +146,9 @@ def _prepare(path: Path, data: Content, mode_for_new: int) -> Path:
     target = path.resolve()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        # A buffered writer over the file, as os.fdopen gives, whose raw file starts the disk on a big
+        # output while the rest is made (scoring/write_back.py).
+        with io.BufferedWriter(WritingBack(fd)) as handle:
             _emit(handle, data)
             handle.flush()
             os.fsync(handle.fileno())

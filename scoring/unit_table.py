@@ -41,7 +41,6 @@ from .overrides import quota_vacancies
 from .review import statuses
 from .report.data import report_block
 from .rounding import round_half_up
-from .write_back import WriteBack
 
 if TYPE_CHECKING:
     from .analysis.margins import Margins, QuotaMargins
@@ -373,20 +372,17 @@ def write_parts(parts: Iterator[bytes], handle: BinaryIO) -> None:
 
     The pieces are written by a second thread while the next are made: a large
     write is the kernel copying into its page cache (about a second for the
-    900 MB of a million units' JSON), with the GIL released; that thread also
-    starts the disk on the pages written so far (scoring/write_back.py). The first error
+    900 MB of a million units' JSON), with the GIL released. The first error
     of a write is raised here, once the pieces made so far are dropped.
     """
     pending: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
     failed: list[BaseException] = []
-    back = WriteBack(handle)  # the disk starts on the first pages while the next are made
 
     def drain() -> None:
         while (part := pending.get()) is not None:
             if not failed:
                 try:
                     handle.write(part)
-                    back.wrote(len(part))
                 except BaseException as exc:  # raised in the caller's thread below
                     failed.append(exc)
 

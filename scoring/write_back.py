@@ -6,64 +6,63 @@ Left alone, the kernel keeps a fresh file's pages in memory until that fsync, th
 writes them all while the job waits: 0.35-0.46 s for the 909 MB JSON result of
 250,040 units on the benchmark machine, after everything else was done.
 
-`WriteBack` asks the kernel, every `STEP` bytes, to start writing the pages written
-since the last step, and to drop the step before that from its cache
-(`posix_fadvise(POSIX_FADV_DONTNEED)` on both ranges: on Linux this starts the
-writeback of dirty pages without waiting for it, and frees clean ones; pages not yet
-on disk are never dropped). The disk then works while the next parts are made, the
-final fsync finds little left (0.016 s instead of 0.35-0.46 s in the same job), and
-the kernel reuses the freed pages for the next parts instead of finding new memory
-(on the benchmark machine, first use of memory is what its system time is made of).
-The 1M-row JSON job, six runs of each in turns, load 1.8: 5.52 s median without,
-4.64 s starting the writeback only, 3.78 s also dropping the step before. A big
-result is then read from disk, not memory, by whatever opens it next; it is not
-read by this job. The durability is unchanged: the fsync still comes before the
-rename. Where the call does not exist (Windows, macOS) or the file is not a regular
-file (a pipe, a terminal, an in-memory buffer), nothing is asked.
+`WritingBack` is the raw file under the temporary's buffered writer. Every `STEP`
+bytes that reach the kernel, it advises `POSIX_FADV_DONTNEED` on the bytes since the
+step before last. On Linux that starts the writeback of the pages still dirty (the
+call may block while the writes are queued) and drops the pages that are clean by
+then; a dirty page is never dropped, so nothing unwritten is lost, and an error of
+the writeback still surfaces at the fsync. The disk then works while the next parts
+are made, the fsync finds little left (0.016 s instead of 0.35-0.46 s in the same
+job), and the kernel reuses the dropped pages for the next parts instead of finding
+new memory (on the benchmark machine, first use of memory is what its system time
+is made of). The 1M-row JSON job, six runs of each in turns, load 1.7: 5.81 s median
+without, 4.01 s with (benchmarks/README.md). A big result is then read from disk,
+not memory, by whatever opens it next; this job does not read it.
+
+Only the temporaries `outputs` makes go through it: a fresh regular file written
+from offset 0, so the ranges are exact. Where the call does not exist (Windows,
+macOS) nothing is advised; a file system that refuses the advice (it is only
+advice) is not asked again. Before Linux 5.18 the kernel skips the writeback while
+the disk is congested; the fsync then writes those pages as before.
 """
 
 from __future__ import annotations
 
+import io
 import os
-import stat
-from typing import BinaryIO
+from typing import TYPE_CHECKING
 
-# Big enough that a small output (a CSV ranking, a report) never asks, small enough that the
-# disk starts early in a large one.
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
+# Big enough that a small output (a ranking, a report) is never advised, small enough that the
+# disk starts early on a large one.
 STEP = 64 << 20
 
 
-class WriteBack:
-    """Call `wrote(n)` after each write of `n` bytes to `handle`."""
+class WritingBack(io.FileIO):
+    """A file opened for writing (`io.FileIO`) that advises the kernel every `step` bytes written."""
 
-    def __init__(self, handle: BinaryIO, step: int = STEP) -> None:
-        self._handle = handle
-        self._fd = _regular_fd(handle)
+    def __init__(self, fd: int, step: int = STEP) -> None:
+        super().__init__(fd, "wb")
         self._step = step
+        self._advise = hasattr(os, "posix_fadvise")
         self._written = 0
         self._started = 0  # where the bytes since the last step begin
-        self._before = 0  # where the step before that began: written back by now
+        self._before = 0  # where the step before that began: most likely on disk by now
 
-    def wrote(self, n: int) -> None:
-        if self._fd is None:
-            return
-        self._written += n
-        if self._written - self._started < self._step:
-            return
-        self._handle.flush()  # the buffered tail to the kernel first: the range must be its
+    def write(self, data: ReadableBuffer, /) -> int:
+        n = super().write(data)
+        if n and self._advise:
+            self._written += n
+            if self._written - self._started >= self._step:
+                self._write_back()
+        return n
+
+    def _write_back(self) -> None:
         try:
-            os.posix_fadvise(self._fd, self._before, self._written - self._before, os.POSIX_FADV_DONTNEED)
-        except OSError:  # only a hint: a file system that refuses it is written back at the fsync as before
-            self._fd = None
+            os.posix_fadvise(self.fileno(), self._before, self._written - self._before, os.POSIX_FADV_DONTNEED)
+        except OSError:  # only advice: a file system that refuses it is written at the fsync as before
+            self._advise = False
             return
         self._before, self._started = self._started, self._written
-
-
-def _regular_fd(handle: BinaryIO) -> int | None:
-    if not hasattr(os, "posix_fadvise"):
-        return None
-    try:
-        fd = handle.fileno()
-        return fd if stat.S_ISREG(os.fstat(fd).st_mode) else None
-    except (OSError, ValueError):  # no descriptor (io.BytesIO: UnsupportedOperation), or closed
-        return None
