@@ -52,7 +52,8 @@ def read_workbook(path: Path, data: bytes, sheet: str | None = None) -> RawTable
         raise EvidenceError(formula_message(refs, count, shorten(name)), path=str(path))
     try:
         found = book.get_sheet_by_name(name)  # reads the whole sheet: once (1.8 s for 100,000 rows x 30)
-        rows: list[list[object]] = [list(r) for r in found.to_python(skip_empty_area=False)]
+        # Fresh lists of its own (copied only if a version gives another kind of row): merged ranges are filled in below.
+        rows: list[list[object]] = [r if type(r) is list else list(r) for r in found.to_python(skip_empty_area=False)]
         merged = found.merged_cell_ranges or []
     except Exception as exc:
         raise EvidenceError(f"cannot read sheet {shorten(name)!r}: {shorten(str(exc))}", path=str(path)) from None
