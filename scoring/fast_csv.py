@@ -22,6 +22,7 @@ agree on drawn evidence.
 
 from __future__ import annotations
 
+import csv
 import threading
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ import numpy as np
 from . import cells
 from . import headers
 from .errors import EvidenceError
+from .csv_quotes import quotes_read_alike
 from .evidence_limits import MAX_CELL_CHARS, MAX_KEY_CHARS, MAX_NUMBER_CHARS
 from .evidence import Evidence, sha256_of, type_arrays
 from .periods import normalise
@@ -190,9 +192,12 @@ def _first_line(data: bytes) -> bytes:
 def _header(data: bytes) -> list[str] | None:
     line = _first_line(data).rstrip(b"\r")
     try:
-        names = line.decode("utf-8").split(",")
+        text = line.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    # A quoted header (an exporter that quotes every cell) read as the careful path reads it, with the
+    # csv module; the file's quoting has been found well-formed, so Arrow would read it the same.
+    names = next(csv.reader([text]), []) if '"' in text else text.split(",")
     if len(set(names)) != len(names) or any(n != n.strip() or not n for n in names):
         return None
     return names
@@ -269,8 +274,8 @@ def _plain(rubric: Rubric, path: Path, data: bytes, transcoded: bytes | None, ch
     body = transcoded if transcoded is not None else data[len(BOM):] if data.startswith(BOM) else data
     if transcoded is None and not _is_utf8(_first_line(body)):
         raise _NotUtf8
-    if b'"' in body or b"\x00" in body:
-        return None  # quoting rules differ between readers; let the careful one decide
+    if b"\x00" in body or (b'"' in body and not quotes_read_alike(body)):
+        return None  # quoting the two readers may read apart (`scoring.csv_quotes`); the careful one decides
     model = rubric.model
     info = model.rubric
     names = _columns_named(model, _header(body))
