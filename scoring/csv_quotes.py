@@ -8,7 +8,7 @@ quoting the two give the same cells, but they part ways elsewhere (found by
 trying each, tests/test_csv_quotes.py keeps the list):
 
 - text after a closing quote, `"ab"cd` or `"ab" ,`: the csv module refuses the
-  file (strict), Arrow reads `abcd`;
+  file (strict), Arrow reads `abcd` or `ab `;
 - a line break inside a quoted cell (Alt+Enter in Excel): the csv module reads
   it, and numbers rows by physical line; Arrow, told there are no line breaks in
   values (so that it can split the file into blocks at any line end), may cut
@@ -32,11 +32,17 @@ read each quoted cell as its text between the quotes with `""` as `"`. A quote
 inside an unquoted cell (`ab"c`, ` "b"` after a blank) is read as itself by both
 readers, but it breaks the counting above, so such a file is left to the
 careful path too: it is not what spreadsheets write. Arrow reads a quoted empty
-cell `""` as null, the csv module as ""; both are a blank cell to the checks.
+cell `""` as null, the csv module as ""; both are a blank cell to the checks. A
+quoted figure is its text to both (`"12"` is 12; `"1,234"` is refused by Arrow
+as a number, so the fast path declines it, as it does `1,234` unquoted); the
+text inside the quotes meets the fast path's other checks as any cell does (a
+blank inside a text cell's quotes, `" 城关"`, sends the file to the careful path,
+which strips it).
 
 The file is looked at in blocks, and a block with no quote while no quoted cell
 is open is skipped with `bytes.find`: a file with one quoted cell costs one
-block's look, a file of quoted cells a few numpy passes over its bytes.
+block's look (milliseconds), a file of quoted cells a few numpy passes over its
+bytes (0.25 s for a 189 MB file of a million rows with every cell quoted).
 """
 
 from __future__ import annotations

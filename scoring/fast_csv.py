@@ -1,23 +1,30 @@
 """A fast path for plain CSV evidence: Arrow's CSV reader, typed by whole columns.
 
 Most evidence files are plain: UTF-8 or GBK (read as GB18030, as the careful
-path reads a file that is not UTF-8, with its note), no quotes, a header of
-the rubric's field names, titles or aliases (企业编号, 死亡人数, ...; any form
+path reads a file that is not UTF-8, with its note), a header of the rubric's
+field names, titles or aliases (企业编号, 死亡人数, ...; any form
 `scoring.headers` reads), numbers written as plain decimals, yes/no cells as
-是/否 or true/false, every row valid. For such a file the cell-by-cell reader is all
-overhead, so this module reads it with pyarrow's multi-threaded CSV parser
-(numbers as float64, every other column as dictionary text), checks each
-distinct text once with the careful path's own functions, and hands typed
+是/否 or true/false, every row valid. Quoted cells are plain too when their
+quoting is well-formed, as Excel and WPS write a cell holding a comma or a quote
+(`"南关加油站（北京,分公司）"`) and some exporters write every cell, header
+included: `scoring.csv_quotes` proves that Arrow and the careful path's csv
+module read such quoting into the same cells. For such a file the cell-by-cell
+reader is all overhead, so this module reads it with pyarrow's multi-threaded
+CSV parser (numbers as float64, every other column as dictionary text), checks
+each distinct text once with the careful path's own functions, and hands typed
 numpy columns to the same checks `Engine.evidence_from_arrays` runs (counts
 whole, rates in [0, 1], bounds, duplicates, members, missing policies).
 
 It answers only when the answer cannot differ from the careful path: on the
-first thing that is not plain (a quote, a header line that is UTF-8 over a
-body that is not, a column the rubric does not name, a cell such as `1,234` or `55%` or `√`, a blank line of
-commas, any row the checks would refuse), it returns None and the careful path
-(`scoring.evidence.type_table` on the loader's cells) reads the file from the
-start and names every row as always. tests/test_fast_csv.py checks the two
-agree on drawn evidence.
+first thing that is not plain (quoting the two readers may read apart: text
+after a closing quote, a quote inside an unquoted cell or after a blank, a line
+break inside quotes, an unbalanced quote; a header line that is UTF-8 over a
+body that is not, a column the rubric does not name, a cell such as `1,234` or
+`55%` or `√`, quoted or not, a blank line of commas, any row the checks would
+refuse), it returns None and the careful path (`scoring.evidence.type_table` on
+the loader's cells) reads the file from the start and names every row as
+always. tests/test_fast_csv.py checks the two agree on drawn evidence, written
+with and without quotes.
 """
 
 from __future__ import annotations
