@@ -20,12 +20,14 @@ so this module runs first and can:
   collections do not walk them again either. The collector runs as usual for the job itself;
 - on Linux with glibc, keep memory the job frees for its next arrays instead of handing it back to the
   kernel (`_keep_freed_memory`). A job makes and drops many column-sized arrays. By default glibc maps
-  each one over 32 MB afresh and unmaps it when freed, so the kernel zeroes its pages again for the
+  a big block afresh (from 128 KB; the threshold rises as blocks are freed, to 32 MB at most, above
+  which every block is mapped) and unmaps it when freed, so the kernel zeroes its pages again for the
   next: 22 GB of huge pages and 1.4 million faults for the 10M-row file, whose peak is 9 GB, and half
-  its time in the kernel (benchmarks/README.md). Kept, the same job ran in 26 s instead of 37 s, with
-  a peak 3% higher; at 1M rows the JSON job's system time fell by about a third. A process that ends
-  when its job does loses nothing by keeping it. Settings the user made (MALLOC_* or GLIBC_TUNABLES
-  in the environment) are left alone, and the library never does this.
+  its time in the kernel (benchmarks/README.md). Kept, the same job ran in 26 s instead of 35-37 s,
+  with a peak within 3%; at 1M rows the change is within the noise between runs (0.2-0.3 s). A
+  process that ends when its job does loses nothing by keeping it. Settings the user made
+  (MALLOC_TRIM_THRESHOLD_ and the like, or glibc.malloc.* in GLIBC_TUNABLES) are left alone, and the
+  library never does this.
 
 Everything after that is `scoring.cli.main`, then the quick exit of scoring/cli_exit.py.
 """
@@ -62,20 +64,28 @@ def _one_blas_thread() -> None:
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 
-# glibc's mallopt parameters (malloc.h), and the environment variables through which a user sets them.
+# glibc's mallopt parameters (malloc.h), and the environment variables through which a user sets
+# the same ones: MALLOC_*_ (mallopt(3)), or glibc.malloc.* tunables in GLIBC_TUNABLES.
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_MAX = -4
-_GLIBC_MALLOC_SETTINGS = ("GLIBC_TUNABLES", "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_MAX_",
-                          "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_ARENA_MAX")
+_GLIBC_MALLOC_SETTINGS = ("MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_MAX_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_")
+
+
+def _malloc_set_by_user() -> bool:
+    return (any(name in os.environ for name in _GLIBC_MALLOC_SETTINGS)
+            or "glibc.malloc." in os.environ.get("GLIBC_TUNABLES", ""))
 
 
 def _keep_freed_memory() -> bool:
     """Ask glibc's malloc to keep freed memory for reuse: never unmap, never trim (see the module's
-    docstring). True if it was asked; False elsewhere (not Linux, not glibc, a user's own settings)."""
-    if not sys.platform.startswith("linux") or any(name in os.environ for name in _GLIBC_MALLOC_SETTINGS):
+    docstring). True if it was asked; False elsewhere (not Linux, not glibc, a Python without
+    ctypes, a user's own malloc settings)."""
+    if not sys.platform.startswith("linux") or _malloc_set_by_user():
         return False
-    import ctypes
-
+    try:
+        import ctypes
+    except ImportError:  # a Python built without libffi: the job needs no ctypes, so it runs as it is
+        return False
     try:
         libc = ctypes.CDLL(None)
         libc.gnu_get_libc_version  # glibc's own symbol: another libc's mallopt may mean something else

@@ -20,6 +20,7 @@ evidence it was computed from. Three rules keep that safe:
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 import sys
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import UsageError
+from .write_back import WritingBack
 
 # The whole content, or a function that writes it to an open binary file a
 # part at a time (a million units' JSON need not sit in memory whole).
@@ -144,7 +146,9 @@ def _prepare(path: Path, data: Content, mode_for_new: int) -> Path:
     target = path.resolve()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        # A buffered writer over the file, as os.fdopen gives, whose raw file starts the disk on a big
+        # output while the rest is made (scoring/write_back.py).
+        with io.BufferedWriter(WritingBack(fd)) as handle:
             _emit(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -161,8 +165,25 @@ def _prepare(path: Path, data: Content, mode_for_new: int) -> Path:
     return Path(tmp)
 
 
+# Names for a file the shell opened for this process (`-o /dev/stdout >> log.json`): opened again by
+# name, the file is a new opening of the same file, and "wb" would empty it, the shell's `>>` and
+# whatever the file held before included. Those are appended to, as the shell's own opening would.
+_SHELL_OPENED = ("/dev/stdout", "/dev/stderr")
+_SHELL_OPENED_FOLDERS = ("/dev/fd/", "/proc/self/fd/")
+
+
+def _appends(path: Path) -> bool:
+    text = os.path.abspath(path)
+    if text in _SHELL_OPENED or text.startswith(_SHELL_OPENED_FOLDERS):
+        try:
+            return stat.S_ISREG(os.stat(path).st_mode)
+        except OSError:
+            return False
+    return False  # a device, a FIFO, or a file under /dev such as /dev/shm/r.json: written from the start
+
+
 def _write_direct(path: Path, data: Content) -> None:
-    with open(path, "wb") as handle:
+    with open(path, "ab" if _appends(path) else "wb") as handle:
         _emit(handle, data)
 
 

@@ -299,6 +299,38 @@ def test_special_files_are_written_directly_not_renamed_over(job):
     assert (job / "shell.csv").read_text(encoding="utf-8").startswith("rank,id,score")
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="no /dev/stdout on this system")
+def test_a_result_appended_by_the_shell_keeps_what_the_file_held(job):
+    """`-o /dev/stdout >> log.csv` opened the log again by name with "wb", which emptied it."""
+    command = (f"'{Path(sys.executable).with_name('scoring')}' run r.toml e.csv -o /dev/stdout "
+               "--format csv --no-bom --headers ids")
+    (job / "log.csv").write_text("earlier line\n", encoding="utf-8")
+    proc = subprocess.run(f"{command} >> log.csv", shell=True, cwd=job, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    appended = (job / "log.csv").read_text(encoding="utf-8")
+    assert appended.startswith("earlier line\nrank,id,score")
+    proc = subprocess.run(f"{command} > log.csv", shell=True, cwd=job, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (job / "log.csv").read_text(encoding="utf-8") == appended[len("earlier line\n"):]  # `>` replaces
+
+
+def test_a_file_under_dev_that_is_not_the_shells_is_written_from_the_start(tmp_path, monkeypatch):
+    """/dev/shm/r.json is a regular file written directly (no rename under /dev): replaced, not appended to."""
+    from scoring import outputs
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or not os.access(shm, os.W_OK):
+        pytest.skip("no writable /dev/shm")
+    target = shm / f"scoring-test-{os.getpid()}.csv"
+    try:
+        target.write_text("old content that is longer\n", encoding="utf-8")
+        assert outputs.is_direct(target)
+        write_outputs([Output("-o", target, "new\n")])
+        assert target.read_text(encoding="utf-8") == "new\n"
+    finally:
+        target.unlink(missing_ok=True)
+
+
 def test_the_writer_takes_bytes_and_text_and_keeps_a_symlink(tmp_path):
     target = tmp_path / "real.xlsx"
     target.write_bytes(b"old")

@@ -26,7 +26,8 @@ from scoring import launch
 from scoring.cli import build_parser
 
 SCRIPT = Path(sys.executable).with_name("scoring")
-GLIBC = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+LINUX = sys.platform.startswith("linux")
+GLIBC = LINUX and platform.libc_ver()[0] == "glibc"
 HEAVY = ("numpy", "pyarrow", "pydantic", "pluggy", "scoring.engine", "scoring.cli")
 
 # Runs the command in this interpreter as the console script does, then (from an atexit handler, which
@@ -59,7 +60,8 @@ console()
 
 
 def _env(**changes: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in launch._BLAS_THREADS + launch._GLIBC_MALLOC_SETTINGS}
+    env = {k: v for k, v in os.environ.items()
+           if k not in (*launch._BLAS_THREADS, *launch._GLIBC_MALLOC_SETTINGS, "GLIBC_TUNABLES")}
     env.update({k: v for k, v in changes.items() if v is not None})
     return env
 
@@ -138,7 +140,7 @@ def test_a_job_runs_with_one_blas_thread_and_the_collector_on(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert state["blas"] == "1" and state["gc"] is True
     assert "numpy" in state["modules"]
-    assert state["keeps"] is (True if GLIBC else None)
+    assert state["keeps"] is (True if GLIBC else False if LINUX else None)  # musl has /proc but keeps nothing
 
 
 @pytest.mark.skipif(not GLIBC, reason="freed memory is kept only under glibc")
@@ -152,12 +154,53 @@ def test_freed_memory_goes_back_to_the_kernel_unless_kept():
 
 
 @pytest.mark.skipif(not GLIBC, reason="freed memory is kept only under glibc")
-@pytest.mark.parametrize("chosen", [{"MALLOC_ARENA_MAX": "2"}, {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=0"},
-                                    {"MALLOC_MMAP_THRESHOLD_": "1048576"}])
+@pytest.mark.parametrize("chosen", [{"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=0"},
+                                    {"GLIBC_TUNABLES": "glibc.pthread.rseq=0:glibc.malloc.mmap_max=4"},
+                                    {"MALLOC_MMAP_THRESHOLD_": "1048576"}, {"MALLOC_TRIM_THRESHOLD_": "0"}])
 def test_malloc_settings_the_user_chose_are_left_alone(tmp_path, chosen):
     proc, state = _as_console(["rubrics"], tmp_path, **chosen)
     assert proc.returncode == 0, proc.stderr
     assert state["keeps"] is False
+
+
+@pytest.mark.skipif(not GLIBC, reason="freed memory is kept only under glibc")
+@pytest.mark.parametrize("other", [{"GLIBC_TUNABLES": "glibc.pthread.rseq=0"}, {"MALLOC_ARENA_MAX": "2"}])
+def test_other_glibc_settings_do_not_turn_it_off(tmp_path, other):
+    """Containers set tunables that are not malloc's (rseq) and arena counts: neither is about trimming."""
+    proc, state = _as_console(["rubrics"], tmp_path, **other)
+    assert proc.returncode == 0, proc.stderr
+    assert state["keeps"] is True
+
+
+def test_a_python_without_ctypes_runs_the_job_as_it_is(tmp_path):
+    """A Python built without libffi has no ctypes; numpy, pyarrow and the job do not need it."""
+    blocked = ("import sys; sys.modules['_ctypes'] = None; sys.modules['ctypes'] = None\n"
+               "from scoring import launch; print(launch._keep_freed_memory())")
+    proc = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, env=_env(), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"
+
+
+def test_another_libc_is_not_asked(monkeypatch):
+    """Only glibc's mallopt means what is asked (musl's is a stub); without its symbol nothing is called."""
+    import ctypes
+
+    called: list[tuple[int, int]] = []
+
+    class NotGlibc:
+        def __init__(self, _name: object) -> None:
+            pass
+
+        def mallopt(self, *args: int) -> int:
+            called.append(args)
+            return 1
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(ctypes, "CDLL", NotGlibc)
+    for name in ("GLIBC_TUNABLES", *launch._GLIBC_MALLOC_SETTINGS):
+        monkeypatch.delenv(name, raising=False)
+    assert launch._keep_freed_memory() is False
+    assert called == []
 
 
 @pytest.mark.parametrize("chosen", [{"OPENBLAS_NUM_THREADS": "2"}, {"OMP_NUM_THREADS": "3"},
@@ -174,7 +217,7 @@ def test_the_library_leaves_blas_threads_the_collector_and_malloc_alone():
         "print(os.environ.get('OPENBLAS_NUM_THREADS'), gc.isenabled(), gc.get_freeze_count(), keeps_freed())")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["None", "True", "0", "False" if GLIBC else "None"]
+    assert proc.stdout.split() == ["None", "True", "0", "False" if LINUX else "None"]
 
 
 # --- the lazy `import scoring` ------------------------------------------------------------------------
