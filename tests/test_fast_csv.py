@@ -238,11 +238,8 @@ def test_fast_path_reads_headers_as_offices_write_them(how: str, tmp_path: Path)
     assert plain_csv_evidence(RUBRIC, path, twice) is None  # the careful path refuses it
 
 
-def test_a_rubric_with_a_panel_keeps_the_fast_path_for_a_file_without_raters(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The enterprise rubric declares [raters] and [stages]; a file with neither column (one row per
-    enterprise and quarter, as a big county export is) is still read by whole columns, and the
-    bundled sample, which has both columns, is not."""
+def fast_path_answers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the fast path answered, once per file the engine loads from now on (it declines with None)."""
     import scoring.engine as engine_module
 
     answers: list[bool] = []
@@ -253,6 +250,15 @@ def test_a_rubric_with_a_panel_keeps_the_fast_path_for_a_file_without_raters(
         return found
 
     monkeypatch.setattr(engine_module, "plain_csv_evidence", spy)
+    return answers
+
+
+def test_a_rubric_with_a_panel_keeps_the_fast_path_for_a_file_without_raters(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The enterprise rubric declares [raters] and [stages]; a file with neither column (one row per
+    enterprise and quarter, as a big county export is) is still read by whole columns, and the
+    bundled sample, which has both columns, is not."""
+    answers = fast_path_answers(monkeypatch)
     path = tmp_path / "plain.csv"
     path.write_bytes(SAMPLE)
     evidence = ENGINE.load_evidence(RUBRIC, path)
@@ -398,8 +404,6 @@ def test_quoted_cells_as_spreadsheets_write_them_take_the_fast_path(
     """A file with quoted cells used to go to the careful path whole (ten times slower at a million
     rows); now, its quoting being well-formed, it is read by whole columns, with the careful path's
     evidence and notes."""
-    import scoring.engine as engine_module
-
     raw, rows = _spreadsheet_file(style, encoding)
     assert b'"' in raw
     path = tmp_path / "evidence.csv"
@@ -410,14 +414,7 @@ def test_quoted_cells_as_spreadsheets_write_them_take_the_fast_path(
     assert_same(fast, slow)
     assert fast.notes == slow.notes
     assert list(fast.columns["name"][:2]) == ["南关加油站（北京,分公司）", '城关"民营"加油站']
-    answers: list[bool] = []
-
-    def spy(*args: object, **kwargs: object) -> Evidence | None:
-        found = plain_csv_evidence(*args, **kwargs)  # type: ignore[arg-type]
-        answers.append(found is not None)
-        return found
-
-    monkeypatch.setattr(engine_module, "plain_csv_evidence", spy)
+    answers = fast_path_answers(monkeypatch)
     assert_same(ENGINE.load_evidence(RUBRIC, path), slow)
     assert answers == [True]  # the engine read it on the fast path
 
