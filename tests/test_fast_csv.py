@@ -370,17 +370,27 @@ def test_number_columns_decode_to_their_cells_across_chunks(chunks: list[list[fl
     assert np.array_equal(values, np.array([np.nan if v is None else v for v in cells], dtype=float), equal_nan=True)
 
 
-def test_fast_path_reads_a_file_of_many_blocks_as_the_careful_path(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("style", "copies"), [("plain", 30), ("excel", 240), ("all", 200)])
+def test_fast_path_reads_a_file_of_many_blocks_as_the_careful_path(style: str, copies: int, tmp_path: Path) -> None:
     """Arrow reads a file by blocks of 1 MiB, each with its own dictionaries: codes unified across
-    them, blanks in any block, read the same as the careful path reads them."""
+    them, blanks in any block, read the same as the careful path reads them. Quoted files are made
+    bigger than 8 MiB, where Arrow reads blocks on several threads, split at line ends: one name in
+    five quoted with a comma inside ("excel"), or every cell quoted ("all")."""
     lines = SAMPLE.decode("utf-8").splitlines()
-    copies = [re.sub(r"(^|,)E0", rf"\g<1>E{k:03d}-", line) for k in range(30) for line in lines[1:]]  # ids and parents
-    raw = ("\n".join([lines[0], *copies]) + "\n").encode("utf-8")
-    assert len(raw) > 1 << 20
+    copied = [re.sub(r"(^|,)E0", rf"\g<1>E{k:03d}-", line) for k in range(copies) for line in lines[1:]]  # ids, parents
+    name = lines[0].split(",").index("name")
+    rows = [line.split(",") for line in [lines[0], *copied]]
+    if style == "excel":
+        for cells in rows[1::5]:
+            cells[name] = f'"{cells[name]}（北京,分公司）"'
+    elif style == "all":
+        rows = [[f'"{c}"' for c in cells] for cells in rows]
+    raw = "".join(",".join(cells) + "\n" for cells in rows).encode("utf-8")
+    assert len(raw) > (1 << 20 if style == "plain" else 8 << 20)
     path = tmp_path / "evidence.csv"
     path.write_bytes(raw)
     fast = plain_csv_evidence(RUBRIC, path, raw, checks=ENGINE._row_checks(RUBRIC))
-    assert fast is not None and fast.rows_read == len(copies)
+    assert fast is not None and fast.rows_read == len(copied)
     assert_same(fast, careful(RUBRIC, path, raw))
 
 
