@@ -206,3 +206,18 @@ def test_the_form_scoring_template_makes_asks_no_recalculation(tmp_path: Path) -
     assert out.returncode == 0, out.stderr
     with zipfile.ZipFile(tmp_path / "form.xlsx") as book:
         assert b"fullCalcOnLoad" not in book.read("xl/workbook.xml") and book.testzip() is None
+
+
+@given(st.lists(st.sampled_from(SHEET_PIECES + [b"<x:f>", b"<f", b"f>", b":", b"<"]) | st.binary(max_size=4),
+                max_size=60), st.integers(1, 24))
+def test_the_quick_search_finds_a_formula_wherever_the_chunks_cut_it(pieces: list[bytes], chunk: int) -> None:
+    """The byte sieve before the pattern (`<f` or `:f`) never hides a formula element, across chunks."""
+    import scoring.workbook_formulas as wf
+
+    xml = b"".join(pieces)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        book.writestr("sheet.xml", xml)
+    with pytest.MonkeyPatch.context() as mp, zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as book:
+        mp.setattr(wf, "_CHUNK", chunk)
+        assert wf._has_formula(book, "sheet.xml") == bool(wf._FORMULA.search(xml))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from scoring.plugin import EvidenceError, RawTable, UsageError, formula_message, shorten, uncalculated_formulas
 
@@ -51,8 +52,11 @@ def read_workbook(path: Path, data: bytes, sheet: str | None = None) -> RawTable
     if count:  # their stored values are blank or 0, not what the sheet shows
         raise EvidenceError(formula_message(refs, count, shorten(name)), path=str(path))
     try:
-        rows: list[list[object]] = [list(r) for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
-        merged = book.get_sheet_by_name(name).merged_cell_ranges or []
+        found = book.get_sheet_by_name(name)  # reads the whole sheet: once (1.8 s for 100,000 rows x 30)
+        # Fresh lists of its own (copied only if a version gives another kind of row): merged ranges are filled in below.
+        given: list[Any] = found.to_python(skip_empty_area=False)
+        rows: list[list[object]] = [r if type(r) is list else list(r) for r in given]
+        merged = found.merged_cell_ranges or []
     except Exception as exc:
         raise EvidenceError(f"cannot read sheet {shorten(name)!r}: {shorten(str(exc))}", path=str(path)) from None
     for (r0, c0), (r1, c1) in merged:
@@ -67,13 +71,11 @@ def read_workbook(path: Path, data: bytes, sheet: str | None = None) -> RawTable
     if first is None:
         raise EvidenceError(f"sheet {shorten(name)!r} is empty; it needs a header row naming the columns", path=str(path))
     header = [("" if v is None else str(_cell(v))) for v in rows[first]]
-    # Trailing columns with neither a header nor a value are formatting, not data.
-    width = max((j + 1 for j, h in enumerate(header) if h.strip()), default=0)
-    for line in rows[first + 1:]:
-        width = max(width, max((j + 1 for j, v in enumerate(line) if _filled(v)), default=0))
+    width = data_width(header, rows[first + 1:])
     header = (header + [""] * width)[:width]
-    body = [(k, line) for k, line in enumerate(rows[first + 1:], start=first + 1) if any(_filled(v) for v in line)]
-    cells = [[_cell(line[j]) if j < len(line) else "" for _, line in body] for j in range(width)]
+    body = [(k, line) for k, line in enumerate(rows[first + 1:], start=first + 1) if any(map(_filled, line))]
+    lines = [line for _, line in body]
+    cells = [column_cells(lines, j) for j in range(width)]
     labels = [f"row {k + 1}" for k, _ in body]
     notes = [f"{path}: read sheet {shorten(name)!r} of {len(names)}; choose another with --sheet NAME"] if len(names) > 1 else []
     return RawTable.from_columns(header, cells, labels, notes=notes)
@@ -81,3 +83,27 @@ def read_workbook(path: Path, data: bytes, sheet: str | None = None) -> RawTable
 
 def _filled(value: object) -> bool:
     return not (value is None or (isinstance(value, str) and not value.strip()))
+
+
+def data_width(header: list[str], lines: list[list[object]]) -> int:
+    """The columns up to the last one with a header or a value: trailing columns with neither are
+    formatting, not data. Each row is looked at only beyond the width found so far, from its end."""
+    width = max((j + 1 for j, h in enumerate(header) if h.strip()), default=0)
+    for line in lines:
+        for j in range(len(line) - 1, width - 1, -1):
+            if _filled(line[j]):
+                width = j + 1
+                break
+    return width
+
+
+# What calamine gives that the core takes as it is; a date or a time is written as the sheet shows it.
+_AS_IT_IS = frozenset({str, float, int, bool, type(None)})
+
+
+def column_cells(lines: list[list[object]], j: int) -> list[object]:
+    """Column `j` of the rows, "" where a row is shorter; `_cell` only for a column holding a date or time."""
+    column = [line[j] if j < len(line) else "" for line in lines]
+    if not _AS_IT_IS.issuperset(map(type, column)):
+        column = [_cell(v) for v in column]
+    return column
