@@ -8,6 +8,7 @@
     .venv/bin/python benchmarks/bench_job.py --profile 30 --sizes 100000 --formats json   # where the time goes
     .venv/bin/python benchmarks/bench_job.py --sizes 1000160 --formats json --writer-rate  # also the JSON writer alone
     .venv/bin/python benchmarks/bench_job.py --workbook --formats csv  # from an .xlsx, as offices keep evidence
+    .venv/bin/python benchmarks/bench_job.py --sizes 1000160 --formats csv --quoted excel  # quoted cells, as Excel saves them
 
 Needs the benchmark-only extra: `pip install -e .[bench]` (DuckDB).
 
@@ -141,8 +142,37 @@ def office_copy(src: Path) -> Path:
                    info.period_column: info.period_title or info.period_column})
     head, rest = src.read_bytes().split(b"\n", 1)
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(",".join(titles.get(c, c) for c in head.decode("utf-8").split(",")).encode("gb18030") + b"\n"
-                    + rest.decode("utf-8").encode("gb18030"))
+    end = b"\r\n" if head.endswith(b"\r") else b"\n"  # (a --quoted all copy: quoted names, CRLF)
+    names = [f'"{titles.get(c[1:-1], c[1:-1])}"' if c.startswith('"') else titles.get(c, c)
+             for c in head.rstrip(b"\r").decode("utf-8").split(",")]
+    tmp.write_bytes(",".join(names).encode("gb18030") + end + rest.decode("utf-8").encode("gb18030"))
+    tmp.replace(path)
+    return path
+
+
+def quoted_copy(src: Path, style: str) -> Path:
+    """The same evidence with quoted cells; reused if present. "excel": as Excel and WPS save a file
+    where some company names hold a comma (one row in a hundred here: 城关民营加油站（北京,分公司）),
+    quoting those cells only; "all": every cell quoted, the header too, lines ended with CRLF, as
+    some exporters write. The figures are the same, so DuckDB reads this file too."""
+    path = src.with_name(f"{src.stem}-quoted-{style}.csv")
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".tmp")
+    with open(src, encoding="utf-8", newline="") as lines, open(tmp, "w", encoding="utf-8", newline="") as out:
+        head = next(lines).rstrip("\n")
+        if style == "all":  # the generated cells hold no comma or quote: quoting is wrapping
+            out.write('"' + head.replace(",", '","') + '"\r\n')
+            out.writelines('"' + line.rstrip("\n").replace(",", '","') + '"\r\n' for line in lines)
+        else:
+            out.write(head + "\n")
+            name = head.split(",").index("name")
+            for k, line in enumerate(lines):
+                if k % 100 == 0:
+                    cells = line.split(",")
+                    cells[name] = f'"{cells[name]}（北京,分公司）"'
+                    line = ",".join(cells)
+                out.write(line)
     tmp.replace(path)
     return path
 
@@ -388,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="score the file as offices send it: Chinese title headers, saved in GBK")
     parser.add_argument("--workbook", action="store_true",
                         help="score the evidence from an .xlsx workbook, as offices keep it (DuckDB reads the CSV)")
+    parser.add_argument("--quoted", choices=["excel", "all"],
+                        help="score the file with quoted cells: a company name in a hundred holding a comma, "
+                             "quoted as Excel saves it; or every cell quoted")
     parser.add_argument("--writer-rate-of", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.writer_rate_of:
@@ -403,6 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     for rows in sizes:
         t0 = time.perf_counter()
         src = build_file(rows, args.seed, args.workdir / f"enterprise-{rows}-seed{args.seed}.csv")
+        if args.quoted:
+            src = quoted_copy(src, args.quoted)
         duck_src = src  # DuckDB reads the UTF-8 CSV (it reads no GBK, and no workbook offline): the same figures
         if args.office:
             src = office_copy(src)

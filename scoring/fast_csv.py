@@ -1,27 +1,35 @@
 """A fast path for plain CSV evidence: Arrow's CSV reader, typed by whole columns.
 
 Most evidence files are plain: UTF-8 or GBK (read as GB18030, as the careful
-path reads a file that is not UTF-8, with its note), no quotes, a header of
-the rubric's field names, titles or aliases (企业编号, 死亡人数, ...; any form
+path reads a file that is not UTF-8, with its note), a header of the rubric's
+field names, titles or aliases (企业编号, 死亡人数, ...; any form
 `scoring.headers` reads), numbers written as plain decimals, yes/no cells as
-是/否 or true/false, every row valid. For such a file the cell-by-cell reader is all
-overhead, so this module reads it with pyarrow's multi-threaded CSV parser
-(numbers as float64, every other column as dictionary text), checks each
-distinct text once with the careful path's own functions, and hands typed
+是/否 or true/false, every row valid. Quoted cells are plain too when their
+quoting is well-formed, as Excel and WPS write a cell holding a comma or a quote
+(`"南关加油站（北京,分公司）"`) and some exporters write every cell, header
+included: `scoring.csv_quotes` proves that Arrow and the careful path's csv
+module read such quoting into the same cells. For such a file the cell-by-cell
+reader is all overhead, so this module reads it with pyarrow's multi-threaded
+CSV parser (numbers as float64, every other column as dictionary text), checks
+each distinct text once with the careful path's own functions, and hands typed
 numpy columns to the same checks `Engine.evidence_from_arrays` runs (counts
 whole, rates in [0, 1], bounds, duplicates, members, missing policies).
 
 It answers only when the answer cannot differ from the careful path: on the
-first thing that is not plain (a quote, a header line that is UTF-8 over a
-body that is not, a column the rubric does not name, a cell such as `1,234` or `55%` or `√`, a blank line of
-commas, any row the checks would refuse), it returns None and the careful path
-(`scoring.evidence.type_table` on the loader's cells) reads the file from the
-start and names every row as always. tests/test_fast_csv.py checks the two
-agree on drawn evidence.
+first thing that is not plain (quoting the two readers may read apart: text
+after a closing quote, a quote inside an unquoted cell or after a blank, a line
+break inside quotes, an unbalanced quote; a header line that is UTF-8 over a
+body that is not, a column the rubric does not name, a cell such as `1,234` or
+`55%` or `√`, quoted or not, a blank line of commas, any row the checks would
+refuse), it returns None and the careful path (`scoring.evidence.type_table` on
+the loader's cells) reads the file from the start and names every row as
+always. tests/test_fast_csv.py checks the two agree on drawn evidence, written
+with and without quotes.
 """
 
 from __future__ import annotations
 
+import csv
 import threading
 from pathlib import Path
 from typing import Any
@@ -31,6 +39,7 @@ import numpy as np
 from . import cells
 from . import headers
 from .errors import EvidenceError
+from .csv_quotes import quotes_read_alike
 from .evidence_limits import MAX_CELL_CHARS, MAX_KEY_CHARS, MAX_NUMBER_CHARS
 from .evidence import Evidence, sha256_of, type_arrays
 from .periods import normalise
@@ -190,9 +199,12 @@ def _first_line(data: bytes) -> bytes:
 def _header(data: bytes) -> list[str] | None:
     line = _first_line(data).rstrip(b"\r")
     try:
-        names = line.decode("utf-8").split(",")
+        text = line.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    # A quoted header (an exporter that quotes every cell) read as the careful path reads it, with the
+    # csv module; the file's quoting has been found well-formed, so Arrow would read it the same.
+    names = next(csv.reader([text]), []) if '"' in text else text.split(",")
     if len(set(names)) != len(names) or any(n != n.strip() or not n for n in names):
         return None
     return names
@@ -269,8 +281,8 @@ def _plain(rubric: Rubric, path: Path, data: bytes, transcoded: bytes | None, ch
     body = transcoded if transcoded is not None else data[len(BOM):] if data.startswith(BOM) else data
     if transcoded is None and not _is_utf8(_first_line(body)):
         raise _NotUtf8
-    if b'"' in body or b"\x00" in body:
-        return None  # quoting rules differ between readers; let the careful one decide
+    if b"\x00" in body or (b'"' in body and not quotes_read_alike(body)):
+        return None  # quoting the two readers may read apart (`scoring.csv_quotes`); the careful one decides
     model = rubric.model
     info = model.rubric
     names = _columns_named(model, _header(body))
