@@ -53,7 +53,9 @@ _PLAIN_WORDS = frozenset(PLAIN_TRUE + PLAIN_FALSE)
 BOM = b"\xef\xbb\xbf"
 # Every byte that can be part of a number Arrow reads: a run of MAX_NUMBER_CHARS + 1 of them is
 # where a number cell too long for the careful path could be.
-_NUMBER_BYTES = b"0123456789.eE+-"
+# Blanks count too: Arrow trims spaces and tabs around a figure, so a figure padded with more than the
+# csv module's field limit of them (which the careful path refuses) would otherwise be read here.
+_NUMBER_BYTES = b"0123456789.eE+- \t"
 _NUMBER_RUNS = bytes(48 if b in _NUMBER_BYTES else 44 for b in range(256))  # number bytes as 0, others as ,
 _IS_NUMBER = np.zeros(256, dtype=bool)
 _IS_NUMBER[list(_NUMBER_BYTES)] = True
@@ -198,13 +200,18 @@ def _first_line(data: bytes) -> bytes:
 
 def _header(data: bytes) -> list[str] | None:
     line = _first_line(data).rstrip(b"\r")
+    if b"\r" in line:
+        return None  # lines ended by CR alone (Excel for Mac), or a CR in a header cell: the careful path's
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError:
         return None
     # A quoted header (an exporter that quotes every cell) read as the careful path reads it, with the
     # csv module; the file's quoting has been found well-formed, so Arrow would read it the same.
-    names = next(csv.reader([text]), []) if '"' in text else text.split(",")
+    try:
+        names = next(csv.reader([text]), []) if '"' in text else text.split(",")
+    except csv.Error:  # a header cell over the csv module's field limit: the careful path words it
+        return None
     if len(set(names)) != len(names) or any(n != n.strip() or not n for n in names):
         return None
     return names

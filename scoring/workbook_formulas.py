@@ -26,13 +26,16 @@ import posixpath
 import re
 import zipfile
 
-_FORMULA = re.compile(rb"<((?:\w+:)?)f[\s>/]")  # a formula element, with its namespace prefix if any
-_SHEET_DATA = re.compile(rb"<((?:\w+:)?)sheetData[\s>/]")
+# An element's namespace prefix is any XML name (`x:`, `x-y:`, `ns.1:`, `é:`), not only word characters.
+_PREFIX = rb"(?:[^\s<>/:!?=\"']+:)?"
+_FORMULA = re.compile(rb"<(" + _PREFIX + rb")f[\s>/]")  # a formula element, with its namespace prefix if any
+_SHEET_DATA = re.compile(rb"<(" + _PREFIX + rb")sheetData[\s>/]")
 _REF = re.compile(rb'\br="([A-Za-z]+[0-9]+)"')
-_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?(?:/>|>([^<]*)<)")
+_VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?(?:/>|>([^<]*)<)")
 _FULL_CALC = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _CHUNK = 1 << 24  # the sheet is searched for a formula 16 MB at a time: a sheet with none is never held whole
+_TAIL = 256  # bytes kept from one chunk to the next: a formula element cut by the chunk's end is whole in them
 _CELL_HEAD = 4096  # bytes searched back from a formula for its cell's start (`<c r="F3" s="1" t="str">`)
 SHOWN = 5  # cells named in the message; the count says how many more
 
@@ -67,7 +70,7 @@ def _has_formula(book: zipfile.ZipFile, part: str) -> bool:
             # on two plain byte searches, 5x faster than the pattern, which tries every `<`.
             if (b"<f" in window or b":f" in window) and _FORMULA.search(window):
                 return True
-            tail = window[-16:]
+            tail = window[-_TAIL:]
     return False
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +161,9 @@ def test_fast_path_agrees_or_declines_on_any_evidence(
     ("E001,", "Ｅ001,", "a full-width id (read as E001 by the careful path)"),
     # Blanks Python's str.strip removes (and the careful path with it), not only ASCII ones.
     ("城关民营加油站", "\u3000城关民营加油站", "a name after an ideographic space"),
+    (",10000\n", "," + " " * 140_000 + "10000\n", "a figure padded past the csv module's field limit (it refuses the file)"),
+    (",10000\n", ",\t" + " " * 70 + "10000\n", "a figure padded with more blanks than a number has characters"),
+    ("id,period", '"id\r",period', "a CR inside a quoted header cell"),
     ("城关民营加油站", "城关民营加油站\xa0", "a name before a no-break space"),
     (",民营加油站,", ",民营加油站\x1f,", "an industry before a unit separator"),
     ("E001,", "E001\x0b,", "an id before a vertical tab"),
@@ -186,6 +191,23 @@ def test_fast_path_declines_what_needs_care(old: str, new: str, why: str, tmp_pa
         assert (exc.rejected and exc.rejected[0].row.startswith("row ")) or re.search(r": (line \d+|cannot read the header row): ", str(exc))
     else:
         assert_same(evidence, careful(RUBRIC, path, changed))
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_lines_ended_by_cr_alone_go_to_the_careful_path(quoted: bool, tmp_path: Path) -> None:
+    """Excel for Mac's "CSV (Macintosh)" ends lines with CR alone; with a quoted cell in it the header
+    reader met the whole file as one line, and the command ended with an internal error (exit 3)."""
+    text = SAMPLE.decode("utf-8")
+    if quoted:
+        text = text.replace("城关民营加油站", '"城关,民营加油站"', 1)
+    data = text.replace("\r\n", "\n").replace("\n", "\r").encode("utf-8")
+    path = tmp_path / "mac.csv"
+    path.write_bytes(data)
+    assert plain_csv_evidence(RUBRIC, path, data) is None
+    proc = subprocess.run([sys.executable, "-m", "scoring", "run", "enterprise-safety-target", str(path),
+                           "-o", str(tmp_path / "r.csv"), "--quiet"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
 
 
 def test_fast_path_reads_gbk_as_the_careful_path_does_and_declines_extra_columns(tmp_path: Path) -> None:

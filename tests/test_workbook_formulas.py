@@ -208,8 +208,9 @@ def test_the_form_scoring_template_makes_asks_no_recalculation(tmp_path: Path) -
         assert b"fullCalcOnLoad" not in book.read("xl/workbook.xml") and book.testzip() is None
 
 
-@given(st.lists(st.sampled_from(SHEET_PIECES + [b"<x:f>", b"<f", b"f>", b":", b"<"]) | st.binary(max_size=4),
-                max_size=60), st.integers(1, 24))
+@given(st.lists(st.sampled_from(SHEET_PIECES + [b"<x:f>", b"<f", b"f>", b":", b"<", b"<x-y:f>", b"<ns.1:f ",
+                                                b"<abcdefghijklmnopqrstuvwxyz0123:f>", "<é:f/>".encode()])
+                | st.binary(max_size=4), max_size=60), st.integers(1, 300))
 def test_the_quick_search_finds_a_formula_wherever_the_chunks_cut_it(pieces: list[bytes], chunk: int) -> None:
     """The byte sieve before the pattern (`<f` or `:f`) never hides a formula element, across chunks."""
     import scoring.workbook_formulas as wf
@@ -221,3 +222,12 @@ def test_the_quick_search_finds_a_formula_wherever_the_chunks_cut_it(pieces: lis
     with pytest.MonkeyPatch.context() as mp, zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as book:
         mp.setattr(wf, "_CHUNK", chunk)
         assert wf._has_formula(book, "sheet.xml") == bool(wf._FORMULA.search(xml))
+
+
+@pytest.mark.parametrize("prefix", ["x-y:", "ns.1:", "é:", "abcdefghijklmnopqrstuvwxyz0123:"])
+def test_a_formula_under_any_namespace_prefix_is_found(prefix: str) -> None:
+    """XML allows `-`, `.` and letters beyond ASCII in a prefix; a formula under one is still a formula."""
+    p = prefix.encode()
+    xml = (b"<" + p + b'sheetData><' + p + b'c r="F3"><' + p + b"f>1+1</" + p + b"f><" + p + b"v>0</" + p
+           + b"v></" + p + b"c></" + p + b"sheetData>")
+    assert _formulas(xml, placeholders=True) == (["F3"], 1)
