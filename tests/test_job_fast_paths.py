@@ -181,7 +181,10 @@ def test_kept_key_codes_are_np_unique_of_the_kept_rows(values: list[str], data) 
 
 @pytest.mark.parametrize(("cell", "takes_fast_path"), [
     (" 3", True), ("3 ", True), ("1e0", True), ("+1", True), ("1.", True), (".5e1", True),
-    ("\u30003", False), ("1" * 65, False), ("0." + "0" * 62 + "1", False), ("3" + " " * 70, True),
+    ("\u30003", False), ("1" * 65, False), ("0." + "0" * 62 + "1", False),
+    # More blanks around a figure than a number has characters: the careful path's (which refuses a
+    # figure padded past the csv module's field limit; the fast path does not count blanks apart).
+    ("3" + " " * 70, False), ("3" + " " * 10, True),
     ("1 0", False), ("1 000", False), ("3.0000000000000004", True), ("2.9999999999999996", True),
 ])
 def test_fast_csv_numbers_read_as_the_careful_path_reads_them(cell: str, takes_fast_path: bool, tmp_path) -> None:
