@@ -57,7 +57,7 @@ _NOT_PLAIN = re.compile(rb"<" + _PREFIX + rb"mergeCell[\s>/]"  # a merged range
 _SHEET_DATA = re.compile(rb"<" + _PREFIX + rb"sheetData[\s>]")
 _FIRST_CELL = re.compile(rb"<(" + _PREFIX + rb")c[\s>/][^>]*>")
 _A1 = re.compile(rb'\sr\s*=\s*["\']A1["\']')
-_VALUE = re.compile(rb"<" + _PREFIX + rb"(?:v|is)[\s>]")
+_VALUE = re.compile(rb"<" + _PREFIX + rb"(?:v>[^<]|is[\s>])")  # a value, not an empty <v></v>
 _PLAIN_NUMBER_BELOW = 1e16  # from here repr() writes an exponent, which is not plain decimal text
 _PLAIN_NUMBER_FROM = 1e-4  # and below this
 
@@ -69,26 +69,43 @@ def _sheet_names(workbook: bytes) -> list[str]:
     return [s.get("name") or "" for s in root.iter() if s.tag.endswith("}sheet") or s.tag == "sheet"]
 
 
-def _plain_xml(book: zipfile.ZipFile, part: str) -> bool:
-    """Whether the sheet's XML starts with a filled A1 and has no merged range, formula or error cell."""
+def _plain_xml(book: zipfile.ZipFile, part: str) -> int | None:
+    """The number of filled cells in row 1 if the sheet's XML starts with a filled A1 and has no merged
+    range, formula or error cell; else None."""
     tail = b""
-    first = True
+    filled: int | None = None
     with book.open(part) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk
-            if first:
-                first = False
-                data = _SHEET_DATA.search(window)
-                cell = _FIRST_CELL.search(window, data.end()) if data else None
-                if cell is None or not _A1.search(cell.group(0)):
-                    return False
-                end = window.find(b"</" + cell.group(1) + b"c>", cell.end())
-                if cell.group(0).endswith(b"/>") or end < 0 or not _VALUE.search(window, cell.end(), end):
-                    return False
+            if filled is None:
+                filled = _row_one(window)
+                if filled is None:
+                    return None
             if _NOT_PLAIN.search(window) or ((b"<f" in window or b":f" in window) and _FORMULA.search(window)):
-                return False
+                return None
             tail = window[-_TAIL:]
-    return not first
+    return filled
+
+
+def _row_one(xml: bytes) -> int | None:
+    """The filled cells of the sheet's first row, if its first cell is a filled A1 (else None): so the
+    header fastexcel reads (the first row of the sheet's used range) is row 1 of the sheet."""
+    data = _SHEET_DATA.search(xml)
+    cell = _FIRST_CELL.search(xml, data.end()) if data else None
+    if cell is None or not _A1.search(cell.group(0)):
+        return None
+    prefix = cell.group(1)
+    end = xml.find(b"</" + prefix + b"row>", cell.start())
+    if end < 0:
+        return None
+    filled = 0
+    for found in _FIRST_CELL.finditer(xml, cell.start(), end):
+        close = xml.find(b"</" + prefix + b"c>", found.end(), end)
+        if not found.group(0).endswith(b"/>") and close >= 0 and _VALUE.search(xml, found.end(), close):
+            filled += 1
+        elif found.start() == cell.start():
+            return None  # A1 is there but blank
+    return filled
 
 
 def plain_workbook_evidence(rubric: Rubric, path: Path, data: bytes, *, sheet: str | None = None,
@@ -110,7 +127,8 @@ def plain_workbook_evidence(rubric: Rubric, path: Path, data: bytes, *, sheet: s
                 return None  # the careful path words the error
             name = names[0] if sheet is None else sheet
             part = _sheet_part(book, workbook, name)
-            if part is None or not _plain_xml(book, part):
+            filled = None if part is None else _plain_xml(book, part)
+            if filled is None:
                 return None
     except Exception:  # noqa: BLE001 - a zip or XML the standard library cannot read: calamine decides
         return None
@@ -135,7 +153,7 @@ def plain_workbook_evidence(rubric: Rubric, path: Path, data: bytes, *, sheet: s
         return None  # fastexcel renames a repeated header `x_1`; the careful path has its say on repeats
     model = rubric.model
     rubric_names = rubric_columns(model, header)
-    if rubric_names is None or table.num_rows == 0 or table.num_columns != len(header):
+    if rubric_names is None or table.num_rows == 0 or table.num_columns != len(header) or filled != len(header):
         return None
     numeric = {f for f, spec in model.fields.items() if spec.numeric}
     typed = []
