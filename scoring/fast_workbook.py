@@ -28,7 +28,8 @@ anything else:
 - a text is not its own strip, a row has no id (a blank row too), or any check
   refuses a row (`typed_evidence`, as for CSV).
 
-A -0.0 cell is read as 0.0, as the careful path reads its text "0".
+A -0.0 cell is read as 0.0, as the careful path reads its text "0". The XML is
+searched on a thread while fastexcel reads the sheet (its first row at once).
 tests/test_fast_workbook.py checks the two paths agree on drawn workbooks.
 """
 
@@ -122,8 +123,7 @@ def plain_workbook_evidence(rubric: Rubric, path: Path, data: bytes, *, sheet: s
     if path.suffix.lower() not in SUFFIXES or not data.startswith(b"PK"):
         return None
     try:
-        import fastexcel
-        import pyarrow as pa
+        import fastexcel  # noqa: F401 - used in `_read`; looked for first, before any work
     except ImportError:  # a dependency of scoring; without it the careful path reads every workbook
         return None
     try:
