@@ -24,6 +24,7 @@ from .decide import decide
 from .errors import EvidenceError, RubricError, ScoringError, UsageError
 from .evidence import Evidence, OnError, sha256_of, type_arrays, type_table
 from .fast_csv import FileDigest, plain_csv_evidence
+from .fast_workbook import plain_workbook_evidence
 from .indicators import score_indicators
 from .layout import build_layout
 from .history import check_history, history_columns, load_history, no_history_warning
@@ -204,6 +205,13 @@ class Engine:
             digest = FileDigest(data)
             fast = plain_csv_evidence(rubric, path, data, checks=checks, digest=digest)
             if fast is not None:  # a plain, valid file: read and typed by whole columns
+                report(progress, "reading", fast.rows_read, fast.rows_read, "rows")
+                report(progress, "typing", fast.rows_read, fast.rows_read, "rows")
+                return fast
+        if loader.name == "xlsx" and amendments is None:
+            digest = FileDigest(data)
+            fast = plain_workbook_evidence(rubric, path, data, sheet=sheet, checks=checks, digest=digest)
+            if fast is not None:  # a plain, valid sheet: read and typed by whole columns
                 report(progress, "reading", fast.rows_read, fast.rows_read, "rows")
                 report(progress, "typing", fast.rows_read, fast.rows_read, "rows")
                 return fast

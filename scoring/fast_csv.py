@@ -291,14 +291,9 @@ def _plain(rubric: Rubric, path: Path, data: bytes, transcoded: bytes | None, ch
     if b"\x00" in body or (b'"' in body and not quotes_read_alike(body)):
         return None  # quoting the two readers may read apart (`scoring.csv_quotes`); the careful one decides
     model = rubric.model
-    info = model.rubric
-    names = _columns_named(model, _header(body))
-    if names is None or info.id_column not in names:
+    names = rubric_columns(model, _header(body))
+    if names is None:
         return None
-    known = set(model.fields) | {info.id_column, info.period_column, info.parent_column}
-    extra = [c for c in names if c not in known]
-    if extra or any(f not in names and s.missing == "error" for f, s in model.fields.items()):
-        return None  # the careful path words the warning or the error
     # Number fields are parsed by the reader itself (on all cores, no text kept): Arrow parses
     # decimal text exactly as Python does (correctly rounded), trims blanks as the careful path
     # strips them, and refuses `1,234`, `55%`, `1_000` and the like, which fails the read and sends
@@ -332,6 +327,31 @@ def _plain(rubric: Rubric, path: Path, data: bytes, transcoded: bytes | None, ch
         if transcoded is None and not _is_utf8(body):
             raise _NotUtf8 from None  # a UTF-8 header over GBK cells: GB18030, as the careful path reads it
         return None
+    return typed_evidence(rubric, path, table, names, numeric, checks, digest)
+
+
+def rubric_columns(model: Any, header: list[str] | None) -> list[str] | None:
+    """The header as the rubric's column names (`_columns_named`), if it names the id column, no
+    column the rubric does not know, and every field whose missing policy is "error"; else None."""
+    info = model.rubric
+    names = _columns_named(model, header)
+    if names is None or info.id_column not in names:
+        return None
+    known = set(model.fields) | {info.id_column, info.period_column, info.parent_column}
+    extra = [c for c in names if c not in known]
+    if extra or any(f not in names and s.missing == "error" for f, s in model.fields.items()):
+        return None  # the careful path words the warning or the error
+    return names
+
+
+def typed_evidence(rubric: Rubric, path: Path, table: Any, names: list[str], numeric: set[str], checks: Any,
+                   digest: FileDigest) -> Evidence | None:
+    """Evidence from an Arrow table whose columns are `names` (the rubric's), the `numeric` fields'
+    as float64 (null where blank), every other as dictionary text (null where blank), by whole
+    columns; None if anything about it needs the careful path. Shared by the CSV and workbook
+    fast paths: what happens after each one's read."""
+    model = rubric.model
+    info = model.rubric
     n = table.num_rows
     if n == 0:
         return None
