@@ -53,6 +53,13 @@ from .plugin import shorten
 from .workbook_formulas import _FORMULA, _PREFIX, _sheet_part
 
 SUFFIXES = (".xlsx", ".xlsm")
+
+# fastexcel hands the log of its Rust readers to Python's logging ("fastexcel.*", "calamine.*": a
+# sheet's bad <dimension>, a column of unknown type). With no handler anywhere Python's last resort
+# prints them on stderr, and a library prints nothing: a NullHandler on each, as a library puts on
+# its own loggers, leaves them to an application that sets up logging (they still reach its root).
+for _logger in ("fastexcel", "calamine"):
+    logging.getLogger(_logger).addHandler(logging.NullHandler())
 _CHUNK = 1 << 24  # the sheet's XML is searched 16 MB at a time, never held whole
 _HEAD = 1 << 20  # the sheet's first row is looked for in its first MB
 _TAIL = 256  # bytes kept from one chunk to the next: an element cut by a chunk's end is whole in them

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -350,3 +351,29 @@ def test_a_workbook_scores_as_the_same_data_as_csv(tmp_path: Path, monkeypatch: 
     xlsx_out = outputs[0].replace(str(book), "EVIDENCE").replace(hashlib.sha256(book.read_bytes()).hexdigest(), "SHA")
     csv_out = outputs[1].replace(str(text), "EVIDENCE").replace(hashlib.sha256(text.read_bytes()).hexdigest(), "SHA")
     assert xlsx_out == csv_out
+
+
+def test_the_readers_log_is_not_printed(tmp_path: Path) -> None:
+    """A sheet whose <dimension> is nonsense makes calamine log a warning, which Python printed on
+    stderr when nothing set up logging (found by review): the library prints nothing."""
+    import subprocess
+    import sys
+    import zipfile
+
+    header, rows = sample_rows()
+    data = workbook(header, rows)
+    source, out = io.BytesIO(data), io.BytesIO()
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            part = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                part = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="ZZZZZZ1:A1"/>', part)
+            dst.writestr(item, part)
+    book = tmp_path / "dimension.xlsx"
+    book.write_bytes(out.getvalue())
+    assert b"ZZZZZZ1" in zipfile.ZipFile(book).read("xl/worksheets/sheet1.xml")
+    done = subprocess.run([sys.executable, "-m", "scoring", "run", "enterprise-safety-target", str(book),
+                           "-o", str(tmp_path / "r.csv"), "--quiet"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "maximum number of columns" not in done.stderr
+    assert [line for line in done.stderr.splitlines() if not line.startswith(("warning:", "rows: "))] == []
