@@ -67,6 +67,7 @@ _TAIL = 256  # bytes kept from one chunk to the next: an element cut by a chunk'
 _MERGED = re.compile(rb"<" + _PREFIX + rb"mergeCell[\s>/]")
 _ERROR = re.compile(rb"\st\s*=\s*[\"']e[\"']")  # an error cell (t="e")
 _SHEET_DATA = re.compile(rb"<" + _PREFIX + rb"sheetData[\s>]")
+_SHEET_DATA_END = re.compile(rb"</" + _PREFIX + rb"sheetData>")
 _FIRST_CELL = re.compile(rb"<(" + _PREFIX + rb")c[\s>/][^>]*>")
 _A1 = re.compile(rb'\sr\s*=\s*["\']A1["\']')
 _VALUE = re.compile(rb"<" + _PREFIX + rb"(?:v>[^<]|is[\s>])")  # a value, not an empty <v></v>
@@ -86,6 +87,7 @@ def _plain_xml(book: zipfile.ZipFile, part: str) -> int | None:
     range, formula or error cell; else None."""
     tail = b""
     filled: int | None = None
+    in_cells = True  # until </sheetData>: formulas and error cells count only in cells
     with book.open(part) as stream:
         while chunk := stream.read(_CHUNK):
             window = tail + chunk
@@ -93,10 +95,17 @@ def _plain_xml(book: zipfile.ZipFile, part: str) -> int | None:
                 filled = _row_one(window)
                 if filled is None:
                     return None
+            cells = b""
+            if in_cells:
+                end = _SHEET_DATA_END.search(window)
+                cells = window if end is None else window[:end.start()]
+                in_cells = end is None
+            # After the cells, a drop-down list drawn from another sheet is `<xm:f>` in the extension
+            # list (as Excel saves bureau templates): a formula of no cell, as workbook_formulas reads it.
             # Plain byte searches first (a pattern tries every `<` or blank: 2 s for 100,000 rows).
             if ((b"mergeCell" in window and _MERGED.search(window))
-                    or ((b'"e"' in window or b"'e'" in window) and _ERROR.search(window))
-                    or ((b"<f" in window or b":f" in window) and _FORMULA.search(window))):
+                    or ((b'"e"' in cells or b"'e'" in cells) and _ERROR.search(cells))
+                    or ((b"<f" in cells or b":f" in cells) and _FORMULA.search(cells))):
                 return None
             tail = window[-_TAIL:]
     return filled

@@ -361,19 +361,40 @@ def test_the_readers_log_is_not_printed(tmp_path: Path) -> None:
     import zipfile
 
     header, rows = sample_rows()
-    data = workbook(header, rows)
-    source, out = io.BytesIO(data), io.BytesIO()
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            part = src.read(item)
-            if item.filename.startswith("xl/worksheets/"):
-                part = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="ZZZZZZ1:A1"/>', part)
-            dst.writestr(item, part)
     book = tmp_path / "dimension.xlsx"
-    book.write_bytes(out.getvalue())
+    book.write_bytes(_with_sheet_xml(workbook(header, rows), lambda xml: re.sub(
+        rb'<dimension ref="[^"]*"/>', b'<dimension ref="ZZZZZZ1:A1"/>', xml)))
     assert b"ZZZZZZ1" in zipfile.ZipFile(book).read("xl/worksheets/sheet1.xml")
     done = subprocess.run([sys.executable, "-m", "scoring", "run", "enterprise-safety-target", str(book),
                            "-o", str(tmp_path / "r.csv"), "--quiet"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "maximum number of columns" not in done.stderr
     assert [line for line in done.stderr.splitlines() if not line.startswith(("warning:", "rows: "))] == []
+
+
+def _with_sheet_xml(data: bytes, change: Any) -> bytes:
+    """The workbook with its sheets' XML changed by `change`."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            part = src.read(item)
+            dst.writestr(item, change(part) if item.filename.startswith("xl/worksheets/") else part)
+    return out.getvalue()
+
+
+def test_a_drop_down_list_from_another_sheet_keeps_the_fast_path(tmp_path: Path) -> None:
+    """Excel keeps a list drawn from another sheet as `<xm:f>` after the cells (the extension list), as
+    bureau templates have them: no cell's formula, so the sheet is still plain (found by review)."""
+    from tests.test_workbook_formulas import X14_LIST
+
+    header, rows = sample_rows()
+    data = _with_sheet_xml(workbook(header, rows), lambda xml: xml.replace(b"</worksheet>", X14_LIST + b"</worksheet>"))
+    path = _written(tmp_path / "listed.xlsx", data)
+    fast = plain_workbook_evidence(RUBRIC, path, data)
+    assert fast is not None
+    assert_same(fast, careful(RUBRIC, path, data))
+    # A formula in a cell is still declined, wherever the chunks cut the sheet.
+    in_cell = _with_sheet_xml(data, lambda xml: xml.replace(b"<v>", b"<f>1+1</f><v>", 1))
+    assert plain_workbook_evidence(RUBRIC, path, in_cell) is None
