@@ -35,14 +35,13 @@ tests/test_fast_workbook.py checks the two paths agree on drawn workbooks.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import re
 import threading
 import zipfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +54,7 @@ from .workbook_formulas import _FORMULA, _PREFIX, _sheet_part
 SUFFIXES = (".xlsx", ".xlsm")
 
 # fastexcel hands the log of its Rust readers to Python's logging ("fastexcel.*", "calamine.*": a
-# sheet's bad <dimension>, a column of unknown type). With no handler anywhere Python's last resort
+# sheet's bad <dimension>, "Could not determine dtype" for a column with no cell, read here as blank). With no handler anywhere Python's last resort
 # prints them on stderr, and a library prints nothing: a NullHandler on each, as a library puts on
 # its own loggers, leaves them to an application that sets up logging (they still reach its root).
 for _logger in ("fastexcel", "calamine"):
@@ -196,10 +195,9 @@ def _read(rubric: Rubric, path: Path, data: bytes, name: str, names: list[str], 
         digest.start()
         # Strict: a column holding two kinds of cell fails the read, rather than one kind being turned
         # into the other (a number into text, text into a blank); every row is looked at.
-        with _quiet_dtype_guess():
-            found = reader.load_sheet(name, header_row=0, dtype_coercion="strict", schema_sample_rows=None)
-            columns = found.available_columns()
-            table = pa.Table.from_batches([found.to_arrow()])  # a record batch: as a table, chunked columns as the CSV reader's
+        found = reader.load_sheet(name, header_row=0, dtype_coercion="strict", schema_sample_rows=None)
+        columns = found.available_columns()
+        table = pa.Table.from_batches([found.to_arrow()])  # a record batch: as a table, chunked columns as the CSV reader's
     except Exception:  # noqa: BLE001 - fastexcel's errors (strict types, a sheet it cannot read): the careful path's
         return None
     scan.join()
@@ -244,26 +242,6 @@ def _read(rubric: Rubric, path: Path, data: bytes, name: str, names: list[str], 
         evidence.notes = [f"{path}: read sheet {shorten(name)!r} of {len(names)}; choose another with --sheet NAME",
                           *evidence.notes]
     return evidence
-
-
-@contextlib.contextmanager
-def _quiet_dtype_guess() -> Iterator[None]:
-    """fastexcel logs a warning for a column with no cell at all ("Could not determine dtype for column
-    15, falling back to string"), which Python's logging prints on stderr when the application set up
-    none: a library never prints, and such a column is read here as blank whatever its type. Silenced
-    for the one call, on fastexcel's logger only."""
-    logger = logging.getLogger("fastexcel.types.dtype")
-    quiet = _NoDtypeGuess()
-    logger.addFilter(quiet)
-    try:
-        yield
-    finally:
-        logger.removeFilter(quiet)
-
-
-class _NoDtypeGuess(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Could not determine dtype")
 
 
 def _renamed(name: str, before: list[str]) -> bool:

@@ -55,11 +55,12 @@ def assert_same(a: Evidence, b: Evidence) -> None:
     assert a.warnings == b.warnings and a.rejected == b.rejected
 
 
-def agrees_or_declines(rubric: scoring.Rubric, path: Path, data: bytes, fast: Evidence | None) -> None:
+def agrees_or_declines(rubric: scoring.Rubric, path: Path, data: bytes, fast: Evidence | None,
+                       read_carefully: Any = None) -> None:
     """The fast path's answer is the careful path's (evidence and notes), or it declined: it never answers
-    for a file the careful path refuses."""
+    for a file the careful path refuses. `read_carefully(rubric, path, data)`: the careful path (a CSV's)."""
     try:
-        slow = careful(rubric, path, data)
+        slow = (read_carefully or careful)(rubric, path, data)
     except scoring.EvidenceError:
         assert fast is None
         return
