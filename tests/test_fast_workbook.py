@@ -64,32 +64,37 @@ def workbook(header: list[str], rows: list[list[Cell]], *, title: bool = False, 
     sheet.write_row(top, left, header)
     for i, row in enumerate(rows, start=top + 1):
         for j, value in enumerate(row, start=left):
-            if value is None:
-                continue
-            if isinstance(value, tuple):
-                kind, item = value
-                if kind == "text":
-                    sheet.write_string(i, j, item)
-                elif kind == "date":
-                    sheet.write_datetime(i, j, item, dated)
-                elif kind == "bool":
-                    sheet.write_boolean(i, j, item)
-                elif kind == "formula":
-                    sheet.write_formula(i, j, item)
-                elif kind == "blank-row":
-                    pass
-            elif isinstance(value, bool):
-                sheet.write_boolean(i, j, value)
-            elif isinstance(value, (int, float)):
-                sheet.write_number(i, j, value)
-            else:
-                sheet.write_string(i, j, value)
+            _write_cell(sheet, i, j, value, dated)
     if merged:
-        sheet.merge_range(top + 1, 0, top + 2, 0, rows[0][0] if rows else "")
+        # As xlsxwriter documents for a value of any kind: merge over a blank, then write the first cell.
+        sheet.merge_range(top + 1, 0, top + 2, 0, "")
+        if rows:
+            _write_cell(sheet, top + 1, 0, rows[0][0], dated)
     if second_sheet:
         book.add_worksheet("其他").write_row(0, 0, header)
     book.close()
     return out.getvalue()
+
+
+def _write_cell(sheet: Any, i: int, j: int, value: Cell, dated: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, tuple):
+        kind, item = value
+        if kind == "text":
+            sheet.write_string(i, j, item)
+        elif kind == "date":
+            sheet.write_datetime(i, j, item, dated)
+        elif kind == "bool":
+            sheet.write_boolean(i, j, item)
+        elif kind == "formula":
+            sheet.write_formula(i, j, item)
+    elif isinstance(value, bool):
+        sheet.write_boolean(i, j, value)
+    elif isinstance(value, (int, float)):
+        sheet.write_number(i, j, value)
+    else:
+        sheet.write_string(i, j, value)
 
 
 def sample_rows(numbers: bool = True) -> tuple[list[str], list[list[Cell]]]:
